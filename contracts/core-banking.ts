@@ -1,0 +1,62 @@
+/**
+ * Wire format of the core banking system's account API. State-changing calls carry an
+ * `Idempotency-Key` header: the same key answers the same result and changes nothing more.
+ */
+import { z } from 'zod';
+
+export const accountClassSchema = z.enum(['II', 'III']);
+export const accountStatusSchema = z.enum(['ACTIVE', 'RECEIVE_ONLY', 'FROZEN']);
+export const holdTypeSchema = z.enum(['RECEIVE_ONLY', 'FROZEN']);
+
+/** Non-bound payments and inflows, each direction (PBoC 2016-11, 2018-01). */
+export const accountLimitsSchema = z.object({
+  dailyCny: z.number(),
+  yearlyCny: z.number(),
+  balanceCapCny: z.number().nullable(),
+});
+
+/** POST /core/v1/accounts */
+export const openAccountRequestSchema = z.object({
+  customer: z.object({ name: z.string(), idNumber: z.string(), mobile: z.string() }),
+  accountClass: accountClassSchema,
+  channel: z.string(),
+  /** The bank's per-person cap on accounts of this class; 409 PERSON_ACCOUNT_CAP_REACHED beyond it. */
+  perPersonCap: z.number().int().positive(),
+});
+
+export const bindingSchema = z.object({
+  maskedNumber: z.string(),
+  kind: z.enum(['DEBIT', 'CREDIT']),
+  boundAt: z.string(),
+});
+
+export const holdSchema = z.object({
+  holdId: z.string(),
+  type: holdTypeSchema,
+  reason: z.string(),
+  placedAt: z.string(),
+});
+
+export const accountSchema = z.object({
+  accountNumber: z.string(),
+  accountClass: accountClassSchema,
+  status: accountStatusSchema,
+  channel: z.string(),
+  limits: accountLimitsSchema,
+  openedAt: z.string(),
+  binding: bindingSchema.nullable(),
+  holds: z.array(holdSchema),
+});
+export type CoreAccount = z.infer<typeof accountSchema>;
+
+/** POST /core/v1/accounts/{accountNumber}/binding */
+export const bindRequestSchema = z.object({ number: z.string(), kind: z.enum(['DEBIT', 'CREDIT']) });
+
+/** POST /core/v1/accounts/{accountNumber}/holds (idempotent by holdId; lifting is DELETE .../holds/{holdId}) */
+export const placeHoldRequestSchema = z.object({ holdId: z.string(), type: holdTypeSchema, reason: z.string() });
+
+/** Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. */
+export const coreErrorSchema = z.object({
+  error: z.enum(['PERSON_ACCOUNT_CAP_REACHED', 'ACCOUNT_NOT_FOUND', 'IDEMPOTENCY_KEY_REUSED', 'BAD_REQUEST']),
+  message: z.string(),
+});

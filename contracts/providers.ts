@@ -1,0 +1,82 @@
+/**
+ * Wire formats of the identity-provider HTTP APIs (OCR, identity register, UnionPay,
+ * SMS inbox, app webhook). The activities' HTTP adapters speak them; the sandbox serves them.
+ * Every state-changing call carries an `Idempotency-Key` header.
+ */
+import { z } from 'zod';
+
+export const idCardSideSchema = z.enum(['FRONT', 'BACK']);
+export const imageQualityFlagSchema = z.enum(['OCCLUDED', 'BLURRED', 'GLARE', 'PARTLY_UNREADABLE']);
+export type ImageQualityFlag = z.infer<typeof imageQualityFlagSchema>;
+
+/** POST /ocr/v1/id-card */
+export const ocrRequestSchema = z.object({
+  side: idCardSideSchema,
+  imageBase64: z.string(),
+});
+export const ocrResponseSchema = z.object({
+  isIdCard: z.boolean(),
+  side: idCardSideSchema.optional(),
+  /** Front side: name and ID number; back side: validity. Absent when unreadable. */
+  fields: z
+    .object({
+      name: z.string().optional(),
+      idNumber: z.string().optional(),
+      /** YYYY-MM-DD, or "LONG" for cards valid for life. */
+      validUntil: z.string().optional(),
+    })
+    .default({}),
+  quality: z.array(imageQualityFlagSchema).default([]),
+});
+export type OcrResponse = z.infer<typeof ocrResponseSchema>;
+
+/** POST /identity/v1/verify: the national identity register's name + ID number check. */
+export const identityRequestSchema = z.object({ name: z.string(), idNumber: z.string() });
+export const identityResponseSchema = z.object({ result: z.enum(['MATCH', 'MISMATCH', 'NOT_FOUND']) });
+
+/**
+ * POST /unionpay/v1/four-elements: checks name, ID number, card and reserved mobile and, on a
+ * match, sends a 6-digit code to the reserved mobile. Answers 503 {result: "BUSY"} when busy
+ * (the only retryable answer).
+ */
+export const fourElementsRequestSchema = z.object({
+  name: z.string(),
+  idNumber: z.string(),
+  cardNumber: z.string(),
+  mobile: z.string(),
+});
+export const unionPayResultSchema = z.enum([
+  'MATCH',
+  'MISMATCH',
+  'PHONE_MISMATCH',
+  'CARD_NOT_PRESENT_PAYMENT_NOT_ENABLED',
+  'CARD_REPORTED_LOST',
+  'CARD_EXPIRED',
+  'CARD_RESTRICTED',
+  'PIN_TRIES_EXCEEDED',
+  'DAILY_CHECKS_EXCEEDED',
+  'BUSY',
+]);
+export type UnionPayResult = z.infer<typeof unionPayResultSchema>;
+export const fourElementsResponseSchema = z.object({
+  result: unionPayResultSchema,
+  /** Present on MATCH: the handle to confirm the SMS code against. */
+  verificationId: z.string().optional(),
+});
+
+/** POST /unionpay/v1/sms-confirm */
+export const smsConfirmRequestSchema = z.object({ verificationId: z.string(), code: z.string() });
+export const smsConfirmResponseSchema = z.object({ result: z.enum(['OK', 'WRONG_CODE', 'EXPIRED']) });
+
+/** GET /sandbox/sms?mobile=... (sandbox only): the last code "sent" to that mobile. */
+export const smsInboxResponseSchema = z.object({ mobile: z.string(), code: z.string(), sentAt: z.string() });
+
+/** POST {APP_WEBHOOK_URL}: an event for the app. */
+export const appEventSchema = z.object({
+  eventId: z.string(),
+  type: z.enum(['APPLICATION_REJECTED', 'ACCOUNT_OPENED']),
+  applicationId: z.string(),
+  occurredAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type AppEvent = z.infer<typeof appEventSchema>;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { parseIdNumber } from './id-number';
+
+/** Today's date in China (UTC+8) as YYYY-MM-DD: ID numbers carry local birth dates. */
+export function todayInChina(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Names of any script (rare characters beyond the basic CJK block included), with the
+ * middle dot U+00B7 between parts of minority names. Never a narrow [\u4e00-\u9fa5].
+ */
+const NAME = /^[\p{L}\p{M}]+(?:\u00B7[\p{L}\p{M}]+)*$/u;
+export const personNameSchema = z
+  .string()
+  .refine((s) => [...s].length >= 2 && [...s].length <= 64, 'must be 2 to 64 characters')
+  .refine((s) => NAME.test(s), 'may hold letters of any script, with single middle dots (U+00B7) between parts');
+
+export const idNumberSchema = z.string().transform((raw, ctx) => {
+  const parsed = parseIdNumber(raw, todayInChina());
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  }
+  return parsed.value.idNumber;
+});
+
+export const mobileSchema = z
+  .string()
+  .regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mainland mobile number starting 13 to 19');
+
+export const cardNumberSchema = z.string().regex(/^\d{16,19}$/, 'must be 16 to 19 digits');
+
+export const boundAccountKindSchema = z.enum(['DEBIT', 'CREDIT']);
+
+export const applicantSchema = z.strictObject({
+  name: personNameSchema,
+  idNumber: idNumberSchema,
+  mobile: mobileSchema,
+});
+export type Applicant = z.infer<typeof applicantSchema>;
+
+export const boundAccountSchema = z.strictObject({
+  number: cardNumberSchema,
+  /** The same person's Class I debit account or credit card, at any bank. */
+  kind: boundAccountKindSchema,
+});
+export type BoundAccount = z.infer<typeof boundAccountSchema>;

@@ -1,0 +1,18 @@
+/**
+ * Custom search attributes the project registers on its Temporal namespace. They make the
+ * review queue and application lists searchable, so they hold no personal data: codes,
+ * statuses and flags only.
+ */
+export const SEARCH_ATTRIBUTES = {
+  ApplicationStatus: 'Keyword',
+  FlowVersion: 'Keyword',
+  Channel: 'Keyword',
+  ReviewStatus: 'Keyword',
+  ReviewReasons: 'KeywordList',
+  Escalated: 'Bool',
+  Hold: 'Keyword',
+} as const;
+
+/** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
+export const searchAttributeFlags = (): string[] =>
+  Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Every verification step answers pass, review (a human settles it later) or reject. */
+export const outcomeSchema = z.enum(['PASS', 'REVIEW', 'REJECT']);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+export const stepNameSchema = z.enum(['ID_DOCUMENT', 'IDENTITY', 'CARD_FOUR_ELEMENTS', 'SMS_CODE']);
+export type StepName = z.infer<typeof stepNameSchema>;
+
+/**
+ * Reason codes are stable strings apps and operators can act on. Tier 1 ID-image problems
+ * reject; tier 2 problems open the account and send it to review.
+ */
+export const reasonCodeSchema = z.enum([
+  // ID document, tier 1
+  'ID_NOT_AN_ID_CARD',
+  'ID_CARD_EXPIRED',
+  'ID_DATA_MISMATCH',
+  // ID document, tier 2
+  'ID_IMAGE_OCCLUDED',
+  'ID_IMAGE_BLURRED',
+  'ID_IMAGE_GLARE',
+  'ID_IMAGE_PARTLY_UNREADABLE',
+  // identity (name + ID number)
+  'IDENTITY_MISMATCH',
+  'IDENTITY_NOT_FOUND',
+  // UnionPay four elements
+  'CARD_MISMATCH',
+  'CARD_PHONE_MISMATCH',
+  'CARD_NOT_PRESENT_PAYMENT_NOT_ENABLED',
+  'CARD_REPORTED_LOST',
+  'CARD_EXPIRED',
+  'CARD_RESTRICTED',
+  'CARD_PIN_TRIES_EXCEEDED',
+  'CARD_DAILY_CHECKS_EXCEEDED',
+  // SMS code
+  'SMS_CODE_TRIES_EXHAUSTED',
+  'SMS_CODE_EXPIRED',
+  'SMS_CODE_NOT_SUBMITTED',
+  // core banking
+  'PERSON_ACCOUNT_CAP_REACHED',
+]);
+export type ReasonCode = z.infer<typeof reasonCodeSchema>;
+
+export const stepResultSchema = z.object({
+  step: stepNameSchema,
+  outcome: outcomeSchema,
+  reasons: z.array(reasonCodeSchema),
+});
+export type StepResult = z.infer<typeof stepResultSchema>;
+
+export const pass = (step: StepName): StepResult => ({ step, outcome: 'PASS', reasons: [] });
+export const reject = (step: StepName, ...reasons: ReasonCode[]): StepResult => ({
+  step,
+  outcome: 'REJECT',
+  reasons,
+});
+export const review = (step: StepName, ...reasons: ReasonCode[]): StepResult => ({
+  step,
+  outcome: 'REVIEW',
+  reasons,
+});
