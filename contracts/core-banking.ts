@@ -49,11 +49,15 @@ export const accountSchema = z.object({
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
-/** POST /core/v1/accounts/{accountNumber}/binding */
+/** POST /core/v1/accounts/{accountNumber}/binding; answers the account. */
 export const bindRequestSchema = z.object({ number: z.string(), kind: z.enum(['DEBIT', 'CREDIT']) });
 
 /** POST /core/v1/accounts/{accountNumber}/holds (idempotent by holdId; lifting is DELETE .../holds/{holdId}) */
-export const placeHoldRequestSchema = z.object({ holdId: z.string(), type: holdTypeSchema, reason: z.string() });
+export const placeHoldRequestSchema = z.object({
+  holdId: z.string(),
+  type: holdTypeSchema,
+  reason: z.string(),
+});
 
 /** Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. */
 export const coreErrorSchema = z.object({

@@ -14,7 +14,10 @@ const NAME = /^[\p{L}\p{M}]+(?:\u00B7[\p{L}\p{M}]+)*$/u;
 export const personNameSchema = z
   .string()
   .refine((s) => [...s].length >= 2 && [...s].length <= 64, 'must be 2 to 64 characters')
-  .refine((s) => NAME.test(s), 'may hold letters of any script, with single middle dots (U+00B7) between parts');
+  .refine(
+    (s) => NAME.test(s),
+    'may hold letters of any script, with single middle dots (U+00B7) between parts',
+  );
 
 export const idNumberSchema = z.string().transform((raw, ctx) => {
   const parsed = parseIdNumber(raw, todayInChina());

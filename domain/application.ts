@@ -6,7 +6,9 @@ import { reasonCodeSchema, stepResultSchema } from './steps';
 export const applicationIdSchema = z.uuid('must be a UUID the app generates once per application');
 
 /** Content address of a stored document: hex SHA-256 of its bytes. */
-export const documentIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
+export const documentIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
 
 export const flowVersionSchema = z.enum(['v3']);
 export type FlowVersion = z.infer<typeof flowVersionSchema>;

@@ -56,6 +56,7 @@ export function parseIdNumber(
 /** Builds a valid number from its parts; used by the sandbox's sample data and by tests. */
 export function makeIdNumber(region: string, birthYYYYMMDD: string, sequence: string): string {
   const first17 = `${region}${birthYYYYMMDD}${sequence}`;
-  if (!/^\d{17}$/.test(first17)) throw new Error('region (6), birth date (8) and sequence (3) must be digits');
+  if (!/^\d{17}$/.test(first17))
+    throw new Error('region (6), birth date (8) and sequence (3) must be digits');
   return first17 + checkCharacter(first17);
 }

@@ -1,0 +1,35 @@
+/** HTTP adapter for the core banking system's account API. */
+import { accountSchema, coreErrorSchema } from '../../contracts/core-banking';
+import type { CoreBanking } from '../ports';
+import { callJson, expect } from './json-client';
+
+export function httpCoreBanking(baseUrl: string): CoreBanking {
+  return {
+    async openClassII(applicant, channel, perPersonCap, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
+        body: { customer: applicant, accountClass: 'II', channel, perPersonCap },
+        idempotencyKey,
+      });
+      if (answer.status === 409) {
+        const err = coreErrorSchema.safeParse(answer.body);
+        if (err.success && err.data.error === 'PERSON_ACCOUNT_CAP_REACHED') {
+          return { refused: 'PERSON_ACCOUNT_CAP_REACHED' };
+        }
+      }
+      return { opened: expect(answer, [200, 201], accountSchema) };
+    },
+    async bind(accountNumber, bound, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/${accountNumber}/binding`, {
+        body: bound,
+        idempotencyKey,
+      });
+      // Core banking answers the whole account; the port answers the binding it now has.
+      return expect(answer, [200, 201], accountSchema).binding;
+    },
+    async getAccount(accountNumber) {
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);
+      if (answer.status === 404) return undefined;
+      return expect(answer, [200], accountSchema);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Config } from '../../config';
+import { DocumentStore } from '../../documents/store';
+import type { Ports } from '../ports';
+import { httpAppNotifier } from './app-notifier';
+import { httpCoreBanking } from './core-banking';
+import { httpIdCardReader, httpIdentityRegister, httpUnionPay } from './providers';
+
+/** The production wiring: every port over HTTP, documents from the shared store. */
+export function httpPorts(
+  config: Pick<Config, 'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'documentsDir'>,
+): Ports {
+  return {
+    idCards: httpIdCardReader(config.providersUrl),
+    identity: httpIdentityRegister(config.providersUrl),
+    unionPay: httpUnionPay(config.providersUrl),
+    coreBanking: httpCoreBanking(config.coreBankingUrl),
+    notifier: httpAppNotifier(config.appWebhookUrl),
+    documents: new DocumentStore(config.documentsDir),
+  };
+}

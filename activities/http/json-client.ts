@@ -1,0 +1,63 @@
+/**
+ * JSON over HTTP for the provider and core-banking adapters. It decides what Temporal may
+ * retry: network faults, timeouts and 5xx are transient (thrown as retryable failures);
+ * anything the caller did not expect is a contract error that no retry can fix.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+
+export const TRANSIENT = 'TransientProviderError';
+export const CONTRACT = 'ProviderContractError';
+
+export interface JsonCall {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs?: number;
+}
+
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+}
+
+export async function callJson(url: string, call: JsonCall = {}): Promise<JsonAnswer> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (call.body !== undefined) headers['content-type'] = 'application/json';
+  if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: call.method ?? (call.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      signal: AbortSignal.timeout(call.timeoutMs ?? 5000),
+    });
+  } catch (err) {
+    // The message names the host only: URLs here never carry personal data, bodies might.
+    throw ApplicationFailure.retryable(`${new URL(url).pathname}: ${(err as Error).name}`, TRANSIENT);
+  }
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (res.status >= 500 || res.status === 429) {
+    throw ApplicationFailure.retryable(`${new URL(url).pathname} answered ${res.status}`, TRANSIENT);
+  }
+  return { status: res.status, body };
+}
+
+/** Parses an expected answer; an unexpected status or shape is a non-retryable contract error. */
+export function expect<T extends z.ZodType>(answer: JsonAnswer, okStatuses: number[], schema: T): z.infer<T> {
+  if (!okStatuses.includes(answer.status)) {
+    throw ApplicationFailure.nonRetryable(`unexpected status ${answer.status}`, CONTRACT);
+  }
+  const parsed = schema.safeParse(answer.body);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(`unexpected answer: ${parsed.error.issues[0]?.message}`, CONTRACT);
+  }
+  return parsed.data;
+}

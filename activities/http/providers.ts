@@ -1,0 +1,55 @@
+/** HTTP adapters for the identity providers: OCR, the identity register and UnionPay. */
+import { ApplicationFailure } from '@temporalio/common';
+
+import {
+  fourElementsResponseSchema,
+  identityResponseSchema,
+  ocrResponseSchema,
+  smsConfirmResponseSchema,
+} from '../../contracts/providers';
+import type { IdCardReader, IdentityRegister, UnionPay } from '../ports';
+import { CONTRACT, callJson, expect } from './json-client';
+
+export function httpIdCardReader(baseUrl: string): IdCardReader {
+  return {
+    async read(side, image) {
+      const answer = await callJson(`${baseUrl}/ocr/v1/id-card`, {
+        body: { side, imageBase64: image.toString('base64') },
+      });
+      return expect(answer, [200], ocrResponseSchema);
+    },
+  };
+}
+
+export function httpIdentityRegister(baseUrl: string): IdentityRegister {
+  return {
+    async verify(name, idNumber) {
+      const answer = await callJson(`${baseUrl}/identity/v1/verify`, { body: { name, idNumber } });
+      return expect(answer, [200], identityResponseSchema).result;
+    },
+  };
+}
+
+const notBusy = fourElementsResponseSchema.extend({
+  result: fourElementsResponseSchema.shape.result.exclude(['BUSY']),
+});
+
+export function httpUnionPay(baseUrl: string): UnionPay {
+  return {
+    async checkFourElements(applicant, cardNumber, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/unionpay/v1/four-elements`, {
+        body: { name: applicant.name, idNumber: applicant.idNumber, mobile: applicant.mobile, cardNumber },
+        idempotencyKey,
+      });
+      const parsed = expect(answer, [200], notBusy);
+      if (parsed.result === 'MATCH' && !parsed.verificationId) {
+        throw ApplicationFailure.nonRetryable('MATCH without a verificationId', CONTRACT);
+      }
+      return parsed;
+    },
+    async confirmSmsCode(verificationId, code) {
+      const answer = await callJson(`${baseUrl}/unionpay/v1/sms-confirm`, { body: { verificationId, code } });
+      return expect(answer, [200], smsConfirmResponseSchema).result;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The onboarding activities, built from ports. Each answers a domain step result; only
+ * transient faults throw (and are retried by Temporal). Idempotency keys are the application
+ * id plus the step, so a retried call never opens a second account or sends a second bind.
+ */
+import type { AppEvent } from '../contracts/providers';
+import type { Applicant, BoundAccount } from '../domain/applicant';
+import { todayInChina } from '../domain/applicant';
+import { classifyFourElements } from '../domain/four-elements';
+import { classifyIdDocument } from '../domain/id-document';
+import { pass, reject, type StepResult } from '../domain/steps';
+import type { Ports } from './ports';
+
+export interface CheckIdDocumentInput {
+  applicant: Pick<Applicant, 'name' | 'idNumber'>;
+  documents: { idFront: string; idBack: string };
+}
+
+export interface CardCheckAnswer {
+  result: StepResult;
+  verificationId?: string;
+}
+
+export function createOnboardingActivities(ports: Ports) {
+  return {
+    async checkIdDocument({ applicant, documents }: CheckIdDocumentInput): Promise<StepResult> {
+      const [front, back] = await Promise.all([
+        ports.documents.get(documents.idFront).then((img) => ports.idCards.read('FRONT', img)),
+        ports.documents.get(documents.idBack).then((img) => ports.idCards.read('BACK', img)),
+      ]);
+      return classifyIdDocument(front, back, applicant, todayInChina());
+    },
+
+    async checkIdentity(applicant: Pick<Applicant, 'name' | 'idNumber'>): Promise<StepResult> {
+      const result = await ports.identity.verify(applicant.name, applicant.idNumber);
+      if (result === 'MATCH') return pass('IDENTITY');
+      return reject('IDENTITY', result === 'MISMATCH' ? 'IDENTITY_MISMATCH' : 'IDENTITY_NOT_FOUND');
+    },
+
+    async checkCardFourElements(input: {
+      applicationId: string;
+      applicant: Applicant;
+      cardNumber: string;
+    }): Promise<CardCheckAnswer> {
+      const answer = await ports.unionPay.checkFourElements(
+        input.applicant,
+        input.cardNumber,
+        `${input.applicationId}:four-elements`,
+      );
+      return { result: classifyFourElements(answer.result), verificationId: answer.verificationId };
+    },
+
+    async confirmSmsCode(input: { verificationId: string; code: string }) {
+      return ports.unionPay.confirmSmsCode(input.verificationId, input.code);
+    },
+
+    async openAccount(input: {
+      applicationId: string;
+      applicant: Applicant;
+      channel: string;
+      perPersonCap: number;
+    }): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
+      const answer = await ports.coreBanking.openClassII(
+        input.applicant,
+        input.channel,
+        input.perPersonCap,
+        `${input.applicationId}:open-account`,
+      );
+      return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
+    },
+
+    async bindAccount(input: {
+      applicationId: string;
+      accountNumber: string;
+      boundAccount: BoundAccount;
+    }): Promise<void> {
+      await ports.coreBanking.bind(input.accountNumber, input.boundAccount, `${input.applicationId}:bind`);
+    },
+
+    /** eventId is chosen by the workflow, so every retry delivers the same event. */
+    async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<void> {
+      await ports.notifier.send({ ...event, occurredAt: new Date().toISOString() });
+    },
+  };
+}
+
+export type OnboardingActivities = ReturnType<typeof createOnboardingActivities>;

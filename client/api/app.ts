@@ -1,0 +1,62 @@
+/** The HTTP API v1 for apps and operators, with its OpenAPI document at /openapi.json and docs at /docs. */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { CoreBanking } from '../../activities/ports';
+import type { Config } from '../../config';
+import type { DocumentStore } from '../../documents/store';
+import type { Applications } from '../applications';
+import { problemHandler, sendProblem } from './problem';
+import { accountRoutes } from './routes/accounts';
+import { applicationRoutes } from './routes/applications';
+import { documentRoutes } from './routes/documents';
+
+export interface ApiDeps {
+  tokens: Config['tokens'];
+  applications: Applications;
+  documents: DocumentStore;
+  coreBanking: CoreBanking;
+  logger?: Logger;
+}
+
+/** JSON bodies are small; images have their own limit on their route. */
+const JSON_BODY_LIMIT = 64 * 1024;
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Request logs carry method, route and status only: URLs hold no personal data, bodies would.
+    disableRequestLogging: false,
+  }) as unknown as FastifyInstance; // Fastify's logger generic differs per instance; the API uses none of it.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, 404, 'Not found', `no route ${req.method} ${req.url}`),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'account-opening API',
+        version: '1.0.0',
+        description: 'Open Class II accounts remotely: apps start and follow applications; operators review.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(documentRoutes(deps));
+  await app.register(applicationRoutes(deps));
+  await app.register(accountRoutes(deps));
+  return app;
+}

@@ -1,0 +1,31 @@
+/** The API process: HTTP for apps and operators, a Temporal client behind it. */
+import { Client, Connection } from '@temporalio/client';
+import { httpCoreBanking } from '../../activities/http/core-banking';
+import { loadConfig } from '../../config';
+import { logger } from '../../config/logger';
+import { DocumentStore } from '../../documents/store';
+import { defaultPolicy } from '../../domain/application';
+import { Applications } from '../applications';
+import { buildApi } from './app';
+
+const config = loadConfig();
+const log = logger(config, 'api');
+const connection = await Connection.connect({ address: config.temporal.address });
+const client = new Client({ connection, namespace: config.temporal.namespace });
+
+const api = await buildApi({
+  tokens: config.tokens,
+  applications: new Applications({ client, taskQueue: config.temporal.taskQueue, policy: defaultPolicy }),
+  documents: new DocumentStore(config.documentsDir),
+  coreBanking: httpCoreBanking(config.coreBankingUrl),
+  logger: log,
+});
+await api.listen({ host: config.api.host, port: config.api.port });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await api.close();
+    await connection.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Every error leaves the API in one shape, RFC 9457 problem details, naming the field and the
+ * rule where there is one, so an app developer can fix the request without reading our code.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ConflictError, FieldError, NotFoundError } from '../errors';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send({ type: `urn:account-opening:problem:${status}`, title, status, detail, ...extra });
+}
+
+export function problemHandler(
+  err: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply | undefined {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body';
+    const errors: FieldProblem[] = err.validation.map((v) => ({
+      field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    const first = errors[0];
+    return sendProblem(reply, 400, 'Invalid request', first ? `${first.field} ${first.message}` : 'invalid', {
+      errors,
+    });
+  }
+  if (err instanceof FieldError) {
+    return sendProblem(reply, 400, 'Invalid request', `body.${err.field} ${err.message}`, {
+      errors: [{ field: `body.${err.field}`, message: err.message }],
+    });
+  }
+  if (err instanceof NotFoundError) return sendProblem(reply, 404, 'Not found', err.message);
+  if (err instanceof ConflictError) return sendProblem(reply, 409, 'Conflict', err.message, err.extra);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    // Fastify's own refusals: unparsable JSON, body too large, unsupported media type.
+    return sendProblem(reply, err.statusCode, 'Invalid request', err.message);
+  }
+  req.log.error({ err: { message: err.message, type: err.name } }, 'request failed');
+  return sendProblem(reply, 500, 'Internal error', 'the request could not be completed; it is safe to retry');
+}

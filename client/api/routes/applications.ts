@@ -1,0 +1,113 @@
+/** The app's calls: start an application, submit the SMS code, read an application. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../../config';
+import type { DocumentStore } from '../../../documents/store';
+import { startApplicationRequestSchema, submitSmsCodeRequestSchema } from '../../../domain/application';
+import type { Applications } from '../../applications';
+import { allow } from '../auth';
+import { sendProblem } from '../problem';
+import {
+  applicationParamsSchema,
+  applicationViewSchema,
+  problemSchema,
+  submitCodeAnswerSchema,
+} from '../schemas';
+
+const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(128).optional() });
+
+export const applicationRoutes =
+  (deps: {
+    tokens: Config['tokens'];
+    applications: Applications;
+    documents: DocumentStore;
+  }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/v1/applications',
+      {
+        preHandler: allow(deps.tokens, 'app'),
+        schema: {
+          summary: 'Start an application; answers when it waits for the SMS code or is decided',
+          description:
+            'Idempotent by applicationId: the same request again answers the same application; a different request with a used applicationId is a 409.',
+          body: startApplicationRequestSchema,
+          response: {
+            200: applicationViewSchema,
+            202: applicationViewSchema,
+            400: problemSchema,
+            409: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        for (const [side, id] of Object.entries(req.body.documents)) {
+          if (id && !(await deps.documents.exists(id))) {
+            return sendProblem(
+              reply,
+              400,
+              'Invalid request',
+              `body.documents.${side} is not an uploaded document`,
+              {
+                errors: [{ field: `body.documents.${side}`, message: 'is not an uploaded document' }],
+              },
+            );
+          }
+        }
+        const view = await deps.applications.start(req.body);
+        return reply.code(view.status === 'CHECKING' ? 202 : 200).send(view);
+      },
+    );
+
+    app.post(
+      '/v1/applications/:applicationId/sms-code',
+      {
+        preHandler: allow(deps.tokens, 'app'),
+        schema: {
+          summary: 'Submit the SMS code; answers the opened account, or 422 with the tries left',
+          params: applicationParamsSchema,
+          headers: idempotencyHeaders,
+          body: submitSmsCodeRequestSchema,
+          response: {
+            200: submitCodeAnswerSchema,
+            400: problemSchema,
+            404: problemSchema,
+            409: problemSchema,
+            422: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const result = await deps.applications.submitSmsCode(
+          req.params.applicationId,
+          req.body.code,
+          req.headers['idempotency-key'],
+        );
+        if (result.status === 'WRONG_CODE') {
+          return sendProblem(
+            reply,
+            422,
+            'Wrong code',
+            `the code is wrong; ${result.attemptsLeft} tries left`,
+            {
+              attemptsLeft: result.attemptsLeft,
+            },
+          );
+        }
+        return reply.send(result);
+      },
+    );
+
+    app.get(
+      '/v1/applications/:applicationId',
+      {
+        preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        schema: {
+          summary: 'Read an application: status, steps and their outcomes, the account once opened',
+          params: applicationParamsSchema,
+          response: { 200: applicationViewSchema, 404: problemSchema },
+        },
+      },
+      async (req) => deps.applications.get(req.params.applicationId),
+    );
+  };

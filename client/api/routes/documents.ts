@@ -1,0 +1,48 @@
+/** POST /v1/documents: ID-card and face images, stored by content address. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Config } from '../../../config';
+import { type DocumentStore, MAX_DOCUMENT_BYTES, sniffImageType } from '../../../documents/store';
+import { allow } from '../auth';
+import { sendProblem } from '../problem';
+import { documentCreatedSchema, problemSchema } from '../schemas';
+
+export const documentRoutes =
+  (deps: { tokens: Config['tokens']; documents: DocumentStore }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.addContentTypeParser(
+      ['image/jpeg', 'image/png'],
+      { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    app.post(
+      '/v1/documents',
+      {
+        preHandler: allow(deps.tokens, 'app'),
+        bodyLimit: MAX_DOCUMENT_BYTES,
+        schema: {
+          summary: 'Upload an ID-card or face image (raw JPEG or PNG bytes, at most 5 MiB)',
+          response: {
+            201: documentCreatedSchema,
+            400: problemSchema,
+            413: problemSchema,
+            415: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const bytes = req.body as Buffer;
+        const sniffed = sniffImageType(bytes);
+        if (!sniffed)
+          return sendProblem(reply, 415, 'Unsupported image', 'body is neither a JPEG nor a PNG image');
+        if (sniffed !== req.headers['content-type']) {
+          return sendProblem(
+            reply,
+            400,
+            'Invalid request',
+            `body is ${sniffed} but Content-Type says ${req.headers['content-type']}`,
+          );
+        }
+        return reply.code(201).send({ documentId: await deps.documents.put(bytes) });
+      },
+    );
+  };

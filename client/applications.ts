@@ -1,0 +1,167 @@
+/**
+ * Applications over Temporal: start (update-with-start, answers at the first decision point),
+ * submit the SMS code (update), read (query). The HTTP layer maps the errors to status codes.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  ApplicationView,
+  OnboardingInput,
+  Policy,
+  StartApplicationRequest,
+  SubmitCodeResult,
+} from '../domain/application';
+import { passesLuhn } from '../domain/bank-card';
+import {
+  awaitFirstAnswer,
+  getApplication,
+  getRequestFingerprint,
+  submitSmsCode,
+} from '../workflows/onboarding/messages';
+import type { onboarding } from '../workflows/onboarding/onboarding';
+import { searchAttributesAtStart } from '../workflows/search-attributes';
+import { ConflictError, FieldError, NotFoundError } from './errors';
+import { onboardingWorkflowId } from './workflow-ids';
+
+export interface ApplicationsOptions {
+  client: Client;
+  taskQueue: string;
+  policy: Policy;
+  /** How long a start call waits for the first answer before it answers "still checking". */
+  firstAnswerWaitMs?: number;
+}
+
+export class Applications {
+  constructor(private readonly opts: ApplicationsOptions) {}
+
+  /** Starts the application, or finds the one already started with this applicationId. */
+  async start(req: StartApplicationRequest): Promise<ApplicationView> {
+    const workflowId = onboardingWorkflowId(req.applicationId);
+    const fingerprint = fingerprintOf(req);
+    const input: OnboardingInput = {
+      applicationId: req.applicationId,
+      requestFingerprint: fingerprint,
+      flowVersion: req.flowVersion,
+      channel: req.channel,
+      applicant: req.applicant,
+      boundAccount: req.boundAccount,
+      documents: { idFront: req.documents.idFront!, idBack: req.documents.idBack! },
+      warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
+      policy: this.opts.policy,
+    };
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {
+      workflowId,
+      taskQueue: this.opts.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A finished application is never started again under the same id.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: searchAttributesAtStart(input),
+    });
+    try {
+      const update = await this.opts.client.workflow.startUpdateWithStart(awaitFirstAnswer, {
+        args: [fingerprint],
+        startWorkflowOperation,
+        waitForStage: 'ACCEPTED',
+      });
+      return await withDeadline(update.result(), this.opts.firstAnswerWaitMs ?? 20_000, () =>
+        this.get(req.applicationId),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return this.finished(req.applicationId, fingerprint);
+      throw translate(err);
+    }
+  }
+
+  async submitSmsCode(
+    applicationId: string,
+    code: string,
+    idempotencyKey?: string,
+  ): Promise<SubmitCodeResult> {
+    const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
+    try {
+      return await handle.executeUpdate(submitSmsCode, {
+        args: [code],
+        ...(idempotencyKey && { updateId: `sms-code-${idempotencyKey}` }),
+      });
+    } catch (err) {
+      if (isClosedWorkflowError(err)) {
+        const view = await this.get(applicationId);
+        throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
+          status: view.status,
+        });
+      }
+      throw translate(err);
+    }
+  }
+
+  async get(applicationId: string): Promise<ApplicationView> {
+    try {
+      return await this.opts.client.workflow
+        .getHandle(onboardingWorkflowId(applicationId))
+        .query(getApplication);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  /** A start re-sent after the application ended answers its outcome, if it is the same request. */
+  private async finished(applicationId: string, fingerprint: string): Promise<ApplicationView> {
+    const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
+    if ((await handle.query(getRequestFingerprint)) !== fingerprint) {
+      throw new ConflictError('this applicationId was already used with a different request');
+    }
+    return this.get(applicationId);
+  }
+}
+
+/** Same body, same fingerprint: key order and defaults do not matter. */
+export function fingerprintOf(req: StartApplicationRequest): string {
+  const canonical = JSON.stringify(req, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => onTimeout().then(resolve, reject), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+function isClosedWorkflowError(err: unknown): boolean {
+  return (
+    (err instanceof WorkflowUpdateFailedError || err instanceof Error) &&
+    /workflow execution already completed/i.test(String((err as Error).message))
+  );
+}
+
+/** Validator refusals carry a type; map them to the errors the HTTP layer knows. */
+function translate(err: unknown): unknown {
+  if (err instanceof WorkflowNotFoundError)
+    return new NotFoundError('no application with this applicationId');
+  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : (err as { cause?: unknown })?.cause;
+  if (cause instanceof ApplicationFailure) {
+    switch (cause.type) {
+      case 'INVALID_CODE':
+        return new FieldError('code', cause.message);
+      case 'REQUEST_MISMATCH':
+      case 'WRONG_STATE':
+      case 'CODE_IN_FLIGHT':
+        return new ConflictError(cause.message);
+    }
+  }
+  return err;
+}

@@ -1,0 +1,26 @@
+/** Failures the API answers with a 4xx; each carries what the caller can act on. */
+export class NotFoundError extends Error {
+  readonly status = 404;
+}
+
+/** The request is well-formed but conflicts with the state (409). */
+export class ConflictError extends Error {
+  readonly status = 409;
+  constructor(
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A field is wrong in a way only the workflow could tell (400). */
+export class FieldError extends Error {
+  readonly status = 400;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

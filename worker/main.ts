@@ -1,0 +1,24 @@
+/**
+ * The worker process: runs the workflows and the activities that call providers and core
+ * banking over HTTP. Run as many as load needs; they share the task queue.
+ */
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { httpPorts } from '../activities/http';
+import { loadConfig } from '../config';
+import { logger } from '../config/logger';
+import { createWorker } from './create-worker';
+
+const config = loadConfig();
+const log = logger(config, 'worker');
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  ports: httpPorts(config),
+});
+log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
+await worker.run();
+await connection.close();

@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow type it serves is exported here.
+export { onboarding } from './onboarding/onboarding';

@@ -1,0 +1,153 @@
+/**
+ * One application, from checks to an opened account. Runs the v3 steps in order: the
+ * independent checks at once, then the SMS code, then core banking. Rejections are answers,
+ * not failures; a step that says "review" still opens the account.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { type OnboardingInput, type SubmitCodeResult, smsCodeSchema } from '../../domain/application';
+import { pass, reject } from '../../domain/steps';
+import { Application } from './application';
+import { awaitFirstAnswer, getApplication, getRequestFingerprint, submitSmsCode } from './messages';
+
+const NOT_RETRYABLE = ['ProviderContractError'];
+
+const checks = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
+});
+
+/** Core banking and notifications must happen once started: they retry until the system answers. */
+const bank = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
+});
+
+export async function onboarding(input: OnboardingInput): Promise<ReturnType<Application['view']>> {
+  const app = new Application(input);
+  const { applicationId, applicant, boundAccount, policy } = input;
+
+  setHandler(getApplication, () => app.view());
+  setHandler(getRequestFingerprint, () => input.requestFingerprint);
+  setHandler(
+    awaitFirstAnswer,
+    async () => {
+      await condition(() => app.status !== 'CHECKING');
+      return app.view();
+    },
+    {
+      validator: (fingerprint) =>
+        refuseIf(
+          fingerprint !== input.requestFingerprint,
+          'REQUEST_MISMATCH',
+          'this applicationId was already used with a different request',
+        ),
+    },
+  );
+  setHandler(submitSmsCode, (code) => checkSmsCode(app, code), {
+    validator: (code) => {
+      const parsed = smsCodeSchema.safeParse(code);
+      refuseIf(!parsed.success, 'INVALID_CODE', `code ${parsed.error?.issues[0]?.message}`);
+      refuseIf(
+        app.status !== 'AWAITING_SMS_CODE',
+        'WRONG_STATE',
+        `the application is ${app.status}, not waiting for a code`,
+      );
+      refuseIf(
+        app.checkingCode,
+        'CODE_IN_FLIGHT',
+        'a code for this application is being checked; try again in a moment',
+      );
+    },
+  });
+
+  const [idDocument, identity, card] = await Promise.all([
+    checks.checkIdDocument({ applicant, documents: input.documents }),
+    checks.checkIdentity({ name: applicant.name, idNumber: applicant.idNumber }),
+    checks.checkCardFourElements({ applicationId, applicant, cardNumber: boundAccount.number }),
+  ]);
+  app.record(idDocument, identity, card.result);
+
+  if (app.status === 'CHECKING') {
+    app.verificationId = card.verificationId;
+    app.status = 'AWAITING_SMS_CODE';
+    const answered = await condition(
+      () => app.status !== 'AWAITING_SMS_CODE',
+      policy.smsCodeWaitSeconds * 1000,
+    );
+    if (!answered) {
+      await condition(() => !app.checkingCode);
+      if (app.status === 'AWAITING_SMS_CODE') app.abandon('SMS_CODE_NOT_SUBMITTED');
+    }
+  }
+
+  if (app.status === 'OPENING') {
+    const opened = await bank.openAccount({
+      applicationId,
+      applicant,
+      channel: input.channel,
+      perPersonCap: policy.classIIPerPersonCap,
+    });
+    if ('refused' in opened) {
+      app.reject(opened.refused);
+    } else {
+      await bank.bindAccount({ applicationId, accountNumber: opened.accountNumber, boundAccount });
+      app.accountNumber = opened.accountNumber;
+      app.status = 'OPENED';
+    }
+  }
+
+  if (app.status === 'OPENED') {
+    await bank.notifyApp({
+      eventId: `${applicationId}:ACCOUNT_OPENED`,
+      type: 'ACCOUNT_OPENED',
+      applicationId,
+      data: { accountNumber: app.accountNumber, review: app.needsReview ? 'PENDING' : 'NONE' },
+    });
+  } else if (app.status === 'REJECTED') {
+    await bank.notifyApp({
+      eventId: `${applicationId}:APPLICATION_REJECTED`,
+      type: 'APPLICATION_REJECTED',
+      applicationId,
+      data: { reasons: app.reasons },
+    });
+  }
+
+  await condition(allHandlersFinished);
+  return app.view();
+}
+
+async function checkSmsCode(app: Application, code: string): Promise<SubmitCodeResult> {
+  app.checkingCode = true;
+  let answer: Awaited<ReturnType<Activities['confirmSmsCode']>>;
+  try {
+    answer = await checks.confirmSmsCode({ verificationId: app.verificationId!, code });
+  } finally {
+    app.checkingCode = false;
+  }
+  if (answer === 'OK') {
+    app.record(pass('SMS_CODE'));
+    app.status = 'OPENING';
+    await condition(() => app.isDecided);
+  } else if (answer === 'EXPIRED') {
+    app.record(reject('SMS_CODE', 'SMS_CODE_EXPIRED'));
+  } else {
+    app.smsAttemptsLeft -= 1;
+    if (app.smsAttemptsLeft > 0) return { status: 'WRONG_CODE', attemptsLeft: app.smsAttemptsLeft };
+    app.record(reject('SMS_CODE', 'SMS_CODE_TRIES_EXHAUSTED'));
+  }
+  return app.status === 'OPENED'
+    ? { status: 'OPENED', accountNumber: app.accountNumber!, review: app.needsReview ? 'PENDING' : 'NONE' }
+    : { status: 'REJECTED', reasons: app.reasons };
+}
+
+/** Validators answer at once and write nothing to history; the type tells the API which 4xx. */
+function refuseIf(refused: boolean, type: string, message: string): void {
+  if (refused) throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
