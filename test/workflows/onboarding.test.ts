@@ -43,6 +43,8 @@ describe('clean v3 application', () => {
 
     const history = await handle.fetchHistory();
     console.log(`[figures] clean v3 application: ${history.events?.length} history events`);
+    // The design's budget: checks as local activities keep a clean application small.
+    expect(history.events?.length).toBeLessThanOrEqual(40);
   });
 
   it('records a card that fails Luhn as a warning, not a rejection', async () => {

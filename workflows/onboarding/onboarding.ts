@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
@@ -18,7 +19,12 @@ import { awaitFirstAnswer, getApplication, getRequestFingerprint, submitSmsCode 
 
 const NOT_RETRYABLE = ['ProviderContractError'];
 
-const checks = proxyActivities<Activities>({
+/**
+ * The checks are short, idempotent vendor calls: as local activities they run inside the
+ * workflow task that asked for them, which saves a server round trip and three history events
+ * each. A vendor down for longer than a minute turns their retries into durable timers.
+ */
+const checks = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
 });
