@@ -8,9 +8,11 @@ export function todayInChina(now: Date = new Date()): string {
 
 /**
  * Names of any script (rare characters beyond the basic CJK block included), with the
- * middle dot U+00B7 between parts of minority names. Never a narrow [\u4e00-\u9fa5].
+ * middle dot U+00B7 between parts of minority names, and 〇 (a Han character Unicode files as a
+ * number). Never a narrow [\u4e00-\u9fa5].
  */
-const NAME = /^[\p{L}\p{M}]+(?:\u00B7[\p{L}\p{M}]+)*$/u;
+const NAME =
+  /^[\p{L}\p{Ideographic}][\p{L}\p{M}\p{Ideographic}]*(?:\u00B7[\p{L}\p{Ideographic}][\p{L}\p{M}\p{Ideographic}]*)*$/u;
 export const personNameSchema = z
   .string()
   .refine((s) => [...s].length >= 2 && [...s].length <= 64, 'must be 2 to 64 characters')

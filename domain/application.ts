@@ -3,7 +3,10 @@ import { applicantSchema, boundAccountSchema } from './applicant';
 import { reasonCodeSchema, stepResultSchema } from './steps';
 
 /** Apps generate a UUID per application: safe to use in workflow ids (never PII). */
-export const applicationIdSchema = z.uuid('must be a UUID the app generates once per application');
+export const applicationIdSchema = z
+  .uuid('must be a UUID the app generates once per application')
+  // One application, one workflow id, whatever case the app sends.
+  .transform((id) => id.toLowerCase());
 
 /** Content address of a stored document: hex SHA-256 of its bytes. */
 export const documentIdSchema = z

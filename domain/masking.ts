@@ -6,7 +6,7 @@ export const maskMobile = (m: string): string => `${m.slice(0, 3)}****${m.slice(
 
 export const maskIdNumber = (id: string): string => `${id.slice(0, 3)}***********${id.slice(-4)}`;
 
-/** Family name kept, the rest starred: 张** or 阿依古丽·** . */
+/** First character kept, the rest starred: 张** , 阿******* . */
 export function maskName(name: string): string {
   const chars = [...name];
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
