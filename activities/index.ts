@@ -1,9 +1,10 @@
 import { createOnboardingActivities } from './onboarding';
 import type { Ports } from './ports';
+import { createReviewActivities } from './review';
 
 /** Every activity the worker registers, built from the ports it is given. */
 export function createActivities(ports: Ports) {
-  return { ...createOnboardingActivities(ports) };
+  return { ...createOnboardingActivities(ports), ...createReviewActivities(ports) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

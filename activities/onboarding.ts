@@ -64,7 +64,7 @@ export function createOnboardingActivities(ports: Ports) {
         input.applicant,
         input.channel,
         input.perPersonCap,
-        `${input.applicationId}:open-account`,
+        input.applicationId,
       );
       return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
     },

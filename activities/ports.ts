@@ -27,14 +27,22 @@ export interface UnionPay {
 export type OpenAccountAnswer = { opened: CoreAccount } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' };
 
 export interface CoreBanking {
+  /** `reference` is the application id: it keys idempotency and is recorded on the account. */
   openClassII(
     applicant: Applicant,
     channel: string,
     perPersonCap: number,
-    idempotencyKey: string,
+    reference: string,
   ): Promise<OpenAccountAnswer>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
   getAccount(accountNumber: string): Promise<CoreAccount | undefined>;
+  /** Idempotent by holdId: placing it twice keeps one hold. */
+  placeHold(
+    accountNumber: string,
+    hold: { holdId: string; type: 'RECEIVE_ONLY' | 'FROZEN'; reason: string },
+  ): Promise<void>;
+  /** Lifts only this hold; lifting it again changes nothing. */
+  liftHold(accountNumber: string, holdId: string): Promise<void>;
 }
 
 export interface AppNotifier {
@@ -51,5 +59,7 @@ export interface Ports {
   unionPay: UnionPay;
   coreBanking: CoreBanking;
   notifier: AppNotifier;
+  /** The bank's operations team: supervisors hear of escalated reviews here. */
+  opsNotifier: AppNotifier;
   documents: DocumentReader;
 }

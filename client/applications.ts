@@ -19,6 +19,7 @@ import type {
   SubmitCodeResult,
 } from '../domain/application';
 import { passesLuhn } from '../domain/bank-card';
+import { onboardingWorkflowId } from '../domain/workflow-ids';
 import {
   awaitFirstAnswer,
   getApplication,
@@ -28,7 +29,6 @@ import {
 import type { onboarding } from '../workflows/onboarding/onboarding';
 import { searchAttributesAtStart } from '../workflows/search-attributes';
 import { ConflictError, FieldError, NotFoundError } from './errors';
-import { onboardingWorkflowId } from './workflow-ids';
 
 export interface ApplicationsOptions {
   client: Client;

@@ -24,3 +24,8 @@ export class FieldError extends Error {
     super(message);
   }
 }
+
+/** The caller may not do this, whoever they are in their role (403). */
+export class ForbiddenError extends Error {
+  readonly status = 403;
+}

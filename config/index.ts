@@ -7,6 +7,21 @@ import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/** "who=token,who=token": each caller has its own token, so decisions record who made them. */
+const credentials = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((list, ctx) =>
+      list.split(',').map((pair) => {
+        const [id = '', token = ''] = pair.trim().split('=');
+        if (!/^[\w.-]{2,40}$/.test(id) || token.length < 16) {
+          ctx.addIssue({ code: 'custom', message: 'each entry must be who=token, with a token of 16+ characters' });
+        }
+        return { id, token };
+      }),
+    );
+
 const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -20,10 +35,11 @@ const envSchema = z.object({
   PROVIDERS_URL: z.string().url().optional(),
   CORE_BANKING_URL: z.string().url().optional(),
   APP_WEBHOOK_URL: z.string().url().optional(),
-  /** Development tokens; set real secrets outside development. */
-  APP_TOKEN: z.string().min(16).default('dev-app-token-change-me'),
-  OPERATOR_TOKEN: z.string().min(16).default('dev-operator-token-change-me'),
-  SUPERVISOR_TOKEN: z.string().min(16).default('dev-supervisor-token-change-me'),
+  OPS_WEBHOOK_URL: z.string().url().optional(),
+  /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */
+  APP_TOKENS: credentials('bank-app=dev-app-token-change-me'),
+  OPERATOR_TOKENS: credentials('op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me'),
+  SUPERVISOR_TOKENS: credentials('sup-carol=dev-supervisor-carol-change-me'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -46,7 +62,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     providersUrl,
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
-    tokens: { app: e.APP_TOKEN, operator: e.OPERATOR_TOKEN, supervisor: e.SUPERVISOR_TOKEN },
+    opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
+    tokens: [
+      ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const })),
+      ...e.OPERATOR_TOKENS.map((c) => ({ ...c, role: 'operator' as const })),
+      ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
+    ],
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -20,6 +20,8 @@ export const openAccountRequestSchema = z.object({
   customer: z.object({ name: z.string(), idNumber: z.string(), mobile: z.string() }),
   accountClass: accountClassSchema,
   channel: z.string(),
+  /** What originated the account (the application id): leads an account back to its review. */
+  reference: z.string(),
   /** The bank's per-person cap on accounts of this class; 409 PERSON_ACCOUNT_CAP_REACHED beyond it. */
   perPersonCap: z.number().int().positive(),
 });
@@ -42,6 +44,7 @@ export const accountSchema = z.object({
   accountClass: accountClassSchema,
   status: accountStatusSchema,
   channel: z.string(),
+  reference: z.string(),
   limits: accountLimitsSchema,
   openedAt: z.string(),
   binding: bindingSchema.nullable(),

@@ -74,7 +74,16 @@ export const smsInboxResponseSchema = z.object({ mobile: z.string(), code: z.str
 /** POST {APP_WEBHOOK_URL}: an event for the app. */
 export const appEventSchema = z.object({
   eventId: z.string(),
-  type: z.enum(['APPLICATION_REJECTED', 'ACCOUNT_OPENED']),
+  type: z.enum([
+    'APPLICATION_REJECTED',
+    'ACCOUNT_OPENED',
+    'HOLD_APPLIED',
+    'RESUBMISSION_REQUESTED',
+    'HOLD_LIFTED',
+    'ACCOUNT_FROZEN',
+    // For the bank's operations team rather than the app.
+    'REVIEW_ESCALATED',
+  ]),
   applicationId: z.string(),
   occurredAt: z.string(),
   data: z.record(z.string(), z.unknown()),

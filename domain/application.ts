@@ -1,23 +1,11 @@
 import { z } from 'zod';
 import { applicantSchema, boundAccountSchema } from './applicant';
+import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
+import { policySchema } from './policy';
 import { reasonCodeSchema, stepResultSchema } from './steps';
 
-/** Apps generate a UUID per application: safe to use in workflow ids (never PII). */
-export const applicationIdSchema = z
-  .uuid('must be a UUID the app generates once per application')
-  // One application, one workflow id, whatever case the app sends.
-  .transform((id) => id.toLowerCase());
-
-/** Content address of a stored document: hex SHA-256 of its bytes. */
-export const documentIdSchema = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
-
-export const flowVersionSchema = z.enum(['v3']);
-export type FlowVersion = z.infer<typeof flowVersionSchema>;
-
-export const channelSchema = z.enum(['OWN_APP']);
-export type Channel = z.infer<typeof channelSchema>;
+export * from './identifiers';
+export * from './policy';
 
 export const startApplicationRequestSchema = z
   .strictObject({
@@ -45,21 +33,6 @@ export type StartApplicationRequest = z.infer<typeof startApplicationRequestSche
 
 export const smsCodeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the SMS');
 export const submitSmsCodeRequestSchema = z.strictObject({ code: smsCodeSchema });
-
-/** Policy is workflow input, so tests run the same code with seconds instead of minutes. */
-export const policySchema = z.object({
-  smsCodeMaxAttempts: z.number().int().min(1).max(10),
-  /** How long the application waits for the app to submit the code before it is abandoned. */
-  smsCodeWaitSeconds: z.number().positive(),
-  classIIPerPersonCap: z.number().int().min(1),
-});
-export type Policy = z.infer<typeof policySchema>;
-
-export const defaultPolicy: Policy = {
-  smsCodeMaxAttempts: 3,
-  smsCodeWaitSeconds: 15 * 60,
-  classIIPerPersonCap: 5,
-};
 
 export const warningSchema = z.enum(['CARD_FAILS_LUHN']);
 
@@ -90,7 +63,8 @@ export type ApplicationStatus = z.infer<typeof applicationStatusSchema>;
 export const reviewStateSchema = z.enum(['NONE', 'PENDING']);
 
 export const applicationViewSchema = z.object({
-  applicationId: applicationIdSchema,
+  // Answers carry ids as stored (lower case); transforms belong to requests only.
+  applicationId: z.string(),
   status: applicationStatusSchema,
   flowVersion: flowVersionSchema,
   channel: channelSchema,

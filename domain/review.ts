@@ -4,7 +4,7 @@
  * another operator approves.
  */
 import { z } from 'zod';
-import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './application';
+import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
 import { reasonCodeSchema } from './steps';
 
 export const reviewStatusSchema = z.enum(['PENDING', 'AWAITING_RESUBMISSION', 'CLEARED']);
@@ -107,7 +107,7 @@ export type ResubmissionResult = z.infer<typeof resubmissionResultSchema>;
 
 export const reviewCaseSchema = z.object({
   reviewId: z.string(),
-  applicationId: applicationIdSchema,
+  applicationId: z.string(),
   accountNumber: z.string(),
   status: reviewStatusSchema,
   round: z.number().int(),

@@ -9,6 +9,7 @@ export const SEARCH_ATTRIBUTES = {
   Channel: 'Keyword',
   ReviewStatus: 'Keyword',
   ReviewReasons: 'KeywordList',
+  ReviewRound: 'Int',
   Escalated: 'Bool',
   Hold: 'Keyword',
 } as const;

@@ -37,6 +37,8 @@ export const reasonCodeSchema = z.enum([
   'SMS_CODE_TRIES_EXHAUSTED',
   'SMS_CODE_EXPIRED',
   'SMS_CODE_NOT_SUBMITTED',
+  // review
+  'ID_RESUBMITTED',
   // core banking
   'PERSON_ACCOUNT_CAP_REACHED',
 ]);

@@ -5,10 +5,10 @@ import { callJson, expect } from './json-client';
 
 export function httpCoreBanking(baseUrl: string): CoreBanking {
   return {
-    async openClassII(applicant, channel, perPersonCap, idempotencyKey) {
+    async openClassII(applicant, channel, perPersonCap, reference) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
-        body: { customer: applicant, accountClass: 'II', channel, perPersonCap },
-        idempotencyKey,
+        body: { customer: applicant, accountClass: 'II', channel, perPersonCap, reference },
+        idempotencyKey: `${reference}:open-account`,
       });
       if (answer.status === 409) {
         const err = coreErrorSchema.safeParse(answer.body);
@@ -30,6 +30,20 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);
       if (answer.status === 404) return undefined;
       return expect(answer, [200], accountSchema);
+    },
+    async placeHold(accountNumber, hold) {
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/${accountNumber}/holds`, {
+        body: hold,
+        idempotencyKey: hold.holdId,
+      });
+      expect(answer, [200, 201], accountSchema);
+    },
+    async liftHold(accountNumber, holdId) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${accountNumber}/holds/${encodeURIComponent(holdId)}`,
+        { method: 'DELETE' },
+      );
+      expect(answer, [200], accountSchema);
     },
   };
 }

@@ -7,7 +7,10 @@ import { httpIdCardReader, httpIdentityRegister, httpUnionPay } from './provider
 
 /** The production wiring: every port over HTTP, documents from the shared store. */
 export function httpPorts(
-  config: Pick<Config, 'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'documentsDir'>,
+  config: Pick<
+    Config,
+    'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'documentsDir'
+  >,
 ): Ports {
   return {
     idCards: httpIdCardReader(config.providersUrl),
@@ -15,6 +18,7 @@ export function httpPorts(
     unionPay: httpUnionPay(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
     notifier: httpAppNotifier(config.appWebhookUrl),
+    opsNotifier: httpAppNotifier(config.opsWebhookUrl),
     documents: new DocumentStore(config.documentsDir),
   };
 }

@@ -5,17 +5,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { CoreBanking } from '../../activities/ports';
-import type { Config } from '../../config';
 import type { DocumentStore } from '../../documents/store';
 import type { Applications } from '../applications';
+import type { Reviews } from '../reviews';
+import type { Credentials } from './auth';
 import { problemHandler, sendProblem } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { applicationRoutes } from './routes/applications';
 import { documentRoutes } from './routes/documents';
+import { reviewRoutes } from './routes/reviews';
 
 export interface ApiDeps {
-  tokens: Config['tokens'];
+  tokens: Credentials;
   applications: Applications;
+  reviews: Reviews;
   documents: DocumentStore;
   coreBanking: CoreBanking;
   logger?: Logger;
@@ -58,5 +61,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(documentRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(reviewRoutes(deps));
   return app;
 }

@@ -4,16 +4,17 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Config } from '../../config';
 import { sendProblem } from './problem';
 
 export type Role = 'app' | 'operator' | 'supervisor';
 
 export interface Caller {
   role: Role;
-  /** Stable identity for audit trails: the role plus which configured token was used. */
+  /** Who is calling, from configuration: what decisions and audit trails record. */
   id: string;
 }
+
+export type Credentials = readonly (Caller & { token: string })[];
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,18 +28,16 @@ const same = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export function callerFor(tokens: Config['tokens'], header: string | undefined): Caller | undefined {
+export function callerFor(tokens: Credentials, header: string | undefined): Caller | undefined {
   const token = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
   if (!token) return undefined;
-  for (const role of ['app', 'operator', 'supervisor'] as const) {
-    if (same(token, tokens[role])) return { role, id: `${role}:default` };
-  }
-  return undefined;
+  const found = tokens.find((c) => same(token, c.token));
+  return found && { role: found.role, id: found.id };
 }
 
 /** A preHandler that lets only the given roles through: 401 without a valid token, 403 for others. */
 export const allow =
-  (tokens: Config['tokens'], ...roles: Role[]) =>
+  (tokens: Credentials, ...roles: Role[]) =>
   async (req: FastifyRequest, reply: FastifyReply) => {
     const caller = callerFor(tokens, req.headers.authorization);
     if (!caller) {

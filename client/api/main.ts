@@ -6,6 +6,7 @@ import { logger } from '../../config/logger';
 import { DocumentStore } from '../../documents/store';
 import { defaultPolicy } from '../../domain/application';
 import { Applications } from '../applications';
+import { Reviews } from '../reviews';
 import { buildApi } from './app';
 
 const config = loadConfig();
@@ -16,6 +17,7 @@ const client = new Client({ connection, namespace: config.temporal.namespace });
 const api = await buildApi({
   tokens: config.tokens,
   applications: new Applications({ client, taskQueue: config.temporal.taskQueue, policy: defaultPolicy }),
+  reviews: new Reviews(client),
   documents: new DocumentStore(config.documentsDir),
   coreBanking: httpCoreBanking(config.coreBankingUrl),
   logger: log,

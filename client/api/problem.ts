@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ConflictError, FieldError, NotFoundError } from '../errors';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError } from '../errors';
 
 export interface FieldProblem {
   field: string;
@@ -45,6 +45,7 @@ export function problemHandler(
       errors: [{ field: `body.${err.field}`, message: err.message }],
     });
   }
+  if (err instanceof ForbiddenError) return sendProblem(reply, 403, 'Forbidden', err.message);
   if (err instanceof NotFoundError) return sendProblem(reply, 404, 'Not found', err.message);
   if (err instanceof ConflictError) return sendProblem(reply, 409, 'Conflict', err.message, err.extra);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

@@ -10,30 +10,25 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { httpPorts } from '../../activities/http';
 import { DocumentStore } from '../../documents/store';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import '../provided';
+import { readAccount, sandboxPorts } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 
 let activities: ReturnType<typeof createActivities>;
 let documents: DocumentStore;
 let coreBankingUrl: string;
 const env = new MockActivityEnvironment();
+/** env.run cannot infer the result type from the activity; this keeps tests typed. */
+const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+  env.run(fn, ...args) as Promise<R>;
 
 beforeAll(async () => {
-  const providersUrl = inject('providersUrl');
   coreBankingUrl = inject('coreBankingUrl');
   const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'documents-'));
   documents = new DocumentStore(documentsDir);
-  activities = createActivities(
-    httpPorts({
-      providersUrl,
-      coreBankingUrl,
-      appWebhookUrl: `${providersUrl}/sandbox/app-webhook`,
-      documentsDir,
-    }),
-  );
+  activities = createActivities(sandboxPorts(documentsDir));
 });
 
 const personAccounts = async (idNumber: string) => {
@@ -45,8 +40,8 @@ describe('openAccount', () => {
   it('a retried call answers the same account and opens no second one', async () => {
     const applicant = newPerson();
     const input = { applicationId: randomUUID(), applicant, channel: 'OWN_APP', perPersonCap: 5 };
-    const first = await env.run(activities.openAccount, input);
-    const retry = await env.run(activities.openAccount, input);
+    const first = await run(activities.openAccount, input);
+    const retry = await run(activities.openAccount, input);
     expect(retry).toEqual(first);
     expect(await personAccounts(applicant.idNumber)).toBe(1);
   });
@@ -54,8 +49,8 @@ describe('openAccount', () => {
   it('a second application of the same person opens a second account', async () => {
     const applicant = newPerson();
     const base = { applicant, channel: 'OWN_APP', perPersonCap: 5 };
-    const a = await env.run(activities.openAccount, { ...base, applicationId: randomUUID() });
-    const b = await env.run(activities.openAccount, { ...base, applicationId: randomUUID() });
+    const a = await run(activities.openAccount, { ...base, applicationId: randomUUID() });
+    const b = await run(activities.openAccount, { ...base, applicationId: randomUUID() });
     expect(a).not.toEqual(b);
     expect(await personAccounts(applicant.idNumber)).toBe(2);
   });
@@ -65,7 +60,7 @@ describe('bindAccount', () => {
   it('a retried bind keeps one binding', async () => {
     const applicant = newPerson();
     const applicationId = randomUUID();
-    const opened = await env.run(activities.openAccount, {
+    const opened = await run(activities.openAccount, {
       applicationId,
       applicant,
       channel: 'OWN_APP',
@@ -77,11 +72,9 @@ describe('bindAccount', () => {
       accountNumber: opened.accountNumber,
       boundAccount: { number: newCard(), kind: 'CREDIT' as const },
     };
-    await env.run(activities.bindAccount, bind);
-    await env.run(activities.bindAccount, bind);
-    const account = await fetch(`${coreBankingUrl}/core/v1/accounts/${opened.accountNumber}`).then((r) =>
-      r.json(),
-    );
+    await run(activities.bindAccount, bind);
+    await run(activities.bindAccount, bind);
+    const account = await readAccount(coreBankingUrl, opened.accountNumber);
     expect(account.binding).toMatchObject({ kind: 'CREDIT' });
   });
 });
@@ -90,15 +83,15 @@ describe('checkCardFourElements', () => {
   it('a retried check answers the same verification and sends one code', async () => {
     const applicant = newPerson();
     const input = { applicationId: randomUUID(), applicant, cardNumber: newCard() };
-    const first = await env.run(activities.checkCardFourElements, input);
-    const retry = await env.run(activities.checkCardFourElements, input);
+    const first = await run(activities.checkCardFourElements, input);
+    const retry = await run(activities.checkCardFourElements, input);
     expect(first.result.outcome).toBe('PASS');
     expect(retry.verificationId).toBe(first.verificationId);
   });
 
   it('a card UnionPay keeps busy fails as retryable, so Temporal retries it', async () => {
     const input = { applicationId: randomUUID(), applicant: newPerson(), cardNumber: newCard('0009') };
-    const err = await env.run(activities.checkCardFourElements, input).catch((e: unknown) => e);
+    const err = await run(activities.checkCardFourElements, input).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).nonRetryable).toBe(false);
   });
@@ -111,7 +104,7 @@ describe('checkIdDocument', () => {
       makeIdCardImage({ side: 'FRONT', name: applicant.name, idNumber: applicant.idNumber }),
     );
     const idBack = await documents.put(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }));
-    expect(await env.run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
+    expect(await run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
       step: 'ID_DOCUMENT',
       outcome: 'PASS',
       reasons: [],
@@ -129,7 +122,7 @@ describe('checkIdDocument', () => {
       }),
     );
     const idBack = await documents.put(makeIdCardImage({ side: 'BACK', validUntil: '2040-05-01' }));
-    expect(await env.run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
+    expect(await run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
       step: 'ID_DOCUMENT',
       outcome: 'REVIEW',
       reasons: ['ID_IMAGE_PARTLY_UNREADABLE'],

@@ -2,8 +2,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardingWorkflowId } from '../../client/workflow-ids';
 import { makeIdNumber } from '../../domain/id-number';
+import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';

@@ -2,20 +2,29 @@
 import type { FastifyInstance } from 'fastify';
 import { httpCoreBanking } from '../../activities/http/core-banking';
 import { buildApi } from '../../client/api/app';
+import type { Credentials } from '../../client/api/auth';
+import { Reviews } from '../../client/reviews';
 import type { Harness } from './harness';
 
-export const tokens = {
-  app: 'test-app-token-0123456789',
-  operator: 'test-operator-token-0123456789',
-  supervisor: 'test-supervisor-token-0123456789',
-};
+export const tokens: Credentials = [
+  { role: 'app', id: 'test-app', token: 'test-app-token-0123456789' },
+  { role: 'operator', id: 'op-alice', token: 'test-operator-alice-0123456789' },
+  { role: 'operator', id: 'op-bob', token: 'test-operator-bob-0123456789' },
+  { role: 'supervisor', id: 'sup-carol', token: 'test-supervisor-carol-0123456789' },
+];
 
-export const bearer = (role: keyof typeof tokens) => ({ authorization: `Bearer ${tokens[role]}` });
+/** The Authorization header of a caller: the first of a role, or a named one. */
+export function bearer(role: 'app' | 'operator' | 'supervisor', id?: string) {
+  const c = tokens.find((t) => t.role === role && (!id || t.id === id));
+  if (!c) throw new Error(`no test token for ${role} ${id ?? ''}`);
+  return { authorization: `Bearer ${c.token}` };
+}
 
 export function startApi(h: Harness): Promise<FastifyInstance> {
   return buildApi({
     tokens,
     applications: h.applications,
+    reviews: new Reviews(h.client),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),
   });

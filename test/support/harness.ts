@@ -11,12 +11,28 @@ import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/
 import { inject } from 'vitest';
 import { httpPorts } from '../../activities/http';
 import { Applications } from '../../client/applications';
+import { Reviews } from '../../client/reviews';
+import { accountSchema } from '../../contracts/core-banking';
 import { DocumentStore } from '../../documents/store';
 import { defaultPolicy, type Policy, type StartApplicationRequest } from '../../domain/application';
+import type { ReviewPolicy } from '../../domain/review';
 import { type IdCardMarker, makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import '../provided';
 import { newCard, newPerson, type Person } from './people';
+
+/** Production adapters pointed at the shared sandboxes; app and ops events land in its webhook inbox. */
+export function sandboxPorts(documentsDir: string) {
+  const providersUrl = inject('providersUrl');
+  const webhook = `${providersUrl}/sandbox/app-webhook`;
+  return httpPorts({
+    providersUrl,
+    coreBankingUrl: inject('coreBankingUrl'),
+    appWebhookUrl: webhook,
+    opsWebhookUrl: webhook,
+    documentsDir,
+  });
+}
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling costs seconds: once per test file (vitest forks a process per file). */
@@ -25,14 +41,19 @@ export const workflowBundle = () => (bundle ??= bundleWorkflows());
 export interface Harness {
   client: Client;
   applications: Applications;
+  reviews: Reviews;
   documents: DocumentStore;
   taskQueue: string;
   providersUrl: string;
   coreBankingUrl: string;
+  /** Stops the worker and starts a fresh one on the same task queue: nothing may be lost. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startHarness(policy: Partial<Policy> = {}): Promise<Harness> {
+export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Partial<ReviewPolicy> };
+
+export async function startHarness(policy: PolicyOverrides = {}): Promise<Harness> {
   const address = inject('temporalAddress');
   const providersUrl = inject('providersUrl');
   const coreBankingUrl = inject('coreBankingUrl');
@@ -41,22 +62,25 @@ export async function startHarness(policy: Partial<Policy> = {}): Promise<Harnes
   const documents = new DocumentStore(documentsDir);
 
   const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    ports: httpPorts({
-      providersUrl,
-      coreBankingUrl,
-      appWebhookUrl: `${providersUrl}/sandbox/app-webhook`,
-      documentsDir,
-    }),
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
+  const bundle = await workflowBundle();
+  const startWorker = async () => {
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      ports: sandboxPorts(documentsDir),
+      workflowBundle: bundle,
+    });
+    return { worker, running: worker.run() };
+  };
+  let current = await startWorker();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
-  const applications = new Applications({ client, taskQueue, policy: { ...defaultPolicy, ...policy } });
+  const applications = new Applications({
+    client,
+    taskQueue,
+    policy: { ...defaultPolicy, ...policy, review: { ...defaultPolicy.review, ...policy.review } },
+  });
 
   return {
     client,
@@ -65,9 +89,15 @@ export async function startHarness(policy: Partial<Policy> = {}): Promise<Harnes
     taskQueue,
     providersUrl,
     coreBankingUrl,
+    reviews: new Reviews(client),
+    async restartWorker() {
+      current.worker.shutdown();
+      await current.running;
+      current = await startWorker();
+    },
     async stop() {
-      worker.shutdown();
-      await running;
+      current.worker.shutdown();
+      await current.running;
       await connection.close();
       await workerConnection.close();
       await rm(documentsDir, { recursive: true, force: true });
@@ -111,9 +141,9 @@ export async function readSmsCode(providersUrl: string, mobile: string): Promise
   return ((await res.json()) as { code: string }).code;
 }
 
-export async function sandboxStats(coreBankingUrl: string) {
-  const res = await fetch(`${coreBankingUrl}/sandbox/stats`);
-  return (await res.json()) as { accounts: number; bindings: number; activeHolds: number };
+export async function readAccount(coreBankingUrl: string, accountNumber: string) {
+  const res = await fetch(`${coreBankingUrl}/core/v1/accounts/${accountNumber}`);
+  return accountSchema.parse(await res.json());
 }
 
 export async function appEvents(providersUrl: string, applicationId: string) {

@@ -1,8 +1,15 @@
 /** The v3 onboarding workflow on the real dev server, against the sandboxes over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, FieldError } from '../../client/errors';
-import { onboardingWorkflowId } from '../../client/workflow-ids';
-import { appEvents, type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import {
+  appEvents,
+  type Harness,
+  newApplication,
+  readAccount,
+  readSmsCode,
+  startHarness,
+} from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 
 let h: Harness;
@@ -28,11 +35,9 @@ describe('clean v3 application', () => {
     expect(opened).toMatchObject({ status: 'OPENED', review: 'NONE' });
     if (opened.status !== 'OPENED') throw new Error('unreachable');
 
-    const account = await fetch(`${h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}`).then((r) =>
-      r.json(),
-    );
+    const account = await readAccount(h.coreBankingUrl, opened.accountNumber);
     expect(account).toMatchObject({ status: 'ACTIVE', accountClass: 'II', binding: { kind: 'DEBIT' } });
-    expect(account.binding.maskedNumber.endsWith(req.boundAccount.number.slice(-4))).toBe(true);
+    expect(account.binding?.maskedNumber.endsWith(req.boundAccount.number.slice(-4))).toBe(true);
 
     const handle = h.client.workflow.getHandle(onboardingWorkflowId(req.applicationId));
     const final = await handle.result();

@@ -36,6 +36,11 @@ export class Application {
     return this.steps.some((s) => s.outcome === 'REVIEW');
   }
 
+  /** Every reason a step gave for a human look. */
+  get reviewReasons(): ReasonCode[] {
+    return this.steps.filter((s) => s.outcome === 'REVIEW').flatMap((s) => s.reasons);
+  }
+
   get isDecided(): boolean {
     return this.status === 'OPENED' || this.status === 'REJECTED' || this.status === 'ABANDONED';
   }

@@ -7,13 +7,19 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  ParentClosePolicy,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  startChild,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { type OnboardingInput, type SubmitCodeResult, smsCodeSchema } from '../../domain/application';
-import { pass, reject } from '../../domain/steps';
+import type { ReviewInput } from '../../domain/review';
+import { pass, type ReasonCode, reject } from '../../domain/steps';
+import { reviewWorkflowId } from '../../domain/workflow-ids';
+import { review } from '../review/review';
+import { reviewSearchAttributes } from '../search-attributes';
 import { Application } from './application';
 import { awaitFirstAnswer, getApplication, getRequestFingerprint, submitSmsCode } from './messages';
 
@@ -104,6 +110,8 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
       app.reject(opened.refused);
     } else {
       await bank.bindAccount({ applicationId, accountNumber: opened.accountNumber, boundAccount });
+      // Open now, review later: the doubt goes to a review that outlives this workflow.
+      if (app.needsReview) await startReview(input, opened.accountNumber, app.reviewReasons);
       app.accountNumber = opened.accountNumber;
       app.status = 'OPENED';
     }
@@ -127,6 +135,32 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
 
   await condition(allHandlersFinished);
   return app.view();
+}
+
+function startReview(input: OnboardingInput, accountNumber: string, reasons: ReasonCode[]) {
+  const reviewInput: ReviewInput = {
+    applicationId: input.applicationId,
+    accountNumber,
+    flowVersion: input.flowVersion,
+    channel: input.channel,
+    applicant: { name: input.applicant.name, idNumber: input.applicant.idNumber },
+    reasons,
+    policy: input.policy.review,
+  };
+  return startChild(review, {
+    workflowId: reviewWorkflowId(input.applicationId),
+    args: [reviewInput],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    memo: { accountNumber },
+    typedSearchAttributes: reviewSearchAttributes({
+      status: 'PENDING',
+      reasons,
+      round: 1,
+      escalated: false,
+      hold: 'NONE',
+      input,
+    }),
+  });
 }
 
 async function checkSmsCode(app: Application, code: string): Promise<SubmitCodeResult> {

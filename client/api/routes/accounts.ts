@@ -1,20 +1,28 @@
-/** GET /v1/accounts/{accountNumber}: status, holds, limits and the bound account, masked. */
+/** Accounts: read status, holds and limits; re-submit ID photos for an account under review. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CoreBanking } from '../../../activities/ports';
-import type { Config } from '../../../config';
-import { allow } from '../auth';
+import type { DocumentStore } from '../../../documents/store';
+import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
+import type { Reviews } from '../../reviews';
+import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
 import { accountParamsSchema, accountViewSchema, problemSchema } from '../schemas';
+import { requireUploaded } from '../uploaded';
 
 export const accountRoutes =
-  (deps: { tokens: Config['tokens']; coreBanking: CoreBanking }): FastifyPluginAsyncZod =>
+  (deps: {
+    tokens: Credentials;
+    coreBanking: CoreBanking;
+    reviews: Reviews;
+    documents: DocumentStore;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/v1/accounts/:accountNumber',
       {
         preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
-          summary: 'Read an account',
+          summary: 'Read an account: status, holds, limits and the bound account (masked)',
           params: accountParamsSchema,
           response: { 200: accountViewSchema, 404: problemSchema },
         },
@@ -22,7 +30,7 @@ export const accountRoutes =
       async (req, reply) => {
         const account = await deps.coreBanking.getAccount(req.params.accountNumber);
         if (!account) return sendProblem(reply, 404, 'Not found', 'no account with this number');
-        return {
+        return reply.send({
           accountNumber: account.accountNumber,
           accountClass: account.accountClass,
           status: account.status,
@@ -33,7 +41,33 @@ export const accountRoutes =
             maskedNumber: account.binding.maskedNumber,
             kind: account.binding.kind,
           },
-        };
+        });
+      },
+    );
+
+    app.post(
+      '/v1/accounts/:accountNumber/id-documents',
+      {
+        preHandler: allow(deps.tokens, 'app'),
+        schema: {
+          summary: 'Re-submit ID-card photos for an account under review (after a payment hold)',
+          description:
+            'Answers 202 with accepted: true when the photos pass the check and the next review round opens, or accepted: false with reasons when the customer must try again.',
+          params: accountParamsSchema,
+          body: resubmissionSchema,
+          response: {
+            202: resubmissionResultSchema,
+            400: problemSchema,
+            404: problemSchema,
+            409: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const account = await deps.coreBanking.getAccount(req.params.accountNumber);
+        if (!account) return sendProblem(reply, 404, 'Not found', 'no account with this number');
+        await requireUploaded(deps.documents, req.body, '');
+        return reply.code(202).send(await deps.reviews.resubmit(account.reference, req.body));
       },
     );
   };

@@ -1,11 +1,10 @@
 /** The app's calls: start an application, submit the SMS code, read an application. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from '../../../config';
 import type { DocumentStore } from '../../../documents/store';
 import { startApplicationRequestSchema, submitSmsCodeRequestSchema } from '../../../domain/application';
 import type { Applications } from '../../applications';
-import { allow } from '../auth';
+import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
 import {
   applicationParamsSchema,
@@ -13,12 +12,13 @@ import {
   problemSchema,
   submitCodeAnswerSchema,
 } from '../schemas';
+import { requireUploaded } from '../uploaded';
 
 const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(128).optional() });
 
 export const applicationRoutes =
   (deps: {
-    tokens: Config['tokens'];
+    tokens: Credentials;
     applications: Applications;
     documents: DocumentStore;
   }): FastifyPluginAsyncZod =>
@@ -41,19 +41,7 @@ export const applicationRoutes =
         },
       },
       async (req, reply) => {
-        for (const [side, id] of Object.entries(req.body.documents)) {
-          if (id && !(await deps.documents.exists(id))) {
-            return sendProblem(
-              reply,
-              400,
-              'Invalid request',
-              `body.documents.${side} is not an uploaded document`,
-              {
-                errors: [{ field: `body.documents.${side}`, message: 'is not an uploaded document' }],
-              },
-            );
-          }
-        }
+        await requireUploaded(deps.documents, req.body.documents, 'documents.');
         const view = await deps.applications.start(req.body);
         return reply.code(view.status === 'CHECKING' ? 202 : 200).send(view);
       },

@@ -1,13 +1,12 @@
 /** POST /v1/documents: ID-card and face images, stored by content address. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Config } from '../../../config';
 import { type DocumentStore, MAX_DOCUMENT_BYTES, sniffImageType } from '../../../documents/store';
-import { allow } from '../auth';
+import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
 import { documentCreatedSchema, problemSchema } from '../schemas';
 
 export const documentRoutes =
-  (deps: { tokens: Config['tokens']; documents: DocumentStore }): FastifyPluginAsyncZod =>
+  (deps: { tokens: Credentials; documents: DocumentStore }): FastifyPluginAsyncZod =>
   async (app) => {
     app.addContentTypeParser(
       ['image/jpeg', 'image/png'],

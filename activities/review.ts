@@ -1,0 +1,26 @@
+/** Activities of the review loop: payment holds in core banking, word to the operations team. */
+import type { AppEvent } from '../contracts/providers';
+import type { Ports } from './ports';
+
+export function createReviewActivities(ports: Ports) {
+  return {
+    /** holdId is chosen by the workflow (review + round), so a retry never stacks a second hold. */
+    async placeHold(input: {
+      accountNumber: string;
+      holdId: string;
+      type: 'RECEIVE_ONLY' | 'FROZEN';
+      reason: string;
+    }): Promise<void> {
+      const { accountNumber, ...hold } = input;
+      await ports.coreBanking.placeHold(accountNumber, hold);
+    },
+
+    async liftHold(input: { accountNumber: string; holdId: string }): Promise<void> {
+      await ports.coreBanking.liftHold(input.accountNumber, input.holdId);
+    },
+
+    async notifyOps(event: Omit<AppEvent, 'occurredAt'>): Promise<void> {
+      await ports.opsNotifier.send({ ...event, occurredAt: new Date().toISOString() });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** The operators' calls: the review queue, one case with its decisions, and decisions. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { decisionRequestSchema, reviewCaseSchema } from '../../../domain/review';
+import { type Reviews, reviewFilterSchema } from '../../reviews';
+import { allow, type Credentials } from '../auth';
+import { problemSchema } from '../schemas';
+
+const reviewParamsSchema = z.strictObject({
+  reviewId: z.string().regex(/^review-[0-9a-f-]{36}$/, 'must be a reviewId such as review-<applicationId>'),
+});
+
+export const reviewSummarySchema = reviewCaseSchema.pick({
+  reviewId: true,
+  accountNumber: true,
+  status: true,
+  round: true,
+  reasons: true,
+  escalated: true,
+  hold: true,
+});
+
+export const reviewRoutes =
+  (deps: { tokens: Credentials; reviews: Reviews }): FastifyPluginAsyncZod =>
+  async (app) => {
+    const staff = allow(deps.tokens, 'operator', 'supervisor');
+
+    app.get(
+      '/v1/reviews',
+      {
+        preHandler: staff,
+        schema: {
+          summary: 'The review queue, filtered (status, escalated, hold, reason, flowVersion, channel)',
+          querystring: reviewFilterSchema,
+          response: { 200: z.object({ reviews: z.array(reviewSummarySchema) }), 400: problemSchema },
+        },
+      },
+      async (req) => ({ reviews: await deps.reviews.list(req.query) }),
+    );
+
+    app.get(
+      '/v1/reviews/:reviewId',
+      {
+        preHandler: staff,
+        schema: {
+          summary: 'One case with its full decision history (who, when, why, round, rule version)',
+          params: reviewParamsSchema,
+          response: { 200: reviewCaseSchema, 404: problemSchema },
+        },
+      },
+      async (req) => deps.reviews.get(req.params.reviewId),
+    );
+
+    app.post(
+      '/v1/reviews/:reviewId/decisions',
+      {
+        preHandler: staff,
+        schema: {
+          summary:
+            'Decide the open round; the operator is the caller. 409 when the round is stale or decided',
+          params: reviewParamsSchema,
+          body: decisionRequestSchema,
+          response: {
+            200: reviewCaseSchema,
+            400: problemSchema,
+            403: problemSchema,
+            404: problemSchema,
+            409: problemSchema,
+          },
+        },
+      },
+      async (req) => deps.reviews.decide(req.params.reviewId, req.body, req.caller!.id),
+    );
+  };

@@ -1,0 +1,132 @@
+/**
+ * The review queue over Temporal: list through visibility (search attributes hold codes and
+ * flags only), read a case (query), decide a round and take re-submitted photos (updates).
+ */
+import {
+  type Client,
+  type WorkflowExecutionInfo,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import type { DecisionRequest, Resubmission, ResubmissionResult, ReviewCase } from '../domain/review';
+import { holdStateSchema, reviewStatusSchema } from '../domain/review';
+import { reasonCodeSchema } from '../domain/steps';
+import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids';
+import { decide, getReview, resubmit } from '../workflows/review/messages';
+import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
+
+export const reviewFilterSchema = z.strictObject({
+  status: reviewStatusSchema.optional(),
+  escalated: z.enum(['true', 'false']).optional(),
+  hold: holdStateSchema.optional(),
+  reason: reasonCodeSchema.optional(),
+  flowVersion: z
+    .string()
+    .regex(/^v\d+$/)
+    .optional(),
+  channel: z
+    .string()
+    .regex(/^[A-Z_]+$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
+
+export interface ReviewSummary {
+  reviewId: string;
+  accountNumber: string;
+  status: ReviewCase['status'];
+  round: number;
+  reasons: ReviewCase['reasons'];
+  escalated: boolean;
+  hold: ReviewCase['hold'];
+}
+
+export class Reviews {
+  constructor(private readonly client: Client) {}
+
+  /** Values come from zod enums and patterns above, so the query cannot be injected into. */
+  async list(filter: ReviewFilter): Promise<ReviewSummary[]> {
+    const where = ["WorkflowType = 'review'"];
+    if (filter.status) where.push(`ReviewStatus = '${filter.status}'`);
+    if (filter.escalated) where.push(`Escalated = ${filter.escalated}`);
+    if (filter.hold) where.push(`Hold = '${filter.hold}'`);
+    if (filter.reason) where.push(`ReviewReasons = '${filter.reason}'`);
+    if (filter.flowVersion) where.push(`FlowVersion = '${filter.flowVersion}'`);
+    if (filter.channel) where.push(`Channel = '${filter.channel}'`);
+    const out: ReviewSummary[] = [];
+    for await (const wf of this.client.workflow.list({ query: where.join(' AND ') })) {
+      out.push(summarize(wf));
+      if (out.length >= filter.limit) break;
+    }
+    return out;
+  }
+
+  async get(reviewId: string): Promise<ReviewCase> {
+    try {
+      return await this.handle(reviewId).query(getReview);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  async decide(reviewId: string, decision: DecisionRequest, operator: string): Promise<ReviewCase> {
+    try {
+      return await this.handle(reviewId).executeUpdate(decide, { args: [{ ...decision, operator }] });
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  async resubmit(applicationId: string, documents: Resubmission): Promise<ResubmissionResult> {
+    try {
+      return await this.client.workflow
+        .getHandle(reviewWorkflowId(applicationId))
+        .executeUpdate(resubmit, { args: [documents] });
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  private handle(reviewId: string) {
+    if (!applicationIdOfReview(reviewId)) throw new NotFoundError('no review with this id');
+    return this.client.workflow.getHandle(reviewId);
+  }
+}
+
+function summarize(wf: WorkflowExecutionInfo): ReviewSummary {
+  const sa = wf.typedSearchAttributes;
+  return {
+    reviewId: wf.workflowId,
+    accountNumber: String((wf.memo as { accountNumber?: string } | undefined)?.accountNumber ?? ''),
+    status: reviewStatusSchema.parse(sa.get(ReviewStatusKey)),
+    round: sa.get(ReviewRound) ?? 1,
+    reasons: z.array(reasonCodeSchema).parse(sa.get(ReviewReasons) ?? []),
+    escalated: sa.get(Escalated) ?? false,
+    hold: holdStateSchema.parse(sa.get(Hold) ?? 'NONE'),
+  };
+}
+
+const REFUSALS: Record<string, (message: string) => Error> = {
+  INVALID_DECISION: (m) => new FieldError('decision', m),
+  STALE_ROUND: (m) => new ConflictError(m),
+  ROUND_DECIDED: (m) => new ConflictError(m),
+  SAME_OPERATOR: (m) => new ForbiddenError(m),
+  NOT_AWAITING_RESUBMISSION: (m) => new ConflictError(m),
+  PHOTOS_IN_FLIGHT: (m) => new ConflictError(m),
+};
+
+function translate(err: unknown): unknown {
+  if (err instanceof WorkflowNotFoundError) return new NotFoundError('no review with this id');
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const make = err.cause.type ? REFUSALS[err.cause.type] : undefined;
+    if (make) return make(err.cause.message);
+  }
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
+    return new ConflictError('the review is closed');
+  }
+  return err;
+}

@@ -1,0 +1,19 @@
+/** Identifiers and enumerations shared by applications and reviews. */
+import { z } from 'zod';
+
+/** Apps generate a UUID per application: safe to use in workflow ids (never PII). */
+export const applicationIdSchema = z
+  .uuid('must be a UUID the app generates once per application')
+  // One application, one workflow id, whatever case the app sends.
+  .transform((id) => id.toLowerCase());
+
+/** Content address of a stored document: hex SHA-256 of its bytes. */
+export const documentIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
+
+export const flowVersionSchema = z.enum(['v3']);
+export type FlowVersion = z.infer<typeof flowVersionSchema>;
+
+export const channelSchema = z.enum(['OWN_APP']);
+export type Channel = z.infer<typeof channelSchema>;

@@ -1,0 +1,122 @@
+/**
+ * The magic-input catalogue, parsed once from catalogue.json. The sandbox takes its rules from
+ * here, so the document testers read and the behaviour they get cannot drift apart; bodies are
+ * checked against the wire contracts so the catalogue cannot promise an answer the API cannot give.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { accountLimitsSchema } from '../contracts/core-banking';
+import {
+  fourElementsResponseSchema,
+  idCardSideSchema,
+  identityResponseSchema,
+  imageQualityFlagSchema,
+  ocrResponseSchema,
+  smsConfirmResponseSchema,
+  unionPayResultSchema,
+} from '../contracts/providers';
+import { reasonCodeSchema } from '../domain/steps';
+
+const busyBodySchema = z.object({ result: z.literal('BUSY') });
+const answerOf = <T extends z.ZodType>(body: T) => z.object({ status: z.number().int(), body });
+
+/** What an ID-card image says about itself; the OCR sandbox answers from it. */
+export const idCardMarkerSchema = z.object({
+  side: idCardSideSchema,
+  name: z.string().optional(),
+  idNumber: z.string().optional(),
+  validUntil: z.string().optional(),
+  quality: z.array(imageQualityFlagSchema).optional(),
+  notIdCard: z.boolean().optional(),
+});
+export type IdCardMarker = z.infer<typeof idCardMarkerSchema>;
+
+const ocrSchema = z.object({
+  about: z.string(),
+  markerPrefix: z.string().min(1),
+  unreadableOmits: z.record(idCardSideSchema, z.array(z.enum(['name', 'idNumber', 'validUntil']))),
+  entries: z.array(
+    z.object({
+      name: z.string(),
+      marker: idCardMarkerSchema.nullable(),
+      answer: answerOf(ocrResponseSchema),
+      tier: z.enum(['PASS', 'REVIEW', 'REJECT']),
+      reasons: z.array(reasonCodeSchema),
+      meaning: z.string(),
+    }),
+  ),
+});
+
+const identityOutcomeSchema = z.object({
+  answer: answerOf(z.union([identityResponseSchema, busyBodySchema])),
+  retryable: z.boolean(),
+  reasons: z.array(reasonCodeSchema),
+  meaning: z.string(),
+  example: z.object({ name: z.string(), idNumber: z.string() }),
+});
+
+const fourElementsAnswerSchema = answerOf(
+  fourElementsResponseSchema.extend({ result: unionPayResultSchema }).omit({ verificationId: true }),
+);
+export type FourElementsAnswer = z.infer<typeof fourElementsAnswerSchema>;
+
+const fourElementsOutcomeSchema = z.object({
+  answers: z.array(fourElementsAnswerSchema).min(1),
+  retryable: z.boolean(),
+  reasons: z.array(reasonCodeSchema),
+  meaning: z.string(),
+  exampleCardNumber: z.string().regex(/^\d{16,19}$/),
+});
+
+export const catalogueSchema = z.object({
+  version: z.literal(1),
+  about: z.string(),
+  providers: z.object({
+    ocr: ocrSchema,
+    identity: z.object({
+      about: z.string(),
+      rules: z.array(identityOutcomeSchema.extend({ nameContains: z.string().min(1) })),
+      otherwise: identityOutcomeSchema,
+    }),
+    fourElements: z.object({
+      about: z.string(),
+      dailyChecksPerCard: z.number().int().positive(),
+      dailyWindowHours: z.number().positive(),
+      dailyLimitAnswer: fourElementsAnswerSchema,
+      rules: z.array(fourElementsOutcomeSchema.extend({ cardSuffix: z.string().regex(/^\d{4}$/) })),
+      otherwise: fourElementsOutcomeSchema,
+    }),
+    smsConfirm: z.object({
+      about: z.string(),
+      defaultCodeTtlSeconds: z.number().positive(),
+      rules: z.array(
+        z.object({
+          code: z.string().regex(/^\d{6}$/),
+          answer: answerOf(smsConfirmResponseSchema),
+          reasons: z.array(reasonCodeSchema),
+          meaning: z.string(),
+        }),
+      ),
+    }),
+  }),
+  coreBanking: z.object({
+    about: z.string(),
+    accountNumber: z.object({ prefix: z.string().regex(/^\d+$/), length: z.number().int().min(12).max(19) }),
+    limits: z.object({ II: accountLimitsSchema, III: accountLimitsSchema }),
+    entries: z.array(
+      z.object({
+        scenario: z.string(),
+        input: z.string(),
+        answer: z.object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) }),
+        reasons: z.array(reasonCodeSchema),
+        meaning: z.string(),
+      }),
+    ),
+  }),
+});
+export type Catalogue = z.infer<typeof catalogueSchema>;
+
+/** Read with fs rather than a JSON import so it loads the same under tsx, vitest and tsc. */
+export const catalogue: Catalogue = catalogueSchema.parse(
+  JSON.parse(readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8')),
+);

@@ -1,0 +1,122 @@
+/** The core banking account API (contracts/core-banking.ts): open, bind, read, hold and lift. */
+import { randomInt } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  bindRequestSchema,
+  type CoreAccount,
+  openAccountRequestSchema,
+  placeHoldRequestSchema,
+} from '../../contracts/core-banking';
+import { withLuhnDigit } from '../../domain/bank-card';
+import { catalogue } from '../catalogue';
+import { HttpError, parseOr400, requireIdempotencyKey } from '../http';
+import { fingerprintOf } from '../idempotency';
+import type { CoreBankingStore } from './store';
+
+const OPEN_SCOPE = 'core.open-account';
+const BIND_SCOPE = 'core.bind';
+const { accountNumber: numbering, limits } = catalogue.coreBanking;
+
+const accountParamsSchema = z.object({ accountNumber: z.string() });
+const holdParamsSchema = accountParamsSchema.extend({ holdId: z.string() });
+
+/** Card-style numbers: the bank's prefix, random digits, and a Luhn check digit like real ones. */
+function newAccountNumber(store: CoreBankingStore): string {
+  for (;;) {
+    let body = numbering.prefix;
+    while (body.length < numbering.length - 1) body += String(randomInt(0, 10));
+    const candidate = withLuhnDigit(body);
+    if (!store.accountExists(candidate)) return candidate;
+  }
+}
+
+function accountOr404(store: CoreBankingStore, accountNumber: string): CoreAccount {
+  const account = store.getAccount(accountNumber);
+  if (!account) throw new HttpError(404, 'ACCOUNT_NOT_FOUND', 'no such account');
+  return account;
+}
+
+const keyReused = () =>
+  new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another request');
+
+/** Idempotency records point at the account; a replay answers the account as it is now, not a stale copy. */
+const recordedAccountNumber = (body: unknown): string =>
+  z.object({ accountNumber: z.string() }).parse(body).accountNumber;
+
+export function registerAccountRoutes(app: FastifyInstance, store: CoreBankingStore, now: () => Date): void {
+  app.post('/core/v1/accounts', async (request, reply) => {
+    const key = requireIdempotencyKey(request);
+    const body = parseOr400(openAccountRequestSchema, request.body);
+    const fingerprint = fingerprintOf(body);
+    const answer = store.transaction(() => {
+      const seen = store.idempotency.lookup(OPEN_SCOPE, key, fingerprint);
+      if (seen.kind === 'REUSED') throw keyReused();
+      if (seen.kind === 'REPLAY')
+        return { status: 200, account: accountOr404(store, recordedAccountNumber(seen.answer.body)) };
+
+      const held = store.countAccountsOf(body.customer.idNumber, body.accountClass);
+      if (held >= body.perPersonCap) {
+        throw new HttpError(
+          409,
+          'PERSON_ACCOUNT_CAP_REACHED',
+          `this person already holds ${held} Class ${body.accountClass} account(s); the cap is ${body.perPersonCap}`,
+        );
+      }
+      const accountNumber = newAccountNumber(store);
+      store.insertAccount({
+        accountNumber,
+        accountClass: body.accountClass,
+        channel: body.channel,
+        reference: body.reference,
+        customer: body.customer,
+        limits: limits[body.accountClass],
+        openedAt: now().toISOString(),
+      });
+      store.idempotency.save(OPEN_SCOPE, key, fingerprint, { status: 201, body: { accountNumber } }, now());
+      return { status: 201, account: accountOr404(store, accountNumber) };
+    });
+    return reply.status(answer.status).send(answer.account);
+  });
+
+  app.post('/core/v1/accounts/:accountNumber/binding', async (request) => {
+    const key = requireIdempotencyKey(request);
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(bindRequestSchema, request.body);
+    const fingerprint = fingerprintOf({ accountNumber, ...body });
+    return store.transaction(() => {
+      const seen = store.idempotency.lookup(BIND_SCOPE, key, fingerprint);
+      if (seen.kind === 'REUSED') throw keyReused();
+      if (seen.kind === 'REPLAY') return accountOr404(store, accountNumber);
+      accountOr404(store, accountNumber);
+      store.bind(accountNumber, body.number, body.kind, now());
+      store.idempotency.save(BIND_SCOPE, key, fingerprint, { status: 200, body: { accountNumber } }, now());
+      return accountOr404(store, accountNumber);
+    });
+  });
+
+  app.get('/core/v1/accounts/:accountNumber', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    return accountOr404(store, accountNumber);
+  });
+
+  app.post('/core/v1/accounts/:accountNumber/holds', async (request, reply) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(placeHoldRequestSchema, request.body);
+    const answer = store.transaction(() => {
+      accountOr404(store, accountNumber);
+      const placed = store.placeHold(accountNumber, body, now());
+      return { status: placed ? 201 : 200, account: accountOr404(store, accountNumber) };
+    });
+    return reply.status(answer.status).send(answer.account);
+  });
+
+  app.delete('/core/v1/accounts/:accountNumber/holds/:holdId', async (request) => {
+    const { accountNumber, holdId } = parseOr400(holdParamsSchema, request.params, 'path');
+    return store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.liftHold(accountNumber, holdId, now());
+      return accountOr404(store, accountNumber);
+    });
+  });
+}

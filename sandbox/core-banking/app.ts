@@ -1,0 +1,45 @@
+/** The core banking sandbox: accounts, bindings and holds, idempotent, in an embedded database. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { catalogue } from '../catalogue';
+import { type FaultSettings, installFaults } from '../faults';
+import { createServer, parseOr400 } from '../http';
+import { registerAccountRoutes } from './accounts';
+import { CoreBankingStore } from './store';
+
+const statsQuerySchema = z.object({ idNumber: z.string().min(1).optional() });
+
+export interface CoreBankingSandboxOptions {
+  dbFile: string;
+  logger?: boolean;
+  /** Fault knobs in force at startup (PUT /sandbox/faults changes them later). */
+  faults?: FaultSettings;
+  /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
+  faultHangMs?: number;
+  /** The sandbox's clock (openedAt, boundAt, placedAt). */
+  now?: () => Date;
+}
+
+export function buildCoreBankingSandbox(opts: CoreBankingSandboxOptions): FastifyInstance {
+  const app = createServer({ logger: opts.logger });
+  const store = new CoreBankingStore(opts.dbFile);
+  const now = opts.now ?? (() => new Date());
+  app.addHook('onClose', async () => store.close());
+
+  installFaults(app, {
+    prefixes: ['/core/'],
+    initial: opts.faults,
+    transient: {
+      status: 503,
+      body: { error: 'UNAVAILABLE', message: 'core banking is unavailable (sandbox fault)' },
+    },
+    hangMs: opts.faultHangMs,
+  });
+  app.get('/sandbox/catalogue', async () => catalogue.coreBanking);
+  app.get('/sandbox/stats', async (request) => {
+    const { idNumber } = parseOr400(statsQuerySchema, request.query, 'query');
+    return store.stats(idNumber);
+  });
+  registerAccountRoutes(app, store, now);
+  return app;
+}

@@ -1,0 +1,212 @@
+/**
+ * The core banking sandbox's ledger of accounts, bindings and holds in one SQLite file. Account
+ * status is never stored: it is derived from the active holds, so lifting one hold can never
+ * leave a stale status behind while another hold still applies.
+ */
+import type Database from 'better-sqlite3';
+import type { CoreAccount } from '../../contracts/core-banking';
+import { maskCardNumber } from '../../domain/masking';
+import { IdempotencyStore, idempotencySchemaSql } from '../idempotency';
+import { openDatabase, type Sql, statementCache } from '../sqlite';
+
+const SCHEMA = `
+${idempotencySchemaSql}
+CREATE TABLE IF NOT EXISTS accounts (
+  account_number TEXT PRIMARY KEY,
+  account_class TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  customer_name TEXT NOT NULL,
+  customer_id_number TEXT NOT NULL,
+  customer_mobile TEXT NOT NULL,
+  daily_cny REAL NOT NULL,
+  yearly_cny REAL NOT NULL,
+  balance_cap_cny REAL,
+  opened_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS accounts_by_person ON accounts (customer_id_number, account_class);
+CREATE TABLE IF NOT EXISTS bindings (
+  account_number TEXT PRIMARY KEY REFERENCES accounts (account_number),
+  number TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  bound_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS holds (
+  account_number TEXT NOT NULL REFERENCES accounts (account_number),
+  hold_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  placed_at TEXT NOT NULL,
+  lifted_at TEXT,
+  PRIMARY KEY (account_number, hold_id)
+);
+`;
+
+type AccountClass = CoreAccount['accountClass'];
+type Hold = CoreAccount['holds'][number];
+type BindingKind = NonNullable<CoreAccount['binding']>['kind'];
+
+export interface NewAccount {
+  accountNumber: string;
+  accountClass: AccountClass;
+  channel: string;
+  reference: string;
+  customer: { name: string; idNumber: string; mobile: string };
+  limits: CoreAccount['limits'];
+  openedAt: string;
+}
+
+interface AccountRow {
+  accountNumber: string;
+  accountClass: AccountClass;
+  channel: string;
+  reference: string;
+  dailyCny: number;
+  yearlyCny: number;
+  balanceCapCny: number | null;
+  openedAt: string;
+}
+
+interface BindingRow {
+  number: string;
+  kind: BindingKind;
+  boundAt: string;
+}
+
+/** The strictest active hold wins: frozen (不收不付) over receive-only (只收不付). */
+export function deriveStatus(holds: ReadonlyArray<Pick<Hold, 'type'>>): CoreAccount['status'] {
+  if (holds.some((hold) => hold.type === 'FROZEN')) return 'FROZEN';
+  if (holds.some((hold) => hold.type === 'RECEIVE_ONLY')) return 'RECEIVE_ONLY';
+  return 'ACTIVE';
+}
+
+/** ID numbers compare upper-cased: a trailing x and X are the same person. */
+const personKey = (idNumber: string): string => idNumber.trim().toUpperCase();
+
+export class CoreBankingStore {
+  readonly idempotency: IdempotencyStore;
+  private readonly db: Database.Database;
+  private readonly sql: Sql;
+
+  constructor(dbFile: string) {
+    this.db = openDatabase(dbFile, SCHEMA);
+    this.sql = statementCache(this.db);
+    this.idempotency = new IdempotencyStore(this.db);
+  }
+
+  /** Runs fn atomically; handlers never await inside, so this also serialises concurrent calls. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  countAccountsOf(idNumber: string, accountClass: AccountClass): number {
+    const row = this.sql<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM accounts WHERE customer_id_number = ? AND account_class = ?',
+    ).get(personKey(idNumber), accountClass);
+    return row?.n ?? 0;
+  }
+
+  accountExists(accountNumber: string): boolean {
+    return (
+      this.sql<[string], { one: number }>('SELECT 1 AS one FROM accounts WHERE account_number = ?').get(
+        accountNumber,
+      ) !== undefined
+    );
+  }
+
+  insertAccount(account: NewAccount): void {
+    this.sql(
+      `INSERT INTO accounts (account_number, account_class, channel, reference, customer_name, customer_id_number,
+         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      account.accountNumber,
+      account.accountClass,
+      account.channel,
+      account.reference,
+      account.customer.name,
+      personKey(account.customer.idNumber),
+      account.customer.mobile,
+      account.limits.dailyCny,
+      account.limits.yearlyCny,
+      account.limits.balanceCapCny,
+      account.openedAt,
+    );
+  }
+
+  getAccount(accountNumber: string): CoreAccount | undefined {
+    const row = this.sql<[string], AccountRow>(
+      `SELECT account_number AS accountNumber, account_class AS accountClass, channel, reference, daily_cny AS dailyCny,
+         yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt
+       FROM accounts WHERE account_number = ?`,
+    ).get(accountNumber);
+    if (!row) return undefined;
+    const binding = this.sql<[string], BindingRow>(
+      'SELECT number, kind, bound_at AS boundAt FROM bindings WHERE account_number = ?',
+    ).get(accountNumber);
+    const holds = this.sql<[string], Hold>(
+      `SELECT hold_id AS holdId, type, reason, placed_at AS placedAt
+       FROM holds WHERE account_number = ? AND lifted_at IS NULL ORDER BY rowid`,
+    ).all(accountNumber);
+    return {
+      accountNumber: row.accountNumber,
+      accountClass: row.accountClass,
+      status: deriveStatus(holds),
+      channel: row.channel,
+      reference: row.reference,
+      limits: { dailyCny: row.dailyCny, yearlyCny: row.yearlyCny, balanceCapCny: row.balanceCapCny },
+      openedAt: row.openedAt,
+      // The full number stays in the ledger; answers only ever carry the masked form.
+      binding: binding
+        ? { maskedNumber: maskCardNumber(binding.number), kind: binding.kind, boundAt: binding.boundAt }
+        : null,
+      holds,
+    };
+  }
+
+  /** Binds, or rebinds to another card; binding the same card again keeps the original boundAt. */
+  bind(accountNumber: string, number: string, kind: BindingKind, now: Date): void {
+    this.sql(
+      `INSERT INTO bindings (account_number, number, kind, bound_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (account_number) DO UPDATE SET number = excluded.number, kind = excluded.kind,
+         bound_at = excluded.bound_at
+       WHERE bindings.number <> excluded.number OR bindings.kind <> excluded.kind`,
+    ).run(accountNumber, number, kind, now.toISOString());
+  }
+
+  /**
+   * Places the hold unless this holdId was ever placed on the account. A lifted holdId stays
+   * lifted: a late retry of the original "place" must not bring back a hold that was cleared.
+   */
+  placeHold(accountNumber: string, hold: Omit<Hold, 'placedAt'>, now: Date): boolean {
+    const result = this.sql(
+      `INSERT OR IGNORE INTO holds (account_number, hold_id, type, reason, placed_at) VALUES (?, ?, ?, ?, ?)`,
+    ).run(accountNumber, hold.holdId, hold.type, hold.reason, now.toISOString());
+    return result.changes > 0;
+  }
+
+  liftHold(accountNumber: string, holdId: string, now: Date): boolean {
+    const result = this.sql(
+      'UPDATE holds SET lifted_at = ? WHERE account_number = ? AND hold_id = ? AND lifted_at IS NULL',
+    ).run(now.toISOString(), accountNumber, holdId);
+    return result.changes > 0;
+  }
+
+  /** Totals, or one person's (tests sharing one sandbox prove "no account touched" per person). */
+  stats(idNumber?: string): { accounts: number; bindings: number; activeHolds: number } {
+    const mine = 'SELECT account_number FROM accounts WHERE @person IS NULL OR customer_id_number = @person';
+    const row = this.sql<
+      [{ person: string | null }],
+      { accounts: number; bindings: number; activeHolds: number }
+    >(
+      `SELECT (SELECT COUNT(*) FROM accounts WHERE account_number IN (${mine})) AS accounts,
+         (SELECT COUNT(*) FROM bindings WHERE account_number IN (${mine})) AS bindings,
+         (SELECT COUNT(*) FROM holds WHERE lifted_at IS NULL AND account_number IN (${mine})) AS activeHolds`,
+    ).get({ person: idNumber === undefined ? null : personKey(idNumber) });
+    return row ?? { accounts: 0, bindings: 0, activeHolds: 0 };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

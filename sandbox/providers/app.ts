@@ -1,0 +1,51 @@
+/** The providers sandbox: OCR, identity register, UnionPay, SMS inbox and app webhook in one service. */
+import type { FastifyInstance } from 'fastify';
+import { catalogue } from '../catalogue';
+import { type FaultSettings, installFaults } from '../faults';
+import { createServer } from '../http';
+import { registerAppWebhookRoutes } from './app-webhook';
+import { registerIdentityRoutes } from './identity';
+import { registerOcrRoutes } from './ocr';
+import { registerSmsInboxRoutes } from './sms-inbox';
+import { ProvidersStore } from './store';
+import { registerUnionPayRoutes } from './unionpay';
+
+export interface ProvidersSandboxOptions {
+  dbFile: string;
+  logger?: boolean;
+  smsCodeTtlSeconds?: number;
+  /** Fault knobs in force at startup (PUT /sandbox/faults changes them later). */
+  faults?: FaultSettings;
+  /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
+  faultHangMs?: number;
+  /** The sandbox's clock, so tests can expire codes and age counters without waiting. */
+  now?: () => Date;
+}
+
+/** ID-card photos arrive base64-encoded in JSON: allow phone-camera sizes. */
+const BODY_LIMIT = 16 * 1024 * 1024;
+
+export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyInstance {
+  const app = createServer({ logger: opts.logger, bodyLimit: BODY_LIMIT });
+  const store = new ProvidersStore(opts.dbFile);
+  const now = opts.now ?? (() => new Date());
+  app.addHook('onClose', async () => store.close());
+
+  installFaults(app, {
+    prefixes: ['/ocr/', '/identity/', '/unionpay/'],
+    initial: opts.faults,
+    transient: { status: 503, body: { result: 'BUSY' } },
+    hangMs: opts.faultHangMs,
+  });
+  app.get('/sandbox/catalogue', async () => catalogue);
+  registerOcrRoutes(app);
+  registerIdentityRoutes(app);
+  registerUnionPayRoutes(app, {
+    store,
+    now,
+    smsCodeTtlSeconds: opts.smsCodeTtlSeconds ?? catalogue.providers.smsConfirm.defaultCodeTtlSeconds,
+  });
+  registerSmsInboxRoutes(app, store);
+  registerAppWebhookRoutes(app, store, now);
+  return app;
+}

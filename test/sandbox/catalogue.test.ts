@@ -1,0 +1,234 @@
+/**
+ * Every magic input in sandbox/catalogue.json answers as the catalogue says, and the catalogue
+ * drives every branch the contracts can express.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageQualityFlagSchema, unionPayResultSchema } from '../../contracts/providers';
+import { todayInChina } from '../../domain/applicant';
+import { passesLuhn } from '../../domain/bank-card';
+import { parseIdNumber } from '../../domain/id-number';
+import { catalogue } from '../../sandbox/catalogue';
+import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
+import { buildProvidersSandbox } from '../../sandbox/providers/app';
+import { makeIdCardImage, makePlainImage } from '../../sandbox/providers/id-card-image';
+import { tempDir } from './helpers';
+
+const { ocr, identity, fourElements, smsConfirm } = catalogue.providers;
+const dir = tempDir();
+let app: FastifyInstance;
+let mobileSeq = 0;
+/** A distinct mobile per case keeps the SMS inbox of one case out of another's. */
+const nextMobile = () => `1390000${String(++mobileSeq).padStart(4, '0')}`;
+
+beforeAll(() => {
+  app = buildProvidersSandbox({ dbFile: dir.dbFile() });
+});
+afterAll(async () => {
+  await app.close();
+  dir.remove();
+});
+
+const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, payload, headers });
+
+describe('OCR entries', () => {
+  for (const entry of ocr.entries) {
+    it(`${entry.name} answers as documented`, async () => {
+      const image = entry.marker ? makeIdCardImage(entry.marker) : makePlainImage();
+      const res = await post('/ocr/v1/id-card', {
+        side: entry.marker?.side ?? 'FRONT',
+        imageBase64: image.toString('base64'),
+      });
+      expect(res.statusCode).toBe(entry.answer.status);
+      expect(res.json()).toEqual(entry.answer.body);
+    });
+  }
+
+  it('quality flags map to the tier-2 reasons and nothing else sends to review', () => {
+    for (const entry of ocr.entries) {
+      const flags = entry.answer.body.quality;
+      if (flags.length > 0) {
+        expect(entry.tier).toBe('REVIEW');
+        expect(entry.reasons).toEqual(flags.map((flag) => `ID_IMAGE_${flag}`));
+      } else {
+        expect(entry.tier).not.toBe('REVIEW');
+      }
+    }
+  });
+
+  it('covers every quality flag and every tier', () => {
+    const flags = new Set(ocr.entries.flatMap((entry) => entry.answer.body.quality));
+    expect([...flags].sort()).toEqual([...imageQualityFlagSchema.options].sort());
+    expect(new Set(ocr.entries.map((entry) => entry.tier))).toEqual(new Set(['PASS', 'REVIEW', 'REJECT']));
+  });
+});
+
+describe('identity rules', () => {
+  const cases = [
+    ...identity.rules.map((rule) => ({ label: `name containing ${rule.nameContains}`, ...rule })),
+    {
+      label: 'any other name',
+      ...identity.otherwise,
+    },
+  ];
+  for (const rule of cases) {
+    it(`${rule.label} answers ${JSON.stringify(rule.answer.body)}`, async () => {
+      const res = await post('/identity/v1/verify', rule.example);
+      expect(res.statusCode).toBe(rule.answer.status);
+      expect(res.json()).toEqual(rule.answer.body);
+    });
+  }
+
+  it('examples carry valid ID numbers and each example hits its own rule', () => {
+    for (const rule of identity.rules) {
+      expect(rule.example.name).toContain(rule.nameContains);
+      expect(parseIdNumber(rule.example.idNumber, todayInChina()).ok).toBe(true);
+    }
+    expect(identity.rules.some((rule) => identity.otherwise.example.name.includes(rule.nameContains))).toBe(
+      false,
+    );
+  });
+
+  it('covers every identity answer, busy included', () => {
+    const results = new Set([...identity.rules, identity.otherwise].map((rule) => rule.answer.body.result));
+    expect(results).toEqual(new Set(['MATCH', 'MISMATCH', 'NOT_FOUND', 'BUSY']));
+  });
+});
+
+describe('four-elements rules', () => {
+  const cases = [
+    ...fourElements.rules.map((rule) => ({ label: `card ending ${rule.cardSuffix}`, ...rule })),
+    { label: 'any other card', ...fourElements.otherwise },
+  ];
+  for (const rule of cases) {
+    it(`${rule.label} answers ${rule.answers.map((a) => a.body.result).join(' then ')}`, async () => {
+      const mobile = nextMobile();
+      const body = {
+        name: '张三',
+        idNumber: '11010119900307002X',
+        cardNumber: rule.exampleCardNumber,
+        mobile,
+      };
+      const key = `catalogue-${rule.label}`;
+      // One call per scripted answer, then one more: the last answer repeats.
+      const expected = [...rule.answers, rule.answers.at(-1)!];
+      let verificationId: string | undefined;
+      for (const answer of expected) {
+        const res = await post('/unionpay/v1/four-elements', body, { 'idempotency-key': key });
+        expect(res.statusCode).toBe(answer.status);
+        expect(res.json().result).toBe(answer.body.result);
+        if (answer.body.result === 'MATCH') {
+          expect(res.json().verificationId).toMatch(/^[0-9a-f-]{36}$/);
+          verificationId ??= res.json().verificationId;
+          expect(res.json().verificationId).toBe(verificationId);
+        } else {
+          expect(res.json().verificationId).toBeUndefined();
+        }
+      }
+      const inbox = await app.inject({ method: 'GET', url: `/sandbox/sms?mobile=${mobile}` });
+      expect(inbox.statusCode).toBe(verificationId ? 200 : 404);
+    });
+  }
+
+  it('examples pass Luhn and end in their suffix; no suffix hides another', () => {
+    for (const rule of fourElements.rules) {
+      expect(rule.exampleCardNumber.endsWith(rule.cardSuffix)).toBe(true);
+      expect(passesLuhn(rule.exampleCardNumber)).toBe(true);
+    }
+    expect(new Set(fourElements.rules.map((rule) => rule.cardSuffix)).size).toBe(fourElements.rules.length);
+    expect(passesLuhn(fourElements.otherwise.exampleCardNumber)).toBe(true);
+    expect(
+      fourElements.rules.some((rule) => fourElements.otherwise.exampleCardNumber.endsWith(rule.cardSuffix)),
+    ).toBe(false);
+  });
+
+  it('business answers name their reason code; only busy is retryable', () => {
+    for (const rule of [...fourElements.rules, fourElements.otherwise]) {
+      const final = rule.answers.at(-1)!.body.result;
+      const everBusy = rule.answers.some((answer) => answer.body.result === 'BUSY');
+      expect(rule.retryable).toBe(everBusy);
+      if (final === 'MATCH' || final === 'BUSY') expect(rule.reasons).toEqual([]);
+      else expect(rule.reasons).toEqual([final.startsWith('CARD_') ? final : `CARD_${final}`]);
+    }
+  });
+
+  it('covers every UnionPay result', () => {
+    const results = new Set(
+      [...fourElements.rules, fourElements.otherwise].flatMap((rule) =>
+        rule.answers.map((a) => a.body.result),
+      ),
+    );
+    expect([...results].sort()).toEqual([...unionPayResultSchema.options].sort());
+  });
+});
+
+describe('SMS confirm rules', () => {
+  for (const rule of smsConfirm.rules) {
+    it(`code ${rule.code} answers ${rule.answer.body.result}`, async () => {
+      const mobile = nextMobile();
+      const check = await post(
+        '/unionpay/v1/four-elements',
+        {
+          name: '张三',
+          idNumber: '11010119900307002X',
+          cardNumber: fourElements.otherwise.exampleCardNumber,
+          mobile,
+        },
+        { 'idempotency-key': `sms-rule-${rule.code}` },
+      );
+      const res = await post('/unionpay/v1/sms-confirm', {
+        verificationId: check.json().verificationId,
+        code: rule.code,
+      });
+      expect(res.statusCode).toBe(rule.answer.status);
+      expect(res.json()).toEqual(rule.answer.body);
+    });
+  }
+});
+
+describe('core banking limits', () => {
+  for (const accountClass of ['II', 'III'] as const) {
+    it(`a Class ${accountClass} account carries the catalogue's limits`, async () => {
+      const core = buildCoreBankingSandbox({ dbFile: dir.dbFile() });
+      try {
+        const res = await core.inject({
+          method: 'POST',
+          url: '/core/v1/accounts',
+          headers: { 'idempotency-key': `limits-${accountClass}` },
+          payload: {
+            customer: { name: '张三', idNumber: '11010119900307002X', mobile: '13800138000' },
+            accountClass,
+            channel: 'OWN_APP',
+            reference: `limits-${accountClass}`,
+            perPersonCap: 5,
+          },
+        });
+        expect(res.statusCode).toBe(201);
+        expect(res.json().limits).toEqual(catalogue.coreBanking.limits[accountClass]);
+        const { prefix, length } = catalogue.coreBanking.accountNumber;
+        expect(res.json().accountNumber).toHaveLength(length);
+        expect(res.json().accountNumber.startsWith(prefix)).toBe(true);
+      } finally {
+        await core.close();
+      }
+    });
+  }
+});
+
+describe('docs/sandbox.md', () => {
+  const doc = readFileSync(new URL('../../docs/sandbox.md', import.meta.url), 'utf8');
+
+  it('mentions every magic input of the catalogue', () => {
+    const inputs = [
+      ...ocr.entries.map((entry) => entry.name),
+      ...identity.rules.map((rule) => `\`${rule.nameContains}\``),
+      ...fourElements.rules.flatMap((rule) => [`\`${rule.cardSuffix}\``, rule.exampleCardNumber]),
+      fourElements.otherwise.exampleCardNumber,
+      ...smsConfirm.rules.map((rule) => `\`${rule.code}\``),
+      ...catalogue.coreBanking.entries.map((entry) => String(entry.answer.status)),
+    ];
+    expect(inputs.filter((input) => !doc.includes(input))).toEqual([]);
+  });
+});

@@ -1,0 +1,335 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountSchema } from '../../contracts/core-banking';
+import { passesLuhn } from '../../domain/bank-card';
+import { makeIdNumber } from '../../domain/id-number';
+import { catalogue } from '../../sandbox/catalogue';
+import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
+import { tempDir } from './helpers';
+
+const dir = tempDir();
+let dbFile: string;
+let app: FastifyInstance;
+let seq = 0;
+
+beforeEach(() => {
+  dbFile = dir.dbFile();
+  app = buildCoreBankingSandbox({ dbFile });
+});
+afterEach(async () => {
+  await app.close();
+});
+afterAll(() => dir.remove());
+
+const newIdNumber = () => makeIdNumber('110101', '19900307', String(++seq).padStart(3, '0'));
+
+const openBody = (idNumber: string, overrides: Record<string, unknown> = {}) => ({
+  customer: { name: '张三', idNumber, mobile: '13800138000' },
+  accountClass: 'II',
+  channel: 'OWN_APP',
+  reference: 'application-1',
+  perPersonCap: 5,
+  ...overrides,
+});
+
+const open = (body: object, key?: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/core/v1/accounts',
+    payload: body,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
+
+const bind = (accountNumber: string, body: object, key?: string) =>
+  app.inject({
+    method: 'POST',
+    url: `/core/v1/accounts/${accountNumber}/binding`,
+    payload: body,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
+
+const placeHold = (accountNumber: string, holdId: string, type: 'RECEIVE_ONLY' | 'FROZEN') =>
+  app.inject({
+    method: 'POST',
+    url: `/core/v1/accounts/${accountNumber}/holds`,
+    payload: { holdId, type, reason: 'REVIEW_FAILED' },
+  });
+
+const liftHold = (accountNumber: string, holdId: string) =>
+  app.inject({ method: 'DELETE', url: `/core/v1/accounts/${accountNumber}/holds/${holdId}` });
+
+const getAccount = (accountNumber: string) =>
+  app.inject({ method: 'GET', url: `/core/v1/accounts/${accountNumber}` });
+
+const stats = async (idNumber?: string) =>
+  (
+    await app.inject({
+      method: 'GET',
+      url: idNumber ? `/sandbox/stats?idNumber=${idNumber}` : '/sandbox/stats',
+    })
+  ).json() as { accounts: number; bindings: number; activeHolds: number };
+
+const account = (res: LightMyRequestResponse) => accountSchema.parse(res.json());
+
+async function openedAccount(): Promise<string> {
+  const res = await open(openBody(newIdNumber()), `open-${++seq}`);
+  expect(res.statusCode).toBe(201);
+  return account(res).accountNumber;
+}
+
+describe('opening an account', () => {
+  it('opens an active Class II account with a 19-digit 6230 number and no binding or holds', async () => {
+    const res = await open(openBody(newIdNumber()), 'k1');
+    expect(res.statusCode).toBe(201);
+    const opened = account(res);
+    expect(opened.accountNumber).toMatch(/^6230\d{15}$/);
+    expect(passesLuhn(opened.accountNumber)).toBe(true);
+    expect(opened).toMatchObject({
+      accountClass: 'II',
+      status: 'ACTIVE',
+      channel: 'OWN_APP',
+      limits: { dailyCny: 10000, yearlyCny: 200000, balanceCapCny: null },
+      binding: null,
+      holds: [],
+    });
+  });
+
+  it('opens a Class III account with its balance cap', async () => {
+    const res = await open(openBody(newIdNumber(), { accountClass: 'III' }), 'k1');
+    expect(account(res).limits).toEqual({ dailyCny: 2000, yearlyCny: 50000, balanceCapCny: 2000 });
+  });
+
+  it('answers the same account to the same key and body, and opens one', async () => {
+    const body = openBody(newIdNumber());
+    const first = await open(body, 'same-key');
+    const second = await open(body, 'same-key');
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(200);
+    expect(account(second)).toEqual(account(first));
+    expect((await stats()).accounts).toBe(1);
+  });
+
+  it('treats the same body in another field order as the same request', async () => {
+    const idNumber = newIdNumber();
+    await open(openBody(idNumber), 'k');
+    const reordered = {
+      perPersonCap: 5,
+      reference: 'application-1',
+      channel: 'OWN_APP',
+      accountClass: 'II',
+      customer: { mobile: '13800138000', idNumber, name: '张三' },
+    };
+    expect((await open(reordered, 'k')).statusCode).toBe(200);
+  });
+
+  it('refuses a reused key with another body and changes nothing', async () => {
+    await open(openBody(newIdNumber()), 'k');
+    const res = await open(openBody(newIdNumber()), 'k');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await stats()).accounts).toBe(1);
+  });
+
+  it('requires an Idempotency-Key', async () => {
+    const res = await open(openBody(newIdNumber()));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: 'BAD_REQUEST',
+      message: expect.stringContaining('Idempotency-Key'),
+    });
+  });
+
+  it('names the bad field of an invalid body', async () => {
+    const res = await open(openBody(newIdNumber(), { accountClass: 'I' }), 'k');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('body.accountClass');
+  });
+
+  it('stops at the per-person cap of the class, counting x and X as one person', async () => {
+    const idNumber = makeIdNumber('110101', '19900307', '002'); // ends in X
+    const lower = idNumber.toLowerCase();
+    expect((await open(openBody(idNumber, { perPersonCap: 2 }), 'a')).statusCode).toBe(201);
+    expect((await open(openBody(lower, { perPersonCap: 2 }), 'b')).statusCode).toBe(201);
+    const third = await open(openBody(idNumber, { perPersonCap: 2 }), 'c');
+    expect(third.statusCode).toBe(409);
+    expect(third.json()).toMatchObject({ error: 'PERSON_ACCOUNT_CAP_REACHED', message: expect.any(String) });
+    // A replay of an earlier open still answers its account.
+    expect((await open(openBody(idNumber, { perPersonCap: 2 }), 'a')).statusCode).toBe(200);
+    // Other classes and other people are counted apart.
+    expect((await open(openBody(idNumber, { perPersonCap: 2, accountClass: 'III' }), 'd')).statusCode).toBe(
+      201,
+    );
+    expect((await open(openBody(newIdNumber(), { perPersonCap: 2 }), 'e')).statusCode).toBe(201);
+    expect(await stats(idNumber)).toMatchObject({ accounts: 3 });
+    expect(await stats()).toMatchObject({ accounts: 4 });
+  });
+});
+
+describe('binding', () => {
+  const card = '6222021234567890123';
+
+  it('binds and answers only the masked number', async () => {
+    const accountNumber = await openedAccount();
+    const res = await bind(accountNumber, { number: card, kind: 'DEBIT' }, 'bind-1');
+    expect(res.statusCode).toBe(200);
+    expect(account(res).binding).toMatchObject({ maskedNumber: '6222 **** **** 0123', kind: 'DEBIT' });
+    expect(res.body).not.toContain(card);
+    expect(account(await getAccount(accountNumber)).binding?.maskedNumber).toBe('6222 **** **** 0123');
+  });
+
+  it('is idempotent: the same key answers the same and binds once', async () => {
+    const accountNumber = await openedAccount();
+    const first = await bind(accountNumber, { number: card, kind: 'CREDIT' }, 'bind-1');
+    const second = await bind(accountNumber, { number: card, kind: 'CREDIT' }, 'bind-1');
+    expect(second.statusCode).toBe(200);
+    expect(account(second)).toEqual(account(first));
+    expect((await stats()).bindings).toBe(1);
+  });
+
+  it('refuses a reused key with another body', async () => {
+    const accountNumber = await openedAccount();
+    await bind(accountNumber, { number: card, kind: 'CREDIT' }, 'bind-1');
+    const res = await bind(accountNumber, { number: card, kind: 'DEBIT' }, 'bind-1');
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(account(await getAccount(accountNumber)).binding?.kind).toBe('CREDIT');
+  });
+
+  it('answers 404 ACCOUNT_NOT_FOUND for an unknown account and needs a key', async () => {
+    const missing = await bind('6230000000000000000', { number: card, kind: 'DEBIT' }, 'k');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error).toBe('ACCOUNT_NOT_FOUND');
+    const accountNumber = await openedAccount();
+    expect((await bind(accountNumber, { number: card, kind: 'DEBIT' })).statusCode).toBe(400);
+    expect((await stats()).bindings).toBe(0);
+  });
+});
+
+describe('holds', () => {
+  it('derives the status from the active holds and lifts only the named hold', async () => {
+    const accountNumber = await openedAccount();
+    const placed = await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    expect(placed.statusCode).toBe(201);
+    expect(account(placed).status).toBe('RECEIVE_ONLY');
+
+    const frozen = account(await placeHold(accountNumber, 'escalation-1', 'FROZEN'));
+    expect(frozen.status).toBe('FROZEN');
+    expect(frozen.holds.map((hold) => hold.holdId)).toEqual(['review-1', 'escalation-1']);
+
+    const afterLift = account(await liftHold(accountNumber, 'escalation-1'));
+    expect(afterLift.status).toBe('RECEIVE_ONLY');
+    expect(afterLift.holds.map((hold) => hold.holdId)).toEqual(['review-1']);
+
+    const cleared = account(await liftHold(accountNumber, 'review-1'));
+    expect(cleared).toMatchObject({ status: 'ACTIVE', holds: [] });
+  });
+
+  it('keeps one hold when the same holdId is placed twice', async () => {
+    const accountNumber = await openedAccount();
+    await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    const again = await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    expect(again.statusCode).toBe(200);
+    expect(account(again).holds).toHaveLength(1);
+    expect((await stats()).activeHolds).toBe(1);
+  });
+
+  it('lifting an unknown or already lifted hold answers the account and changes nothing', async () => {
+    const accountNumber = await openedAccount();
+    await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    const unknown = await liftHold(accountNumber, 'no-such-hold');
+    expect(unknown.statusCode).toBe(200);
+    expect(account(unknown).status).toBe('RECEIVE_ONLY');
+    await liftHold(accountNumber, 'review-1');
+    const twice = await liftHold(accountNumber, 'review-1');
+    expect(twice.statusCode).toBe(200);
+    expect(account(twice).status).toBe('ACTIVE');
+  });
+
+  it('does not bring back a lifted hold when its place call is retried late', async () => {
+    const accountNumber = await openedAccount();
+    await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    await liftHold(accountNumber, 'review-1');
+    const late = await placeHold(accountNumber, 'review-1', 'RECEIVE_ONLY');
+    expect(late.statusCode).toBe(200);
+    expect(account(late).status).toBe('ACTIVE');
+  });
+
+  it('holds on one account leave another alone', async () => {
+    const a = await openedAccount();
+    const b = await openedAccount();
+    await placeHold(a, 'review-1', 'FROZEN');
+    await placeHold(b, 'review-1', 'RECEIVE_ONLY');
+    await liftHold(b, 'review-1');
+    expect(account(await getAccount(a)).status).toBe('FROZEN');
+    expect(account(await getAccount(b)).status).toBe('ACTIVE');
+  });
+
+  it('answers 404 for holds on an unknown account', async () => {
+    expect((await placeHold('6230000000000000000', 'h', 'FROZEN')).statusCode).toBe(404);
+    expect((await liftHold('6230000000000000000', 'h')).statusCode).toBe(404);
+    expect((await getAccount('6230000000000000000')).json().error).toBe('ACCOUNT_NOT_FOUND');
+  });
+});
+
+describe('persistence', () => {
+  it('keeps accounts, bindings, holds and idempotency records across a restart', async () => {
+    const body = openBody(newIdNumber());
+    const opened = account(await open(body, 'open-key'));
+    await bind(opened.accountNumber, { number: '6222021234567890123', kind: 'DEBIT' }, 'bind-key');
+    await placeHold(opened.accountNumber, 'review-1', 'RECEIVE_ONLY');
+    const before = account(await getAccount(opened.accountNumber));
+    await app.close();
+
+    app = buildCoreBankingSandbox({ dbFile });
+    expect(account(await getAccount(opened.accountNumber))).toEqual(before);
+    const replay = await open(body, 'open-key');
+    expect(replay.statusCode).toBe(200);
+    expect(account(replay).accountNumber).toBe(opened.accountNumber);
+    expect(await stats()).toEqual({ accounts: 1, bindings: 1, activeHolds: 1 });
+  });
+});
+
+describe('faults', () => {
+  it('fail /core routes but not the sandbox routes, and heal with an empty PUT', async () => {
+    const put = await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: { errorRate: 1 } });
+    expect(put.json()).toEqual({ latencyMs: 0, errorRate: 1, timeoutRate: 0 });
+    const failed = await open(openBody(newIdNumber()), 'k');
+    expect(failed.statusCode).toBe(503);
+    expect((await stats()).accounts).toBe(0);
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: {} });
+    expect((await open(openBody(newIdNumber()), 'k')).statusCode).toBe(201);
+  });
+});
+
+/** Each core-banking entry of the catalogue, shown to answer as documented. */
+const scenarios: Record<string, () => Promise<LightMyRequestResponse>> = {
+  'per-person-cap': async () => {
+    const idNumber = newIdNumber();
+    await open(openBody(idNumber, { perPersonCap: 1 }), 'first');
+    return open(openBody(idNumber, { perPersonCap: 1 }), 'second');
+  },
+  'idempotency-key-reused': async () => {
+    await open(openBody(newIdNumber()), 'k');
+    return open(openBody(newIdNumber()), 'k');
+  },
+  'idempotent-replay': async () => {
+    const body = openBody(newIdNumber());
+    await open(body, 'k');
+    return open(body, 'k');
+  },
+  'account-not-found': () => getAccount('6230999999999999999'),
+  'missing-idempotency-key': () => open(openBody(newIdNumber())),
+};
+
+describe('catalogue entries', () => {
+  for (const entry of catalogue.coreBanking.entries) {
+    it(`${entry.scenario} answers ${entry.answer.status}`, async () => {
+      const scenario = scenarios[entry.scenario];
+      expect(scenario, `no test drives catalogue scenario ${entry.scenario}`).toBeDefined();
+      const res = await scenario!();
+      expect(res.statusCode).toBe(entry.answer.status);
+      expect(res.json()).toMatchObject(entry.answer.body);
+    });
+  }
+});
