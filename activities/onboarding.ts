@@ -8,7 +8,7 @@ import type { Applicant, BoundAccount } from '../domain/applicant';
 import { todayInChina } from '../domain/applicant';
 import { classifyFourElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
-import { pass, reject, type StepResult } from '../domain/steps';
+import { pass, reject, review, type StepResult } from '../domain/steps';
 import type { Ports } from './ports';
 
 export interface CheckIdDocumentInput {
@@ -35,6 +35,15 @@ export function createOnboardingActivities(ports: Ports) {
       const result = await ports.identity.verify(applicant.name, applicant.idNumber);
       if (result === 'MATCH') return pass('IDENTITY');
       return reject('IDENTITY', result === 'MISMATCH' ? 'IDENTITY_MISMATCH' : 'IDENTITY_NOT_FOUND');
+    },
+
+    /** A possible match still opens the account (an operator looks); a confirmed one rejects. */
+    async screenWatchlist(applicant: Pick<Applicant, 'name' | 'idNumber'>): Promise<StepResult> {
+      const result = await ports.watchlist.screen(applicant.name, applicant.idNumber);
+      if (result === 'CLEAR') return pass('WATCHLIST');
+      return result === 'POSSIBLE_MATCH'
+        ? review('WATCHLIST', 'WATCHLIST_POSSIBLE_MATCH')
+        : reject('WATCHLIST', 'WATCHLIST_CONFIRMED_MATCH');
     },
 
     async checkCardFourElements(input: {

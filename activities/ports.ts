@@ -14,6 +14,10 @@ export interface IdentityRegister {
   verify(name: string, idNumber: string): Promise<'MATCH' | 'MISMATCH' | 'NOT_FOUND'>;
 }
 
+export interface Watchlist {
+  screen(name: string, idNumber: string): Promise<'CLEAR' | 'POSSIBLE_MATCH' | 'CONFIRMED_MATCH'>;
+}
+
 export interface UnionPay {
   /** Checks the four elements and, on a match, sends a code to the reserved mobile. */
   checkFourElements(
@@ -56,6 +60,7 @@ export interface DocumentReader {
 export interface Ports {
   idCards: IdCardReader;
   identity: IdentityRegister;
+  watchlist: Watchlist;
   unionPay: UnionPay;
   coreBanking: CoreBanking;
   notifier: AppNotifier;

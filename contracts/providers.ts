@@ -34,6 +34,12 @@ export type OcrResponse = z.infer<typeof ocrResponseSchema>;
 export const identityRequestSchema = z.object({ name: z.string(), idNumber: z.string() });
 export const identityResponseSchema = z.object({ result: z.enum(['MATCH', 'MISMATCH', 'NOT_FOUND']) });
 
+/** POST /watchlist/v1/screen: sanctions and watch-list screening of the applicant. */
+export const watchlistRequestSchema = z.object({ name: z.string(), idNumber: z.string() });
+export const watchlistResponseSchema = z.object({
+  result: z.enum(['CLEAR', 'POSSIBLE_MATCH', 'CONFIRMED_MATCH']),
+});
+
 /**
  * POST /unionpay/v1/four-elements: checks name, ID number, card and reserved mobile and, on a
  * match, sends a 6-digit code to the reserved mobile. Answers 503 {result: "BUSY"} when busy

@@ -4,7 +4,13 @@ import { z } from 'zod';
 export const outcomeSchema = z.enum(['PASS', 'REVIEW', 'REJECT']);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
-export const stepNameSchema = z.enum(['ID_DOCUMENT', 'IDENTITY', 'CARD_FOUR_ELEMENTS', 'SMS_CODE']);
+export const stepNameSchema = z.enum([
+  'ID_DOCUMENT',
+  'IDENTITY',
+  'WATCHLIST',
+  'CARD_FOUR_ELEMENTS',
+  'SMS_CODE',
+]);
 export type StepName = z.infer<typeof stepNameSchema>;
 
 /**
@@ -24,6 +30,9 @@ export const reasonCodeSchema = z.enum([
   // identity (name + ID number)
   'IDENTITY_MISMATCH',
   'IDENTITY_NOT_FOUND',
+  // watch-list screening
+  'WATCHLIST_POSSIBLE_MATCH',
+  'WATCHLIST_CONFIRMED_MATCH',
   // UnionPay four elements
   'CARD_MISMATCH',
   'CARD_PHONE_MISMATCH',

@@ -14,6 +14,7 @@ import {
   ocrResponseSchema,
   smsConfirmResponseSchema,
   unionPayResultSchema,
+  watchlistResponseSchema,
 } from '../contracts/providers';
 import { reasonCodeSchema } from '../domain/steps';
 
@@ -55,6 +56,14 @@ const identityOutcomeSchema = z.object({
   example: z.object({ name: z.string(), idNumber: z.string() }),
 });
 
+const watchlistOutcomeSchema = z.object({
+  answer: answerOf(z.union([watchlistResponseSchema, busyBodySchema])),
+  tier: z.enum(['PASS', 'REVIEW', 'REJECT']),
+  reasons: z.array(reasonCodeSchema),
+  meaning: z.string(),
+  example: z.object({ name: z.string(), idNumber: z.string() }),
+});
+
 const fourElementsAnswerSchema = answerOf(
   fourElementsResponseSchema.extend({ result: unionPayResultSchema }).omit({ verificationId: true }),
 );
@@ -77,6 +86,11 @@ export const catalogueSchema = z.object({
       about: z.string(),
       rules: z.array(identityOutcomeSchema.extend({ nameContains: z.string().min(1) })),
       otherwise: identityOutcomeSchema,
+    }),
+    watchlist: z.object({
+      about: z.string(),
+      rules: z.array(watchlistOutcomeSchema.extend({ nameContains: z.string().min(1) })),
+      otherwise: watchlistOutcomeSchema,
     }),
     fourElements: z.object({
       about: z.string(),

@@ -3,7 +3,7 @@ import { DocumentStore } from '../../documents/store';
 import type { Ports } from '../ports';
 import { httpAppNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
-import { httpIdCardReader, httpIdentityRegister, httpUnionPay } from './providers';
+import { httpIdCardReader, httpIdentityRegister, httpUnionPay, httpWatchlist } from './providers';
 
 /** The production wiring: every port over HTTP, documents from the shared store. */
 export function httpPorts(
@@ -15,6 +15,7 @@ export function httpPorts(
   return {
     idCards: httpIdCardReader(config.providersUrl),
     identity: httpIdentityRegister(config.providersUrl),
+    watchlist: httpWatchlist(config.providersUrl),
     unionPay: httpUnionPay(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
     notifier: httpAppNotifier(config.appWebhookUrl),

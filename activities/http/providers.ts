@@ -6,8 +6,9 @@ import {
   identityResponseSchema,
   ocrResponseSchema,
   smsConfirmResponseSchema,
+  watchlistResponseSchema,
 } from '../../contracts/providers';
-import type { IdCardReader, IdentityRegister, UnionPay } from '../ports';
+import type { IdCardReader, IdentityRegister, UnionPay, Watchlist } from '../ports';
 import { CONTRACT, callJson, expect } from './json-client';
 
 export function httpIdCardReader(baseUrl: string): IdCardReader {
@@ -26,6 +27,15 @@ export function httpIdentityRegister(baseUrl: string): IdentityRegister {
     async verify(name, idNumber) {
       const answer = await callJson(`${baseUrl}/identity/v1/verify`, { body: { name, idNumber } });
       return expect(answer, [200], identityResponseSchema).result;
+    },
+  };
+}
+
+export function httpWatchlist(baseUrl: string): Watchlist {
+  return {
+    async screen(name, idNumber) {
+      const answer = await callJson(`${baseUrl}/watchlist/v1/screen`, { body: { name, idNumber } });
+      return expect(answer, [200], watchlistResponseSchema).result;
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The providers sandbox: OCR, identity register, UnionPay, SMS inbox and app webhook in one service. */
+/** The providers sandbox: OCR, identity register, watch list, UnionPay, SMS inbox and app webhook in one service. */
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../catalogue';
 import { type FaultSettings, installFaults } from '../faults';
@@ -9,6 +9,7 @@ import { registerOcrRoutes } from './ocr';
 import { registerSmsInboxRoutes } from './sms-inbox';
 import { ProvidersStore } from './store';
 import { registerUnionPayRoutes } from './unionpay';
+import { registerWatchlistRoutes } from './watchlist';
 
 export interface ProvidersSandboxOptions {
   dbFile: string;
@@ -32,7 +33,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   app.addHook('onClose', async () => store.close());
 
   installFaults(app, {
-    prefixes: ['/ocr/', '/identity/', '/unionpay/'],
+    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/'],
     initial: opts.faults,
     transient: { status: 503, body: { result: 'BUSY' } },
     hangMs: opts.faultHangMs,
@@ -40,6 +41,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   app.get('/sandbox/catalogue', async () => catalogue);
   registerOcrRoutes(app);
   registerIdentityRoutes(app);
+  registerWatchlistRoutes(app);
   registerUnionPayRoutes(app, {
     store,
     now,

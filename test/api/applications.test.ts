@@ -53,7 +53,7 @@ describe('the app opens an account over HTTP', () => {
 
     const read = await api.inject({ url: `/v1/applications/${req.applicationId}`, headers: bearer('app') });
     expect(read.json()).toMatchObject({ status: 'OPENED', flowVersion: 'v3', accountNumber });
-    expect(read.json().steps).toHaveLength(4);
+    expect(read.json().steps).toHaveLength(5);
 
     const account = await api.inject({ url: `/v1/accounts/${accountNumber}`, headers: bearer('app') });
     expect(account.statusCode).toBe(200);

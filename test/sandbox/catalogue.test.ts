@@ -15,7 +15,7 @@ import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { makeIdCardImage, makePlainImage } from '../../sandbox/providers/id-card-image';
 import { tempDir } from './helpers';
 
-const { ocr, identity, fourElements, smsConfirm } = catalogue.providers;
+const { ocr, identity, watchlist, fourElements, smsConfirm } = catalogue.providers;
 const dir = tempDir();
 let app: FastifyInstance;
 let mobileSeq = 0;
@@ -94,6 +94,28 @@ describe('identity rules', () => {
   it('covers every identity answer, busy included', () => {
     const results = new Set([...identity.rules, identity.otherwise].map((rule) => rule.answer.body.result));
     expect(results).toEqual(new Set(['MATCH', 'MISMATCH', 'NOT_FOUND', 'BUSY']));
+  });
+});
+
+describe('watch-list rules', () => {
+  const cases = [
+    ...watchlist.rules.map((rule) => ({ label: `name containing ${rule.nameContains}`, ...rule })),
+    { label: 'any other name', ...watchlist.otherwise },
+  ];
+  for (const rule of cases) {
+    it(`${rule.label} answers ${JSON.stringify(rule.answer.body)}`, async () => {
+      const res = await post('/watchlist/v1/screen', rule.example);
+      expect(res.statusCode).toBe(rule.answer.status);
+      expect(res.json()).toEqual(rule.answer.body);
+    });
+  }
+
+  it('covers every screening answer and every tier', () => {
+    const all = [...watchlist.rules, watchlist.otherwise];
+    expect(new Set(all.map((rule) => rule.answer.body.result))).toEqual(
+      new Set(['CLEAR', 'POSSIBLE_MATCH', 'CONFIRMED_MATCH']),
+    );
+    expect(new Set(all.map((rule) => rule.tier))).toEqual(new Set(['PASS', 'REVIEW', 'REJECT']));
   });
 });
 
@@ -224,6 +246,7 @@ describe('docs/sandbox.md', () => {
     const inputs = [
       ...ocr.entries.map((entry) => entry.name),
       ...identity.rules.map((rule) => `\`${rule.nameContains}\``),
+      ...watchlist.rules.map((rule) => `\`${rule.nameContains}\``),
       ...fourElements.rules.flatMap((rule) => [`\`${rule.cardSuffix}\``, rule.exampleCardNumber]),
       fourElements.otherwise.exampleCardNumber,
       ...smsConfirm.rules.map((rule) => `\`${rule.code}\``),

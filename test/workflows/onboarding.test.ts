@@ -27,6 +27,7 @@ describe('clean v3 application', () => {
     expect(first.steps.map((s) => [s.step, s.outcome])).toEqual([
       ['ID_DOCUMENT', 'PASS'],
       ['IDENTITY', 'PASS'],
+      ['WATCHLIST', 'PASS'],
       ['CARD_FOUR_ELEMENTS', 'PASS'],
     ]);
 

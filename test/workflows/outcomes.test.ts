@@ -107,3 +107,28 @@ describe('core banking', () => {
     }
   });
 });
+
+describe('watch-list screening', () => {
+  it('a possible match opens the account with a review pending', async () => {
+    const req = await newApplication(h.documents, { person: newPerson('周疑似') });
+    const view = await h.applications.start(req);
+    expect(view.steps.find((s) => s.step === 'WATCHLIST')).toEqual({
+      step: 'WATCHLIST',
+      outcome: 'REVIEW',
+      reasons: ['WATCHLIST_POSSIBLE_MATCH'],
+    });
+    const opened = await h.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(h.providersUrl, req.applicant.mobile),
+    );
+    expect(opened).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+  });
+
+  it('a confirmed match rejects', async () => {
+    const req = await newApplication(h.documents, { person: newPerson('吴命中') });
+    expect(await h.applications.start(req)).toMatchObject({
+      status: 'REJECTED',
+      reasons: ['WATCHLIST_CONFIRMED_MATCH'],
+    });
+  });
+});

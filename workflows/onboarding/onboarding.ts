@@ -79,12 +79,14 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
     },
   });
 
-  const [idDocument, identity, card] = await Promise.all([
-    checks.checkIdDocument({ applicant, documents: input.documents }),
-    checks.checkIdentity({ name: applicant.name, idNumber: applicant.idNumber }),
+  const person = { name: applicant.name, idNumber: applicant.idNumber };
+  const [idDocument, identity, watchlist, card] = await Promise.all([
+    checks.checkIdDocument({ applicant: person, documents: input.documents }),
+    checks.checkIdentity(person),
+    checks.screenWatchlist(person),
     checks.checkCardFourElements({ applicationId, applicant, cardNumber: boundAccount.number }),
   ]);
-  app.record(idDocument, identity, card.result);
+  app.record(idDocument, identity, watchlist, card.result);
 
   if (app.status === 'CHECKING') {
     app.verificationId = card.verificationId;
