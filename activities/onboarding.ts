@@ -3,6 +3,7 @@
  * transient faults throw (and are retried by Temporal). Idempotency keys are the application
  * id plus the step, so a retried call never opens a second account or sends a second bind.
  */
+import { Context } from '@temporalio/activity';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import { todayInChina } from '../domain/applicant';
@@ -87,8 +88,14 @@ export function createOnboardingActivities(ports: Ports) {
     },
 
     /** eventId is chosen by the workflow, so every retry delivers the same event. */
-    async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<void> {
+    async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<{ attempts: number }> {
       await ports.notifier.send({ ...event, occurredAt: new Date().toISOString() });
+      return { attempts: Context.current().info.attempt };
+    },
+
+    async notifyOps(event: Omit<AppEvent, 'occurredAt'>): Promise<{ attempts: number }> {
+      await ports.opsNotifier.send({ ...event, occurredAt: new Date().toISOString() });
+      return { attempts: Context.current().info.attempt };
     },
   };
 }

@@ -1,5 +1,4 @@
-/** Activities of the review loop: payment holds in core banking, word to the operations team. */
-import type { AppEvent } from '../contracts/providers';
+/** Activities of the review loop: payment holds in core banking. */
 import type { Ports } from './ports';
 
 export function createReviewActivities(ports: Ports) {
@@ -17,10 +16,6 @@ export function createReviewActivities(ports: Ports) {
 
     async liftHold(input: { accountNumber: string; holdId: string }): Promise<void> {
       await ports.coreBanking.liftHold(input.accountNumber, input.holdId);
-    },
-
-    async notifyOps(event: Omit<AppEvent, 'occurredAt'>): Promise<void> {
-      await ports.opsNotifier.send({ ...event, occurredAt: new Date().toISOString() });
     },
   };
 }

@@ -11,7 +11,9 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { todayInChina } from '../domain/applicant';
 import type {
+  AbuseLimits,
   ApplicationView,
   OnboardingInput,
   Policy,
@@ -28,7 +30,8 @@ import {
 } from '../workflows/onboarding/messages';
 import type { onboarding } from '../workflows/onboarding/onboarding';
 import { searchAttributesAtStart } from '../workflows/search-attributes';
-import { ConflictError, FieldError, NotFoundError } from './errors';
+import type { DailyLimits } from './daily-limits';
+import { ConflictError, FieldError, NotFoundError, TooManyError } from './errors';
 
 export interface ApplicationsOptions {
   client: Client;
@@ -36,6 +39,8 @@ export interface ApplicationsOptions {
   policy: Policy;
   /** How long a start call waits for the first answer before it answers "still checking". */
   firstAnswerWaitMs?: number;
+  /** Each application checks a card with UnionPay and sends an SMS: both are capped per day. */
+  limits?: { store: DailyLimits; caps: AbuseLimits };
 }
 
 export class Applications {
@@ -56,6 +61,7 @@ export class Applications {
       warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
       policy: this.opts.policy,
     };
+    this.enforceLimits(req);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {
       workflowId,
       taskQueue: this.opts.taskQueue,
@@ -78,6 +84,29 @@ export class Applications {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         return this.finished(req.applicationId, fingerprint);
       throw translate(err);
+    }
+  }
+
+  private enforceLimits(req: StartApplicationRequest): void {
+    if (!this.opts.limits) return;
+    const { store, caps } = this.opts.limits;
+    const over = store.take(
+      [
+        { kind: 'card', value: req.boundAccount.number, limit: caps.applicationsPerCardPerDay },
+        { kind: 'mobile', value: req.applicant.mobile, limit: caps.applicationsPerMobilePerDay },
+      ],
+      req.applicationId,
+      todayInChina(),
+    );
+    if (over) {
+      const [what, cap] =
+        over === 'card'
+          ? ['this card', caps.applicationsPerCardPerDay]
+          : ['this mobile number', caps.applicationsPerMobilePerDay];
+      throw new TooManyError(
+        `${what} already started ${cap} applications today; try again tomorrow`,
+        secondsToChinaMidnight(),
+      );
     }
   }
 
@@ -121,6 +150,11 @@ export class Applications {
     }
     return this.get(applicationId);
   }
+}
+
+function secondsToChinaMidnight(now = new Date()): number {
+  const china = now.getTime() + 8 * 3600_000;
+  return Math.ceil((86_400_000 - (china % 86_400_000)) / 1000);
 }
 
 /** Same body, same fingerprint: key order and defaults do not matter. */

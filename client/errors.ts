@@ -29,3 +29,14 @@ export class FieldError extends Error {
 export class ForbiddenError extends Error {
   readonly status = 403;
 }
+
+/** Too many of something today (429); the caller may try again after `retryAfterSeconds`. */
+export class TooManyError extends Error {
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -73,19 +73,33 @@ export class Reviews {
     }
   }
 
-  async decide(reviewId: string, decision: DecisionRequest, operator: string): Promise<ReviewCase> {
+  /** With an idempotency key, a retried call answers the first call's result instead of deciding twice. */
+  async decide(
+    reviewId: string,
+    decision: DecisionRequest,
+    operator: string,
+    idempotencyKey?: string,
+  ): Promise<ReviewCase> {
     try {
-      return await this.handle(reviewId).executeUpdate(decide, { args: [{ ...decision, operator }] });
+      return await this.handle(reviewId).executeUpdate(decide, {
+        args: [{ ...decision, operator }],
+        ...(idempotencyKey && { updateId: `decide-${idempotencyKey}` }),
+      });
     } catch (err) {
       throw translate(err);
     }
   }
 
-  async resubmit(applicationId: string, documents: Resubmission): Promise<ResubmissionResult> {
+  async resubmit(
+    applicationId: string,
+    documents: Resubmission,
+    idempotencyKey?: string,
+  ): Promise<ResubmissionResult> {
     try {
-      return await this.client.workflow
-        .getHandle(reviewWorkflowId(applicationId))
-        .executeUpdate(resubmit, { args: [documents] });
+      return await this.client.workflow.getHandle(reviewWorkflowId(applicationId)).executeUpdate(resubmit, {
+        args: [documents],
+        ...(idempotencyKey && { updateId: `resubmit-${idempotencyKey}` }),
+      });
     } catch (err) {
       throw translate(err);
     }

@@ -16,7 +16,10 @@ const credentials = (fallback: string) =>
       list.split(',').map((pair) => {
         const [id = '', token = ''] = pair.trim().split('=');
         if (!/^[\w.-]{2,40}$/.test(id) || token.length < 16) {
-          ctx.addIssue({ code: 'custom', message: 'each entry must be who=token, with a token of 16+ characters' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'each entry must be who=token, with a token of 16+ characters',
+          });
         }
         return { id, token };
       }),
@@ -36,6 +39,8 @@ const envSchema = z.object({
   CORE_BANKING_URL: z.string().url().optional(),
   APP_WEBHOOK_URL: z.string().url().optional(),
   OPS_WEBHOOK_URL: z.string().url().optional(),
+  /** Shared with the app: webhooks carry an HMAC-SHA256 signature made with it. */
+  WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
   /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */
   APP_TOKENS: credentials('bank-app=dev-app-token-change-me'),
   OPERATOR_TOKENS: credentials('op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me'),
@@ -62,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     providersUrl,
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
+    webhookSecret: e.WEBHOOK_SECRET,
     opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     tokens: [
       ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const })),

@@ -4,6 +4,7 @@
  * Every state-changing call carries an `Idempotency-Key` header.
  */
 import { z } from 'zod';
+import { appEventTypeSchema } from '../domain/deliveries';
 
 export const idCardSideSchema = z.enum(['FRONT', 'BACK']);
 export const imageQualityFlagSchema = z.enum(['OCCLUDED', 'BLURRED', 'GLARE', 'PARTLY_UNREADABLE']);
@@ -80,16 +81,7 @@ export const smsInboxResponseSchema = z.object({ mobile: z.string(), code: z.str
 /** POST {APP_WEBHOOK_URL}: an event for the app. */
 export const appEventSchema = z.object({
   eventId: z.string(),
-  type: z.enum([
-    'APPLICATION_REJECTED',
-    'ACCOUNT_OPENED',
-    'HOLD_APPLIED',
-    'RESUBMISSION_REQUESTED',
-    'HOLD_LIFTED',
-    'ACCOUNT_FROZEN',
-    // For the bank's operations team rather than the app.
-    'REVIEW_ESCALATED',
-  ]),
+  type: appEventTypeSchema,
   applicationId: z.string(),
   occurredAt: z.string(),
   data: z.record(z.string(), z.unknown()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { applicantSchema, boundAccountSchema } from './applicant';
+import { deliverySchema } from './deliveries';
 import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
 import { policySchema } from './policy';
 import { reasonCodeSchema, stepResultSchema } from './steps';
@@ -74,6 +75,8 @@ export const applicationViewSchema = z.object({
   smsAttemptsLeft: z.number().int().optional(),
   accountNumber: z.string().optional(),
   review: reviewStateSchema.optional(),
+  /** Webhook deliveries of this application's events: the app's delivery log. */
+  deliveries: z.array(deliverySchema),
 });
 export type ApplicationView = z.infer<typeof applicationViewSchema>;
 

@@ -4,6 +4,7 @@
  * another operator approves.
  */
 import { z } from 'zod';
+import { deliverySchema } from './deliveries';
 import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
 import { reasonCodeSchema } from './steps';
 
@@ -70,6 +71,7 @@ export const reviewPolicySchema = z.object({
   /** The operator who rejected a round may not approve the next one. */
   fourEyes: z.boolean(),
   ruleVersion: z.string(),
+  webhookGiveUpSeconds: z.number().positive(),
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
@@ -79,6 +81,7 @@ export const defaultReviewPolicy: ReviewPolicy = {
   restrictionAfterDeadline: 'FROZEN',
   fourEyes: true,
   ruleVersion: 'review-rules-2026-11',
+  webhookGiveUpSeconds: 24 * 3600,
 };
 
 export const reviewInputSchema = z.object({
@@ -117,6 +120,7 @@ export const reviewCaseSchema = z.object({
   flowVersion: flowVersionSchema,
   channel: channelSchema,
   decisions: z.array(decisionSchema),
+  deliveries: z.array(deliverySchema),
   /** Re-submissions in order: when, and what the photo check said. */
   resubmissions: z.array(
     z.object({
@@ -128,3 +132,14 @@ export const reviewCaseSchema = z.object({
   ),
 });
 export type ReviewCase = z.infer<typeof reviewCaseSchema>;
+
+/** One row of the review queue. */
+export const reviewSummarySchema = reviewCaseSchema.pick({
+  reviewId: true,
+  accountNumber: true,
+  status: true,
+  round: true,
+  reasons: true,
+  escalated: true,
+  hold: true,
+});

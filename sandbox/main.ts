@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../config';
 import { buildCoreBankingSandbox } from './core-banking/app';
 import { buildProvidersSandbox } from './providers/app';
 
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
         dbFile: path.join(dataDir, 'sandbox-providers.db'),
         logger: opts.log ?? false,
         smsCodeTtlSeconds: opts.smsCodeTtl,
+        // The same secret the worker signs with (WEBHOOK_SECRET), so the inbox checks signatures.
+        webhookSecret: loadConfig().webhookSecret,
       }),
       port: opts.providersPort,
     },

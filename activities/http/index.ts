@@ -9,7 +9,7 @@ import { httpIdCardReader, httpIdentityRegister, httpUnionPay, httpWatchlist } f
 export function httpPorts(
   config: Pick<
     Config,
-    'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'documentsDir'
+    'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'webhookSecret' | 'documentsDir'
   >,
 ): Ports {
   return {
@@ -18,8 +18,8 @@ export function httpPorts(
     watchlist: httpWatchlist(config.providersUrl),
     unionPay: httpUnionPay(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
-    notifier: httpAppNotifier(config.appWebhookUrl),
-    opsNotifier: httpAppNotifier(config.opsWebhookUrl),
+    notifier: httpAppNotifier(config.appWebhookUrl, config.webhookSecret),
+    opsNotifier: httpAppNotifier(config.opsWebhookUrl, config.webhookSecret),
     documents: new DocumentStore(config.documentsDir),
   };
 }

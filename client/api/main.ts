@@ -1,22 +1,31 @@
 /** The API process: HTTP for apps and operators, a Temporal client behind it. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { httpCoreBanking } from '../../activities/http/core-banking';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
 import { DocumentStore } from '../../documents/store';
-import { defaultPolicy } from '../../domain/application';
+import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { Applications } from '../applications';
+import { DailyLimits } from '../daily-limits';
 import { Reviews } from '../reviews';
 import { buildApi } from './app';
 
 const config = loadConfig();
+mkdirSync(config.dataDir, { recursive: true });
 const log = logger(config, 'api');
 const connection = await Connection.connect({ address: config.temporal.address });
 const client = new Client({ connection, namespace: config.temporal.namespace });
 
 const api = await buildApi({
   tokens: config.tokens,
-  applications: new Applications({ client, taskQueue: config.temporal.taskQueue, policy: defaultPolicy }),
+  applications: new Applications({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    policy: defaultPolicy,
+    limits: { store: new DailyLimits(path.join(config.dataDir, 'api-limits.db')), caps: defaultAbuseLimits },
+  }),
   reviews: new Reviews(client),
   documents: new DocumentStore(config.documentsDir),
   coreBanking: httpCoreBanking(config.coreBankingUrl),

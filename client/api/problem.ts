@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ConflictError, FieldError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, TooManyError } from '../errors';
 
 export interface FieldProblem {
   field: string;
@@ -44,6 +44,10 @@ export function problemHandler(
     return sendProblem(reply, 400, 'Invalid request', `body.${err.field} ${err.message}`, {
       errors: [{ field: `body.${err.field}`, message: err.message }],
     });
+  }
+  if (err instanceof TooManyError) {
+    reply.header('retry-after', String(err.retryAfterSeconds));
+    return sendProblem(reply, 429, 'Too many requests', err.message);
   }
   if (err instanceof ForbiddenError) return sendProblem(reply, 403, 'Forbidden', err.message);
   if (err instanceof NotFoundError) return sendProblem(reply, 404, 'Not found', err.message);

@@ -48,3 +48,11 @@ export const accountViewSchema = z.object({
 });
 
 export { applicationViewSchema };
+
+/** Optional on every state-changing call: a client retry with the same key never does the work twice. */
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\w.:-]{8,128}$/, 'must be 8 to 128 letters, digits, dots, colons, dashes or underscores')
+    .optional(),
+});

@@ -1,19 +1,42 @@
 /**
- * A stand-in for the app backend's webhook: records what the service told the app, so tests
- * can check each event arrived and arrived once (deliveries > 1 shows a redelivery).
+ * A stand-in for the app backend's webhook: checks the signature like a real app should, and
+ * records what the service told the app, so tests can check each event arrived and arrived
+ * once (deliveries > 1 shows a redelivery).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { appEventSchema } from '../../contracts/providers';
-import { parseOr400 } from '../http';
+import { verifyWebhook } from '../../contracts/webhook-signature';
+import { HttpError, parseOr400 } from '../http';
 import type { ProvidersStore } from './store';
 
 const querySchema = z.object({ applicationId: z.string().min(1).optional() });
 
-export function registerAppWebhookRoutes(app: FastifyInstance, store: ProvidersStore, now: () => Date): void {
-  app.post('/sandbox/app-webhook', async (request) => {
-    const event = parseOr400(appEventSchema, request.body);
-    return { ok: true, deliveries: store.recordEvent(event, now()) };
+export function registerAppWebhookRoutes(
+  app: FastifyInstance,
+  store: ProvidersStore,
+  now: () => Date,
+  webhookSecret?: string,
+): void {
+  app.register(async (scope) => {
+    // The signature covers the bytes as sent, so keep them before JSON parsing.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+      (req as { rawBody?: string }).rawBody = body as string;
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        done(new HttpError(400, 'BAD_REQUEST', 'body is not JSON'), undefined);
+      }
+    });
+    scope.post('/sandbox/app-webhook', async (request) => {
+      const raw = (request as { rawBody?: string }).rawBody ?? '';
+      if (webhookSecret && !verifyWebhook(webhookSecret, request.headers, raw, { now: now() })) {
+        throw new HttpError(401, 'BAD_SIGNATURE', 'webhook signature missing, wrong or too old');
+      }
+      const event = parseOr400(appEventSchema, request.body);
+      return { ok: true, deliveries: store.recordEvent(event, now()) };
+    });
   });
 
   app.get('/sandbox/app-webhook/events', async (request) => {

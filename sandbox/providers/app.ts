@@ -15,6 +15,8 @@ export interface ProvidersSandboxOptions {
   dbFile: string;
   logger?: boolean;
   smsCodeTtlSeconds?: number;
+  /** When set, webhook deliveries must carry a valid signature made with it (as a real app would insist). */
+  webhookSecret?: string;
   /** Fault knobs in force at startup (PUT /sandbox/faults changes them later). */
   faults?: FaultSettings;
   /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
@@ -48,6 +50,6 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
     smsCodeTtlSeconds: opts.smsCodeTtlSeconds ?? catalogue.providers.smsConfirm.defaultCodeTtlSeconds,
   });
   registerSmsInboxRoutes(app, store);
-  registerAppWebhookRoutes(app, store, now);
+  registerAppWebhookRoutes(app, store, now, opts.webhookSecret);
   return app;
 }

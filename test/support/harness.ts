@@ -11,25 +11,36 @@ import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/
 import { inject } from 'vitest';
 import { httpPorts } from '../../activities/http';
 import { Applications } from '../../client/applications';
+import { DailyLimits } from '../../client/daily-limits';
 import { Reviews } from '../../client/reviews';
 import { accountSchema } from '../../contracts/core-banking';
 import { DocumentStore } from '../../documents/store';
-import { defaultPolicy, type Policy, type StartApplicationRequest } from '../../domain/application';
+import {
+  type AbuseLimits,
+  defaultAbuseLimits,
+  defaultPolicy,
+  type Policy,
+  type StartApplicationRequest,
+} from '../../domain/application';
 import type { ReviewPolicy } from '../../domain/review';
 import { type IdCardMarker, makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import '../provided';
+import { TEST_WEBHOOK_SECRET } from '../provided';
+
+export { TEST_WEBHOOK_SECRET };
+
 import { newCard, newPerson, type Person } from './people';
 
 /** Production adapters pointed at the shared sandboxes; app and ops events land in its webhook inbox. */
-export function sandboxPorts(documentsDir: string) {
+export function sandboxPorts(documentsDir: string, appWebhookUrl?: string) {
   const providersUrl = inject('providersUrl');
   const webhook = `${providersUrl}/sandbox/app-webhook`;
   return httpPorts({
     providersUrl,
     coreBankingUrl: inject('coreBankingUrl'),
-    appWebhookUrl: webhook,
+    appWebhookUrl: appWebhookUrl ?? webhook,
     opsWebhookUrl: webhook,
+    webhookSecret: TEST_WEBHOOK_SECRET,
     documentsDir,
   });
 }
@@ -53,7 +64,10 @@ export interface Harness {
 
 export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Partial<ReviewPolicy> };
 
-export async function startHarness(policy: PolicyOverrides = {}): Promise<Harness> {
+export async function startHarness(
+  policy: PolicyOverrides = {},
+  opts: { appWebhookUrl?: string; limits?: Partial<AbuseLimits> } = {},
+): Promise<Harness> {
   const address = inject('temporalAddress');
   const providersUrl = inject('providersUrl');
   const coreBankingUrl = inject('coreBankingUrl');
@@ -68,7 +82,7 @@ export async function startHarness(policy: PolicyOverrides = {}): Promise<Harnes
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      ports: sandboxPorts(documentsDir),
+      ports: sandboxPorts(documentsDir, opts.appWebhookUrl),
       workflowBundle: bundle,
     });
     return { worker, running: worker.run() };
@@ -80,6 +94,10 @@ export async function startHarness(policy: PolicyOverrides = {}): Promise<Harnes
     client,
     taskQueue,
     policy: { ...defaultPolicy, ...policy, review: { ...defaultPolicy.review, ...policy.review } },
+    limits: {
+      store: new DailyLimits(path.join(documentsDir, 'limits.db')),
+      caps: { ...defaultAbuseLimits, ...opts.limits },
+    },
   });
 
   return {

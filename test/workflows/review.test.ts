@@ -221,6 +221,8 @@ describe('timers from policy', () => {
         status: 'ACTIVE',
         holds: [],
       });
+      // Events leave through the outbox after the decision answered: wait for the review to end.
+      await fast.client.workflow.getHandle(reviewId).result();
       const types = (await appEvents(fast.providersUrl, req.applicationId)).map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(['HOLD_APPLIED', 'ACCOUNT_FROZEN', 'HOLD_LIFTED']));
     } finally {

@@ -1,6 +1,7 @@
 /** The state of one application and the view apps read; deterministic, no I/O. */
 import type { ApplicationStatus, ApplicationView, OnboardingInput } from '../../domain/application';
 import type { ReasonCode, StepResult } from '../../domain/steps';
+import type { Outbox } from '../outbox';
 
 export class Application {
   status: ApplicationStatus = 'CHECKING';
@@ -12,7 +13,10 @@ export class Application {
   /** True while a submitted code is with UnionPay, so a second submission waits its turn. */
   checkingCode = false;
 
-  constructor(readonly input: OnboardingInput) {
+  constructor(
+    readonly input: OnboardingInput,
+    readonly outbox: Outbox,
+  ) {
     this.smsAttemptsLeft = input.policy.smsCodeMaxAttempts;
   }
 
@@ -54,6 +58,7 @@ export class Application {
       channel,
       steps: [...this.steps],
       warnings,
+      deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       ...(this.reasons.length > 0 && { reasons: [...this.reasons] }),
       ...(this.status === 'AWAITING_SMS_CODE' && { smsAttemptsLeft: this.smsAttemptsLeft }),
       ...(this.accountNumber && {

@@ -18,6 +18,7 @@ import { type OnboardingInput, type SubmitCodeResult, smsCodeSchema } from '../.
 import type { ReviewInput } from '../../domain/review';
 import { pass, type ReasonCode, reject } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
+import { Outbox } from '../outbox';
 import { review } from '../review/review';
 import { reviewSearchAttributes } from '../search-attributes';
 import { Application } from './application';
@@ -42,7 +43,7 @@ const bank = proxyActivities<Activities>({
 });
 
 export async function onboarding(input: OnboardingInput): Promise<ReturnType<Application['view']>> {
-  const app = new Application(input);
+  const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds));
   const { applicationId, applicant, boundAccount, policy } = input;
 
   setHandler(getApplication, () => app.view());
@@ -120,14 +121,14 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
   }
 
   if (app.status === 'OPENED') {
-    await bank.notifyApp({
+    app.outbox.send({
       eventId: `${applicationId}:ACCOUNT_OPENED`,
       type: 'ACCOUNT_OPENED',
       applicationId,
       data: { accountNumber: app.accountNumber, review: app.needsReview ? 'PENDING' : 'NONE' },
     });
   } else if (app.status === 'REJECTED') {
-    await bank.notifyApp({
+    app.outbox.send({
       eventId: `${applicationId}:APPLICATION_REJECTED`,
       type: 'APPLICATION_REJECTED',
       applicationId,
@@ -135,6 +136,7 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
     });
   }
 
+  await app.outbox.settled();
   await condition(allHandlersFinished);
   return app.view();
 }

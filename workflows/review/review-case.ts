@@ -3,6 +3,7 @@
 import type { Decision, HoldState, ReviewCase, ReviewInput, ReviewStatus } from '../../domain/review';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
+import type { Outbox } from '../outbox';
 
 export class Review {
   status: ReviewStatus = 'PENDING';
@@ -17,7 +18,10 @@ export class Review {
   /** True while re-submitted photos are being checked, so a second upload waits its turn. */
   checkingPhotos = false;
 
-  constructor(readonly input: ReviewInput) {
+  constructor(
+    readonly input: ReviewInput,
+    readonly outbox: Outbox,
+  ) {
     this.reasons = [...input.reasons];
   }
 
@@ -44,6 +48,7 @@ export class Review {
       flowVersion,
       channel,
       decisions: [...this.decisions],
+      deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       resubmissions: [...this.resubmissions],
     };
   }

@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { type Decision, decisionRequestSchema, type ReviewCase, type ReviewInput } from '../../domain/review';
+import { Outbox } from '../outbox';
 import { reviewSearchAttributes } from '../search-attributes';
 import { decide, getReview, resubmit } from './messages';
 import { Review } from './review-case';
@@ -32,13 +33,13 @@ const checks = proxyLocalActivities<Activities>({
 });
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
-  const r = new Review(input);
+  const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds));
   const { policy, applicationId, accountNumber } = input;
   let decision: Decision | undefined;
 
   const publish = () => upsertSearchAttributes(reviewSearchAttributes(r));
   const notify = (type: 'HOLD_APPLIED' | 'RESUBMISSION_REQUESTED' | 'HOLD_LIFTED' | 'ACCOUNT_FROZEN') =>
-    bank.notifyApp({
+    r.outbox.send({
       eventId: `${r.reviewId}:round-${r.round}:${type}`,
       type,
       applicationId,
@@ -125,12 +126,15 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
     if (!(await condition(() => decision !== undefined, policy.operatorSlaSeconds * 1000))) {
       r.escalated = true;
       publish();
-      await bank.notifyOps({
-        eventId: `${r.reviewId}:round-${r.round}:REVIEW_ESCALATED`,
-        type: 'REVIEW_ESCALATED',
-        applicationId,
-        data: { reviewId: r.reviewId, round: r.round },
-      });
+      r.outbox.send(
+        {
+          eventId: `${r.reviewId}:round-${r.round}:REVIEW_ESCALATED`,
+          type: 'REVIEW_ESCALATED',
+          applicationId,
+          data: { reviewId: r.reviewId, round: r.round },
+        },
+        'ops',
+      );
       await condition(() => decision !== undefined);
     }
     const d = decision!;
@@ -143,7 +147,7 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
       r.status = 'CLEARED';
       decision = undefined;
       publish();
-      if (lifted) await notify('HOLD_LIFTED');
+      if (lifted) notify('HOLD_LIFTED');
       continue;
     }
 
@@ -159,7 +163,8 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
     r.status = 'AWAITING_RESUBMISSION';
     decision = undefined;
     publish();
-    await Promise.all([...(newHold ? [notify('HOLD_APPLIED')] : []), notify('RESUBMISSION_REQUESTED')]);
+    if (newHold) notify('HOLD_APPLIED');
+    notify('RESUBMISSION_REQUESTED');
 
     const resubmitted = () => r.status === 'PENDING';
     if (!(await condition(resubmitted, policy.resubmissionDeadlineSeconds * 1000))) {
@@ -174,12 +179,13 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
         r.holdIds.push(holdId);
         r.hold = 'FROZEN';
         publish();
-        await notify('ACCOUNT_FROZEN');
+        notify('ACCOUNT_FROZEN');
       }
       await condition(resubmitted);
     }
   }
 
+  await r.outbox.settled();
   await condition(allHandlersFinished);
   return r.view();
 }

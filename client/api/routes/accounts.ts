@@ -6,7 +6,7 @@ import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/re
 import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
-import { accountParamsSchema, accountViewSchema, problemSchema } from '../schemas';
+import { accountParamsSchema, accountViewSchema, idempotencyHeadersSchema, problemSchema } from '../schemas';
 import { requireUploaded } from '../uploaded';
 
 export const accountRoutes =
@@ -54,6 +54,7 @@ export const accountRoutes =
           description:
             'Answers 202 with accepted: true when the photos pass the check and the next review round opens, or accepted: false with reasons when the customer must try again.',
           params: accountParamsSchema,
+          headers: idempotencyHeadersSchema,
           body: resubmissionSchema,
           response: {
             202: resubmissionResultSchema,
@@ -67,7 +68,9 @@ export const accountRoutes =
         const account = await deps.coreBanking.getAccount(req.params.accountNumber);
         if (!account) return sendProblem(reply, 404, 'Not found', 'no account with this number');
         await requireUploaded(deps.documents, req.body, '');
-        return reply.code(202).send(await deps.reviews.resubmit(account.reference, req.body));
+        return reply
+          .code(202)
+          .send(await deps.reviews.resubmit(account.reference, req.body, req.headers['idempotency-key']));
       },
     );
   };

@@ -3,23 +3,26 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DocumentStore } from '../../../documents/store';
 import { startApplicationRequestSchema, submitSmsCodeRequestSchema } from '../../../domain/application';
+import { deliverySchema } from '../../../domain/deliveries';
+import { reviewWorkflowId } from '../../../domain/workflow-ids';
 import type { Applications } from '../../applications';
+import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
 import {
   applicationParamsSchema,
   applicationViewSchema,
+  idempotencyHeadersSchema,
   problemSchema,
   submitCodeAnswerSchema,
 } from '../schemas';
 import { requireUploaded } from '../uploaded';
 
-const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(8).max(128).optional() });
-
 export const applicationRoutes =
   (deps: {
     tokens: Credentials;
     applications: Applications;
+    reviews: Reviews;
     documents: DocumentStore;
   }): FastifyPluginAsyncZod =>
   async (app) => {
@@ -54,7 +57,7 @@ export const applicationRoutes =
         schema: {
           summary: 'Submit the SMS code; answers the opened account, or 422 with the tries left',
           params: applicationParamsSchema,
-          headers: idempotencyHeaders,
+          headers: idempotencyHeadersSchema,
           body: submitSmsCodeRequestSchema,
           response: {
             200: submitCodeAnswerSchema,
@@ -97,5 +100,25 @@ export const applicationRoutes =
         },
       },
       async (req) => deps.applications.get(req.params.applicationId),
+    );
+
+    app.get(
+      '/v1/applications/:applicationId/events',
+      {
+        preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        schema: {
+          summary: "The delivery log of the application's webhook events, its review's included",
+          params: applicationParamsSchema,
+          response: { 200: z.object({ events: z.array(deliverySchema) }), 404: problemSchema },
+        },
+      },
+      async (req) => {
+        const view = await deps.applications.get(req.params.applicationId);
+        const review =
+          view.review && view.review !== 'NONE'
+            ? await deps.reviews.get(reviewWorkflowId(req.params.applicationId))
+            : undefined;
+        return { events: [...view.deliveries, ...(review?.deliveries ?? [])] };
+      },
     );
   };

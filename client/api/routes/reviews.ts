@@ -1,23 +1,13 @@
 /** The operators' calls: the review queue, one case with its decisions, and decisions. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decisionRequestSchema, reviewCaseSchema } from '../../../domain/review';
+import { decisionRequestSchema, reviewCaseSchema, reviewSummarySchema } from '../../../domain/review';
 import { type Reviews, reviewFilterSchema } from '../../reviews';
 import { allow, type Credentials } from '../auth';
-import { problemSchema } from '../schemas';
+import { idempotencyHeadersSchema, problemSchema } from '../schemas';
 
 const reviewParamsSchema = z.strictObject({
   reviewId: z.string().regex(/^review-[0-9a-f-]{36}$/, 'must be a reviewId such as review-<applicationId>'),
-});
-
-export const reviewSummarySchema = reviewCaseSchema.pick({
-  reviewId: true,
-  accountNumber: true,
-  status: true,
-  round: true,
-  reasons: true,
-  escalated: true,
-  hold: true,
 });
 
 export const reviewRoutes =
@@ -59,6 +49,7 @@ export const reviewRoutes =
           summary:
             'Decide the open round; the operator is the caller. 409 when the round is stale or decided',
           params: reviewParamsSchema,
+          headers: idempotencyHeadersSchema,
           body: decisionRequestSchema,
           response: {
             200: reviewCaseSchema,
@@ -69,6 +60,7 @@ export const reviewRoutes =
           },
         },
       },
-      async (req) => deps.reviews.decide(req.params.reviewId, req.body, req.caller!.id),
+      async (req) =>
+        deps.reviews.decide(req.params.reviewId, req.body, req.caller!.id, req.headers['idempotency-key']),
     );
   };

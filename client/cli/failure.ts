@@ -1,0 +1,43 @@
+/**
+ * What the operator sees when a command fails, and the exit code scripts branch on: 2 when the
+ * request was refused (fix the command and retry), 1 when something else went wrong.
+ */
+import { ApiError } from '../http/api-client';
+
+export const EXIT_REFUSED = 2;
+export const EXIT_FAILED = 1;
+
+/** The API names request fields; operators typed flags. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  'body.round': '--round',
+  'body.reasonCode': '--reason',
+  'body.note': '--note',
+  'params.reviewId': '<reviewId>',
+  'querystring.status': '--status',
+  'querystring.hold': '--hold',
+  'querystring.reason': '--reason',
+  'querystring.limit': '--limit',
+};
+
+export function describeFailure(err: unknown, apiUrl: string): { exitCode: number; text: string } {
+  if (err instanceof ApiError) {
+    const fields = err.errors.map((e) => {
+      const flag = FLAG_OF_FIELD[e.field];
+      return `  ${e.field}${flag ? ` (${flag})` : ''}: ${e.message}\n`;
+    });
+    const refused = err.status >= 400 && err.status < 500;
+    return {
+      exitCode: refused ? EXIT_REFUSED : EXIT_FAILED,
+      text: `error: ${err.status} ${err.title}: ${err.detail}\n${fields.join('')}`,
+    };
+  }
+  // fetch hides the reason (refused, DNS, TLS) in `cause`.
+  if (err instanceof TypeError && err.cause instanceof Error) {
+    return {
+      exitCode: EXIT_FAILED,
+      text: `error: cannot reach the API at ${apiUrl}: ${err.cause.message}\n`,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { exitCode: EXIT_FAILED, text: `error: ${message}\n` };
+}

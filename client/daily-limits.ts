@@ -1,0 +1,54 @@
+/**
+ * Per-day abuse limits that must survive a restart and hold across API instances sharing the
+ * file: how many applications a card or a phone may start each day. Keys are hashed, so the
+ * file holds no card or phone numbers; re-sending the same application counts once.
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+export type LimitKind = 'card' | 'mobile';
+
+export interface Use {
+  kind: LimitKind;
+  value: string;
+  limit: number;
+}
+
+const keyOf = (kind: LimitKind, value: string) =>
+  createHash('sha256').update(`${kind}:${value}`).digest('hex');
+
+export class DailyLimits {
+  private readonly db: Database.Database;
+  private readonly take_: (uses: Use[], ref: string, day: string) => LimitKind | undefined;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS uses (
+      kind TEXT NOT NULL, key TEXT NOT NULL, day TEXT NOT NULL, ref TEXT NOT NULL,
+      PRIMARY KEY (kind, key, day, ref))`);
+    const seen = this.db.prepare('SELECT 1 FROM uses WHERE kind = ? AND key = ? AND day = ? AND ref = ?');
+    const count = this.db.prepare('SELECT COUNT(*) AS n FROM uses WHERE kind = ? AND key = ? AND day = ?');
+    const insert = this.db.prepare('INSERT INTO uses (kind, key, day, ref) VALUES (?, ?, ?, ?)');
+    // One transaction, all or nothing: two API processes cannot both take the last use, and a
+    // refusal on one limit records nothing on the others.
+    this.take_ = this.db.transaction((uses: Use[], ref: string, day: string) => {
+      const fresh = uses
+        .map((u) => ({ ...u, key: keyOf(u.kind, u.value) }))
+        .filter((u) => !seen.get(u.kind, u.key, day, ref));
+      const over = fresh.find((u) => (count.get(u.kind, u.key, day) as { n: number }).n >= u.limit);
+      if (over) return over.kind;
+      for (const u of fresh) insert.run(u.kind, u.key, day, ref);
+      return undefined;
+    });
+  }
+
+  /** Records `ref` (an application id) against every value today, or answers the first limit reached. */
+  take(uses: Use[], ref: string, day: string): LimitKind | undefined {
+    return this.take_(uses, ref, day);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    // Worker threads crashed with Temporal's native addon; processes do not.
+    pool: 'forks',
+    // Bundling workflow code and talking to a real server take seconds.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    server: {
+      deps: {
+        // The worker bundles workflow code itself; vite must not transform the SDK.
+        external: [/@temporalio\//],
+      },
+    },
+  },
+});
