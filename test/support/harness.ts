@@ -23,7 +23,13 @@ import {
   type StartApplicationRequest,
 } from '../../domain/application';
 import type { ReviewPolicy } from '../../domain/review';
-import { type IdCardMarker, makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import type { FlowVersion } from '../../domain/flows';
+import {
+  type FaceMarker,
+  type IdCardMarker,
+  makeIdCardImage,
+  makeSelfieImage,
+} from '../../sandbox/providers/id-card-image';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { TEST_WEBHOOK_SECRET } from '../provided';
 
@@ -57,8 +63,8 @@ export interface Harness {
   taskQueue: string;
   providersUrl: string;
   coreBankingUrl: string;
-  /** Stops the worker and starts a fresh one on the same task queue: nothing may be lost. */
-  restartWorker(): Promise<void>;
+  /** Stops the worker and starts a fresh one on the same task queue (on new code, if given): nothing may be lost. */
+  restartWorker(code?: WorkflowBundleWithSourceMap): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,13 +83,13 @@ export async function startHarness(
 
   const workerConnection = await NativeConnection.connect({ address });
   const bundle = await workflowBundle();
-  const startWorker = async () => {
+  const startWorker = async (code = bundle) => {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
       ports: sandboxPorts(documentsDir, opts.appWebhookUrl),
-      workflowBundle: bundle,
+      workflowBundle: code,
     });
     return { worker, running: worker.run() };
   };
@@ -108,10 +114,10 @@ export async function startHarness(
     providersUrl,
     coreBankingUrl,
     reviews: new Reviews(client),
-    async restartWorker() {
+    async restartWorker(code) {
       current.worker.shutdown();
       await current.running;
-      current = await startWorker();
+      current = await startWorker(code);
     },
     async stop() {
       current.worker.shutdown();
@@ -134,7 +140,7 @@ export interface ApplicationOptions {
 export async function newApplication(
   documents: DocumentStore,
   opts: ApplicationOptions = {},
-): Promise<StartApplicationRequest> {
+): Promise<StartApplicationRequest & { applicant: Person }> {
   const person = opts.person ?? newPerson();
   const idFront = await documents.put(
     makeIdCardImage({ side: 'FRONT', name: person.name, idNumber: person.idNumber, ...opts.front }),
@@ -152,8 +158,42 @@ export async function newApplication(
   };
 }
 
+export interface FlowApplicationOptions extends ApplicationOptions {
+  channel?: 'OWN_APP' | 'PARTNER';
+  /** v2: what the face sandbox sees in the selfie (PASS unless said). */
+  face?: FaceMarker['face'];
+  /** v2: leave the mobile out, as a v2 app may. */
+  withoutMobile?: boolean;
+}
+
+/**
+ * A complete request of any flow version: v1 with no documents, v2 with a selfie (and no mobile
+ * if asked), v3 as newApplication. The channel defaults to the one that offers the version.
+ */
+export async function newFlowApplication(
+  documents: DocumentStore,
+  flowVersion: FlowVersion,
+  opts: FlowApplicationOptions = {},
+): Promise<StartApplicationRequest> {
+  const base = await newApplication(documents, opts);
+  const channel = opts.channel ?? (flowVersion === 'v3' ? 'OWN_APP' : 'PARTNER');
+  if (flowVersion === 'v3') return { ...base, channel };
+  const { mobile, ...rest } = base.applicant;
+  return {
+    ...base,
+    flowVersion,
+    channel,
+    applicant: flowVersion === 'v2' && opts.withoutMobile ? rest : { ...rest, mobile },
+    documents:
+      flowVersion === 'v2'
+        ? { selfie: await documents.put(makeSelfieImage({ face: opts.face ?? 'PASS' })) }
+        : {},
+  };
+}
+
 /** The code the providers sandbox "sent" to this mobile. */
-export async function readSmsCode(providersUrl: string, mobile: string): Promise<string> {
+export async function readSmsCode(providersUrl: string, mobile: string | undefined): Promise<string> {
+  if (!mobile) throw new Error('this application has no mobile number to send a code to');
   const res = await fetch(`${providersUrl}/sandbox/sms?mobile=${mobile}`);
   if (!res.ok) throw new Error(`no SMS for this mobile (${res.status})`);
   return ((await res.json()) as { code: string }).code;

@@ -1,0 +1,94 @@
+/**
+ * Records one history per flow and review path into test/histories (run with
+ * `npm run record-histories` after a deliberate, patched workflow change, and commit the files).
+ * Not part of `npm test`: the replay suite only reads what this wrote.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import { saveHistory } from '../support/histories';
+import { newCard, newPerson } from '../support/people';
+import { eventually, newPhotos, openWithReview } from '../support/review';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({
+    smsCodeWaitSeconds: 2,
+    review: { operatorSlaSeconds: 1, resubmissionDeadlineSeconds: 2 },
+  });
+});
+afterAll(() => h?.stop());
+
+const finish = (workflowId: string) => h.client.workflow.getHandle(workflowId).result();
+const approve = { decision: 'APPROVE', reasonCode: 'RESUBMITTED_DOCUMENT_VERIFIED' } as const;
+const reject = { decision: 'REJECT', reasonCode: 'DOCUMENT_ILLEGIBLE', note: 'unreadable' } as const;
+
+it('records the onboarding paths', async () => {
+  const clean = await newApplication(h.documents);
+  await h.applications.start(clean);
+  await h.applications.submitSmsCode(
+    clean.applicationId,
+    await readSmsCode(h.providersUrl, clean.applicant.mobile),
+  );
+  await finish(onboardingWorkflowId(clean.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean');
+
+  const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0002') });
+  await h.applications.start(rejected);
+  await finish(onboardingWorkflowId(rejected.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(rejected.applicationId), 'onboarding-v3-rejected');
+
+  const wrongCodes = await newApplication(h.documents);
+  await h.applications.start(wrongCodes);
+  const right = await readSmsCode(h.providersUrl, wrongCodes.applicant.mobile);
+  const wrong = right === '111111' ? '222222' : '111111';
+  await h.applications.submitSmsCode(wrongCodes.applicationId, wrong);
+  await h.applications.submitSmsCode(wrongCodes.applicationId, right);
+  await finish(onboardingWorkflowId(wrongCodes.applicationId));
+  await saveHistory(
+    h.client,
+    onboardingWorkflowId(wrongCodes.applicationId),
+    'onboarding-v3-wrong-code-then-right',
+  );
+
+  const abandoned = await newApplication(h.documents);
+  await h.applications.start(abandoned);
+  expect((await finish(onboardingWorkflowId(abandoned.applicationId))).status).toBe('ABANDONED');
+  await saveHistory(h.client, onboardingWorkflowId(abandoned.applicationId), 'onboarding-v3-abandoned');
+});
+
+it('records the review paths', async () => {
+  const approved = await openWithReview(h);
+  await finish(onboardingWorkflowId(approved.req.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(approved.req.applicationId), 'onboarding-v3-tier2-review');
+  await h.reviews.decide(
+    approved.reviewId,
+    { round: 1, decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' },
+    'op-alice',
+  );
+  await finish(approved.reviewId);
+  await saveHistory(h.client, approved.reviewId, 'review-approved');
+
+  // The longest path: escalated, rejected, a bad re-submission, frozen, a good one, approved.
+  const longest = await openWithReview(h);
+  await eventually(
+    () => h.reviews.get(longest.reviewId),
+    (c) => c.escalated,
+  );
+  await h.reviews.decide(longest.reviewId, { round: 1, ...reject }, 'op-alice');
+  await h.reviews.resubmit(longest.req.applicationId, await newPhotos(h, longest.req.applicant, ['BLURRED']));
+  await eventually(
+    () => h.reviews.get(longest.reviewId),
+    (c) => c.hold === 'FROZEN',
+  );
+  await h.reviews.resubmit(longest.req.applicationId, await newPhotos(h, longest.req.applicant));
+  await h.reviews.decide(longest.reviewId, { round: 2, ...approve }, 'op-bob');
+  await finish(longest.reviewId);
+  const file = await saveHistory(
+    h.client,
+    reviewWorkflowId(longest.req.applicationId),
+    'review-longest-path',
+  );
+  const events = (await h.client.workflow.getHandle(longest.reviewId).fetchHistory()).events?.length;
+  console.log(`[figures] longest review path: ${events} history events (${file})`);
+});
