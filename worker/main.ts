@@ -2,7 +2,7 @@
  * The worker process: runs the workflows and the activities that call providers and core
  * banking over HTTP. Run as many as load needs; they share the task queue.
  */
-import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { httpPorts } from '../activities/http';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
@@ -10,7 +10,11 @@ import { createWorker } from './create-worker';
 
 const config = loadConfig();
 const log = logger(config, 'worker');
-Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+// The SDK's own info lines (webpack output, state changes) drown the service's; keep warnings.
+Runtime.install({
+  logger: new DefaultLogger('WARN'),
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+});
 
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const worker = await createWorker({
