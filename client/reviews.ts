@@ -17,6 +17,7 @@ import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids'
 import { decide, getReview, resubmit } from '../workflows/review/messages';
 import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
+import { readView } from './read-view';
 
 export const reviewFilterSchema = z.strictObject({
   status: reviewStatusSchema.optional(),
@@ -67,7 +68,7 @@ export class Reviews {
 
   async get(reviewId: string): Promise<ReviewCase> {
     try {
-      return await this.handle(reviewId).query(getReview);
+      return await readView(this.handle(reviewId), getReview);
     } catch (err) {
       throw translate(err);
     }

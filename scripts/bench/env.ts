@@ -1,0 +1,199 @@
+/**
+ * What both benchmark commands stand on: a Temporal dev server of their own (or an existing
+ * one), the two vendor sandboxes on free ports with their databases in a temp folder, and the
+ * project's worker in-process on a task queue of its own, wired as in production (httpPorts).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type Worker,
+} from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { httpPorts } from '../../activities/http';
+import { Applications } from '../../client/applications';
+import { DocumentStore } from '../../documents/store';
+import { defaultPolicy } from '../../domain/policy';
+import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
+import { buildProvidersSandbox } from '../../sandbox/providers/app';
+import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { type DevServer, startDevServer } from '../dev-server';
+import { findOrBuildTemporalCli } from '../temporal-cli';
+import { note } from './stats';
+
+export interface BenchEnvOptions {
+  /** host:port of a running Temporal server; omitted = start a dev server of our own. */
+  address?: string;
+  namespace: string;
+}
+
+export interface BenchEnv {
+  address: string;
+  namespace: string;
+  /** True when we started the server (fast pragmas, headless, eager activities). */
+  ownServer: boolean;
+  providersUrl: string;
+  coreBankingUrl: string;
+  documents: DocumentStore;
+  client: Client;
+  workerConnection: NativeConnection;
+  taskQueue: string;
+  applications: Applications;
+  stop(): Promise<void>;
+}
+
+/** The worker signs webhooks and the sandbox inbox checks them, as in production. */
+const WEBHOOK_SECRET = 'bench-webhook-secret-0123456789';
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker start and webpack's whole output at INFO: benchmarks want quiet. */
+export const quietLogger = new DefaultLogger('WARN');
+
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: quietLogger });
+  runtimeInstalled = true;
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/** Starts everything; on failure stops what it started and rethrows. */
+export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
+  quietRuntime();
+  const started = performance.now();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'account-opening-bench-'));
+  const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    // Last started, first stopped; keep going when one step fails.
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  };
+
+  try {
+    const providers = buildProvidersSandbox({
+      dbFile: path.join(dir, 'providers.db'),
+      logger: false,
+      webhookSecret: WEBHOOK_SECRET,
+    });
+    cleanups.push(() => providers.close());
+    const coreBanking = buildCoreBankingSandbox({ dbFile: path.join(dir, 'core-banking.db'), logger: false });
+    cleanups.push(() => coreBanking.close());
+
+    let server: DevServer | undefined;
+    const startServer = async (): Promise<string> => {
+      if (opts.address) return opts.address;
+      const cli = await findOrBuildTemporalCli({ log: (line) => note(`[temporal-cli] ${line}`) });
+      server = await startDevServer({ cli, fast: true, headless: true, namespace: opts.namespace });
+      cleanups.push(() => server!.stop());
+      return server.address;
+    };
+    const starting = [
+      startServer(),
+      listen(providers),
+      listen(coreBanking),
+      bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    ] as const;
+    // Wait for all before cleaning up on a failure: no server may start after the cleanup ran.
+    await Promise.allSettled(starting);
+    const [address, providersUrl, coreBankingUrl, bundle] = await Promise.all(starting);
+
+    const documentsDir = path.join(dir, 'documents');
+    const documents = new DocumentStore(documentsDir);
+    const workerConnection = await NativeConnection.connect({ address });
+    cleanups.push(() => workerConnection.close());
+    const connection = await Connection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: opts.namespace });
+
+    const taskQueue = `bench-${randomUUID()}`;
+    const webhook = `${providersUrl}/sandbox/app-webhook`;
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: opts.namespace,
+      taskQueue,
+      ports: httpPorts({
+        providersUrl,
+        coreBankingUrl,
+        appWebhookUrl: webhook,
+        opsWebhookUrl: webhook,
+        webhookSecret: WEBHOOK_SECRET,
+        documentsDir,
+      }),
+      workflowBundle: bundle,
+    });
+    cleanups.push(runWorker(worker));
+
+    note(
+      `[bench] Temporal ${address}${server ? ' (own dev server)' : ''}, sandboxes ${providersUrl} ` +
+        `${coreBankingUrl}, ready in ${Math.round(performance.now() - started)} ms`,
+    );
+    return {
+      address,
+      namespace: opts.namespace,
+      ownServer: server !== undefined,
+      providersUrl,
+      coreBankingUrl,
+      documents,
+      client,
+      workerConnection,
+      taskQueue,
+      applications: new Applications({ client, taskQueue, policy: defaultPolicy }),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Runs a worker in the background; the returned cleanup shuts it down and waits for it. */
+export function runWorker(worker: Worker): () => Promise<void> {
+  const running = worker.run();
+  return async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+}
+
+/**
+ * Runs `main` with the environment, always stopping it (dev server included) on the way out,
+ * on Ctrl-C too. Exits with 1 when `main` throws or reports failures.
+ */
+export async function withBenchEnv(
+  opts: BenchEnvOptions,
+  main: (env: BenchEnv) => Promise<boolean>,
+): Promise<void> {
+  let env: BenchEnv | undefined;
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
+    note('[bench] interrupted: stopping the worker, sandboxes and dev server...');
+    // Runs still in flight fail once their connection closes; the shutdown must go on.
+    process.on('uncaughtException', () => {});
+    process.on('unhandledRejection', () => {});
+    void (env?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let ok = false;
+  try {
+    env = await startBenchEnv(opts);
+    ok = await main(env);
+  } catch (err) {
+    note(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  } finally {
+    await env?.stop();
+  }
+  process.exit(ok ? 0 : 1);
+}

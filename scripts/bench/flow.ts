@@ -1,0 +1,349 @@
+/**
+ * The project's clean v3 application against the floor (no-op workflows of the same shape),
+ * in one run on one server: `npx tsx scripts/bench/flow.ts --help`.
+ * Prints JSON lines on stdout and a short summary on stderr; it asserts nothing.
+ */
+import { Command, Option } from 'commander';
+import type { StartApplicationRequest } from '../../domain/application';
+import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import { newApplication, readSmsCode } from '../../test/support/harness';
+import type { onboarding } from '../../workflows/onboarding/onboarding';
+import { type BenchEnv, withBenchEnv } from './env';
+import { type Floor, type Sample, startFloor } from './floor';
+import {
+  addTo,
+  emit,
+  emptyPool,
+  machine,
+  nonNegativeInt,
+  note,
+  type PoolResult,
+  perSecond,
+  positiveInt,
+  round1,
+  runPool,
+  type Spread,
+  spread,
+} from './stats';
+
+interface Options {
+  n: number;
+  concurrency: number;
+  rounds: number;
+  solo: number;
+  warmup: number;
+  address?: string;
+  namespace: string;
+}
+
+const program = new Command()
+  .name('bench:flow')
+  .description(
+    'Throughput and latency of a clean v3 application against the floor (no-op workflows of the same shape), in one run on one server.',
+  )
+  .addOption(new Option('--n <count>', 'runs per case in the load pass').default(80).argParser(positiveInt))
+  .addOption(
+    new Option('--concurrency <count>', 'runs in flight at once in the load pass')
+      .default(20)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--rounds <count>', 'split the load pass into rounds, case order alternating')
+      .default(2)
+      .argParser(positiveInt),
+  )
+  .addOption(
+    new Option('--solo <count>', 'runs per case in the single-applicant pass (0 skips it)')
+      .default(15)
+      .argParser(nonNegativeInt),
+  )
+  .addOption(
+    new Option('--warmup <count>', 'unmeasured runs per case before measuring')
+      .default(5)
+      .argParser(nonNegativeInt),
+  )
+  .addOption(
+    new Option(
+      '--address <host:port>',
+      'use this running Temporal server instead of starting one (it must have the ' +
+        "project's search attributes, as scripts/dev-server.ts registers them, and should\n" +
+        'enable eager activity execution like it)',
+    ).env('BENCH_TEMPORAL_ADDRESS'),
+  )
+  .addOption(new Option('--namespace <name>', 'Temporal namespace').default('default'))
+  .addHelpText(
+    'after',
+    '\n' +
+      'Starts its own Temporal dev server (fast SQLite pragmas, headless, eager activity\n' +
+      'execution), the sandboxes in a temp folder and two workers in-process (the project on one\n' +
+      'task queue, the floor on another), and stops them all at the end.\n\n' +
+      'Cases (the floor: no-op workflows of scripts/bench/floor-workflows.ts, as ../shared/floor-bench):\n' +
+      '  floor/parallel3-then-4         3 no-ops at once, then 4 in a row\n' +
+      '  floor/code-then-open           3 at once, the code by update-with-start, 3 in a row; the\n' +
+      '                                 update answers the account (phases accepted, answer, rest)\n' +
+      '  floor/two-step-code-then-open  the same work driven like the project: update-with-start\n' +
+      '                                 answers after the 3 (toAwaiting), a code update answers\n' +
+      '                                 after the 3 more (codeToOpened), then the result (rest)\n' +
+      '  project/clean-v3               Applications.start (toAwaiting), SMS code from the sandbox\n' +
+      '                                 inbox (readCode), submitSmsCode (codeToOpened), workflow\n' +
+      '                                 result (rest); a fresh person and card each run\n\n' +
+      'Passes, after --warmup runs of every case:\n' +
+      "  solo  --solo runs of each case one at a time, cases interleaved: a single applicant's\n" +
+      '        phase times, for the aim of each phase within 100 ms of the floor (two-step)\n' +
+      '  load  --n runs of each case, --concurrency at a time, in --rounds rounds of alternating\n' +
+      '        case order: workflows/s, for the aim of 0.9x the floor (code-then-open)\n\n' +
+      'Output: one JSON line per case and pass, a "ratios" line and "machine" lines on stdout;\n' +
+      'progress and a summary on stderr. Exits 1 if any run failed. Timings are figures,\n' +
+      'never pass/fail.' +
+      '\n\nExamples:\n' +
+      '  npx tsx scripts/bench/flow.ts\n' +
+      '  npx tsx scripts/bench/flow.ts --n 300 --concurrency 50 | jq -c .\n' +
+      '  npx tsx scripts/bench/flow.ts --address 127.0.0.1:7233 --solo 0',
+  );
+
+type Pass = 'solo' | 'load';
+
+interface CaseFigures {
+  case: string;
+  pass: Pass;
+  n: number;
+  concurrency: number;
+  /** Load pass only: in the solo pass it would just be 1 / mean latency. */
+  wfPerSec?: number;
+  p50ms: number;
+  p99ms: number;
+  phases: Record<string, Spread>;
+  errors: number;
+  firstError?: string;
+  historyEvents?: number;
+}
+
+function figures(name: string, pass: Pass, concurrency: number, pool: PoolResult<Sample>): CaseFigures {
+  const total = spread(pool.results.map((s) => s.totalMs));
+  const phaseNames = Object.keys(pool.results[0]?.phases ?? {});
+  return {
+    case: name,
+    pass,
+    n: pool.results.length,
+    concurrency,
+    ...(pass === 'load' && { wfPerSec: perSecond(pool.results.length, pool.elapsedMs) }),
+    p50ms: total.p50,
+    p99ms: total.p99,
+    phases: Object.fromEntries(phaseNames.map((p) => [p, spread(pool.results.map((s) => s.phases[p]!))])),
+    errors: pool.errors,
+    ...(pool.firstError && { firstError: pool.firstError }),
+  };
+}
+
+/** One clean v3 application, as an app would run it through Applications (the API's layer). */
+function projectRun(env: BenchEnv, requests: StartApplicationRequest[]): () => Promise<Sample> {
+  return async () => {
+    const req = requests.pop();
+    if (!req) throw new Error('ran out of prepared applications');
+    const workflowId = onboardingWorkflowId(req.applicationId);
+    const t0 = performance.now();
+    const view = await env.applications.start(req);
+    const t1 = performance.now();
+    if (view.status !== 'AWAITING_SMS_CODE') {
+      throw new Error(
+        `start answered ${view.status}, not AWAITING_SMS_CODE (${JSON.stringify(view.reasons)})`,
+      );
+    }
+    const code = await readSmsCode(env.providersUrl, req.applicant.mobile);
+    const t2 = performance.now();
+    const answer = await env.applications.submitSmsCode(req.applicationId, code);
+    const t3 = performance.now();
+    if (answer.status !== 'OPENED') throw new Error(`the code answered ${answer.status}, not OPENED`);
+    const final = await env.client.workflow.getHandle<typeof onboarding>(workflowId).result();
+    const t4 = performance.now();
+    if (final.status !== 'OPENED') throw new Error(`the application ended ${final.status}, not OPENED`);
+    return {
+      workflowId,
+      totalMs: t4 - t0,
+      phases: { toAwaiting: t1 - t0, readCode: t2 - t1, codeToOpened: t3 - t2, rest: t4 - t3 },
+    };
+  };
+}
+
+async function historyEvents(env: BenchEnv, workflowId: string | undefined): Promise<number | undefined> {
+  if (!workflowId) return undefined;
+  const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+  return history.events?.length;
+}
+
+const delta = (a: Spread | undefined, b: Spread | undefined): Spread | undefined =>
+  a && b ? { p50: round1(a.p50 - b.p50), p99: round1(a.p99 - b.p99) } : undefined;
+
+/** Project minus floor (two-step), in ms: the design wants the phases within 100 ms. */
+interface Deltas {
+  startToAwaitingMs?: Spread;
+  codeToOpenedMs?: Spread;
+  endToEndMs?: Spread;
+}
+
+interface Ratios {
+  kind: 'ratios';
+  throughputVsCodeThenOpen?: number;
+  throughputVsTwoStep?: number;
+  throughputVsParallel3Then4?: number;
+  soloDeltas?: Deltas;
+  loadDeltas: Deltas;
+  historyEvents: { project?: number; floorCodeThenOpen?: number };
+  aims: { throughputRatioAtLeast: number; phaseDeltaAtMostMs: number; historyEventsAtMost: number };
+}
+
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b ? Math.round((a / b) * 100) / 100 : undefined;
+
+async function main(env: BenchEnv, opts: Options): Promise<boolean> {
+  const floor: Floor = await startFloor({
+    client: env.client,
+    connection: env.workerConnection,
+    namespace: env.namespace,
+  });
+  try {
+    emit(machine('start'));
+    const prepared = opts.warmup + opts.solo + opts.n;
+    const t = performance.now();
+    const requests: StartApplicationRequest[] = [];
+    for (let i = 0; i < prepared; i++) requests.push(await newApplication(env.documents));
+    note(
+      `[bench] prepared ${prepared} applications (ID images stored) in ${Math.round(performance.now() - t)} ms`,
+    );
+
+    let seq = 0;
+    const id = (name: string) => () => `${name}-${process.pid}-${++seq}`;
+    const floorId = id('floor');
+    const cases: { name: string; run: () => Promise<Sample> }[] = [
+      { name: 'floor/parallel3-then-4', run: () => floor.parallel3Then4(floorId()) },
+      { name: 'floor/code-then-open', run: () => floor.codeThenOpen(floorId()) },
+      { name: 'floor/two-step-code-then-open', run: () => floor.twoStep(floorId()) },
+      { name: 'project/clean-v3', run: projectRun(env, requests) },
+    ];
+    const soloCases = cases.filter((c) => c.name !== 'floor/parallel3-then-4');
+
+    if (opts.warmup > 0) {
+      note(`[bench] warm-up: ${opts.warmup} runs of each case`);
+      for (const c of cases) {
+        const pool = await runPool(opts.warmup, Math.min(opts.concurrency, opts.warmup), c.run);
+        if (pool.errors) note(`[bench] warm-up of ${c.name}: ${pool.errors} errors (${pool.firstError})`);
+      }
+    }
+
+    const all: CaseFigures[] = [];
+    if (opts.solo > 0) {
+      note(`[bench] solo: ${opts.solo} runs of each case one at a time, interleaved`);
+      const pools = new Map(soloCases.map((c) => [c.name, emptyPool<Sample>()]));
+      for (let i = 0; i < opts.solo; i++) {
+        for (const c of soloCases) addTo(pools.get(c.name)!, await runPool(1, 1, c.run));
+      }
+      for (const c of soloCases) {
+        const f = figures(c.name, 'solo', 1, pools.get(c.name)!);
+        all.push(f);
+        emit({ ...f });
+      }
+    }
+
+    // Rounds in alternating order (A B C D, D C B A, ...): a machine that gets busier or
+    // quieter during the run, or a server whose database grows, favours no case.
+    note(
+      `[bench] load: ${opts.n} runs of each case, ${opts.concurrency} at a time, ` +
+        `in ${opts.rounds} round(s) of alternating order`,
+    );
+    const loadPools = new Map(cases.map((c) => [c.name, emptyPool<Sample>()]));
+    for (let round = 0; round < opts.rounds; round++) {
+      const runs = Math.floor(opts.n / opts.rounds) + (round < opts.n % opts.rounds ? 1 : 0);
+      const order = round % 2 === 0 ? cases : [...cases].reverse();
+      for (const c of order) {
+        const pool = await runPool(runs, opts.concurrency, c.run);
+        addTo(loadPools.get(c.name)!, pool);
+        note(
+          `[bench]   round ${round + 1}, ${c.name}: ${perSecond(pool.results.length, pool.elapsedMs)} workflows/s`,
+        );
+      }
+    }
+    for (const c of cases) {
+      const pool = loadPools.get(c.name)!;
+      const f = figures(c.name, 'load', opts.concurrency, pool);
+      f.historyEvents = await historyEvents(env, pool.results.at(-1)?.workflowId);
+      all.push(f);
+      emit({ ...f });
+    }
+
+    const get = (name: string, pass: Pass) => all.find((f) => f.case === name && f.pass === pass);
+    const project = (pass: Pass) => get('project/clean-v3', pass);
+    const twoStep = (pass: Pass) => get('floor/two-step-code-then-open', pass);
+    const floorCode = get('floor/code-then-open', 'load');
+    const phaseDeltas = (pass: Pass): Deltas => ({
+      startToAwaitingMs: delta(project(pass)?.phases.toAwaiting, twoStep(pass)?.phases.toAwaiting),
+      codeToOpenedMs: delta(project(pass)?.phases.codeToOpened, twoStep(pass)?.phases.codeToOpened),
+      endToEndMs: delta(
+        project(pass) && { p50: project(pass)!.p50ms, p99: project(pass)!.p99ms },
+        twoStep(pass) && { p50: twoStep(pass)!.p50ms, p99: twoStep(pass)!.p99ms },
+      ),
+    });
+    const ratios: Ratios = {
+      kind: 'ratios',
+      throughputVsCodeThenOpen: ratio(project('load')?.wfPerSec, floorCode?.wfPerSec),
+      throughputVsTwoStep: ratio(project('load')?.wfPerSec, twoStep('load')?.wfPerSec),
+      throughputVsParallel3Then4: ratio(
+        project('load')?.wfPerSec,
+        get('floor/parallel3-then-4', 'load')?.wfPerSec,
+      ),
+      soloDeltas: opts.solo > 0 ? phaseDeltas('solo') : undefined,
+      loadDeltas: phaseDeltas('load'),
+      historyEvents: { project: project('load')?.historyEvents, floorCodeThenOpen: floorCode?.historyEvents },
+      aims: { throughputRatioAtLeast: 0.9, phaseDeltaAtMostMs: 100, historyEventsAtMost: 40 },
+    };
+    emit({ ...ratios });
+    const end = machine('end');
+    emit(end);
+
+    summarize(all, ratios, opts);
+    note(`machine: ${end.cores} cores, load average (1 min) at the end ${end.loadavg1m}`);
+    const errors = all.reduce((sum, f) => sum + f.errors, 0);
+    if (errors) note(`[bench] ${errors} runs failed; see "errors" and "firstError" above.`);
+    return errors === 0;
+  } finally {
+    await floor.stop();
+  }
+}
+
+function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
+  const ph = (f: CaseFigures, name: string) =>
+    f.phases[name] ? `${f.phases[name].p50}/${f.phases[name].p99}` : '-';
+  note('');
+  note(`Summary (ms as p50/p99; load pass: n=${opts.n}, concurrency ${opts.concurrency})`);
+  note(
+    `${'case'.padEnd(32)}${'pass'.padEnd(6)}${'wf/s'.padStart(7)}${'end-to-end'.padStart(14)}` +
+      `${'to awaiting'.padStart(14)}${'code->opened'.padStart(14)}${'events'.padStart(8)}`,
+  );
+  for (const f of all) {
+    note(
+      `${f.case.padEnd(32)}${f.pass.padEnd(6)}${String(f.wfPerSec ?? '-').padStart(7)}` +
+        `${`${f.p50ms}/${f.p99ms}`.padStart(14)}${ph(f, 'toAwaiting').padStart(14)}` +
+        `${ph(f, 'codeToOpened').padStart(14)}${String(f.historyEvents ?? '-').padStart(8)}` +
+        (f.errors ? `  ${f.errors} errors` : ''),
+    );
+  }
+  const solo = ratios.soloDeltas;
+  note('');
+  note(`throughput project / floor code-then-open: ${ratios.throughputVsCodeThenOpen ?? '-'} (aim >= 0.9)`);
+  if (solo) {
+    note(
+      `single applicant, project minus floor (two-step), p50/p99 ms: start->AWAITING_SMS_CODE ` +
+        `${solo.startToAwaitingMs?.p50}/${solo.startToAwaitingMs?.p99}, code->OPENED ` +
+        `${solo.codeToOpenedMs?.p50}/${solo.codeToOpenedMs?.p99} (aim <= 100)`,
+    );
+  }
+  note(
+    `history events: project ${ratios.historyEvents.project ?? '-'} (aim <= 40), floor code-then-open ` +
+      `${ratios.historyEvents.floorCodeThenOpen ?? '-'}`,
+  );
+}
+
+program.action(async (opts: Options) => {
+  await withBenchEnv({ address: opts.address, namespace: opts.namespace }, (env) => main(env, opts));
+});
+
+await program.parseAsync();
