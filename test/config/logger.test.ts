@@ -1,0 +1,39 @@
+/** The logger is the backstop for "no personal data in logs". */
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { logger } from '../../config/logger';
+
+function capture() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, log: logger({ logLevel: 'info' }, 'test', stream) };
+}
+
+describe('logger', () => {
+  it('redacts personal fields wherever they sit', () => {
+    const { lines, log } = capture();
+    log.info({ applicant: { name: '张伟', idNumber: '11010519491231002X' }, mobile: '13800138000' }, 'x');
+    log.info({ input: { cardNumber: '6222021234567890128', code: '123456' } }, 'y');
+    const out = lines.join('');
+    for (const secret of ['张伟', '11010519491231002X', '13800138000', '6222021234567890128', '123456']) {
+      expect(out).not.toContain(secret);
+    }
+  });
+
+  it('logs requests by route pattern, never by their path or query', async () => {
+    const { lines, log } = capture();
+    const app = Fastify({ loggerInstance: log });
+    app.get('/v1/accounts/:accountNumber', async () => ({}));
+    await app.inject({ url: '/v1/accounts/6230123412341234123?mobile=13800138000' });
+    const out = lines.join('');
+    expect(out).toContain('/v1/accounts/:accountNumber');
+    expect(out).not.toContain('6230123412341234123');
+    expect(out).not.toContain('13800138000');
+  });
+});
