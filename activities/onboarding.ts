@@ -4,17 +4,21 @@
  * id plus the step, so a retried call never opens a second account or sends a second bind.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import { todayInChina } from '../domain/applicant';
-import { classifyFourElements } from '../domain/four-elements';
+import type { RequestApplicant } from '../domain/application';
+import { classifyFace } from '../domain/face';
+import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
 import { pass, reject, review, type StepResult } from '../domain/steps';
 import type { Ports } from './ports';
 
 export interface CheckIdDocumentInput {
   applicant: Pick<Applicant, 'name' | 'idNumber'>;
-  documents: { idFront: string; idBack: string };
+  /** Both are required by the flows that check ID photos; the request validation makes sure of it. */
+  documents: { idFront?: string; idBack?: string };
 }
 
 export interface CardCheckAnswer {
@@ -25,9 +29,11 @@ export interface CardCheckAnswer {
 export function createOnboardingActivities(ports: Ports) {
   return {
     async checkIdDocument({ applicant, documents }: CheckIdDocumentInput): Promise<StepResult> {
+      const { idFront, idBack } = documents;
+      if (!idFront || !idBack) throw ApplicationFailure.nonRetryable('ID photos missing', 'MissingDocument');
       const [front, back] = await Promise.all([
-        ports.documents.get(documents.idFront).then((img) => ports.idCards.read('FRONT', img)),
-        ports.documents.get(documents.idBack).then((img) => ports.idCards.read('BACK', img)),
+        ports.documents.get(idFront).then((img) => ports.idCards.read('FRONT', img)),
+        ports.documents.get(idBack).then((img) => ports.idCards.read('BACK', img)),
       ]);
       return classifyIdDocument(front, back, applicant, todayInChina());
     },
@@ -60,14 +66,37 @@ export function createOnboardingActivities(ports: Ports) {
       return { result: classifyFourElements(answer.result), verificationId: answer.verificationId };
     },
 
+    /** Flow v2: name, ID number and card, no reserved mobile and no SMS code. */
+    async checkCardThreeElements(input: {
+      applicationId: string;
+      applicant: Pick<Applicant, 'name' | 'idNumber'>;
+      cardNumber: string;
+    }): Promise<StepResult> {
+      const result = await ports.unionPay.checkThreeElements(
+        input.applicant,
+        input.cardNumber,
+        `${input.applicationId}:three-elements`,
+      );
+      return classifyThreeElements(result);
+    },
+
+    /** Flow v2: liveness of the selfie and its likeness to the register's photo. */
+    async checkFace(input: { applicationId: string; idNumber: string; selfie: string }): Promise<StepResult> {
+      const selfie = await ports.documents.get(input.selfie);
+      const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
+      return classifyFace(answer);
+    },
+
     async confirmSmsCode(input: { verificationId: string; code: string }) {
       return ports.unionPay.confirmSmsCode(input.verificationId, input.code);
     },
 
     async openAccount(input: {
       applicationId: string;
-      applicant: Applicant;
+      applicant: RequestApplicant;
       channel: string;
+      /** Present for the PARTNER channel: the account is dedicated to that partner. */
+      partnerId?: string;
       perPersonCap: number;
     }): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
       const answer = await ports.coreBanking.openClassII(
@@ -75,6 +104,7 @@ export function createOnboardingActivities(ports: Ports) {
         input.channel,
         input.perPersonCap,
         input.applicationId,
+        input.partnerId,
       );
       return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
     },

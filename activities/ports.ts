@@ -3,8 +3,9 @@
  * in without module mocking; the HTTP adapters in ./http are the production implementations.
  */
 import type { CoreAccount } from '../contracts/core-banking';
-import type { AppEvent, OcrResponse, UnionPayResult } from '../contracts/providers';
+import type { AppEvent, FaceResponse, OcrResponse, UnionPayResult } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
+import type { RequestApplicant } from '../domain/application';
 
 export interface IdCardReader {
   read(side: 'FRONT' | 'BACK', image: Buffer): Promise<OcrResponse>;
@@ -26,17 +27,32 @@ export interface UnionPay {
     idempotencyKey: string,
   ): Promise<{ result: Exclude<UnionPayResult, 'BUSY'>; verificationId?: string }>;
   confirmSmsCode(verificationId: string, code: string): Promise<'OK' | 'WRONG_CODE' | 'EXPIRED'>;
+  /** Checks name, ID number and card only: no reserved mobile, no SMS code (flow v2). */
+  checkThreeElements(
+    applicant: Pick<Applicant, 'name' | 'idNumber'>,
+    cardNumber: string,
+    idempotencyKey: string,
+  ): Promise<Exclude<UnionPayResult, 'BUSY' | 'PHONE_MISMATCH'>>;
+}
+
+export interface FaceVerifier {
+  /** Liveness of the selfie and its similarity to the register's photo for the ID number. */
+  verify(selfie: Buffer, idNumber: string, idempotencyKey: string): Promise<FaceResponse>;
 }
 
 export type OpenAccountAnswer = { opened: CoreAccount } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' };
 
 export interface CoreBanking {
-  /** `reference` is the application id: it keys idempotency and is recorded on the account. */
+  /**
+   * `reference` is the application id: it keys idempotency and is recorded on the account, as
+   * are the channel and, for a partner bank's app, the partner the account is dedicated to.
+   */
   openClassII(
-    applicant: Applicant,
+    applicant: RequestApplicant,
     channel: string,
     perPersonCap: number,
     reference: string,
+    partnerId?: string,
   ): Promise<OpenAccountAnswer>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
   getAccount(accountNumber: string): Promise<CoreAccount | undefined>;
@@ -62,6 +78,7 @@ export interface Ports {
   identity: IdentityRegister;
   watchlist: Watchlist;
   unionPay: UnionPay;
+  face: FaceVerifier;
   coreBanking: CoreBanking;
   notifier: AppNotifier;
   /** The bank's operations team: supervisors hear of escalated reviews here. */

@@ -12,15 +12,20 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { todayInChina } from '../domain/applicant';
-import type {
-  AbuseLimits,
-  ApplicationView,
-  OnboardingInput,
-  Policy,
-  StartApplicationRequest,
-  SubmitCodeResult,
+import {
+  type AbuseLimits,
+  type ApplicationView,
+  type Channel,
+  type ChannelPolicies,
+  channelPolicies,
+  type OnboardingInput,
+  type Policy,
+  policyFor,
+  type StartApplicationRequest,
+  type SubmitCodeResult,
 } from '../domain/application';
 import { passesLuhn } from '../domain/bank-card';
+import { flows } from '../domain/flows';
 import { onboardingWorkflowId } from '../domain/workflow-ids';
 import {
   awaitFirstAnswer,
@@ -32,34 +37,73 @@ import type { onboarding } from '../workflows/onboarding/onboarding';
 import { searchAttributesAtStart } from '../workflows/search-attributes';
 import type { DailyLimits } from './daily-limits';
 import { ConflictError, FieldError, NotFoundError, TooManyError } from './errors';
+import { readView } from './read-view';
 
 export interface ApplicationsOptions {
   client: Client;
   taskQueue: string;
+  /** The bank's base policy; each channel's overrides apply on top of it. */
   policy: Policy;
+  /** Flow versions offered, the default one, and policy overrides per channel (domain/policy.ts). */
+  channelPolicies?: ChannelPolicies;
   /** How long a start call waits for the first answer before it answers "still checking". */
   firstAnswerWaitMs?: number;
   /** Each application checks a card with UnionPay and sends an SMS: both are capped per day. */
   limits?: { store: DailyLimits; caps: AbuseLimits };
 }
 
+/** Who an application or account belongs to: a channel and, for PARTNER, the partner bank. */
+export interface Owner {
+  channel: Channel;
+  partnerId?: string;
+}
+
+/** Partner-channel applications and accounts are dedicated to their partner; apps see only their own. */
+export const sameOwner = (a: Owner, b: Owner): boolean =>
+  a.channel === b.channel && (a.partnerId ?? null) === (b.partnerId ?? null);
+
 export class Applications {
   constructor(private readonly opts: ApplicationsOptions) {}
 
-  /** Starts the application, or finds the one already started with this applicationId. */
-  async start(req: StartApplicationRequest): Promise<ApplicationView> {
+  private get channels(): ChannelPolicies {
+    return this.opts.channelPolicies ?? channelPolicies;
+  }
+
+  /**
+   * Starts the application, or finds the one already started with this applicationId. The
+   * request's channel is the caller's (the API takes it from the token); a PARTNER-channel
+   * start names the partner, recorded on the application and later on its account.
+   */
+  async start(req: StartApplicationRequest, origin: { partnerId?: string } = {}): Promise<ApplicationView> {
+    const { partnerId } = origin;
+    if ((req.channel === 'PARTNER') !== Boolean(partnerId)) {
+      throw new Error(
+        'a PARTNER-channel application needs its partnerId, and only such an application has one',
+      );
+    }
+    const channel = this.channels[req.channel];
+    if (!channel.flowVersions.includes(req.flowVersion)) {
+      throw new FieldError(
+        'flowVersion',
+        `is not offered on the ${req.channel} channel, which offers ${channel.flowVersions.join(', ')}`,
+      );
+    }
+    const flow = flows[req.flowVersion];
     const workflowId = onboardingWorkflowId(req.applicationId);
-    const fingerprint = fingerprintOf(req);
+    // Another partner re-using an applicationId must not find this one's application.
+    const fingerprint = fingerprintOf(partnerId ? { ...req, partnerId } : req);
     const input: OnboardingInput = {
       applicationId: req.applicationId,
       requestFingerprint: fingerprint,
       flowVersion: req.flowVersion,
       channel: req.channel,
+      ...(partnerId && { partnerId }),
       applicant: req.applicant,
       boundAccount: req.boundAccount,
-      documents: { idFront: req.documents.idFront!, idBack: req.documents.idBack! },
+      // Only what the flow uses (ids, never images): v3 the ID photos, v2 the selfie, v1 none.
+      documents: Object.fromEntries(flow.documents.map((d) => [d, req.documents[d]])),
       warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
-      policy: this.opts.policy,
+      policy: policyFor(this.opts.policy, channel),
     };
     this.enforceLimits(req);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {
@@ -93,7 +137,16 @@ export class Applications {
     const over = store.take(
       [
         { kind: 'card', value: req.boundAccount.number, limit: caps.applicationsPerCardPerDay },
-        { kind: 'mobile', value: req.applicant.mobile, limit: caps.applicationsPerMobilePerDay },
+        // v2 may come without a mobile: its SMS-free flow sends nothing to count.
+        ...(req.applicant.mobile
+          ? [
+              {
+                kind: 'mobile' as const,
+                value: req.applicant.mobile,
+                limit: caps.applicationsPerMobilePerDay,
+              },
+            ]
+          : []),
       ],
       req.applicationId,
       todayInChina(),
@@ -122,10 +175,12 @@ export class Applications {
         ...(idempotencyKey && { updateId: `sms-code-${idempotencyKey}` }),
       });
     } catch (err) {
-      if (isClosedWorkflowError(err)) {
+      // An update to a workflow that just closed can also come back as "not found": the query,
+      // which works on closed workflows, tells the two apart.
+      if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
         const view = await this.get(applicationId);
         throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
-          status: view.status,
+          applicationStatus: view.status,
         });
       }
       throw translate(err);
@@ -134,9 +189,10 @@ export class Applications {
 
   async get(applicationId: string): Promise<ApplicationView> {
     try {
-      return await this.opts.client.workflow
-        .getHandle(onboardingWorkflowId(applicationId))
-        .query(getApplication);
+      return await readView(
+        this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId)),
+        getApplication,
+      );
     } catch (err) {
       throw translate(err);
     }
@@ -158,7 +214,7 @@ function secondsToChinaMidnight(now = new Date()): number {
 }
 
 /** Same body, same fingerprint: key order and defaults do not matter. */
-export function fingerprintOf(req: StartApplicationRequest): string {
+export function fingerprintOf(req: StartApplicationRequest & { partnerId?: string }): string {
   const canonical = JSON.stringify(req, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
@@ -175,11 +231,14 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/** The ways the server says an update met a workflow that has ended or is ending. */
+const CLOSED = /already completed|aborted by closing workflow|completed before the Update completed/i;
+
 function isClosedWorkflowError(err: unknown): boolean {
-  return (
-    (err instanceof WorkflowUpdateFailedError || err instanceof Error) &&
-    /workflow execution already completed/i.test(String((err as Error).message))
+  const messages = [err, (err as { cause?: unknown })?.cause].map((e) =>
+    e instanceof Error ? e.message : '',
   );
+  return messages.some((m) => CLOSED.test(m));
 }
 
 /** Validator refusals carry a type; map them to the errors the HTTP layer knows. */

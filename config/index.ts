@@ -43,6 +43,8 @@ const envSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
   /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */
   APP_TOKENS: credentials('bank-app=dev-app-token-change-me'),
+  /** Partner banks' apps (the embedded SDK): `partner=token`; their applications and accounts are theirs alone. */
+  PARTNER_APP_TOKENS: credentials('partner-demo=dev-partner-app-token-change-me'),
   OPERATOR_TOKENS: credentials('op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me'),
   SUPERVISOR_TOKENS: credentials('sup-carol=dev-supervisor-carol-change-me'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -70,7 +72,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookSecret: e.WEBHOOK_SECRET,
     opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     tokens: [
-      ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const })),
+      ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const, channel: 'OWN_APP' as const })),
+      ...e.PARTNER_APP_TOKENS.map((c) => ({
+        ...c,
+        role: 'app' as const,
+        channel: 'PARTNER' as const,
+        partnerId: c.id,
+      })),
       ...e.OPERATOR_TOKENS.map((c) => ({ ...c, role: 'operator' as const })),
       ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
     ],

@@ -17,9 +17,12 @@ export const accountLimitsSchema = z.object({
 
 /** POST /core/v1/accounts */
 export const openAccountRequestSchema = z.object({
-  customer: z.object({ name: z.string(), idNumber: z.string(), mobile: z.string() }),
+  /** The mobile is absent when the flow asked for none (v2: face instead of the reserved phone). */
+  customer: z.object({ name: z.string(), idNumber: z.string(), mobile: z.string().optional() }),
   accountClass: accountClassSchema,
   channel: z.string(),
+  /** Accounts opened through a partner bank's app belong to that partner (PARTNER channel). */
+  partnerId: z.string().optional(),
   /** What originated the account (the application id): leads an account back to its review. */
   reference: z.string(),
   /** The bank's per-person cap on accounts of this class; 409 PERSON_ACCOUNT_CAP_REACHED beyond it. */
@@ -44,6 +47,7 @@ export const accountSchema = z.object({
   accountClass: accountClassSchema,
   status: accountStatusSchema,
   channel: z.string(),
+  partnerId: z.string().nullable().optional(),
   reference: z.string(),
   limits: accountLimitsSchema,
   openedAt: z.string(),

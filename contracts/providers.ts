@@ -71,6 +71,30 @@ export const fourElementsResponseSchema = z.object({
   verificationId: z.string().optional(),
 });
 
+/**
+ * POST /unionpay/v1/three-elements: checks name, ID number and card, without the reserved mobile
+ * and without an SMS code. The same answers as four elements, except PHONE_MISMATCH.
+ */
+export const threeElementsRequestSchema = z.object({
+  name: z.string(),
+  idNumber: z.string(),
+  cardNumber: z.string(),
+});
+export const threeElementsResponseSchema = z.object({
+  result: unionPayResultSchema.exclude(['PHONE_MISMATCH']),
+});
+
+/**
+ * POST /face/v1/verify: liveness of the selfie and its similarity (0 to 1) to the photo the
+ * identity register holds for the ID number. Answers 503 {result: "BUSY"} when busy.
+ */
+export const faceRequestSchema = z.object({ selfieBase64: z.string(), idNumber: z.string() });
+export const faceResponseSchema = z.object({
+  liveness: z.enum(['PASS', 'SPOOF']),
+  similarity: z.number().min(0).max(1),
+});
+export type FaceResponse = z.infer<typeof faceResponseSchema>;
+
 /** POST /unionpay/v1/sms-confirm */
 export const smsConfirmRequestSchema = z.object({ verificationId: z.string(), code: z.string() });
 export const smsConfirmResponseSchema = z.object({ result: z.enum(['OK', 'WRONG_CODE', 'EXPIRED']) });

@@ -1,19 +1,36 @@
 import { z } from 'zod';
-import { applicantSchema, boundAccountSchema } from './applicant';
+import { applicantSchema, boundAccountSchema, mobileSchema } from './applicant';
 import { deliverySchema } from './deliveries';
-import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
-import { policySchema } from './policy';
+import { flows } from './flows';
+import {
+  applicationIdSchema,
+  channelSchema,
+  documentIdSchema,
+  flowVersionSchema,
+  partnerIdSchema,
+} from './identifiers';
+import { channelPolicies, policySchema } from './policy';
 import { reasonCodeSchema, stepResultSchema } from './steps';
 
 export * from './identifiers';
 export * from './policy';
 
+/** The applicant as a start request gives it: the mobile is optional where the flow needs no reserved phone. */
+export const requestApplicantSchema = applicantSchema.extend({ mobile: mobileSchema.optional() });
+export type RequestApplicant = z.infer<typeof requestApplicantSchema>;
+
+/**
+ * The start request. The flow version is the request's, else the channel's default
+ * (domain/policy.ts); what the request must carry follows from the version (domain/flows.ts).
+ * The channel comes from the caller's token: the API fills it in, and refuses a body that names
+ * another one.
+ */
 export const startApplicationRequestSchema = z
   .strictObject({
     applicationId: applicationIdSchema,
-    flowVersion: flowVersionSchema.default('v3'),
+    flowVersion: flowVersionSchema.optional(),
     channel: channelSchema.default('OWN_APP'),
-    applicant: applicantSchema,
+    applicant: requestApplicantSchema,
     boundAccount: boundAccountSchema,
     documents: z.strictObject({
       idFront: documentIdSchema.optional(),
@@ -22,14 +39,38 @@ export const startApplicationRequestSchema = z
     }),
   })
   .superRefine((req, ctx) => {
-    if (req.flowVersion === 'v3') {
-      for (const side of ['idFront', 'idBack'] as const) {
-        if (!req.documents[side]) {
-          ctx.addIssue({ code: 'custom', path: ['documents', side], message: 'is required by flow v3' });
-        }
+    const channel = channelPolicies[req.channel];
+    const version = req.flowVersion ?? channel.defaultFlowVersion;
+    if (!channel.flowVersions.includes(version)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['flowVersion'],
+        message: `is not offered on the ${req.channel} channel, which offers ${channel.flowVersions.join(', ')}`,
+      });
+      return;
+    }
+    const flow = flows[version];
+    for (const document of flow.documents) {
+      if (!req.documents?.[document]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['documents', document],
+          message: `is required by flow ${version}`,
+        });
       }
     }
-  });
+    if (flow.mobileRequired && req.applicant && !req.applicant.mobile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['applicant', 'mobile'],
+        message: `is required by flow ${version} (the card's reserved mobile)`,
+      });
+    }
+  })
+  .transform((req) => ({
+    ...req,
+    flowVersion: req.flowVersion ?? channelPolicies[req.channel].defaultFlowVersion,
+  }));
 export type StartApplicationRequest = z.infer<typeof startApplicationRequestSchema>;
 
 export const smsCodeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the SMS');
@@ -43,9 +84,16 @@ export const onboardingInputSchema = z.object({
   requestFingerprint: z.string(),
   flowVersion: flowVersionSchema,
   channel: channelSchema,
-  applicant: applicantSchema,
+  /** PARTNER channel: the partner bank the application (and its account) belongs to. */
+  partnerId: partnerIdSchema.optional(),
+  applicant: requestApplicantSchema,
   boundAccount: boundAccountSchema,
-  documents: z.object({ idFront: documentIdSchema, idBack: documentIdSchema }),
+  /** The documents the flow uses: ID photos (v3), a selfie (v2), none (v1). */
+  documents: z.object({
+    idFront: documentIdSchema.optional(),
+    idBack: documentIdSchema.optional(),
+    selfie: documentIdSchema.optional(),
+  }),
   warnings: z.array(warningSchema),
   policy: policySchema,
 });
@@ -69,6 +117,7 @@ export const applicationViewSchema = z.object({
   status: applicationStatusSchema,
   flowVersion: flowVersionSchema,
   channel: channelSchema,
+  partnerId: z.string().optional(),
   steps: z.array(stepResultSchema),
   warnings: z.array(warningSchema),
   reasons: z.array(reasonCodeSchema).optional(),

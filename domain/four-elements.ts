@@ -1,4 +1,7 @@
-/** UnionPay four-element answers (name, ID number, card, reserved mobile) as step results. */
+/**
+ * UnionPay element checks as step results: four elements (name, ID number, card, reserved
+ * mobile) and three elements (the same without the mobile, so never a phone mismatch).
+ */
 import type { UnionPayResult } from '../contracts/providers';
 import { pass, type ReasonCode, reject, type StepResult } from './steps';
 
@@ -16,4 +19,8 @@ const REASONS = {
 /** BUSY never gets here: it is the one transient answer, retried by the activity. */
 export function classifyFourElements(result: Exclude<UnionPayResult, 'BUSY'>): StepResult {
   return result === 'MATCH' ? pass('CARD_FOUR_ELEMENTS') : reject('CARD_FOUR_ELEMENTS', REASONS[result]);
+}
+
+export function classifyThreeElements(result: Exclude<UnionPayResult, 'BUSY'>): StepResult {
+  return result === 'MATCH' ? pass('CARD_THREE_ELEMENTS') : reject('CARD_THREE_ELEMENTS', REASONS[result]);
 }

@@ -12,8 +12,13 @@ export const documentIdSchema = z
   .string()
   .regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
 
-export const flowVersionSchema = z.enum(['v3']);
+/** Flow versions (domain/flows.ts says what each one checks). */
+export const flowVersionSchema = z.enum(['v1', 'v2', 'v3']);
 export type FlowVersion = z.infer<typeof flowVersionSchema>;
 
-export const channelSchema = z.enum(['OWN_APP']);
+/** The bank's own app, or a partner bank's app embedding the flow through the SDK. */
+export const channelSchema = z.enum(['OWN_APP', 'PARTNER']);
 export type Channel = z.infer<typeof channelSchema>;
+
+/** Which partner bank a PARTNER-channel application and account belong to (from its token). */
+export const partnerIdSchema = z.string().regex(/^[\w.-]{2,40}$/);

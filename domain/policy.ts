@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defaultReviewPolicy, reviewPolicySchema } from './review';
+import type { Channel, FlowVersion } from './identifiers';
+import { defaultReviewPolicy, type ReviewPolicy, reviewPolicySchema } from './review';
 
 /** Policy is workflow input, so tests run the same code with seconds instead of minutes. */
 export const policySchema = z.object({
@@ -32,3 +33,39 @@ export const defaultAbuseLimits: AbuseLimits = {
   applicationsPerCardPerDay: 5,
   applicationsPerMobilePerDay: 5,
 };
+
+/**
+ * What each channel offers and how it differs from the bank's base policy. The bank's own app
+ * runs the current flow only (v1 and v2 are retired there; applications already running keep
+ * theirs). A partner bank's app embeds the flow through the SDK and may run any version; by
+ * default the three-element + face flow, since the partner's customers are its own and the
+ * reserved phone is where applicants dropped out.
+ */
+export interface ChannelPolicy {
+  /** Versions a start request on this channel may ask for. */
+  flowVersions: readonly FlowVersion[];
+  /** The version when the request names none. */
+  defaultFlowVersion: FlowVersion;
+  /** Changes to the base policy (caps, SLAs, SMS tries) for this channel's applications. */
+  overrides: PolicyOverrides;
+}
+
+export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Partial<ReviewPolicy> };
+
+export type ChannelPolicies = Readonly<Record<Channel, ChannelPolicy>>;
+
+export const channelPolicies: ChannelPolicies = {
+  OWN_APP: { flowVersions: ['v3'], defaultFlowVersion: 'v3', overrides: {} },
+  PARTNER: {
+    flowVersions: ['v1', 'v2', 'v3'],
+    defaultFlowVersion: 'v2',
+    // Partner agreements promise a faster review turnaround than the bank's own queue.
+    overrides: { review: { operatorSlaSeconds: 2 * 3600 } },
+  },
+};
+
+/** The policy an application of this channel runs under (workflow input, fixed at start). */
+export function policyFor(base: Policy, channel: ChannelPolicy): Policy {
+  const { review, ...rest } = channel.overrides;
+  return { ...base, ...rest, review: { ...base.review, ...review } };
+}

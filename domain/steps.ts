@@ -9,6 +9,8 @@ export const stepNameSchema = z.enum([
   'IDENTITY',
   'WATCHLIST',
   'CARD_FOUR_ELEMENTS',
+  'CARD_THREE_ELEMENTS',
+  'FACE',
   'SMS_CODE',
 ]);
 export type StepName = z.infer<typeof stepNameSchema>;
@@ -33,7 +35,7 @@ export const reasonCodeSchema = z.enum([
   // watch-list screening
   'WATCHLIST_POSSIBLE_MATCH',
   'WATCHLIST_CONFIRMED_MATCH',
-  // UnionPay four elements
+  // UnionPay four elements (three elements answer the same, never a phone mismatch)
   'CARD_MISMATCH',
   'CARD_PHONE_MISMATCH',
   'CARD_NOT_PRESENT_PAYMENT_NOT_ENABLED',
@@ -42,6 +44,10 @@ export const reasonCodeSchema = z.enum([
   'CARD_RESTRICTED',
   'CARD_PIN_TRIES_EXCEEDED',
   'CARD_DAILY_CHECKS_EXCEEDED',
+  // face liveness and comparison with the register's photo (flow v2)
+  'FACE_BORDERLINE',
+  'FACE_MISMATCH',
+  'FACE_SPOOF',
   // SMS code
   'SMS_CODE_TRIES_EXHAUSTED',
   'SMS_CODE_EXPIRED',

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { accountLimitsSchema } from '../contracts/core-banking';
 import {
+  faceResponseSchema,
   fourElementsResponseSchema,
   idCardSideSchema,
   identityResponseSchema,
@@ -77,6 +78,25 @@ const fourElementsOutcomeSchema = z.object({
   exampleCardNumber: z.string().regex(/^\d{16,19}$/),
 });
 
+/** What a selfie says about itself; the face sandbox answers from it. */
+export const faceMarkerSchema = z.strictObject({ face: z.enum(['PASS', 'BORDERLINE', 'MISMATCH', 'SPOOF']) });
+export type FaceMarker = z.infer<typeof faceMarkerSchema>;
+
+const faceSchema = z.object({
+  about: z.string(),
+  markerPrefix: z.string().min(1),
+  entries: z.array(
+    z.object({
+      name: z.string(),
+      marker: faceMarkerSchema.nullable(),
+      answer: answerOf(faceResponseSchema),
+      tier: z.enum(['PASS', 'REVIEW', 'REJECT']),
+      reasons: z.array(reasonCodeSchema),
+      meaning: z.string(),
+    }),
+  ),
+});
+
 export const catalogueSchema = z.object({
   version: z.literal(1),
   about: z.string(),
@@ -100,6 +120,11 @@ export const catalogueSchema = z.object({
       rules: z.array(fourElementsOutcomeSchema.extend({ cardSuffix: z.string().regex(/^\d{4}$/) })),
       otherwise: fourElementsOutcomeSchema,
     }),
+    threeElements: z.object({
+      about: z.string(),
+      notApplicableSuffixes: z.array(z.string().regex(/^\d{4}$/)),
+    }),
+    face: faceSchema,
     smsConfirm: z.object({
       about: z.string(),
       defaultCodeTtlSeconds: z.number().positive(),

@@ -5,9 +5,16 @@ import { callJson, expect } from './json-client';
 
 export function httpCoreBanking(baseUrl: string): CoreBanking {
   return {
-    async openClassII(applicant, channel, perPersonCap, reference) {
+    async openClassII(applicant, channel, perPersonCap, reference, partnerId) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
-        body: { customer: applicant, accountClass: 'II', channel, perPersonCap, reference },
+        body: {
+          customer: applicant,
+          accountClass: 'II',
+          channel,
+          ...(partnerId && { partnerId }),
+          perPersonCap,
+          reference,
+        },
         idempotencyKey: `${reference}:open-account`,
       });
       if (answer.status === 409) {

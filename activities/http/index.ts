@@ -3,7 +3,13 @@ import { DocumentStore } from '../../documents/store';
 import type { Ports } from '../ports';
 import { httpAppNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
-import { httpIdCardReader, httpIdentityRegister, httpUnionPay, httpWatchlist } from './providers';
+import {
+  httpFaceVerifier,
+  httpIdCardReader,
+  httpIdentityRegister,
+  httpUnionPay,
+  httpWatchlist,
+} from './providers';
 
 /** The production wiring: every port over HTTP, documents from the shared store. */
 export function httpPorts(
@@ -17,6 +23,7 @@ export function httpPorts(
     identity: httpIdentityRegister(config.providersUrl),
     watchlist: httpWatchlist(config.providersUrl),
     unionPay: httpUnionPay(config.providersUrl),
+    face: httpFaceVerifier(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
     notifier: httpAppNotifier(config.appWebhookUrl, config.webhookSecret),
     opsNotifier: httpAppNotifier(config.opsWebhookUrl, config.webhookSecret),

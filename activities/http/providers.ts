@@ -2,13 +2,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 
 import {
+  faceResponseSchema,
   fourElementsResponseSchema,
   identityResponseSchema,
   ocrResponseSchema,
   smsConfirmResponseSchema,
+  threeElementsResponseSchema,
   watchlistResponseSchema,
 } from '../../contracts/providers';
-import type { IdCardReader, IdentityRegister, UnionPay, Watchlist } from '../ports';
+import type { FaceVerifier, IdCardReader, IdentityRegister, UnionPay, Watchlist } from '../ports';
 import { CONTRACT, callJson, expect } from './json-client';
 
 export function httpIdCardReader(baseUrl: string): IdCardReader {
@@ -44,6 +46,10 @@ const notBusy = fourElementsResponseSchema.extend({
   result: fourElementsResponseSchema.shape.result.exclude(['BUSY']),
 });
 
+const threeNotBusy = threeElementsResponseSchema.extend({
+  result: threeElementsResponseSchema.shape.result.exclude(['BUSY']),
+});
+
 export function httpUnionPay(baseUrl: string): UnionPay {
   return {
     async checkFourElements(applicant, cardNumber, idempotencyKey) {
@@ -60,6 +66,25 @@ export function httpUnionPay(baseUrl: string): UnionPay {
     async confirmSmsCode(verificationId, code) {
       const answer = await callJson(`${baseUrl}/unionpay/v1/sms-confirm`, { body: { verificationId, code } });
       return expect(answer, [200], smsConfirmResponseSchema).result;
+    },
+    async checkThreeElements(applicant, cardNumber, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/unionpay/v1/three-elements`, {
+        body: { name: applicant.name, idNumber: applicant.idNumber, cardNumber },
+        idempotencyKey,
+      });
+      return expect(answer, [200], threeNotBusy).result;
+    },
+  };
+}
+
+export function httpFaceVerifier(baseUrl: string): FaceVerifier {
+  return {
+    async verify(selfie, idNumber, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/face/v1/verify`, {
+        body: { selfieBase64: selfie.toString('base64'), idNumber },
+        idempotencyKey,
+      });
+      return expect(answer, [200], faceResponseSchema);
     },
   };
 }

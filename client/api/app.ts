@@ -9,6 +9,7 @@ import type { DocumentStore } from '../../documents/store';
 import type { Applications } from '../applications';
 import type { Reviews } from '../reviews';
 import type { Credentials } from './auth';
+import { documentImageUpload, documentProblems } from './openapi-errors';
 import { problemHandler, sendProblem } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { applicationRoutes } from './routes/applications';
@@ -53,6 +54,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (doc) =>
+      documentProblems(
+        documentImageUpload(
+          'openapiObject' in doc ? (doc.openapiObject as Record<string, unknown>) : {},
+          '/v1/documents',
+        ),
+        [{ path: '/v1/applications', method: 'post', statuses: ['429'] }],
+      ),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

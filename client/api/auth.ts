@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Channel } from '../../domain/application';
 import { sendProblem } from './problem';
 
 export type Role = 'app' | 'operator' | 'supervisor';
@@ -12,6 +13,10 @@ export interface Caller {
   role: Role;
   /** Who is calling, from configuration: what decisions and audit trails record. */
   id: string;
+  /** App tokens only: the bank's own app (the default) or a partner bank's app. */
+  channel?: Channel;
+  /** PARTNER-channel app tokens: the partner bank, which its applications and accounts belong to. */
+  partnerId?: string;
 }
 
 export type Credentials = readonly (Caller & { token: string })[];
@@ -32,10 +37,18 @@ export function callerFor(tokens: Credentials, header: string | undefined): Call
   const token = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
   if (!token) return undefined;
   const found = tokens.find((c) => same(token, c.token));
-  return found && { role: found.role, id: found.id };
+  if (!found) return undefined;
+  const { token: _secret, ...caller } = found;
+  return caller;
 }
 
-/** A preHandler that lets only the given roles through: 401 without a valid token, 403 for others. */
+/** The channel an app token speaks for, and its partner: what applications and accounts are matched against. */
+export const ownerOf = (caller: Caller): { channel: Channel; partnerId?: string } => ({
+  channel: caller.channel ?? 'OWN_APP',
+  ...(caller.partnerId && { partnerId: caller.partnerId }),
+});
+
+/** An onRequest hook (before the body is read or validated) that lets only the given roles through: 401 without a valid token, 403 for others. */
 export const allow =
   (tokens: Credentials, ...roles: Role[]) =>
   async (req: FastifyRequest, reply: FastifyReply) => {

@@ -22,6 +22,7 @@ export const problemSchema = z.object({
   detail: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   attemptsLeft: z.number().int().optional(),
+  applicationStatus: z.string().optional(),
 });
 
 export const applicationParamsSchema = z.strictObject({ applicationId: applicationIdSchema });

@@ -68,6 +68,7 @@ export function registerAccountRoutes(app: FastifyInstance, store: CoreBankingSt
         accountNumber,
         accountClass: body.accountClass,
         channel: body.channel,
+        ...(body.partnerId && { partnerId: body.partnerId }),
         reference: body.reference,
         customer: body.customer,
         limits: limits[body.accountClass],

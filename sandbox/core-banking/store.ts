@@ -18,11 +18,12 @@ CREATE TABLE IF NOT EXISTS accounts (
   reference TEXT NOT NULL,
   customer_name TEXT NOT NULL,
   customer_id_number TEXT NOT NULL,
-  customer_mobile TEXT NOT NULL,
+  customer_mobile TEXT NOT NULL, -- '' when the flow asked for none (v2)
   daily_cny REAL NOT NULL,
   yearly_cny REAL NOT NULL,
   balance_cap_cny REAL,
-  opened_at TEXT NOT NULL
+  opened_at TEXT NOT NULL,
+  partner_id TEXT
 );
 CREATE INDEX IF NOT EXISTS accounts_by_person ON accounts (customer_id_number, account_class);
 CREATE TABLE IF NOT EXISTS bindings (
@@ -50,8 +51,9 @@ export interface NewAccount {
   accountNumber: string;
   accountClass: AccountClass;
   channel: string;
+  partnerId?: string;
   reference: string;
-  customer: { name: string; idNumber: string; mobile: string };
+  customer: { name: string; idNumber: string; mobile?: string };
   limits: CoreAccount['limits'];
   openedAt: string;
 }
@@ -60,6 +62,7 @@ interface AccountRow {
   accountNumber: string;
   accountClass: AccountClass;
   channel: string;
+  partnerId: string | null;
   reference: string;
   dailyCny: number;
   yearlyCny: number;
@@ -90,6 +93,10 @@ export class CoreBankingStore {
 
   constructor(dbFile: string) {
     this.db = openDatabase(dbFile, SCHEMA);
+    // Files made before partner accounts existed lack the column.
+    const columns = this.db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'partner_id'))
+      this.db.exec('ALTER TABLE accounts ADD COLUMN partner_id TEXT');
     this.sql = statementCache(this.db);
     this.idempotency = new IdempotencyStore(this.db);
   }
@@ -117,8 +124,8 @@ export class CoreBankingStore {
   insertAccount(account: NewAccount): void {
     this.sql(
       `INSERT INTO accounts (account_number, account_class, channel, reference, customer_name, customer_id_number,
-         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       account.accountNumber,
       account.accountClass,
@@ -126,17 +133,19 @@ export class CoreBankingStore {
       account.reference,
       account.customer.name,
       personKey(account.customer.idNumber),
-      account.customer.mobile,
+      account.customer.mobile ?? '',
       account.limits.dailyCny,
       account.limits.yearlyCny,
       account.limits.balanceCapCny,
       account.openedAt,
+      account.partnerId ?? null,
     );
   }
 
   getAccount(accountNumber: string): CoreAccount | undefined {
     const row = this.sql<[string], AccountRow>(
-      `SELECT account_number AS accountNumber, account_class AS accountClass, channel, reference, daily_cny AS dailyCny,
+      `SELECT account_number AS accountNumber, account_class AS accountClass, channel, partner_id AS partnerId,
+         reference, daily_cny AS dailyCny,
          yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt
        FROM accounts WHERE account_number = ?`,
     ).get(accountNumber);
@@ -153,6 +162,7 @@ export class CoreBankingStore {
       accountClass: row.accountClass,
       status: deriveStatus(holds),
       channel: row.channel,
+      ...(row.partnerId !== null && { partnerId: row.partnerId }),
       reference: row.reference,
       limits: { dailyCny: row.dailyCny, yearlyCny: row.yearlyCny, balanceCapCny: row.balanceCapCny },
       openedAt: row.openedAt,

@@ -1,9 +1,10 @@
-/** The providers sandbox: OCR, identity register, watch list, UnionPay, SMS inbox and app webhook in one service. */
+/** The providers sandbox: OCR, identity register, watch list, UnionPay, face, SMS inbox and app webhook in one service. */
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../catalogue';
 import { type FaultSettings, installFaults } from '../faults';
 import { createServer } from '../http';
 import { registerAppWebhookRoutes } from './app-webhook';
+import { registerFaceRoutes } from './face';
 import { registerIdentityRoutes } from './identity';
 import { registerOcrRoutes } from './ocr';
 import { registerSmsInboxRoutes } from './sms-inbox';
@@ -35,7 +36,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   app.addHook('onClose', async () => store.close());
 
   installFaults(app, {
-    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/'],
+    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/', '/face/'],
     initial: opts.faults,
     transient: { status: 503, body: { result: 'BUSY' } },
     hangMs: opts.faultHangMs,
@@ -44,6 +45,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   registerOcrRoutes(app);
   registerIdentityRoutes(app);
   registerWatchlistRoutes(app);
+  registerFaceRoutes(app);
   registerUnionPayRoutes(app, {
     store,
     now,

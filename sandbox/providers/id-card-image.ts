@@ -3,9 +3,15 @@
  * functions, so tests of other modules can make images without a running sandbox.
  */
 import { deflateSync } from 'node:zlib';
-import { catalogue, type IdCardMarker, idCardMarkerSchema } from '../catalogue';
+import {
+  catalogue,
+  type FaceMarker,
+  faceMarkerSchema,
+  type IdCardMarker,
+  idCardMarkerSchema,
+} from '../catalogue';
 
-export type { IdCardMarker } from '../catalogue';
+export type { FaceMarker, IdCardMarker } from '../catalogue';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -110,4 +116,25 @@ export function makeIdCardImage(marker: IdCardMarker): Buffer {
 /** An image with no marker: the OCR sandbox reads it as "not an ID card". */
 export function makePlainImage(): Buffer {
   return makePng({ width: 8, height: 8, pixel: (x, y) => ((x + y) % 2 ? [255, 255, 255] : [30, 30, 30]) });
+}
+
+const SKIN: Rgb = [232, 196, 170];
+const SELFIE_BACKGROUND: Rgb = [225, 228, 232];
+
+/**
+ * A 16x20 selfie-coloured PNG carrying a face marker (`{"face": "PASS"}` and so on): what the
+ * face sandbox "sees" in it (flow v2).
+ */
+export function makeSelfieImage(marker: FaceMarker): Buffer {
+  return makePng({
+    width: 16,
+    height: 20,
+    pixel: (x, y) => ((x - 8) ** 2 + (y - 9) ** 2 < 30 ? SKIN : SELFIE_BACKGROUND),
+    texts: [
+      {
+        keyword: 'Comment',
+        text: catalogue.providers.face.markerPrefix + JSON.stringify(faceMarkerSchema.parse(marker)),
+      },
+    ],
+  });
 }

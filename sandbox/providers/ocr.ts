@@ -23,10 +23,16 @@ const MAX_MARKER_BYTES = 16 * 1024;
  * sequences never contain ASCII bytes, so braces and quotes inside names cannot confuse it.
  */
 export function findMarker(image: Buffer): IdCardMarker | null {
-  const at = image.indexOf(PREFIX_BYTES);
-  if (at < 0) return null;
-  const start = at + PREFIX_BYTES.length;
-  if (image[start] !== OPEN) return null;
+  const parsed = idCardMarkerSchema.safeParse(findJsonMarker(image, PREFIX_BYTES));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The JSON value after `prefix` in the image bytes (undefined when there is none); the face sandbox uses it too. */
+export function findJsonMarker(image: Buffer, prefix: Buffer): unknown {
+  const at = image.indexOf(prefix);
+  if (at < 0) return undefined;
+  const start = at + prefix.length;
+  if (image[start] !== OPEN) return undefined;
   let depth = 0;
   let inString = false;
   const end = Math.min(image.length, start + MAX_MARKER_BYTES);
@@ -39,16 +45,13 @@ export function findMarker(image: Buffer): IdCardMarker | null {
     else if (byte === OPEN) depth++;
     else if (byte === CLOSE && --depth === 0) {
       try {
-        const parsed = idCardMarkerSchema.safeParse(
-          JSON.parse(image.subarray(start, i + 1).toString('utf8')),
-        );
-        return parsed.success ? parsed.data : null;
+        return JSON.parse(image.subarray(start, i + 1).toString('utf8'));
       } catch {
-        return null;
+        return undefined;
       }
     }
   }
-  return null;
+  return undefined;
 }
 
 export function readIdCard(image: Buffer): OcrResponse {
@@ -68,7 +71,7 @@ export function readIdCard(image: Buffer): OcrResponse {
   return { isIdCard: true, side: marker.side, fields, quality };
 }
 
-function decodeImage(imageBase64: string): Buffer {
+export function decodeImage(imageBase64: string): Buffer {
   return Buffer.from(imageBase64.replace(/^data:[^,]*,/, ''), 'base64');
 }
 

@@ -1,18 +1,29 @@
 /**
  * UnionPay sandbox: the four-elements check (the card's last four digits pick the answer, see
- * catalogue.json) and the SMS-code confirmation that follows a match.
+ * catalogue.json) and the SMS-code confirmation that follows a match; the three-elements check
+ * (flow v2) answers by the same suffixes, never a phone mismatch, and sends no code.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { fourElementsRequestSchema, smsConfirmRequestSchema } from '../../contracts/providers';
+import {
+  fourElementsRequestSchema,
+  smsConfirmRequestSchema,
+  threeElementsRequestSchema,
+} from '../../contracts/providers';
 import { catalogue } from '../catalogue';
 import { HttpError, parseOr400, requireIdempotencyKey } from '../http';
 import { fingerprintOf, type StoredAnswer } from '../idempotency';
 import { hashCardNumber, type ProvidersStore } from './store';
 
 const SCOPE = 'unionpay.four-elements';
+const THREE_SCOPE = 'unionpay.three-elements';
 const fourElements = catalogue.providers.fourElements;
+const threeElements = catalogue.providers.threeElements;
+/** Three elements: the four-element rules that do not need a phone (the others match). */
+const threeElementRules = fourElements.rules.filter(
+  (rule) => !threeElements.notApplicableSuffixes.includes(rule.cardSuffix),
+);
 const smsConfirm = catalogue.providers.smsConfirm;
 const MAGIC_CODES = new Set(smsConfirm.rules.map((rule) => rule.code));
 
@@ -35,19 +46,41 @@ function checkFourElements(
   body: z.output<typeof fourElementsRequestSchema>,
   key: string,
 ): StoredAnswer {
+  return checkElements(opts, SCOPE, fourElements.rules, body, key, () => sendCode(opts, body.mobile));
+}
+
+function checkThreeElements(
+  opts: UnionPayOptions,
+  body: z.output<typeof threeElementsRequestSchema>,
+  key: string,
+): StoredAnswer {
+  return checkElements(opts, THREE_SCOPE, threeElementRules, body, key, () => ({
+    status: 200,
+    body: { result: 'MATCH' },
+  }));
+}
+
+/** Both checks count towards one daily limit per card, as UnionPay counts checks of a card. */
+function checkElements(
+  opts: UnionPayOptions,
+  scope: string,
+  rules: typeof fourElements.rules,
+  body: { cardNumber: string },
+  key: string,
+  onMatch: () => StoredAnswer,
+): StoredAnswer {
   const { store } = opts;
   const fingerprint = fingerprintOf(body);
   return store.transaction(() => {
-    const seen = store.idempotency.lookup(SCOPE, key, fingerprint);
+    const seen = store.idempotency.lookup(scope, key, fingerprint);
     if (seen.kind === 'REUSED') {
       throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another body');
     }
     if (seen.kind === 'REPLAY') return seen.answer;
 
     const rule =
-      fourElements.rules.find((candidate) => body.cardNumber.endsWith(candidate.cardSuffix)) ??
-      fourElements.otherwise;
-    const attempt = rule.answers.length > 1 ? store.nextAttempt(SCOPE, key) : 0;
+      rules.find((candidate) => body.cardNumber.endsWith(candidate.cardSuffix)) ?? fourElements.otherwise;
+    const attempt = rule.answers.length > 1 ? store.nextAttempt(scope, key) : 0;
     const scripted = rule.answers[Math.min(attempt, rule.answers.length - 1)]!;
     // A busy vendor checked nothing: no counter, no record, so a retry with the same key is a new try.
     if (scripted.status >= 500) return scripted;
@@ -59,10 +92,10 @@ function checkFourElements(
     if (store.countChecksSince(cardHash, windowStart) >= fourElements.dailyChecksPerCard) {
       answer = fourElements.dailyLimitAnswer;
     } else {
-      store.recordCheck(cardHash, key, nowMs);
-      answer = scripted.body.result === 'MATCH' ? sendCode(opts, body.mobile) : scripted;
+      store.recordCheck(cardHash, scope === SCOPE ? key : `${scope}:${key}`, nowMs);
+      answer = scripted.body.result === 'MATCH' ? onMatch() : scripted;
     }
-    store.idempotency.save(SCOPE, key, fingerprint, answer, opts.now());
+    store.idempotency.save(scope, key, fingerprint, answer, opts.now());
     return answer;
   });
 }
@@ -96,6 +129,13 @@ export function registerUnionPayRoutes(app: FastifyInstance, opts: UnionPayOptio
     const key = requireIdempotencyKey(request);
     const body = parseOr400(fourElementsRequestSchema, request.body);
     const answer = checkFourElements(opts, body, key);
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  app.post('/unionpay/v1/three-elements', async (request, reply) => {
+    const key = requireIdempotencyKey(request);
+    const body = parseOr400(threeElementsRequestSchema, request.body);
+    const answer = checkThreeElements(opts, body, key);
     return reply.status(answer.status).send(answer.body);
   });
 

@@ -4,9 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../domain/id-number';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
-import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import { makeIdCardImage, makeSelfieImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import {
+  type Harness,
+  newApplication,
+  newFlowApplication,
+  readSmsCode,
+  startHarness,
+} from '../support/harness';
 import { newPerson } from '../support/people';
 
 let h: Harness;
@@ -22,6 +28,17 @@ afterAll(async () => {
 
 const post = (url: string, payload: unknown, role: 'app' | 'operator' = 'app') =>
   api.inject({ method: 'POST', url, headers: bearer(role), payload: payload as object });
+
+/** As a named caller: test-app (OWN_APP), partner-x or partner-y (PARTNER), op-alice. */
+const postAs = (id: string, url: string, payload: unknown) =>
+  api.inject({
+    method: 'POST',
+    url,
+    headers: bearer(id === 'op-alice' ? 'operator' : 'app', id),
+    payload: payload as object,
+  });
+const getAs = (id: string, url: string) =>
+  api.inject({ url, headers: bearer(id === 'op-alice' ? 'operator' : 'app', id) });
 
 describe('the app opens an account over HTTP', () => {
   it('uploads ID photos, starts, submits the code and reads the application and the account', async () => {
@@ -84,6 +101,91 @@ describe('the app opens an account over HTTP', () => {
     const res = await post('/v1/applications', req);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'REJECTED', reasons: ['ID_NOT_AN_ID_CARD'] });
+  });
+});
+
+describe("channels: a partner bank's app sees only its own applications and accounts", () => {
+  it('a partner starts a v2 application (its default) and alone among apps sees it and its account', async () => {
+    const selfie = await api.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: { ...bearer('app', 'partner-x'), 'content-type': 'image/png' },
+      payload: makeSelfieImage({ face: 'PASS' }),
+    });
+    expect(selfie.statusCode).toBe(201);
+    const req = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
+    const { channel: _fromToken, flowVersion: _byDefault, ...body } = req;
+    const started = await postAs('partner-x', '/v1/applications', {
+      ...body,
+      documents: { selfie: selfie.json().documentId },
+    });
+    expect(started.statusCode).toBe(200);
+    expect(started.json()).toMatchObject({
+      status: 'OPENED',
+      flowVersion: 'v2',
+      channel: 'PARTNER',
+      partnerId: 'partner-x',
+      review: 'NONE',
+    });
+    const { accountNumber } = started.json();
+
+    const application = `/v1/applications/${req.applicationId}`;
+    expect((await getAs('partner-x', application)).statusCode).toBe(200);
+    expect((await getAs('test-app', application)).statusCode).toBe(404);
+    expect((await getAs('partner-y', application)).statusCode).toBe(404);
+    expect((await getAs('test-app', `${application}/events`)).statusCode).toBe(404);
+    expect((await getAs('op-alice', application)).json()).toMatchObject({ channel: 'PARTNER' });
+
+    const account = `/v1/accounts/${accountNumber}`;
+    expect((await getAs('partner-x', account)).statusCode).toBe(200);
+    expect((await getAs('test-app', account)).statusCode).toBe(404);
+    expect((await getAs('partner-y', account)).statusCode).toBe(404);
+    expect((await getAs('op-alice', account)).statusCode).toBe(200);
+  });
+
+  it("the own app's application and account are not a partner's to see or act on", async () => {
+    const req = await newApplication(h.documents);
+    expect((await postAs('test-app', '/v1/applications', req)).statusCode).toBe(200);
+    const code = await readSmsCode(h.providersUrl, req.applicant.mobile);
+    const url = `/v1/applications/${req.applicationId}`;
+    expect((await postAs('partner-x', `${url}/sms-code`, { code })).statusCode).toBe(404);
+    const opened = await postAs('test-app', `${url}/sms-code`, { code });
+    expect(opened.json()).toMatchObject({ status: 'OPENED' });
+    expect((await getAs('partner-x', url)).statusCode).toBe(404);
+    expect((await getAs('partner-x', `/v1/accounts/${opened.json().accountNumber}`)).statusCode).toBe(404);
+    expect((await getAs('op-alice', `/v1/accounts/${opened.json().accountNumber}`)).statusCode).toBe(200);
+  });
+
+  it('a body channel that contradicts the token is a 403, and nothing starts', async () => {
+    const own = await newApplication(h.documents);
+    const asPartner = await postAs('test-app', '/v1/applications', { ...own, channel: 'PARTNER' });
+    expect(asPartner.statusCode).toBe(403);
+    expect(asPartner.json().detail).toContain('channel');
+    const partner = await newFlowApplication(h.documents, 'v1');
+    const asOwn = await postAs('partner-x', '/v1/applications', { ...partner, channel: 'OWN_APP' });
+    expect(asOwn.statusCode).toBe(403);
+    for (const id of [own.applicationId, partner.applicationId]) {
+      const handle = h.client.workflow.getHandle(onboardingWorkflowId(id));
+      await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+  });
+
+  it('what a flow needs is named when missing; a version the channel does not offer too', async () => {
+    const v2 = await newFlowApplication(h.documents, 'v2');
+    const noSelfie = await postAs('partner-x', '/v1/applications', { ...v2, documents: {} });
+    expect(noSelfie.statusCode).toBe(400);
+    expect(noSelfie.json().errors.map((e: { field: string }) => e.field)).toContain('body.documents.selfie');
+
+    const v1 = await newFlowApplication(h.documents, 'v1');
+    const { mobile: _none, ...applicant } = v1.applicant;
+    const noMobile = await postAs('partner-x', '/v1/applications', { ...v1, applicant });
+    expect(noMobile.statusCode).toBe(400);
+    expect(noMobile.json().errors.map((e: { field: string }) => e.field)).toContain('body.applicant.mobile');
+
+    const { channel: _c, ...ownV1 } = await newFlowApplication(h.documents, 'v1');
+    const notOffered = await postAs('test-app', '/v1/applications', ownV1);
+    expect(notOffered.statusCode).toBe(400);
+    expect(notOffered.json().errors[0].field).toBe('body.flowVersion');
   });
 });
 
@@ -187,3 +289,28 @@ function flipLast(id: string): string {
 
 /** A number with the given birth date and a correct check character, so only the date is wrong. */
 const withBirth = (yyyymmdd: string): string => makeIdNumber('110105', yyyymmdd, '123');
+
+describe('authentication comes first', () => {
+  it('a request without a token is a 401 even when its body is also wrong or too large', async () => {
+    const bad = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      payload: { applicationId: 'nope' },
+    });
+    expect(bad.statusCode).toBe(401);
+    const huge = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ pad: 'x'.repeat(100_000) }),
+    });
+    expect(huge.statusCode).toBe(401);
+    const operator = await api.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: bearer('operator'),
+      payload: { applicationId: 'nope' },
+    });
+    expect(operator.statusCode).toBe(403);
+  });
+});

@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageQualityFlagSchema, unionPayResultSchema } from '../../contracts/providers';
 import { todayInChina } from '../../domain/applicant';
 import { passesLuhn } from '../../domain/bank-card';
+import { classifyFace } from '../../domain/face';
 import { parseIdNumber } from '../../domain/id-number';
 import { catalogue } from '../../sandbox/catalogue';
 import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
-import { makeIdCardImage, makePlainImage } from '../../sandbox/providers/id-card-image';
+import { makeIdCardImage, makePlainImage, makeSelfieImage } from '../../sandbox/providers/id-card-image';
 import { tempDir } from './helpers';
 
-const { ocr, identity, watchlist, fourElements, smsConfirm } = catalogue.providers;
+const { ocr, identity, watchlist, fourElements, threeElements, face, smsConfirm } = catalogue.providers;
 const dir = tempDir();
 let app: FastifyInstance;
 let mobileSeq = 0;
@@ -186,6 +187,68 @@ describe('four-elements rules', () => {
   });
 });
 
+describe('three-elements rules', () => {
+  const cases = [
+    ...fourElements.rules.map((rule) => ({ label: `card ending ${rule.cardSuffix}`, ...rule })),
+    { label: 'any other card', ...fourElements.otherwise },
+  ];
+  for (const rule of cases) {
+    const applies = !threeElements.notApplicableSuffixes.includes(rule.exampleCardNumber.slice(-4));
+    const expected = applies ? rule.answers : [{ status: 200, body: { result: 'MATCH' as const } }];
+    it(`${rule.label} answers ${expected.map((a) => a.body.result).join(' then ')}, and sends no code`, async () => {
+      const mobile = nextMobile();
+      const body = { name: '张三', idNumber: '11010119900307002X', cardNumber: rule.exampleCardNumber };
+      const key = `catalogue-three-${rule.label}`;
+      for (const answer of [...expected, expected.at(-1)!]) {
+        const res = await post('/unionpay/v1/three-elements', body, { 'idempotency-key': key });
+        expect(res.statusCode).toBe(answer.status);
+        expect(res.json()).toEqual(answer.body);
+      }
+      expect((await app.inject({ method: 'GET', url: `/sandbox/sms?mobile=${mobile}` })).statusCode).toBe(
+        404,
+      );
+    });
+  }
+
+  it('only answers about the reserved phone are not applicable', () => {
+    for (const suffix of threeElements.notApplicableSuffixes) {
+      const rule = fourElements.rules.find((r) => r.cardSuffix === suffix);
+      expect(rule?.answers.map((a) => a.body.result)).toEqual(['PHONE_MISMATCH']);
+    }
+  });
+});
+
+describe('face entries', () => {
+  for (const entry of face.entries) {
+    it(`${entry.name} answers as documented and the service decides ${entry.tier}`, async () => {
+      const image = entry.marker ? makeSelfieImage(entry.marker) : makePlainImage();
+      const res = await post('/face/v1/verify', {
+        selfieBase64: image.toString('base64'),
+        idNumber: '11010119900307002X',
+      });
+      expect(res.statusCode).toBe(entry.answer.status);
+      expect(res.json()).toEqual(entry.answer.body);
+      const decided = classifyFace(entry.answer.body);
+      expect([decided.outcome, decided.reasons]).toEqual([entry.tier, entry.reasons]);
+    });
+  }
+
+  it('POST /sandbox/selfie-images makes a selfie the face sandbox reads', async () => {
+    const made = await post('/sandbox/selfie-images', { face: 'BORDERLINE' });
+    expect(made.headers['content-type']).toContain('image/png');
+    const res = await post('/face/v1/verify', {
+      selfieBase64: made.rawPayload.toString('base64'),
+      idNumber: '11010119900307002X',
+    });
+    expect(res.json()).toEqual(face.entries.find((e) => e.marker?.face === 'BORDERLINE')?.answer.body);
+    expect((await post('/sandbox/selfie-images', { face: 'MAYBE' })).statusCode).toBe(400);
+  });
+
+  it('covers every tier', () => {
+    expect(new Set(face.entries.map((entry) => entry.tier))).toEqual(new Set(['PASS', 'REVIEW', 'REJECT']));
+  });
+});
+
 describe('SMS confirm rules', () => {
   for (const rule of smsConfirm.rules) {
     it(`code ${rule.code} answers ${rule.answer.body.result}`, async () => {
@@ -249,6 +312,12 @@ describe('docs/sandbox.md', () => {
       ...watchlist.rules.map((rule) => `\`${rule.nameContains}\``),
       ...fourElements.rules.flatMap((rule) => [`\`${rule.cardSuffix}\``, rule.exampleCardNumber]),
       fourElements.otherwise.exampleCardNumber,
+      ...threeElements.notApplicableSuffixes.map((suffix) => `\`${suffix}\``),
+      '/unionpay/v1/three-elements',
+      '/face/v1/verify',
+      '/sandbox/selfie-images',
+      ...face.entries.map((entry) => entry.name),
+      ...face.entries.flatMap((entry) => (entry.marker ? [`\`${entry.marker.face}\``] : [])),
       ...smsConfirm.rules.map((rule) => `\`${rule.code}\``),
       ...catalogue.coreBanking.entries.map((entry) => String(entry.answer.status)),
     ];

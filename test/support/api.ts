@@ -11,6 +11,21 @@ export const tokens: Credentials = [
   { role: 'operator', id: 'op-alice', token: 'test-operator-alice-0123456789' },
   { role: 'operator', id: 'op-bob', token: 'test-operator-bob-0123456789' },
   { role: 'supervisor', id: 'sup-carol', token: 'test-supervisor-carol-0123456789' },
+  // Partner banks' apps (PARTNER channel): each sees only its own applications and accounts.
+  {
+    role: 'app',
+    id: 'partner-x',
+    token: 'test-partner-x-0123456789',
+    channel: 'PARTNER',
+    partnerId: 'partner-x',
+  },
+  {
+    role: 'app',
+    id: 'partner-y',
+    token: 'test-partner-y-0123456789',
+    channel: 'PARTNER',
+    partnerId: 'partner-y',
+  },
 ];
 
 /** The Authorization header of a caller: the first of a role, or a named one. */

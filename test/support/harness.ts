@@ -22,8 +22,8 @@ import {
   type Policy,
   type StartApplicationRequest,
 } from '../../domain/application';
+import type { FlowVersion } from '../../domain/identifiers';
 import type { ReviewPolicy } from '../../domain/review';
-import type { FlowVersion } from '../../domain/flows';
 import {
   type FaceMarker,
   type IdCardMarker,

@@ -50,12 +50,13 @@ export class Application {
   }
 
   view(): ApplicationView {
-    const { applicationId, flowVersion, channel, warnings } = this.input;
+    const { applicationId, flowVersion, channel, partnerId, warnings } = this.input;
     return {
       applicationId,
       status: this.status,
       flowVersion,
       channel,
+      ...(partnerId && { partnerId }),
       steps: [...this.steps],
       warnings,
       deliveries: this.outbox.deliveries.map((d) => ({ ...d })),

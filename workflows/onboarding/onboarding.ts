@@ -1,7 +1,8 @@
 /**
- * One application, from checks to an opened account. Runs the v3 steps in order: the
- * independent checks at once, then the SMS code, then core banking. Rejections are answers,
- * not failures; a step that says "review" still opens the account.
+ * One application, from checks to an opened account, following its flow version
+ * (domain/flows.ts): the version's independent checks at once, then (v1, v3) the SMS code, then
+ * core banking. Rejections are answers, not failures; a step that says "review" still opens the
+ * account. The v3 path keeps the commands it always had, so recorded v3 histories replay.
  */
 import {
   ApplicationFailure,
@@ -15,8 +16,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { type OnboardingInput, type SubmitCodeResult, smsCodeSchema } from '../../domain/application';
+import { type CheckName, flows } from '../../domain/flows';
 import type { ReviewInput } from '../../domain/review';
-import { pass, type ReasonCode, reject } from '../../domain/steps';
+import { pass, type ReasonCode, reject, type StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { Outbox } from '../outbox';
 import { review } from '../review/review';
@@ -44,14 +46,16 @@ const bank = proxyActivities<Activities>({
 
 export async function onboarding(input: OnboardingInput): Promise<ReturnType<Application['view']>> {
   const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds));
-  const { applicationId, applicant, boundAccount, policy } = input;
+  const flow = flows[input.flowVersion];
+  const { applicationId } = input;
 
   setHandler(getApplication, () => app.view());
   setHandler(getRequestFingerprint, () => input.requestFingerprint);
   setHandler(
     awaitFirstAnswer,
     async () => {
-      await condition(() => app.status !== 'CHECKING');
+      // With a code to wait for, the app hears as soon as it may send it; without (v2), once decided.
+      await condition(() => (flow.smsCode ? app.status !== 'CHECKING' : app.isDecided));
       return app.view();
     },
     {
@@ -80,46 +84,20 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
     },
   });
 
-  const person = { name: applicant.name, idNumber: applicant.idNumber };
-  const [idDocument, identity, watchlist, card] = await Promise.all([
-    checks.checkIdDocument({ applicant: person, documents: input.documents }),
-    checks.checkIdentity(person),
-    checks.screenWatchlist(person),
-    checks.checkCardFourElements({ applicationId, applicant, cardNumber: boundAccount.number }),
-  ]);
-  app.record(idDocument, identity, watchlist, card.result);
+  // 1. The flow's independent checks, all at once; any rejection ends the application.
+  app.record(...(await Promise.all(flow.checks.map((check) => runCheck(app, check)))));
 
+  // 2. v1 and v3: the applicant confirms the code UnionPay sent to the card's reserved mobile.
+  //    v2 has no code: the face check stood in for the reserved phone.
   if (app.status === 'CHECKING') {
-    app.verificationId = card.verificationId;
-    app.status = 'AWAITING_SMS_CODE';
-    const answered = await condition(
-      () => app.status !== 'AWAITING_SMS_CODE',
-      policy.smsCodeWaitSeconds * 1000,
-    );
-    if (!answered) {
-      await condition(() => !app.checkingCode);
-      if (app.status === 'AWAITING_SMS_CODE') app.abandon('SMS_CODE_NOT_SUBMITTED');
-    }
+    if (flow.smsCode) await awaitSmsCode(app);
+    else app.status = 'OPENING';
   }
 
-  if (app.status === 'OPENING') {
-    const opened = await bank.openAccount({
-      applicationId,
-      applicant,
-      channel: input.channel,
-      perPersonCap: policy.classIIPerPersonCap,
-    });
-    if ('refused' in opened) {
-      app.reject(opened.refused);
-    } else {
-      await bank.bindAccount({ applicationId, accountNumber: opened.accountNumber, boundAccount });
-      // Open now, review later: the doubt goes to a review that outlives this workflow.
-      if (app.needsReview) await startReview(input, opened.accountNumber, app.reviewReasons);
-      app.accountNumber = opened.accountNumber;
-      app.status = 'OPENED';
-    }
-  }
+  // 3. Open the Class II account, bind the card, and hand any doubt to a review.
+  if (app.status === 'OPENING') await openAndBind(app);
 
+  // 4. Tell the app.
   if (app.status === 'OPENED') {
     app.outbox.send({
       eventId: `${applicationId}:ACCOUNT_OPENED`,
@@ -139,6 +117,73 @@ export async function onboarding(input: OnboardingInput): Promise<ReturnType<App
   await app.outbox.settled();
   await condition(allHandlersFinished);
   return app.view();
+}
+
+/** One check of the flow as a local activity; the four-element check also keeps UnionPay's handle for the code. */
+function runCheck(app: Application, check: CheckName): Promise<StepResult> {
+  const { applicationId, applicant, boundAccount, documents } = app.input;
+  const person = { name: applicant.name, idNumber: applicant.idNumber };
+  switch (check) {
+    case 'ID_DOCUMENT':
+      return checks.checkIdDocument({ applicant: person, documents });
+    case 'IDENTITY':
+      return checks.checkIdentity(person);
+    case 'WATCHLIST':
+      return checks.screenWatchlist(person);
+    case 'CARD_FOUR_ELEMENTS':
+      return checks
+        .checkCardFourElements({
+          applicationId,
+          applicant: { ...person, mobile: applicant.mobile! },
+          cardNumber: boundAccount.number,
+        })
+        .then((card) => {
+          app.verificationId = card.verificationId;
+          return card.result;
+        });
+    case 'CARD_THREE_ELEMENTS':
+      return checks.checkCardThreeElements({
+        applicationId,
+        applicant: person,
+        cardNumber: boundAccount.number,
+      });
+    case 'FACE':
+      return checks.checkFace({ applicationId, idNumber: applicant.idNumber, selfie: documents.selfie! });
+  }
+}
+
+/** Waits for the code within the policy's time; the update handler checks it and moves the application on. */
+async function awaitSmsCode(app: Application): Promise<void> {
+  app.status = 'AWAITING_SMS_CODE';
+  const answered = await condition(
+    () => app.status !== 'AWAITING_SMS_CODE',
+    app.input.policy.smsCodeWaitSeconds * 1000,
+  );
+  if (!answered) {
+    await condition(() => !app.checkingCode);
+    if (app.status === 'AWAITING_SMS_CODE') app.abandon('SMS_CODE_NOT_SUBMITTED');
+  }
+}
+
+/** Core banking refuses beyond the per-person cap; otherwise open now, review later. */
+async function openAndBind(app: Application): Promise<void> {
+  const { applicationId, applicant, boundAccount, channel, partnerId, policy } = app.input;
+  const opened = await bank.openAccount({
+    applicationId,
+    applicant,
+    channel,
+    ...(partnerId && { partnerId }),
+    perPersonCap: policy.classIIPerPersonCap,
+  });
+  if ('refused' in opened) {
+    app.reject(opened.refused);
+    return;
+  }
+  await bank.bindAccount({ applicationId, accountNumber: opened.accountNumber, boundAccount });
+  // Open now, review later: the doubt goes to a review that outlives this workflow.
+  if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
+  app.accountNumber = opened.accountNumber;
+  app.status = 'OPENED';
 }
 
 function startReview(input: OnboardingInput, accountNumber: string, reasons: ReasonCode[]) {

@@ -1,13 +1,30 @@
 /** Accounts: read status, holds and limits; re-submit ID photos for an account under review. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CoreBanking } from '../../../activities/ports';
+import type { CoreAccount } from '../../../contracts/core-banking';
 import type { DocumentStore } from '../../../documents/store';
+import { channelSchema } from '../../../domain/application';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
+import { sameOwner } from '../../applications';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials } from '../auth';
+import { allow, type Caller, type Credentials, ownerOf } from '../auth';
 import { sendProblem } from '../problem';
 import { accountParamsSchema, accountViewSchema, idempotencyHeadersSchema, problemSchema } from '../schemas';
 import { requireUploaded } from '../uploaded';
+
+/**
+ * Partner-channel accounts are dedicated to their partner: an app sees only accounts of its own
+ * channel (and partner); another channel's account answers 404, as if it did not exist. Staff see all.
+ */
+function visibleTo(caller: Caller, account: CoreAccount): boolean {
+  if (caller.role !== 'app') return true;
+  const channel = channelSchema.safeParse(account.channel);
+  if (!channel.success) return false;
+  return sameOwner(
+    { channel: channel.data, ...(account.partnerId && { partnerId: account.partnerId }) },
+    ownerOf(caller),
+  );
+}
 
 export const accountRoutes =
   (deps: {
@@ -20,7 +37,7 @@ export const accountRoutes =
     app.get(
       '/v1/accounts/:accountNumber',
       {
-        preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: 'Read an account: status, holds, limits and the bound account (masked)',
           params: accountParamsSchema,
@@ -29,7 +46,8 @@ export const accountRoutes =
       },
       async (req, reply) => {
         const account = await deps.coreBanking.getAccount(req.params.accountNumber);
-        if (!account) return sendProblem(reply, 404, 'Not found', 'no account with this number');
+        if (!account || !visibleTo(req.caller!, account))
+          return sendProblem(reply, 404, 'Not found', 'no account with this number');
         return reply.send({
           accountNumber: account.accountNumber,
           accountClass: account.accountClass,
@@ -48,7 +66,7 @@ export const accountRoutes =
     app.post(
       '/v1/accounts/:accountNumber/id-documents',
       {
-        preHandler: allow(deps.tokens, 'app'),
+        onRequest: allow(deps.tokens, 'app'),
         schema: {
           summary: 'Re-submit ID-card photos for an account under review (after a payment hold)',
           description:
@@ -66,7 +84,8 @@ export const accountRoutes =
       },
       async (req, reply) => {
         const account = await deps.coreBanking.getAccount(req.params.accountNumber);
-        if (!account) return sendProblem(reply, 404, 'Not found', 'no account with this number');
+        if (!account || !visibleTo(req.caller!, account))
+          return sendProblem(reply, 404, 'Not found', 'no account with this number');
         await requireUploaded(deps.documents, req.body, '');
         return reply
           .code(202)

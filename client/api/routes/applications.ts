@@ -2,12 +2,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DocumentStore } from '../../../documents/store';
-import { startApplicationRequestSchema, submitSmsCodeRequestSchema } from '../../../domain/application';
+import {
+  channelSchema,
+  startApplicationRequestSchema,
+  submitSmsCodeRequestSchema,
+} from '../../../domain/application';
 import { deliverySchema } from '../../../domain/deliveries';
 import { reviewWorkflowId } from '../../../domain/workflow-ids';
-import type { Applications } from '../../applications';
+import { type Applications, sameOwner } from '../../applications';
+import { NotFoundError } from '../../errors';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials } from '../auth';
+import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
 import { sendProblem } from '../problem';
 import {
   applicationParamsSchema,
@@ -26,34 +31,62 @@ export const applicationRoutes =
     documents: DocumentStore;
   }): FastifyPluginAsyncZod =>
   async (app) => {
+    /** An app reads only its channel's (and its partner's) applications; staff read all. Others': 404. */
+    const readable = async (caller: Caller, applicationId: string) => {
+      const view = await deps.applications.get(applicationId);
+      if (caller.role === 'app' && !sameOwner(view, ownerOf(caller))) {
+        throw new NotFoundError('no application with this applicationId');
+      }
+      return view;
+    };
+
     app.post(
       '/v1/applications',
       {
-        preHandler: allow(deps.tokens, 'app'),
+        // The channel is the token's: a body naming another is refused before validation, and an
+        // absent one is filled in, so the flow version defaults and checks are the channel's.
+        preValidation: async (req, reply) => {
+          const caller = callerFor(deps.tokens, req.headers.authorization);
+          const body = req.body as Record<string, unknown> | undefined;
+          if (caller?.role !== 'app' || !body || typeof body !== 'object' || Array.isArray(body)) return;
+          const { channel } = ownerOf(caller);
+          if (body.channel === undefined) body.channel = channel;
+          // An unknown channel is a malformed field (400 from validation); a known other one is forbidden.
+          else if (channelSchema.safeParse(body.channel).success && body.channel !== channel) {
+            return sendProblem(
+              reply,
+              403,
+              'Forbidden',
+              `body.channel ${JSON.stringify(body.channel)} is not this token's channel (${channel}); leave it out or send ${channel}`,
+            );
+          }
+        },
+        onRequest: allow(deps.tokens, 'app'),
         schema: {
           summary: 'Start an application; answers when it waits for the SMS code or is decided',
           description:
-            'Idempotent by applicationId: the same request again answers the same application; a different request with a used applicationId is a 409.',
+            "Idempotent by applicationId: the same request again answers the same application; a different request with a used applicationId is a 409. The channel is the token's: a body channel that contradicts it is a 403. flowVersion defaults to the channel's (OWN_APP: v3, PARTNER: v2); v1 needs no documents, v2 needs documents.selfie and no mobile, v3 needs documents.idFront and idBack. A v2 start answers the decided application (OPENED or REJECTED): there is no code to wait for.",
           body: startApplicationRequestSchema,
           response: {
             200: applicationViewSchema,
             202: applicationViewSchema,
             400: problemSchema,
+            403: problemSchema,
             409: problemSchema,
           },
         },
       },
       async (req, reply) => {
         await requireUploaded(deps.documents, req.body.documents, 'documents.');
-        const view = await deps.applications.start(req.body);
-        return reply.code(view.status === 'CHECKING' ? 202 : 200).send(view);
+        const view = await deps.applications.start(req.body, ownerOf(req.caller!));
+        return reply.code(view.status === 'CHECKING' || view.status === 'OPENING' ? 202 : 200).send(view);
       },
     );
 
     app.post(
       '/v1/applications/:applicationId/sms-code',
       {
-        preHandler: allow(deps.tokens, 'app'),
+        onRequest: allow(deps.tokens, 'app'),
         schema: {
           summary: 'Submit the SMS code; answers the opened account, or 422 with the tries left',
           params: applicationParamsSchema,
@@ -69,6 +102,7 @@ export const applicationRoutes =
         },
       },
       async (req, reply) => {
+        await readable(req.caller!, req.params.applicationId);
         const result = await deps.applications.submitSmsCode(
           req.params.applicationId,
           req.body.code,
@@ -92,20 +126,20 @@ export const applicationRoutes =
     app.get(
       '/v1/applications/:applicationId',
       {
-        preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: 'Read an application: status, steps and their outcomes, the account once opened',
           params: applicationParamsSchema,
           response: { 200: applicationViewSchema, 404: problemSchema },
         },
       },
-      async (req) => deps.applications.get(req.params.applicationId),
+      async (req) => readable(req.caller!, req.params.applicationId),
     );
 
     app.get(
       '/v1/applications/:applicationId/events',
       {
-        preHandler: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: "The delivery log of the application's webhook events, its review's included",
           params: applicationParamsSchema,
@@ -113,7 +147,7 @@ export const applicationRoutes =
         },
       },
       async (req) => {
-        const view = await deps.applications.get(req.params.applicationId);
+        const view = await readable(req.caller!, req.params.applicationId);
         const review =
           view.review && view.review !== 'NONE'
             ? await deps.reviews.get(reviewWorkflowId(req.params.applicationId))

@@ -16,7 +16,7 @@ export const documentRoutes =
     app.post(
       '/v1/documents',
       {
-        preHandler: allow(deps.tokens, 'app'),
+        onRequest: allow(deps.tokens, 'app'),
         bodyLimit: MAX_DOCUMENT_BYTES,
         schema: {
           summary: 'Upload an ID-card or face image (raw JPEG or PNG bytes, at most 5 MiB)',

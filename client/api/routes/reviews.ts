@@ -18,7 +18,7 @@ export const reviewRoutes =
     app.get(
       '/v1/reviews',
       {
-        preHandler: staff,
+        onRequest: staff,
         schema: {
           summary: 'The review queue, filtered (status, escalated, hold, reason, flowVersion, channel)',
           querystring: reviewFilterSchema,
@@ -31,7 +31,7 @@ export const reviewRoutes =
     app.get(
       '/v1/reviews/:reviewId',
       {
-        preHandler: staff,
+        onRequest: staff,
         schema: {
           summary: 'One case with its full decision history (who, when, why, round, rule version)',
           params: reviewParamsSchema,
@@ -44,7 +44,7 @@ export const reviewRoutes =
     app.post(
       '/v1/reviews/:reviewId/decisions',
       {
-        preHandler: staff,
+        onRequest: staff,
         schema: {
           summary:
             'Decide the open round; the operator is the caller. 409 when the round is stale or decided',

@@ -1,0 +1,63 @@
+/**
+ * Flow versions as data: which checks an application of each version runs (all at once), whether
+ * the applicant then confirms an SMS code sent to the card's reserved phone, and what the start
+ * request must carry. A version is chosen when an application starts and stays with it: it is
+ * workflow input, so changing a definition here changes only applications started afterwards
+ * (and the v3 path must keep its history: test/histories replays it).
+ */
+import type { FlowVersion } from './identifiers';
+
+/** One independent check; each answers a step result of the same name. */
+export type CheckName =
+  | 'ID_DOCUMENT'
+  | 'IDENTITY'
+  | 'WATCHLIST'
+  | 'CARD_FOUR_ELEMENTS'
+  | 'CARD_THREE_ELEMENTS'
+  | 'FACE';
+
+export type DocumentName = 'idFront' | 'idBack' | 'selfie';
+
+export interface FlowDefinition {
+  version: FlowVersion;
+  summary: string;
+  /** Run in parallel; the step list shows them in this order. */
+  checks: readonly CheckName[];
+  /** After the checks pass, wait for the code UnionPay sent to the reserved mobile. */
+  smsCode: boolean;
+  /** Documents the start request must carry (document ids from POST /v1/documents). */
+  documents: readonly DocumentName[];
+  /** Whether the start request must carry applicant.mobile (the card's reserved phone). */
+  mobileRequired: boolean;
+}
+
+export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
+  v1: {
+    version: 'v1',
+    summary: 'four elements (name, ID number, card, reserved mobile) + SMS code; no ID photos',
+    checks: ['IDENTITY', 'WATCHLIST', 'CARD_FOUR_ELEMENTS'],
+    smsCode: true,
+    documents: [],
+    mobileRequired: true,
+  },
+  v2: {
+    version: 'v2',
+    summary:
+      'three elements (name, ID number, card) + face liveness and comparison; no reserved phone, no SMS code',
+    checks: ['IDENTITY', 'WATCHLIST', 'CARD_THREE_ELEMENTS', 'FACE'],
+    smsCode: false,
+    documents: ['selfie'],
+    mobileRequired: false,
+  },
+  v3: {
+    version: 'v3',
+    summary: 'five elements + SMS code + ID-card photos (front and back)',
+    // This order is the order of the v3 history's local activities: do not change it.
+    checks: ['ID_DOCUMENT', 'IDENTITY', 'WATCHLIST', 'CARD_FOUR_ELEMENTS'],
+    smsCode: true,
+    documents: ['idFront', 'idBack'],
+    mobileRequired: true,
+  },
+};
+
+export const flowOf = (version: FlowVersion): FlowDefinition => flows[version];
