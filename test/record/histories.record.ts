@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
-import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import {
+  type Harness,
+  newApplication,
+  newFlowApplication,
+  readSmsCode,
+  startHarness,
+} from '../support/harness';
 import { saveHistory } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
@@ -55,6 +61,33 @@ it('records the onboarding paths', async () => {
   await h.applications.start(abandoned);
   expect((await finish(onboardingWorkflowId(abandoned.applicationId))).status).toBe('ABANDONED');
   await saveHistory(h.client, onboardingWorkflowId(abandoned.applicationId), 'onboarding-v3-abandoned');
+});
+
+it('records the v1 and v2 paths (partner channel)', async () => {
+  const partner = { partnerId: 'partner-x' };
+  const v1 = await newFlowApplication(h.documents, 'v1');
+  await h.applications.start(v1, partner);
+  await h.applications.submitSmsCode(
+    v1.applicationId,
+    await readSmsCode(h.providersUrl, v1.applicant.mobile),
+  );
+  await finish(onboardingWorkflowId(v1.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(v1.applicationId), 'onboarding-v1-clean');
+
+  const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
+  expect((await h.applications.start(v2, partner)).status).toBe('OPENED');
+  await finish(onboardingWorkflowId(v2.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(v2.applicationId), 'onboarding-v2-clean');
+
+  const borderline = await newFlowApplication(h.documents, 'v2', { withoutMobile: true, face: 'BORDERLINE' });
+  expect((await h.applications.start(borderline, partner)).review).toBe('PENDING');
+  await finish(onboardingWorkflowId(borderline.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(borderline.applicationId), 'onboarding-v2-face-review');
+
+  const spoof = await newFlowApplication(h.documents, 'v2', { withoutMobile: true, face: 'SPOOF' });
+  expect((await h.applications.start(spoof, partner)).status).toBe('REJECTED');
+  await finish(onboardingWorkflowId(spoof.applicationId));
+  await saveHistory(h.client, onboardingWorkflowId(spoof.applicationId), 'onboarding-v2-face-spoof');
 });
 
 it('records the review paths', async () => {
