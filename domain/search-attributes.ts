@@ -5,6 +5,9 @@
  */
 export const SEARCH_ATTRIBUTES = {
   ApplicationStatus: 'Keyword',
+  /** Funnel: the steps an application got through, and where it stopped. */
+  StepsPassed: 'KeywordList',
+  RejectedAt: 'KeywordList',
   FlowVersion: 'Keyword',
   Channel: 'Keyword',
   ReviewStatus: 'Keyword',

@@ -1,8 +1,8 @@
 /** Typed keys for the project's search attributes (registered from domain/search-attributes). */
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
-import type { OnboardingInput } from '../domain/application';
+import type { ApplicationStatus, OnboardingInput } from '../domain/application';
 import type { HoldState, ReviewStatus } from '../domain/review';
-import type { ReasonCode } from '../domain/steps';
+import type { ReasonCode, StepResult } from '../domain/steps';
 
 export const FlowVersion = defineSearchAttributeKey('FlowVersion', 'KEYWORD');
 export const Channel = defineSearchAttributeKey('Channel', 'KEYWORD');
@@ -11,6 +11,30 @@ export const ReviewReasons = defineSearchAttributeKey('ReviewReasons', 'KEYWORD_
 export const ReviewRound = defineSearchAttributeKey('ReviewRound', 'INT');
 export const Escalated = defineSearchAttributeKey('Escalated', 'BOOL');
 export const Hold = defineSearchAttributeKey('Hold', 'KEYWORD');
+export const ApplicationStatusKey = defineSearchAttributeKey('ApplicationStatus', 'KEYWORD');
+export const StepsPassed = defineSearchAttributeKey('StepsPassed', 'KEYWORD_LIST');
+export const RejectedAt = defineSearchAttributeKey('RejectedAt', 'KEYWORD_LIST');
+
+/**
+ * Where an application is in its flow, for the funnel: its status, the steps it got through
+ * (a review counts as through: the account opens) and the steps that stopped it. Core banking's
+ * per-person cap stops it at OPEN_ACCOUNT.
+ */
+export const funnelSearchAttributes = (app: {
+  status: ApplicationStatus;
+  steps: StepResult[];
+  reasons: ReasonCode[];
+}): SearchAttributePair[] => [
+  { key: ApplicationStatusKey, value: app.status },
+  { key: StepsPassed, value: app.steps.filter((s) => s.outcome !== 'REJECT').map((s) => s.step) },
+  {
+    key: RejectedAt,
+    value: [
+      ...app.steps.filter((s) => s.outcome === 'REJECT').map((s) => s.step),
+      ...(app.reasons.includes('PERSON_ACCOUNT_CAP_REACHED') ? ['OPEN_ACCOUNT'] : []),
+    ],
+  },
+];
 
 export const searchAttributesAtStart = (
   input: Pick<OnboardingInput, 'flowVersion' | 'channel'>,

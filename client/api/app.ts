@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CoreBanking } from '../../activities/ports';
 import type { DocumentStore } from '../../documents/store';
 import type { Applications } from '../applications';
+import type { Funnel } from '../funnel';
 import type { Reviews } from '../reviews';
 import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
@@ -14,12 +15,14 @@ import { problemHandler, sendProblem } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { applicationRoutes } from './routes/applications';
 import { documentRoutes } from './routes/documents';
+import { funnelRoutes } from './routes/funnel';
 import { reviewRoutes } from './routes/reviews';
 
 export interface ApiDeps {
   tokens: Credentials;
   applications: Applications;
   reviews: Reviews;
+  funnel: Funnel;
   documents: DocumentStore;
   coreBanking: CoreBanking;
   logger?: Logger;
@@ -71,5 +74,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(applicationRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(reviewRoutes(deps));
+  await app.register(funnelRoutes(deps));
   return app;
 }

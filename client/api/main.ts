@@ -9,6 +9,7 @@ import { DocumentStore } from '../../documents/store';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { Applications } from '../applications';
 import { DailyLimits } from '../daily-limits';
+import { Funnel } from '../funnel';
 import { Reviews } from '../reviews';
 import { buildApi } from './app';
 
@@ -27,6 +28,7 @@ const api = await buildApi({
     limits: { store: new DailyLimits(path.join(config.dataDir, 'api-limits.db')), caps: defaultAbuseLimits },
   }),
   reviews: new Reviews(client),
+  funnel: new Funnel(client, config.temporal.taskQueue),
   documents: new DocumentStore(config.documentsDir),
   coreBanking: httpCoreBanking(config.coreBankingUrl),
   logger: log,

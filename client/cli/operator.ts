@@ -18,7 +18,7 @@ import { reasonCodeSchema } from '../../domain/steps';
 import { ApiClient, type ReviewFilterInput } from '../http/api-client';
 import { apiUrlOf, DEFAULT_API_URL, resolveConnection } from './connection';
 import { describeFailure, EXIT_REFUSED } from './failure';
-import { renderCase, renderDecided, renderQueue } from './render';
+import { renderCase, renderDecided, renderFunnel, renderQueue } from './render';
 
 export interface OperatorIo {
   /** Receives whole chunks, newlines included: what a stream's write would. */
@@ -160,6 +160,18 @@ export function buildOperatorProgram(io: OperatorIo): Command {
       const { json: asJson, escalated, ...filter } = opts;
       const reviews = await client().listReviews({ ...filter, escalated: escalated ? 'true' : undefined });
       io.out(asJson ? json(reviews) : renderQueue(reviews));
+    });
+
+  program
+    .command('funnel')
+    .description(
+      'Where applicants drop out: per flow version and channel, each step reached, passed, rejected, abandoned',
+    )
+    .option('--json', 'print the figures as JSON')
+    .addHelpText('after', examples('operator funnel', 'operator funnel --json'))
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await client().funnel();
+      io.out(opts.json ? json(rows) : renderFunnel(rows));
     });
 
   program

@@ -1,5 +1,5 @@
 /** Plain-text views of the queue and of one case, for a terminal. */
-import type { ReviewCase, ReviewSummary } from '../http/api-client';
+import type { FunnelRow, ReviewCase, ReviewSummary } from '../http/api-client';
 
 /** Left-aligned columns; the last column is not padded so free text can run on. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -75,4 +75,21 @@ export function renderDecided(c: ReviewCase): string {
   const d = c.decisions.at(-1);
   const what = d ? `round ${d.round} ${d.decision} by ${d.operator} (${d.reasonCode})` : 'decided';
   return `${c.reviewId}: ${what} -> ${c.status}, hold ${c.hold}\n`;
+}
+
+/** One block per flow version and channel: each step's reached / passed / rejected / abandoned. */
+export function renderFunnel(rows: readonly FunnelRow[]): string {
+  return rows
+    .map(
+      (r) =>
+        `${r.flowVersion} ${r.channel}: ${r.started} started\n` +
+        table(
+          ['STEP', 'REACHED', 'PASSED', 'REJECTED', 'ABANDONED', 'WAITING'],
+          r.steps.map((s) => [
+            s.step,
+            ...[s.reached, s.passed, s.rejected, s.abandoned, s.waiting].map(String),
+          ]),
+        ),
+    )
+    .join('\n');
 }

@@ -29,12 +29,14 @@ import {
   documentCreatedSchema,
   submitCodeAnswerSchema,
 } from '../api/schemas';
+import { type FunnelRow, funnelRowSchema } from '../funnel';
 import type { reviewFilterSchema } from '../reviews';
 import { apiErrorFrom } from './api-error';
 
 export type { FieldProblem } from './api-error';
 export { ApiError } from './api-error';
 
+export type { FunnelRow };
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type ReviewSummary = z.infer<typeof reviewSummarySchema>;
 /** What a caller sends: defaults (flowVersion, channel, limit) may be left out. */
@@ -150,6 +152,12 @@ export class ApiClient {
     const qs = query.size ? `?${query}` : '';
     const res = await this.send({ method: 'GET', path: `/v1/reviews${qs}` });
     return (await this.answer(res, reviewListSchema)).reviews;
+  }
+
+  /** Where applicants drop out, per flow version and channel (operators and supervisors). */
+  async funnel(): Promise<FunnelRow[]> {
+    const res = await this.send({ method: 'GET', path: '/v1/funnel' });
+    return (await this.answer(res, z.object({ funnel: z.array(funnelRowSchema) }))).funnel;
   }
 
   async getReview(reviewId: string): Promise<ReviewCase> {

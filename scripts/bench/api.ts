@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { httpCoreBanking } from '../../activities/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
+import { Funnel } from '../../client/funnel';
 import { Reviews } from '../../client/reviews';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { newApplication, readSmsCode } from '../../test/support/harness';
@@ -127,6 +128,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     tokens,
     applications: env.applications,
     reviews: new Reviews(env.client),
+    funnel: new Funnel(env.client, env.taskQueue),
     documents: env.documents,
     coreBanking: httpCoreBanking(env.coreBankingUrl),
     // Warnings and errors only (a 500 says why on stderr); request lines would cost time.

@@ -15,11 +15,19 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-/** The SDK records a patch as a marker named core_patch: proof the new code ran. */
-const patchMarkers = async (applicationId: string) => {
+/** The SDK records a patch as a core_patch marker carrying the patch id: proof the new code ran. */
+const patchMarkers = async (applicationId: string, patchId = 'screen-watchlist-at-the-end') => {
   const history = await h.client.workflow.getHandle(onboardingWorkflowId(applicationId)).fetchHistory();
-  return (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-    .length;
+  return (history.events ?? []).filter((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return false;
+    const payloads = Object.values(marker.details ?? {}).flatMap((d) => d.payloads ?? []);
+    return payloads.some((p) =>
+      Buffer.from(p.data ?? [])
+        .toString()
+        .includes(patchId),
+    );
+  }).length;
 };
 
 it('an application started on the old code finishes on the patched new code', async () => {

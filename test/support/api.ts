@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { httpCoreBanking } from '../../activities/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
+import { Funnel } from '../../client/funnel';
 import { Reviews } from '../../client/reviews';
 import type { Harness } from './harness';
 
@@ -40,6 +41,7 @@ export function startApi(h: Harness): Promise<FastifyInstance> {
     tokens,
     applications: h.applications,
     reviews: new Reviews(h.client),
+    funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),
   });

@@ -1,0 +1,22 @@
+/** GET /v1/funnel: where applicants drop out, per flow version and channel. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type Funnel, funnelRowSchema } from '../../funnel';
+import { allow, type Credentials } from '../auth';
+
+export const funnelRoutes =
+  (deps: { tokens: Credentials; funnel: Funnel }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/v1/funnel',
+      {
+        onRequest: allow(deps.tokens, 'operator', 'supervisor'),
+        schema: {
+          summary:
+            'Funnel figures: per flow version and channel, how many reached, passed, were rejected at or abandoned each step',
+          response: { 200: z.object({ funnel: z.array(funnelRowSchema) }) },
+        },
+      },
+      async () => ({ funnel: await deps.funnel.rows() }),
+    );
+  };
