@@ -38,6 +38,8 @@ it('records the onboarding paths', async () => {
   );
   await finish(onboardingWorkflowId(clean.applicationId));
   await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean');
+  // Recorded again under its own name once the funnel patch landed; the older file stays.
+  await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean-funnel-patch');
 
   const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0002') });
   await h.applications.start(rejected);
