@@ -8,9 +8,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { todayInChina } from '../domain/applicant';
 import {
   type AbuseLimits,
@@ -36,8 +34,9 @@ import {
 import type { onboarding } from '../workflows/onboarding/onboarding';
 import { searchAttributesAtStart } from '../workflows/search-attributes';
 import type { DailyLimits } from './daily-limits';
-import { ConflictError, FieldError, NotFoundError, TooManyError } from './errors';
+import { ConflictError, FieldError, TooManyError } from './errors';
 import { readView } from './read-view';
+import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
 
 export interface ApplicationsOptions {
   client: Client;
@@ -231,30 +230,14 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** The ways the server says an update met a workflow that has ended or is ending. */
-const CLOSED = /already completed|aborted by closing workflow|completed before the Update completed/i;
-
-function isClosedWorkflowError(err: unknown): boolean {
-  const messages = [err, (err as { cause?: unknown })?.cause].map((e) =>
-    e instanceof Error ? e.message : '',
-  );
-  return messages.some((m) => CLOSED.test(m));
-}
-
 /** Validator refusals carry a type; map them to the errors the HTTP layer knows. */
-function translate(err: unknown): unknown {
-  if (err instanceof WorkflowNotFoundError)
-    return new NotFoundError('no application with this applicationId');
-  const cause = err instanceof WorkflowUpdateFailedError ? err.cause : (err as { cause?: unknown })?.cause;
-  if (cause instanceof ApplicationFailure) {
-    switch (cause.type) {
-      case 'INVALID_CODE':
-        return new FieldError('code', cause.message);
-      case 'REQUEST_MISMATCH':
-      case 'WRONG_STATE':
-      case 'CODE_IN_FLIGHT':
-        return new ConflictError(cause.message);
-    }
-  }
-  return err;
-}
+const translate = (err: unknown) =>
+  translateWorkflowError(err, {
+    notFound: 'no application with this applicationId',
+    refusals: {
+      INVALID_CODE: (m) => new FieldError('code', m),
+      REQUEST_MISMATCH: (m) => new ConflictError(m),
+      WRONG_STATE: (m) => new ConflictError(m),
+      CODE_IN_FLIGHT: (m) => new ConflictError(m),
+    },
+  });

@@ -2,13 +2,7 @@
  * The review queue over Temporal: list through visibility (search attributes hold codes and
  * flags only), read a case (query), decide a round and take re-submitted photos (updates).
  */
-import {
-  type Client,
-  type WorkflowExecutionInfo,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import type { DecisionRequest, Resubmission, ResubmissionResult, ReviewCase } from '../domain/review';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
@@ -18,6 +12,7 @@ import { decide, getReview, resubmit } from '../workflows/review/messages';
 import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
 import { readView } from './read-view';
+import { translateWorkflowError } from './workflow-errors';
 
 export const reviewFilterSchema = z.strictObject({
   status: reviewStatusSchema.optional(),
@@ -125,23 +120,16 @@ function summarize(wf: WorkflowExecutionInfo): ReviewSummary {
   };
 }
 
-const REFUSALS: Record<string, (message: string) => Error> = {
-  INVALID_DECISION: (m) => new FieldError('decision', m),
-  STALE_ROUND: (m) => new ConflictError(m),
-  ROUND_DECIDED: (m) => new ConflictError(m),
-  SAME_OPERATOR: (m) => new ForbiddenError(m),
-  NOT_AWAITING_RESUBMISSION: (m) => new ConflictError(m),
-  PHOTOS_IN_FLIGHT: (m) => new ConflictError(m),
-};
-
-function translate(err: unknown): unknown {
-  if (err instanceof WorkflowNotFoundError) return new NotFoundError('no review with this id');
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const make = err.cause.type ? REFUSALS[err.cause.type] : undefined;
-    if (make) return make(err.cause.message);
-  }
-  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
-    return new ConflictError('the review is closed');
-  }
-  return err;
-}
+const translate = (err: unknown) =>
+  translateWorkflowError(err, {
+    notFound: 'no review with this id',
+    refusals: {
+      INVALID_DECISION: (m) => new FieldError('decision', m),
+      STALE_ROUND: (m) => new ConflictError(m),
+      ROUND_DECIDED: (m) => new ConflictError(m),
+      SAME_OPERATOR: (m) => new ForbiddenError(m),
+      NOT_AWAITING_RESUBMISSION: (m) => new ConflictError(m),
+      PHOTOS_IN_FLIGHT: (m) => new ConflictError(m),
+    },
+    closed: 'the review is closed',
+  });

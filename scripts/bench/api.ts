@@ -13,7 +13,7 @@ import { Funnel } from '../../client/funnel';
 import { Reviews } from '../../client/reviews';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { newApplication, readSmsCode } from '../../test/support/harness';
-import { type BenchEnv, withBenchEnv } from './env';
+import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
 import {
   emit,
   machine,
@@ -57,15 +57,8 @@ const program = new Command()
   .addOption(
     new Option('--warmup <count>', 'unmeasured GET requests first').default(200).argParser(nonNegativeInt),
   )
-  .addOption(
-    new Option(
-      '--address <host:port>',
-      'use this running Temporal server instead of starting one (it must have the ' +
-        "project's search attributes, as scripts/dev-server.ts registers them, and should\n" +
-        'enable eager activity execution like it)',
-    ).env('BENCH_TEMPORAL_ADDRESS'),
-  )
-  .addOption(new Option('--namespace <name>', 'Temporal namespace').default('default'))
+  .addOption(addressOption())
+  .addOption(namespaceOption())
   .addHelpText(
     'after',
     '\n' +

@@ -3,6 +3,7 @@
  * one), the two vendor sandboxes on free ports with their databases in a temp folder, and the
  * project's worker in-process on a task queue of its own, wired as in production (httpPorts).
  */
+
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +17,7 @@ import {
   Runtime,
   type Worker,
 } from '@temporalio/worker';
+import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { httpPorts } from '../../activities/http';
 import { Applications } from '../../client/applications';
@@ -197,3 +199,15 @@ export async function withBenchEnv(
   }
   process.exit(ok ? 0 : 1);
 }
+
+/** Both benchmarks can run against a server of your own instead of starting one. */
+export const addressOption = () =>
+  new Option(
+    '--address <host:port>',
+    'use this running Temporal server instead of starting one (it must have the ' +
+      "project's search attributes, as scripts/dev-server.ts registers them, and should\n" +
+      'enable eager activity execution like it)',
+  ).env('BENCH_TEMPORAL_ADDRESS');
+
+export const namespaceOption = () =>
+  new Option('--namespace <name>', 'Temporal namespace').default('default');

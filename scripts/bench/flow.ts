@@ -8,7 +8,7 @@ import type { StartApplicationRequest } from '../../domain/application';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { newApplication, readSmsCode } from '../../test/support/harness';
 import type { onboarding } from '../../workflows/onboarding/onboarding';
-import { type BenchEnv, withBenchEnv } from './env';
+import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
 import { type Floor, type Sample, startFloor } from './floor';
 import {
   addTo,
@@ -62,15 +62,8 @@ const program = new Command()
       .default(5)
       .argParser(nonNegativeInt),
   )
-  .addOption(
-    new Option(
-      '--address <host:port>',
-      'use this running Temporal server instead of starting one (it must have the ' +
-        "project's search attributes, as scripts/dev-server.ts registers them, and should\n" +
-        'enable eager activity execution like it)',
-    ).env('BENCH_TEMPORAL_ADDRESS'),
-  )
-  .addOption(new Option('--namespace <name>', 'Temporal namespace').default('default'))
+  .addOption(addressOption())
+  .addOption(namespaceOption())
   .addHelpText(
     'after',
     '\n' +

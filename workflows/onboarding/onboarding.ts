@@ -10,8 +10,6 @@ import {
   condition,
   ParentClosePolicy,
   patched,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -22,29 +20,12 @@ import { type CheckName, flows } from '../../domain/flows';
 import type { ReviewInput } from '../../domain/review';
 import { pass, type ReasonCode, reject, type StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
+import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
 import { review } from '../review/review';
 import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
 import { Application } from './application';
 import { awaitFirstAnswer, getApplication, getRequestFingerprint, submitSmsCode } from './messages';
-
-const NOT_RETRYABLE = ['ProviderContractError'];
-
-/**
- * The checks are short, idempotent vendor calls: as local activities they run inside the
- * workflow task that asked for them, which saves a server round trip and three history events
- * each. A vendor down for longer than a minute turns their retries into durable timers.
- */
-const checks = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
-});
-
-/** Core banking and notifications must happen once started: they retry until the system answers. */
-const bank = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
-});
 
 export async function onboarding(input: OnboardingInput): Promise<ReturnType<Application['view']>> {
   const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds));

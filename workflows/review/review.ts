@@ -8,29 +8,15 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { type Decision, decisionRequestSchema, type ReviewCase, type ReviewInput } from '../../domain/review';
+import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
 import { reviewSearchAttributes } from '../search-attributes';
 import { decide, getReview, resubmit } from './messages';
 import { Review } from './review-case';
-
-const NOT_RETRYABLE = ['ProviderContractError'];
-
-const bank = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '30 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
-});
-
-const checks = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: NOT_RETRYABLE },
-});
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
   const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds));
