@@ -1,5 +1,5 @@
 import { createOnboardingActivities } from './onboarding';
-import type { Ports } from './ports';
+import type { Ports } from '../adapters/ports';
 import { createReviewActivities } from './review';
 
 /** Every activity the worker registers, built from the ports it is given. */

@@ -13,7 +13,7 @@ import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
 import { pass, reject, review, type StepResult } from '../domain/steps';
-import type { Ports } from './ports';
+import type { Ports } from '../adapters/ports';
 
 export interface CheckIdDocumentInput {
   applicant: Pick<Applicant, 'name' | 'idNumber'>;

@@ -1,5 +1,5 @@
 /** Activities of the review loop: payment holds in core banking. */
-import type { Ports } from './ports';
+import type { Ports } from '../adapters/ports';
 
 export function createReviewActivities(ports: Ports) {
   return {

@@ -4,28 +4,10 @@
  * (the reserved phone's SMS code was where most applicants dropped out in practice).
  */
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
 import { flows } from '../domain/flows';
-import { channelSchema, flowVersionSchema } from '../domain/identifiers';
+import { channelSchema } from '../domain/identifiers';
 import { channelPolicies } from '../domain/policy';
-
-export const funnelStepSchema = z.object({
-  step: z.string(),
-  reached: z.number().int(),
-  passed: z.number().int(),
-  rejected: z.number().int(),
-  abandoned: z.number().int(),
-  /** Still waiting at this step (the SMS code). */
-  waiting: z.number().int(),
-});
-
-export const funnelRowSchema = z.object({
-  flowVersion: flowVersionSchema,
-  channel: channelSchema,
-  started: z.number().int(),
-  steps: z.array(funnelStepSchema),
-});
-export type FunnelRow = z.infer<typeof funnelRowSchema>;
+import type { FunnelRow } from '../sdk/schemas';
 
 export class Funnel {
   /** `taskQueue` scopes the counts to this deployment's applications. */

@@ -11,25 +11,9 @@ import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids'
 import { decide, getReview, resubmit } from '../workflows/review/messages';
 import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
+import type { ReviewFilter } from '../sdk/schemas';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
-
-export const reviewFilterSchema = z.strictObject({
-  status: reviewStatusSchema.optional(),
-  escalated: z.enum(['true', 'false']).optional(),
-  hold: holdStateSchema.optional(),
-  reason: reasonCodeSchema.optional(),
-  flowVersion: z
-    .string()
-    .regex(/^v\d+$/)
-    .optional(),
-  channel: z
-    .string()
-    .regex(/^[A-Z_]+$/)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
 
 export interface ReviewSummary {
   reviewId: string;

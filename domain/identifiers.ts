@@ -22,3 +22,7 @@ export type Channel = z.infer<typeof channelSchema>;
 
 /** Which partner bank a PARTNER-channel application and account belong to (from its token). */
 export const partnerIdSchema = z.string().regex(/^[\w.-]{2,40}$/);
+
+/** What a document's bytes may be; the API checks the bytes, not only the header. */
+export const imageTypeSchema = z.enum(['image/jpeg', 'image/png']);
+export type ImageType = z.infer<typeof imageTypeSchema>;

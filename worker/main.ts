@@ -3,7 +3,7 @@
  * banking over HTTP. Run as many as load needs; they share the task queue.
  */
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
-import { httpPorts } from '../activities/http';
+import { httpPorts } from '../adapters/http';
 import { loadConfig } from '../config';
 import { logger } from '../config/logger';
 import { createWorker } from './create-worker';

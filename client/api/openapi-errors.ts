@@ -5,7 +5,7 @@
  * errors as RFC 9457 problem details (application/problem+json).
  */
 import { z } from 'zod';
-import { problemSchema } from './schemas';
+import { problemSchema } from '../../sdk/schemas';
 
 type Json = Record<string, unknown>;
 interface Operation {

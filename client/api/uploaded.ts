@@ -1,5 +1,5 @@
 /** Document ids in a request must name uploaded documents: checked before anything starts. */
-import type { DocumentStore } from '../../documents/store';
+import type { DocumentStore } from '../../adapters/documents';
 import { FieldError } from '../errors';
 
 export async function requireUploaded(

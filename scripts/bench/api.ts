@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { httpCoreBanking } from '../../activities/http/core-banking';
+import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';

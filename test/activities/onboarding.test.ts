@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { DocumentStore } from '../../documents/store';
+import { DocumentStore } from '../../adapters/documents';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import '../provided';
 import { readAccount, sandboxPorts } from '../support/harness';

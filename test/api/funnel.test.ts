@@ -1,8 +1,8 @@
 /** Funnel figures through visibility, over HTTP and through the operator command line. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runOperator } from '../../client/cli/operator';
-import type { FunnelRow } from '../../client/funnel';
+import { runOperator } from '../../cli/operator';
+import type { FunnelRow } from '../../sdk/schemas';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { bearer, startApi, tokens } from '../support/api';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';

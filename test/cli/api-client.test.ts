@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiError } from '../../client/http/api-client';
+import { ApiClient, ApiError } from '../../sdk/client';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { type Harness, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';

@@ -1,8 +1,8 @@
 /** The operator command line in-process, over real HTTP to the API on the real stack. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOperator } from '../../client/cli/operator';
-import { ApiClient, type ReviewCase, type ReviewSummary } from '../../client/http/api-client';
+import { runOperator } from '../../cli/operator';
+import { ApiClient, type ReviewCase, type ReviewSummary } from '../../sdk/client';
 import { type Harness, startHarness } from '../support/harness';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { listenApi, tokenOf } from './http-api';

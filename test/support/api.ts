@@ -1,6 +1,6 @@
 /** The HTTP API in-process on a harness's worker, for tests that go through HTTP. */
 import type { FastifyInstance } from 'fastify';
-import { httpCoreBanking } from '../../activities/http/core-banking';
+import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';

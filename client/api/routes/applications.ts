@@ -1,7 +1,7 @@
 /** The app's calls: start an application, submit the SMS code, read an application. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DocumentStore } from '../../../documents/store';
+import type { DocumentStore } from '../../../adapters/documents';
 import {
   channelSchema,
   startApplicationRequestSchema,
@@ -20,7 +20,7 @@ import {
   idempotencyHeadersSchema,
   problemSchema,
   submitCodeAnswerSchema,
-} from '../schemas';
+} from '../../../sdk/schemas';
 import { requireUploaded } from '../uploaded';
 
 export const applicationRoutes =

@@ -1,7 +1,8 @@
 /** GET /v1/funnel: where applicants drop out, per flow version and channel. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Funnel, funnelRowSchema } from '../../funnel';
+import { funnelRowSchema } from '../../../sdk/schemas';
+import type { Funnel } from '../../funnel';
 import { allow, type Credentials } from '../auth';
 
 export const funnelRoutes =

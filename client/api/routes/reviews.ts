@@ -2,9 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decisionRequestSchema, reviewCaseSchema, reviewSummarySchema } from '../../../domain/review';
-import { type Reviews, reviewFilterSchema } from '../../reviews';
+import { reviewFilterSchema } from '../../../sdk/schemas';
+import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
-import { idempotencyHeadersSchema, problemSchema } from '../schemas';
+import { idempotencyHeadersSchema, problemSchema } from '../../../sdk/schemas';
 
 const reviewParamsSchema = z.strictObject({
   reviewId: z.string().regex(/^review-[0-9a-f-]{36}$/, 'must be a reviewId such as review-<applicationId>'),

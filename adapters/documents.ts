@@ -6,10 +6,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ImageType } from '../domain/identifiers';
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
-export type ImageType = 'image/jpeg' | 'image/png';
 
 /** The type the bytes really are, whatever the request said. */
 export function sniffImageType(bytes: Uint8Array): ImageType | undefined {

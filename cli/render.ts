@@ -1,5 +1,5 @@
 /** Plain-text views of the queue and of one case, for a terminal. */
-import type { FunnelRow, ReviewCase, ReviewSummary } from '../http/api-client';
+import type { FunnelRow, ReviewCase, ReviewSummary } from '../sdk/client';
 
 /** Left-aligned columns; the last column is not padded so free text can run on. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -8,12 +8,12 @@
  * in-process Applications.submitSmsCode does.
  */
 import { z } from 'zod';
-import type { ImageType } from '../../documents/store';
+import type { ImageType } from '../domain/identifiers';
 import type {
   ApplicationView,
   SubmitCodeResult,
   startApplicationRequestSchema,
-} from '../../domain/application';
+} from '../domain/application';
 import {
   type DecisionRequest,
   type Resubmission,
@@ -22,19 +22,20 @@ import {
   resubmissionResultSchema,
   reviewCaseSchema,
   reviewSummarySchema,
-} from '../../domain/review';
+} from '../domain/review';
 import {
   accountViewSchema,
   applicationViewSchema,
   documentCreatedSchema,
   submitCodeAnswerSchema,
-} from '../api/schemas';
-import { type FunnelRow, funnelRowSchema } from '../funnel';
-import type { reviewFilterSchema } from '../reviews';
-import { apiErrorFrom } from './api-error';
+  type FunnelRow,
+  funnelRowSchema,
+  type reviewFilterSchema,
+} from './schemas';
+import { apiErrorFrom } from './errors';
 
-export type { FieldProblem } from './api-error';
-export { ApiError } from './api-error';
+export type { FieldProblem } from './errors';
+export { ApiError } from './errors';
 
 export type { FunnelRow };
 export type AccountView = z.infer<typeof accountViewSchema>;

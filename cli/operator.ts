@@ -13,9 +13,9 @@ import {
   holdStateSchema,
   rejectReasonSchema,
   reviewStatusSchema,
-} from '../../domain/review';
-import { reasonCodeSchema } from '../../domain/steps';
-import { ApiClient, type ReviewFilterInput } from '../http/api-client';
+} from '../domain/review';
+import { reasonCodeSchema } from '../domain/steps';
+import { ApiClient, type ReviewFilterInput } from '../sdk/client';
 import { apiUrlOf, DEFAULT_API_URL, resolveConnection } from './connection';
 import { describeFailure, EXIT_REFUSED } from './failure';
 import { renderCase, renderDecided, renderFunnel, renderQueue } from './render';

@@ -1,19 +1,16 @@
 /** Request and answer shapes of HTTP API v1, built from the domain schemas. */
 import { z } from 'zod';
-import {
-  accountClassSchema,
-  accountLimitsSchema,
-  accountStatusSchema,
-  holdSchema,
-} from '../../contracts/core-banking';
-import { boundAccountKindSchema } from '../../domain/applicant';
+import { accountClassSchema, accountLimitsSchema, accountStatusSchema, holdSchema } from '../domain/account';
+import { boundAccountKindSchema } from '../domain/applicant';
 import {
   applicationIdSchema,
   applicationViewSchema,
   documentIdSchema,
   reviewStateSchema,
-} from '../../domain/application';
-import { reasonCodeSchema } from '../../domain/steps';
+} from '../domain/application';
+import { channelSchema, flowVersionSchema } from '../domain/identifiers';
+import { holdStateSchema, reviewStatusSchema } from '../domain/review';
+import { reasonCodeSchema } from '../domain/steps';
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -57,3 +54,40 @@ export const idempotencyHeadersSchema = z.object({
     .regex(/^[\w.:-]{8,128}$/, 'must be 8 to 128 letters, digits, dots, colons, dashes or underscores')
     .optional(),
 });
+
+/** GET /v1/reviews: the queue's filters. */
+export const reviewFilterSchema = z.strictObject({
+  status: reviewStatusSchema.optional(),
+  escalated: z.enum(['true', 'false']).optional(),
+  hold: holdStateSchema.optional(),
+  reason: reasonCodeSchema.optional(),
+  flowVersion: z
+    .string()
+    .regex(/^v\d+$/)
+    .optional(),
+  channel: z
+    .string()
+    .regex(/^[A-Z_]+$/)
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
+
+/** GET /v1/funnel */
+export const funnelStepSchema = z.object({
+  step: z.string(),
+  reached: z.number().int(),
+  passed: z.number().int(),
+  rejected: z.number().int(),
+  abandoned: z.number().int(),
+  /** Still waiting at this step (the SMS code). */
+  waiting: z.number().int(),
+});
+
+export const funnelRowSchema = z.object({
+  flowVersion: flowVersionSchema,
+  channel: channelSchema,
+  started: z.number().int(),
+  steps: z.array(funnelStepSchema),
+});
+export type FunnelRow = z.infer<typeof funnelRowSchema>;

@@ -2,7 +2,7 @@
  * What the operator sees when a command fails, and the exit code scripts branch on: 2 when the
  * request was refused (fix the command and retry), 1 when something else went wrong.
  */
-import { ApiError } from '../http/api-client';
+import { ApiError } from '../sdk/client';
 
 export const EXIT_REFUSED = 2;
 export const EXIT_FAILED = 1;

@@ -3,7 +3,7 @@
  * the status and the named fields without parsing messages.
  */
 import type { z } from 'zod';
-import { problemSchema } from '../api/schemas';
+import { problemSchema } from './schemas';
 
 export type FieldProblem = NonNullable<z.infer<typeof problemSchema>['errors']>[number];
 

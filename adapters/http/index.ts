@@ -1,5 +1,5 @@
 import type { Config } from '../../config';
-import { DocumentStore } from '../../documents/store';
+import { DocumentStore } from '../documents';
 import type { Ports } from '../ports';
 import { httpAppNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';

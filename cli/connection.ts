@@ -2,7 +2,7 @@
  * Where the operator command line connects and as whom. The identity is the token's: the API
  * records the token's operator on every decision, so there is no flag to claim another name.
  */
-import { loadConfig } from '../../config';
+import { loadConfig } from '../config';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
 
