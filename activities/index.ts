@@ -1,5 +1,5 @@
-import { createOnboardingActivities } from './onboarding';
 import type { Ports } from '../adapters/ports';
+import { createOnboardingActivities } from './onboarding';
 import { createReviewActivities } from './review';
 
 /** Every activity the worker registers, built from the ports it is given. */

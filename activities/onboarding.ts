@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Ports } from '../adapters/ports';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import { todayInChina } from '../domain/applicant';
@@ -13,7 +14,6 @@ import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
 import { pass, reject, review, type StepResult } from '../domain/steps';
-import type { Ports } from '../adapters/ports';
 
 export interface CheckIdDocumentInput {
   applicant: Pick<Applicant, 'name' | 'idNumber'>;

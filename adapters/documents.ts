@@ -10,7 +10,6 @@ import type { ImageType } from '../domain/identifiers';
 
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 
-
 /** The type the bytes really are, whatever the request said. */
 export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';

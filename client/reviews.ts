@@ -8,10 +8,10 @@ import type { DecisionRequest, Resubmission, ResubmissionResult, ReviewCase } fr
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
 import { reasonCodeSchema } from '../domain/steps';
 import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids';
+import type { ReviewFilter } from '../sdk/schemas';
 import { decide, getReview, resubmit } from '../workflows/review/messages';
 import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
 import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
-import type { ReviewFilter } from '../sdk/schemas';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
 

@@ -8,12 +8,8 @@
  * in-process Applications.submitSmsCode does.
  */
 import { z } from 'zod';
+import type { ApplicationView, SubmitCodeResult, startApplicationRequestSchema } from '../domain/application';
 import type { ImageType } from '../domain/identifiers';
-import type {
-  ApplicationView,
-  SubmitCodeResult,
-  startApplicationRequestSchema,
-} from '../domain/application';
 import {
   type DecisionRequest,
   type Resubmission,
@@ -23,16 +19,16 @@ import {
   reviewCaseSchema,
   reviewSummarySchema,
 } from '../domain/review';
+import { apiErrorFrom } from './errors';
 import {
   accountViewSchema,
   applicationViewSchema,
   documentCreatedSchema,
-  submitCodeAnswerSchema,
   type FunnelRow,
   funnelRowSchema,
   type reviewFilterSchema,
+  submitCodeAnswerSchema,
 } from './schemas';
-import { apiErrorFrom } from './errors';
 
 export type { FieldProblem } from './errors';
 export { ApiError } from './errors';

@@ -2,10 +2,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { DocumentStore } from '../../adapters/documents';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { loadConfig } from '../../config';
 import { logger } from '../../config/logger';
-import { DocumentStore } from '../../adapters/documents';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { Applications } from '../applications';
 import { DailyLimits } from '../daily-limits';

@@ -19,9 +19,9 @@ import {
 } from '@temporalio/worker';
 import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
+import { DocumentStore } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
-import { DocumentStore } from '../../adapters/documents';
 import { defaultPolicy } from '../../domain/policy';
 import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';

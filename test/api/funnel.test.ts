@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runOperator } from '../../cli/operator';
-import type { FunnelRow } from '../../sdk/schemas';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import type { FunnelRow } from '../../sdk/schemas';
 import { bearer, startApi, tokens } from '../support/api';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';

@@ -9,12 +9,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { DocumentStore } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
 import { DailyLimits } from '../../client/daily-limits';
 import { Reviews } from '../../client/reviews';
 import { accountSchema } from '../../contracts/core-banking';
-import { DocumentStore } from '../../adapters/documents';
 import {
   type AbuseLimits,
   defaultAbuseLimits,

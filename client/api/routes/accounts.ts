@@ -1,15 +1,20 @@
 /** Accounts: read status, holds and limits; re-submit ID photos for an account under review. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { DocumentStore } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
 import type { CoreAccount } from '../../../contracts/core-banking';
-import type { DocumentStore } from '../../../adapters/documents';
 import { channelSchema } from '../../../domain/application';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
+import {
+  accountParamsSchema,
+  accountViewSchema,
+  idempotencyHeadersSchema,
+  problemSchema,
+} from '../../../sdk/schemas';
 import { sameOwner } from '../../applications';
 import type { Reviews } from '../../reviews';
 import { allow, type Caller, type Credentials, ownerOf } from '../auth';
 import { sendProblem } from '../problem';
-import { accountParamsSchema, accountViewSchema, idempotencyHeadersSchema, problemSchema } from '../../../sdk/schemas';
 import { requireUploaded } from '../uploaded';
 
 /**

@@ -9,11 +9,6 @@ import {
 } from '../../../domain/application';
 import { deliverySchema } from '../../../domain/deliveries';
 import { reviewWorkflowId } from '../../../domain/workflow-ids';
-import { type Applications, sameOwner } from '../../applications';
-import { NotFoundError } from '../../errors';
-import type { Reviews } from '../../reviews';
-import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
-import { sendProblem } from '../problem';
 import {
   applicationParamsSchema,
   applicationViewSchema,
@@ -21,6 +16,11 @@ import {
   problemSchema,
   submitCodeAnswerSchema,
 } from '../../../sdk/schemas';
+import { type Applications, sameOwner } from '../../applications';
+import { NotFoundError } from '../../errors';
+import type { Reviews } from '../../reviews';
+import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
+import { sendProblem } from '../problem';
 import { requireUploaded } from '../uploaded';
 
 export const applicationRoutes =

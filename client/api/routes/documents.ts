@@ -1,9 +1,9 @@
 /** POST /v1/documents: ID-card and face images, stored by content address. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type DocumentStore, MAX_DOCUMENT_BYTES, sniffImageType } from '../../../adapters/documents';
+import { documentCreatedSchema, problemSchema } from '../../../sdk/schemas';
 import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
-import { documentCreatedSchema, problemSchema } from '../../../sdk/schemas';
 
 export const documentRoutes =
   (deps: { tokens: Credentials; documents: DocumentStore }): FastifyPluginAsyncZod =>

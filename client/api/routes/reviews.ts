@@ -2,10 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decisionRequestSchema, reviewCaseSchema, reviewSummarySchema } from '../../../domain/review';
-import { reviewFilterSchema } from '../../../sdk/schemas';
+import { idempotencyHeadersSchema, problemSchema, reviewFilterSchema } from '../../../sdk/schemas';
 import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
-import { idempotencyHeadersSchema, problemSchema } from '../../../sdk/schemas';
 
 const reviewParamsSchema = z.strictObject({
   reviewId: z.string().regex(/^review-[0-9a-f-]{36}$/, 'must be a reviewId such as review-<applicationId>'),
