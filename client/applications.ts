@@ -13,7 +13,6 @@ import { todayInChina } from '../domain/applicant';
 import {
   type AbuseLimits,
   type ApplicationView,
-  type Channel,
   type ChannelPolicies,
   channelPolicies,
   type OnboardingInput,
@@ -50,16 +49,6 @@ export interface ApplicationsOptions {
   /** Each application checks a card with UnionPay and sends an SMS: both are capped per day. */
   limits?: { store: DailyLimits; caps: AbuseLimits };
 }
-
-/** Who an application or account belongs to: a channel and, for PARTNER, the partner bank. */
-export interface Owner {
-  channel: Channel;
-  partnerId?: string;
-}
-
-/** Partner-channel applications and accounts are dedicated to their partner; apps see only their own. */
-export const sameOwner = (a: Owner, b: Owner): boolean =>
-  a.channel === b.channel && (a.partnerId ?? null) === (b.partnerId ?? null);
 
 export class Applications {
   constructor(private readonly opts: ApplicationsOptions) {}

@@ -2,8 +2,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { DocumentStore } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
-import type { CoreAccount } from '../../../contracts/core-banking';
-import { channelSchema } from '../../../domain/application';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
 import {
   accountParamsSchema,
@@ -11,25 +9,10 @@ import {
   idempotencyHeadersSchema,
   problemSchema,
 } from '../../../sdk/schemas';
-import { sameOwner } from '../../applications';
 import type { Reviews } from '../../reviews';
-import { allow, type Caller, type Credentials, ownerOf } from '../auth';
-import { sendProblem } from '../problem';
+import { allow, type Credentials } from '../auth';
+import { requireOwner } from '../owner';
 import { requireUploaded } from '../uploaded';
-
-/**
- * Partner-channel accounts are dedicated to their partner: an app sees only accounts of its own
- * channel (and partner); another channel's account answers 404, as if it did not exist. Staff see all.
- */
-function visibleTo(caller: Caller, account: CoreAccount): boolean {
-  if (caller.role !== 'app') return true;
-  const channel = channelSchema.safeParse(account.channel);
-  if (!channel.success) return false;
-  return sameOwner(
-    { channel: channel.data, ...(account.partnerId && { partnerId: account.partnerId }) },
-    ownerOf(caller),
-  );
-}
 
 export const accountRoutes =
   (deps: {
@@ -50,9 +33,11 @@ export const accountRoutes =
         },
       },
       async (req, reply) => {
-        const account = await deps.coreBanking.getAccount(req.params.accountNumber);
-        if (!account || !visibleTo(req.caller!, account))
-          return sendProblem(reply, 404, 'Not found', 'no account with this number');
+        const account = requireOwner(
+          req.caller!,
+          await deps.coreBanking.getAccount(req.params.accountNumber),
+          'no account with this number',
+        );
         return reply.send({
           accountNumber: account.accountNumber,
           accountClass: account.accountClass,
@@ -88,9 +73,11 @@ export const accountRoutes =
         },
       },
       async (req, reply) => {
-        const account = await deps.coreBanking.getAccount(req.params.accountNumber);
-        if (!account || !visibleTo(req.caller!, account))
-          return sendProblem(reply, 404, 'Not found', 'no account with this number');
+        const account = requireOwner(
+          req.caller!,
+          await deps.coreBanking.getAccount(req.params.accountNumber),
+          'no account with this number',
+        );
         await requireUploaded(deps.documents, req.body, '');
         return reply
           .code(202)

@@ -16,10 +16,10 @@ import {
   problemSchema,
   submitCodeAnswerSchema,
 } from '../../../sdk/schemas';
-import { type Applications, sameOwner } from '../../applications';
-import { NotFoundError } from '../../errors';
+import type { Applications } from '../../applications';
 import type { Reviews } from '../../reviews';
 import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
+import { requireOwner } from '../owner';
 import { sendProblem } from '../problem';
 import { requireUploaded } from '../uploaded';
 
@@ -32,13 +32,12 @@ export const applicationRoutes =
   }): FastifyPluginAsyncZod =>
   async (app) => {
     /** An app reads only its channel's (and its partner's) applications; staff read all. Others': 404. */
-    const readable = async (caller: Caller, applicationId: string) => {
-      const view = await deps.applications.get(applicationId);
-      if (caller.role === 'app' && !sameOwner(view, ownerOf(caller))) {
-        throw new NotFoundError('no application with this applicationId');
-      }
-      return view;
-    };
+    const readable = async (caller: Caller, applicationId: string) =>
+      requireOwner(
+        caller,
+        await deps.applications.get(applicationId),
+        'no application with this applicationId',
+      );
 
     app.post(
       '/v1/applications',
