@@ -11,12 +11,13 @@ import type { Funnel } from '../funnel';
 import type { Reviews } from '../reviews';
 import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
-import { problemHandler, sendProblem } from './problem';
+import { problemHandler } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { applicationRoutes } from './routes/applications';
 import { documentRoutes } from './routes/documents';
 import { funnelRoutes } from './routes/funnel';
 import { reviewRoutes } from './routes/reviews';
+import { answerUnrouted } from './unrouted';
 
 export interface ApiDeps {
   tokens: Credentials;
@@ -35,15 +36,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: JSON_BODY_LIMIT,
-    // Request logs carry method, route and status only: URLs hold no personal data, bodies would.
-    disableRequestLogging: false,
+    // Request logging stays on (Fastify's default; its top-level disableRequestLogging option is
+    // deprecated): each line carries method, route and status only, as config/logger.ts
+    // serializes them, since URLs hold account numbers and bodies personal data.
   }) as unknown as FastifyInstance; // Fastify's logger generic differs per instance; the API uses none of it.
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler);
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, 404, 'Not found', `no route ${req.method} ${req.url}`),
-  );
+  answerUnrouted(app);
 
   await app.register(swagger, {
     openapi: {

@@ -29,7 +29,20 @@ export const documentRoutes =
         },
       },
       async (req, reply) => {
-        const bytes = req.body as Buffer;
+        // No Content-Type at all leaves the body unread: there are no image bytes to look at.
+        if (req.body !== undefined && req.body !== null && !Buffer.isBuffer(req.body))
+          return sendProblem(reply, 415, 'Unsupported image', 'body is neither a JPEG nor a PNG image');
+        const bytes = req.body;
+        if (!bytes?.length) {
+          return sendProblem(reply, 400, 'Invalid request', 'body must be the image bytes', {
+            errors: [
+              {
+                field: 'body',
+                message: 'must be the JPEG or PNG bytes, with Content-Type image/jpeg or image/png',
+              },
+            ],
+          });
+        }
         const sniffed = sniffImageType(bytes);
         if (!sniffed)
           return sendProblem(reply, 415, 'Unsupported image', 'body is neither a JPEG nor a PNG image');
