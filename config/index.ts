@@ -4,26 +4,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { credentials, developmentTokens } from '../domain/credentials';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
-
-/** "who=token,who=token": each caller has its own token, so decisions record who made them. */
-const credentials = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((list, ctx) =>
-      list.split(',').map((pair) => {
-        const [id = '', token = ''] = pair.trim().split('=');
-        if (!/^[\w.-]{2,40}$/.test(id) || token.length < 16) {
-          ctx.addIssue({
-            code: 'custom',
-            message: 'each entry must be who=token, with a token of 16+ characters',
-          });
-        }
-        return { id, token };
-      }),
-    );
 
 const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
@@ -41,13 +24,36 @@ const envSchema = z.object({
   OPS_WEBHOOK_URL: z.string().url().optional(),
   /** Shared with the app: webhooks carry an HMAC-SHA256 signature made with it. */
   WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
+  /** Keys the HMACs that stand for cards, mobiles, ID numbers and requests in counters and records. */
+  COUNTER_HMAC_KEY: z.string().min(16).default('dev-counter-hmac-key-change-me'),
   /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */
-  APP_TOKENS: credentials('bank-app=dev-app-token-change-me'),
+  APP_TOKENS: credentials(developmentTokens.APP_TOKENS),
   /** Partner banks' apps (the embedded SDK): `partner=token`; their applications and accounts are theirs alone. */
-  PARTNER_APP_TOKENS: credentials('partner-demo=dev-partner-app-token-change-me'),
-  OPERATOR_TOKENS: credentials('op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me'),
-  SUPERVISOR_TOKENS: credentials('sup-carol=dev-supervisor-carol-change-me'),
+  PARTNER_APP_TOKENS: credentials(developmentTokens.PARTNER_APP_TOKENS),
+  OPERATOR_TOKENS: credentials(developmentTokens.OPERATOR_TOKENS),
+  SUPERVISOR_TOKENS: credentials(developmentTokens.SUPERVISOR_TOKENS),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Payload encryption (docs/encryption.md): the current master key, base64 of 32 bytes, and its id. */
+  ENCRYPTION_MASTER_KEY: z.string().optional(),
+  ENCRYPTION_MASTER_KEY_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/)
+    .default('master-1'),
+  /** Retired master keys, kept to unwrap the data keys they wrapped: `id=base64,id=base64`. */
+  ENCRYPTION_RETIRED_MASTER_KEYS: z.string().optional(),
+  /** A JSON key file instead; by default <DATA_DIR>/keys/master-keys.json, generated on first start. */
+  ENCRYPTION_MASTER_KEY_FILE: z.string().optional(),
+  /** The wrapped per-application data keys (SQLite); by default <DATA_DIR>/keys/data-keys.db. */
+  ENCRYPTION_DATA_KEYS_DB: z.string().optional(),
+  ENCRYPTION_KEY_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
+  /** How long a process keeps an unwrapped data key: a shred reaches running processes within it. */
+  ENCRYPTION_KEY_CACHE_SECONDS: z.coerce.number().min(0).default(300),
+  CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
+  CODEC_SERVER_PORT: port(8234),
+  /** Origins (the Web UI's) the codec server answers CORS for; default the UI on 127.0.0.1 and localhost. */
+  CODEC_CORS_ORIGINS: z.string().optional(),
+  /** Engineers may decode payloads through the codec server (as operators may); nobody else. */
+  ENGINEER_TOKENS: credentials('eng-dave=dev-engineer-dave-change-me'),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -70,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     webhookSecret: e.WEBHOOK_SECRET,
+    counterHmacKey: e.COUNTER_HMAC_KEY,
     opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     tokens: [
       ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const, channel: 'OWN_APP' as const })),
@@ -83,5 +90,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
     ],
     logLevel: e.LOG_LEVEL,
+    encryption: {
+      masterKey: e.ENCRYPTION_MASTER_KEY
+        ? { id: e.ENCRYPTION_MASTER_KEY_ID, base64: e.ENCRYPTION_MASTER_KEY }
+        : undefined,
+      retiredMasterKeys: e.ENCRYPTION_RETIRED_MASTER_KEYS,
+      masterKeyFile: path.resolve(
+        e.ENCRYPTION_MASTER_KEY_FILE ?? path.join(e.DATA_DIR, 'keys', 'master-keys.json'),
+      ),
+      /** Only the default key file is generated (development); a key file named explicitly must exist. */
+      generateMasterKeyFile: !e.ENCRYPTION_MASTER_KEY && !e.ENCRYPTION_MASTER_KEY_FILE,
+      dataKeysDb: path.resolve(e.ENCRYPTION_DATA_KEYS_DB ?? path.join(e.DATA_DIR, 'keys', 'data-keys.db')),
+      keyCache: { size: e.ENCRYPTION_KEY_CACHE_SIZE, ttlMs: e.ENCRYPTION_KEY_CACHE_SECONDS * 1000 },
+    },
+    codecServer: {
+      host: e.CODEC_SERVER_HOST,
+      port: e.CODEC_SERVER_PORT,
+      corsOrigins: e.CODEC_CORS_ORIGINS?.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean) ?? [
+        `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`,
+        `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      ],
+    },
+    engineerTokens: e.ENGINEER_TOKENS,
   };
 }

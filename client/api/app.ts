@@ -8,6 +8,7 @@ import type { DocumentStore } from '../../adapters/documents';
 import type { CoreBanking } from '../../adapters/ports';
 import type { Applications } from '../applications';
 import type { Funnel } from '../funnel';
+import type { IdempotencyRecords } from '../idempotency-records';
 import type { Reviews } from '../reviews';
 import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   funnel: Funnel;
   documents: DocumentStore;
   coreBanking: CoreBanking;
+  /** Which request each Idempotency-Key came with (a 422 for the same key with another request). */
+  idempotency: IdempotencyRecords;
   logger?: Logger;
 }
 

@@ -10,6 +10,7 @@ import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { Applications } from '../applications';
 import { DailyLimits } from '../daily-limits';
 import { Funnel } from '../funnel';
+import { SqliteIdempotencyRecords } from '../idempotency-records';
 import { Reviews } from '../reviews';
 import { buildApi } from './app';
 
@@ -31,6 +32,7 @@ const api = await buildApi({
   funnel: new Funnel(client, config.temporal.taskQueue),
   documents: new DocumentStore(config.documentsDir),
   coreBanking: httpCoreBanking(config.coreBankingUrl),
+  idempotency: new SqliteIdempotencyRecords(path.join(config.dataDir, 'api-idempotency.db'), config.counterHmacKey),
   logger: log,
 });
 await api.listen({ host: config.api.host, port: config.api.port });

@@ -10,6 +10,7 @@ import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';
+import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { newApplication, readSmsCode } from '../../test/support/harness';
@@ -124,6 +125,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     funnel: new Funnel(env.client, env.taskQueue),
     documents: env.documents,
     coreBanking: httpCoreBanking(env.coreBankingUrl),
+    idempotency: new SqliteIdempotencyRecords(':memory:', 'bench-counter-hmac-key'),
     // Warnings and errors only (a 500 says why on stderr); request lines would cost time.
     logger: pino({ level: 'warn' }, pino.destination(2)),
   });

@@ -4,8 +4,12 @@ import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';
+import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
 import type { Harness } from './harness';
+
+/** Keys the HMACs of the API's counters and idempotency records in tests. */
+export const TEST_COUNTER_HMAC_KEY = 'test-counter-hmac-key-0123456789';
 
 export const tokens: Credentials = [
   { role: 'app', id: 'test-app', token: 'test-app-token-0123456789' },
@@ -44,5 +48,6 @@ export function startApi(h: Harness): Promise<FastifyInstance> {
     funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),
+    idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
   });
 }

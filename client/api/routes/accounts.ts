@@ -3,14 +3,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { DocumentStore } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
+import { routes } from '../../../sdk/routes';
 import {
   accountParamsSchema,
   accountViewSchema,
   idempotencyHeadersSchema,
   problemSchema,
 } from '../../../sdk/schemas';
+import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
+import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
 import { requireUploaded } from '../uploaded';
 
@@ -20,10 +23,11 @@ export const accountRoutes =
     coreBanking: CoreBanking;
     reviews: Reviews;
     documents: DocumentStore;
+    idempotency: IdempotencyRecords;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
-      '/v1/accounts/:accountNumber',
+      routes.getAccount.path,
       {
         onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
@@ -54,9 +58,10 @@ export const accountRoutes =
     );
 
     app.post(
-      '/v1/accounts/:accountNumber/id-documents',
+      routes.resubmitIdDocuments.path,
       {
         onRequest: allow(deps.tokens, 'app'),
+        preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary: 'Re-submit ID-card photos for an account under review (after a payment hold)',
           description:
@@ -69,6 +74,7 @@ export const accountRoutes =
             400: problemSchema,
             404: problemSchema,
             409: problemSchema,
+            422: problemSchema,
           },
         },
       },

@@ -9,6 +9,7 @@ import {
 } from '../../../domain/application';
 import { deliverySchema } from '../../../domain/deliveries';
 import { reviewWorkflowId } from '../../../domain/workflow-ids';
+import { routes } from '../../../sdk/routes';
 import {
   applicationParamsSchema,
   applicationViewSchema,
@@ -17,8 +18,10 @@ import {
   submitCodeAnswerSchema,
 } from '../../../sdk/schemas';
 import type { Applications } from '../../applications';
+import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
 import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
+import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
 import { sendProblem } from '../problem';
 import { requireUploaded } from '../uploaded';
@@ -29,6 +32,7 @@ export const applicationRoutes =
     applications: Applications;
     reviews: Reviews;
     documents: DocumentStore;
+    idempotency: IdempotencyRecords;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     /** An app reads only its channel's (and its partner's) applications; staff read all. Others': 404. */
@@ -40,7 +44,7 @@ export const applicationRoutes =
       );
 
     app.post(
-      '/v1/applications',
+      routes.startApplication.path,
       {
         // The channel is the token's: a body naming another is refused before validation, and an
         // absent one is filled in, so the flow version defaults and checks are the channel's.
@@ -83,9 +87,10 @@ export const applicationRoutes =
     );
 
     app.post(
-      '/v1/applications/:applicationId/sms-code',
+      routes.submitSmsCode.path,
       {
         onRequest: allow(deps.tokens, 'app'),
+        preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary: 'Submit the SMS code; answers the opened account, or 422 with the tries left',
           params: applicationParamsSchema,
@@ -123,7 +128,7 @@ export const applicationRoutes =
     );
 
     app.get(
-      '/v1/applications/:applicationId',
+      routes.getApplication.path,
       {
         onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
@@ -136,7 +141,7 @@ export const applicationRoutes =
     );
 
     app.get(
-      '/v1/applications/:applicationId/events',
+      routes.listEvents.path,
       {
         onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {

@@ -2,21 +2,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decisionRequestSchema, reviewCaseSchema, reviewSummarySchema } from '../../../domain/review';
+import { routes } from '../../../sdk/routes';
 import { idempotencyHeadersSchema, problemSchema, reviewFilterSchema } from '../../../sdk/schemas';
+import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
+import { bindIdempotencyKey } from '../idempotency';
 
 const reviewParamsSchema = z.strictObject({
   reviewId: z.string().regex(/^review-[0-9a-f-]{36}$/, 'must be a reviewId such as review-<applicationId>'),
 });
 
 export const reviewRoutes =
-  (deps: { tokens: Credentials; reviews: Reviews }): FastifyPluginAsyncZod =>
+  (deps: { tokens: Credentials; reviews: Reviews; idempotency: IdempotencyRecords }): FastifyPluginAsyncZod =>
   async (app) => {
     const staff = allow(deps.tokens, 'operator', 'supervisor');
 
     app.get(
-      '/v1/reviews',
+      routes.listReviews.path,
       {
         onRequest: staff,
         schema: {
@@ -29,7 +32,7 @@ export const reviewRoutes =
     );
 
     app.get(
-      '/v1/reviews/:reviewId',
+      routes.getReview.path,
       {
         onRequest: staff,
         schema: {
@@ -42,9 +45,10 @@ export const reviewRoutes =
     );
 
     app.post(
-      '/v1/reviews/:reviewId/decisions',
+      routes.decide.path,
       {
         onRequest: staff,
+        preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary:
             'Decide the open round; the operator is the caller. 409 when the round is stale or decided',
@@ -57,6 +61,7 @@ export const reviewRoutes =
             403: problemSchema,
             404: problemSchema,
             409: problemSchema,
+            422: problemSchema,
           },
         },
       },
