@@ -1,11 +1,12 @@
 /**
  * What the Temporal client's errors mean to an API caller: an unknown workflow is a 404, a
- * validator's typed refusal is the error the service maps it to, and an update that met an
- * ended workflow is a conflict. Shared by the application and review services.
+ * validator's typed refusal is the 4xx domain/refusals.ts gives its type, and an update that
+ * met an ended workflow is a conflict. Shared by the application and review services.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { ConflictError, NotFoundError } from './errors';
+import { isRefusalType, type RefusalMeaning, type RefusalType, refusals } from '../domain/refusals';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
 
 /** The ways the server says an update met a workflow that has ended or is ending. */
 const CLOSED = /already completed|aborted by closing workflow|completed before the Update completed/i;
@@ -20,18 +21,28 @@ export function isClosedWorkflowError(err: unknown): boolean {
 export interface Translation {
   /** The 404's detail for an unknown workflow. */
   notFound: string;
-  /** Refusal type (thrown by a workflow's validator) → the error the API answers. */
-  refusals: Record<string, (message: string) => Error>;
   /** The 409's detail for an update that met an ended workflow; without it the error passes through. */
   closed?: string;
+}
+
+/** The error the API answers for a validator's refusal, with the workflow's message as its detail. */
+function refusalError(type: RefusalType, message: string): Error {
+  const meaning: RefusalMeaning = refusals[type];
+  switch (meaning.status) {
+    case 400:
+      return new FieldError(meaning.field, message);
+    case 403:
+      return new ForbiddenError(message);
+    case 409:
+      return new ConflictError(message);
+  }
 }
 
 export function translateWorkflowError(err: unknown, t: Translation): unknown {
   if (err instanceof WorkflowNotFoundError) return new NotFoundError(t.notFound);
   const cause = (err as { cause?: unknown })?.cause;
-  if (cause instanceof ApplicationFailure && cause.type) {
-    const make = t.refusals[cause.type];
-    if (make) return make(cause.message);
+  if (cause instanceof ApplicationFailure && cause.type && isRefusalType(cause.type)) {
+    return refusalError(cause.type, cause.message);
   }
   if (t.closed && isClosedWorkflowError(err)) return new ConflictError(t.closed);
   return err;
