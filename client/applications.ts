@@ -9,7 +9,6 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/client';
-import { todayInChina } from '../domain/applicant';
 import {
   type AbuseLimits,
   type ApplicationView,
@@ -22,6 +21,8 @@ import {
   type SubmitCodeResult,
 } from '../domain/application';
 import { passesLuhn } from '../domain/bank-card';
+import { canonicalJson } from '../domain/canonical-json';
+import { secondsToChinaMidnight, todayInChina } from '../domain/china-time';
 import { flows } from '../domain/flows';
 import { onboardingWorkflowId } from '../domain/workflow-ids';
 import {
@@ -32,7 +33,7 @@ import {
 } from '../workflows/onboarding/messages';
 import type { onboarding } from '../workflows/onboarding/onboarding';
 import { searchAttributesAtStart } from '../workflows/search-attributes';
-import type { DailyLimits } from './daily-limits';
+import type { DailyLimits, Use } from './daily-limits';
 import { ConflictError, FieldError, TooManyError } from './errors';
 import { readView } from './read-view';
 import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
@@ -62,7 +63,11 @@ export class Applications {
    * request's channel is the caller's (the API takes it from the token); a PARTNER-channel
    * start names the partner, recorded on the application and later on its account.
    */
-  async start(req: StartApplicationRequest, origin: { partnerId?: string } = {}): Promise<ApplicationView> {
+  async start(
+    req: StartApplicationRequest,
+    /** The partner bank of a PARTNER-channel start, and the caller whose token started it (for its daily limit). */
+    origin: { partnerId?: string; caller?: string } = {},
+  ): Promise<ApplicationView> {
     const { partnerId } = origin;
     if ((req.channel === 'PARTNER') !== Boolean(partnerId)) {
       throw new Error(
@@ -93,7 +98,7 @@ export class Applications {
       warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
       policy: policyFor(this.opts.policy, channel),
     };
-    this.enforceLimits(req);
+    this.enforceLimits(req, origin.caller);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {
       workflowId,
       taskQueue: this.opts.taskQueue,
@@ -119,33 +124,50 @@ export class Applications {
     }
   }
 
-  private enforceLimits(req: StartApplicationRequest): void {
+  /** Every limit at once, or none: a refused start consumes nothing. */
+  private enforceLimits(req: StartApplicationRequest, caller: string | undefined): void {
     if (!this.opts.limits) return;
     const { store, caps } = this.opts.limits;
-    const over = store.take(
-      [
-        { kind: 'card', value: req.boundAccount.number, limit: caps.applicationsPerCardPerDay },
-        // v2 may come without a mobile: its SMS-free flow sends nothing to count.
-        ...(req.applicant.mobile
-          ? [
-              {
-                kind: 'mobile' as const,
-                value: req.applicant.mobile,
-                limit: caps.applicationsPerMobilePerDay,
-              },
-            ]
-          : []),
-      ],
-      req.applicationId,
-      todayInChina(),
-    );
-    if (over) {
-      const [what, cap] =
-        over === 'card'
-          ? ['this card', caps.applicationsPerCardPerDay]
-          : ['this mobile number', caps.applicationsPerMobilePerDay];
+    const uses: (Use & { what: string })[] = [
+      {
+        kind: 'card',
+        value: req.boundAccount.number,
+        limit: caps.applicationsPerCardPerDay,
+        what: 'this card',
+      },
+      // v2 may come without a mobile: its SMS-free flow sends nothing to count.
+      ...(req.applicant.mobile
+        ? [
+            {
+              kind: 'mobile' as const,
+              value: req.applicant.mobile,
+              limit: caps.applicationsPerMobilePerDay,
+              what: 'this mobile number',
+            },
+          ]
+        : []),
+      {
+        kind: 'idNumber',
+        value: req.applicant.idNumber,
+        limit: caps.applicationsPerIdNumberPerDay,
+        what: 'this ID number',
+      },
+      ...(caller
+        ? [
+            {
+              kind: 'caller' as const,
+              value: caller,
+              limit: caps.applicationsPerCallerPerDay,
+              what: 'this token',
+            },
+          ]
+        : []),
+    ];
+    const over = store.take(uses, req.applicationId, todayInChina());
+    const hit = uses.find((u) => u.kind === over);
+    if (hit) {
       throw new TooManyError(
-        `${what} already started ${cap} applications today; try again tomorrow`,
+        `${hit.what} already started ${hit.limit} applications today; try again tomorrow`,
         secondsToChinaMidnight(),
       );
     }
@@ -196,19 +218,9 @@ export class Applications {
   }
 }
 
-function secondsToChinaMidnight(now = new Date()): number {
-  const china = now.getTime() + 8 * 3600_000;
-  return Math.ceil((86_400_000 - (china % 86_400_000)) / 1000);
-}
-
 /** Same body, same fingerprint: key order and defaults do not matter. */
 export function fingerprintOf(req: StartApplicationRequest & { partnerId?: string }): string {
-  const canonical = JSON.stringify(req, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(canonicalJson(req)).digest('hex');
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<T>): Promise<T> {
@@ -219,14 +231,8 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Validator refusals carry a type; map them to the errors the HTTP layer knows. */
+/** Validator refusals carry a type; domain/refusals.ts says which 4xx the HTTP layer answers. */
 const translate = (err: unknown) =>
   translateWorkflowError(err, {
     notFound: 'no application with this applicationId',
-    refusals: {
-      INVALID_CODE: (m) => new FieldError('code', m),
-      REQUEST_MISMATCH: (m) => new ConflictError(m),
-      WRONG_STATE: (m) => new ConflictError(m),
-      CODE_IN_FLIGHT: (m) => new ConflictError(m),
-    },
   });

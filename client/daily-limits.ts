@@ -1,12 +1,14 @@
 /**
  * Per-day abuse limits that must survive a restart and hold across API instances sharing the
- * file: how many applications a card or a phone may start each day. Keys are hashed, so the
- * file holds no card or phone numbers; re-sending the same application counts once.
+ * file: how many applications a card, a phone, an ID number or a caller's token may start each
+ * day. Keys are HMACs under a secret key, not bare hashes: an 18-character ID number or an
+ * 11-digit mobile is found again from its plain SHA-256 in minutes. Re-sending the same
+ * application counts once.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
 
-export type LimitKind = 'card' | 'mobile';
+export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller';
 
 export interface Use {
   kind: LimitKind;
@@ -14,14 +16,13 @@ export interface Use {
   limit: number;
 }
 
-const keyOf = (kind: LimitKind, value: string) =>
-  createHash('sha256').update(`${kind}:${value}`).digest('hex');
-
 export class DailyLimits {
   private readonly db: Database.Database;
   private readonly take_: (uses: Use[], ref: string, day: string) => LimitKind | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, hmacKey: string) {
+    const keyOf = (kind: LimitKind, value: string) =>
+      createHmac('sha256', hmacKey).update(`${kind}:${value}`).digest('hex');
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS uses (

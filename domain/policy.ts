@@ -26,12 +26,18 @@ export const defaultPolicy: Policy = {
 export const abuseLimitsSchema = z.object({
   applicationsPerCardPerDay: z.number().int().positive(),
   applicationsPerMobilePerDay: z.number().int().positive(),
+  /** One person trying name and ID number over and over is looking for a match, or is being impersonated. */
+  applicationsPerIdNumberPerDay: z.number().int().positive(),
+  /** One app or partner token: a leaked token must not become a free identity oracle. */
+  applicationsPerCallerPerDay: z.number().int().positive(),
 });
 export type AbuseLimits = z.infer<typeof abuseLimitsSchema>;
 
 export const defaultAbuseLimits: AbuseLimits = {
   applicationsPerCardPerDay: 5,
   applicationsPerMobilePerDay: 5,
+  applicationsPerIdNumberPerDay: 5,
+  applicationsPerCallerPerDay: 100_000,
 };
 
 /**

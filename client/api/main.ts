@@ -26,7 +26,7 @@ const api = await buildApi({
     client,
     taskQueue: config.temporal.taskQueue,
     policy: defaultPolicy,
-    limits: { store: new DailyLimits(path.join(config.dataDir, 'api-limits.db')), caps: defaultAbuseLimits },
+    limits: { store: new DailyLimits(path.join(config.dataDir, 'api-limits.db'), config.counterHmacKey), caps: defaultAbuseLimits },
   }),
   reviews: new Reviews(client),
   funnel: new Funnel(client, config.temporal.taskQueue),

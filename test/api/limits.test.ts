@@ -1,7 +1,13 @@
-/** Abuse limits: a card or a phone may start only so many applications a day. */
+/** Abuse limits: a card, a phone, an ID number or a token may start only so many applications a day. */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DailyLimits } from '../../client/daily-limits';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { bearer, startApi } from '../support/api';
 import { type Harness, newApplication, startHarness } from '../support/harness';
@@ -10,7 +16,16 @@ import { newCard, newPerson } from '../support/people';
 let h: Harness;
 let api: FastifyInstance;
 beforeAll(async () => {
-  h = await startHarness({}, { limits: { applicationsPerCardPerDay: 2, applicationsPerMobilePerDay: 3 } });
+  h = await startHarness(
+    {},
+    {
+      limits: {
+        applicationsPerCardPerDay: 2,
+        applicationsPerMobilePerDay: 3,
+        applicationsPerIdNumberPerDay: 4,
+      },
+    },
+  );
   api = await startApi(h);
 });
 afterAll(async () => {
@@ -49,5 +64,82 @@ describe('daily limits', () => {
     // The refused application recorded nothing against its card.
     expect((await start(await newApplication(h.documents, { card }))).statusCode).toBe(200);
     expect((await start(await newApplication(h.documents, { card }))).statusCode).toBe(200);
+  });
+
+  it('refuses an ID number beyond its daily applications, whatever mobile and card come with it', async () => {
+    const person = newPerson();
+    const withNewMobile = () => ({ ...person, mobile: newPerson().mobile });
+    for (let i = 0; i < 4; i++)
+      expect((await start(await newApplication(h.documents, { person: withNewMobile() }))).statusCode).toBe(
+        200,
+      );
+    const refused = await start(await newApplication(h.documents, { person: withNewMobile() }));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().detail).toMatch(/this ID number already started 4 applications today/);
+  });
+});
+
+describe('the daily limit of one token', () => {
+  let small: Harness;
+  let smallApi: FastifyInstance;
+  beforeAll(async () => {
+    small = await startHarness({}, { limits: { applicationsPerCallerPerDay: 2 } });
+    smallApi = await startApi(small);
+  });
+  afterAll(async () => {
+    await smallApi?.close();
+    await small?.stop();
+  });
+
+  it('refuses a token beyond its daily applications; another token still starts', async () => {
+    const as = async (caller: 'app' | 'partner-x', channel: 'OWN_APP' | 'PARTNER') => {
+      const req = { ...(await newApplication(small.documents)), channel, flowVersion: 'v3' as const };
+      return smallApi.inject({
+        method: 'POST',
+        url: '/v1/applications',
+        headers: caller === 'app' ? bearer('app') : bearer('app', 'partner-x'),
+        payload: req,
+      });
+    };
+    expect((await as('app', 'OWN_APP')).statusCode).toBe(200);
+    expect((await as('app', 'OWN_APP')).statusCode).toBe(200);
+    const refused = await as('app', 'OWN_APP');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().detail).toMatch(/this token already started 2 applications today/);
+    expect((await as('partner-x', 'PARTNER')).statusCode).toBe(200);
+  });
+});
+
+describe('the counters on disk', () => {
+  it('hold keyed HMACs: neither the values nor their plain SHA-256 are in the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'limits-'));
+    const file = path.join(dir, 'limits.db');
+    const limits = new DailyLimits(file, 'test-counter-hmac-key-0123456789');
+    const card = newCard();
+    const person = newPerson();
+    expect(
+      limits.take(
+        [
+          { kind: 'card', value: card, limit: 5 },
+          { kind: 'idNumber', value: person.idNumber, limit: 5 },
+        ],
+        'application-1',
+        '2026-12-01',
+      ),
+    ).toBeUndefined();
+    limits.close();
+    const db = new Database(file, { readonly: true });
+    const keys = (db.prepare('SELECT key FROM uses').all() as { key: string }[]).map((r) => r.key);
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+    expect(keys).toHaveLength(2);
+    const bare = [`card:${card}`, `idNumber:${person.idNumber}`].map((v) =>
+      createHash('sha256').update(v).digest('hex'),
+    );
+    for (const key of keys) {
+      expect(bare).not.toContain(key);
+      expect(key).not.toContain(card);
+      expect(key).not.toContain(person.idNumber);
+    }
   });
 });

@@ -101,7 +101,7 @@ export async function startHarness(
     taskQueue,
     policy: { ...defaultPolicy, ...policy, review: { ...defaultPolicy.review, ...policy.review } },
     limits: {
-      store: new DailyLimits(path.join(documentsDir, 'limits.db')),
+      store: new DailyLimits(path.join(documentsDir, 'limits.db'), 'test-counter-hmac-key-0123456789'),
       caps: { ...defaultAbuseLimits, ...opts.limits },
     },
   });

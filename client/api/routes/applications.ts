@@ -81,7 +81,10 @@ export const applicationRoutes =
       },
       async (req, reply) => {
         await requireUploaded(deps.documents, req.body.documents, 'documents.');
-        const view = await deps.applications.start(req.body, ownerOf(req.caller!));
+        const view = await deps.applications.start(req.body, {
+          ...ownerOf(req.caller!),
+          caller: req.caller!.id,
+        });
         return reply.code(view.status === 'CHECKING' || view.status === 'OPENING' ? 202 : 200).send(view);
       },
     );
