@@ -36,4 +36,27 @@ describe('logger', () => {
     expect(out).not.toContain('6230123412341234123');
     expect(out).not.toContain('13800138000');
   });
+
+  it('redacts personal fields at any depth, and digit runs in messages, errors and stacks', () => {
+    const { lines, log } = capture();
+    const deep = {
+      a: { b: { c: { d: { e: { f: { applicant: { name: '阿依古丽' }, note: '她的证件' } } } } } },
+    };
+    log.info(deep, 'deep');
+    log.warn({ list: [{ accountNumber: '6230123412341234123' }] }, 'account 6230123412341234123 held');
+    const err = new Error('open 11010519491231002X failed for 13800138000');
+    log.error({ err, nested: { err } }, 'failed');
+    const out = lines.join('');
+    for (const secret of [
+      '阿依古丽',
+      '她的证件',
+      '6230123412341234123',
+      '11010519491231002X',
+      '13800138000',
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('account [redacted] held');
+    expect(out).toContain('"f":{"applicant":"[redacted]","note":"[redacted]"}');
+  });
 });
