@@ -8,8 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Ports } from '../adapters/ports';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
-import { todayInChina } from '../domain/applicant';
 import type { RequestApplicant } from '../domain/application';
+import { todayInChina } from '../domain/china-time';
+import type { IdCardPhotos } from '../domain/documents';
 import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
@@ -18,7 +19,7 @@ import { pass, reject, review, type StepResult } from '../domain/steps';
 export interface CheckIdDocumentInput {
   applicant: Pick<Applicant, 'name' | 'idNumber'>;
   /** Both are required by the flows that check ID photos; the request validation makes sure of it. */
-  documents: { idFront?: string; idBack?: string };
+  documents: Partial<IdCardPhotos>;
 }
 
 export interface CardCheckAnswer {

@@ -4,26 +4,22 @@
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
-import type { DecisionRequest, Resubmission, ResubmissionResult, ReviewCase } from '../domain/review';
+import type {
+  DecisionRequest,
+  Resubmission,
+  ResubmissionResult,
+  ReviewCase,
+  ReviewSummary,
+} from '../domain/review';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
 import { reasonCodeSchema } from '../domain/steps';
 import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids';
 import type { ReviewFilter } from '../sdk/schemas';
 import { decide, getReview, resubmit } from '../workflows/review/messages';
 import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
-import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
+import { NotFoundError } from './errors';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
-
-export interface ReviewSummary {
-  reviewId: string;
-  accountNumber: string;
-  status: ReviewCase['status'];
-  round: number;
-  reasons: ReviewCase['reasons'];
-  escalated: boolean;
-  hold: ReviewCase['hold'];
-}
 
 export class Reviews {
   constructor(private readonly client: Client) {}
@@ -107,13 +103,5 @@ function summarize(wf: WorkflowExecutionInfo): ReviewSummary {
 const translate = (err: unknown) =>
   translateWorkflowError(err, {
     notFound: 'no review with this id',
-    refusals: {
-      INVALID_DECISION: (m) => new FieldError('decision', m),
-      STALE_ROUND: (m) => new ConflictError(m),
-      ROUND_DECIDED: (m) => new ConflictError(m),
-      SAME_OPERATOR: (m) => new ForbiddenError(m),
-      NOT_AWAITING_RESUBMISSION: (m) => new ConflictError(m),
-      PHOTOS_IN_FLIGHT: (m) => new ConflictError(m),
-    },
     closed: 'the review is closed',
   });

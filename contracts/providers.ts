@@ -4,7 +4,6 @@
  * Every state-changing call carries an `Idempotency-Key` header.
  */
 import { z } from 'zod';
-import { appEventTypeSchema } from '../domain/deliveries';
 
 export const idCardSideSchema = z.enum(['FRONT', 'BACK']);
 export const imageQualityFlagSchema = z.enum(['OCCLUDED', 'BLURRED', 'GLARE', 'PARTLY_UNREADABLE']);
@@ -103,6 +102,16 @@ export const smsConfirmResponseSchema = z.object({ result: z.enum(['OK', 'WRONG_
 export const smsInboxResponseSchema = z.object({ mobile: z.string(), code: z.string(), sentAt: z.string() });
 
 /** POST {APP_WEBHOOK_URL}: an event for the app. */
+export const appEventTypeSchema = z.enum([
+  'APPLICATION_REJECTED',
+  'ACCOUNT_OPENED',
+  'HOLD_APPLIED',
+  'RESUBMISSION_REQUESTED',
+  'HOLD_LIFTED',
+  'ACCOUNT_FROZEN',
+  // For the bank's operations team rather than the app.
+  'REVIEW_ESCALATED',
+]);
 export const appEventSchema = z.object({
   eventId: z.string(),
   type: appEventTypeSchema,

@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { todayInChina } from './china-time';
 import { parseIdNumber } from './id-number';
 
-/** Today's date in China (UTC+8) as YYYY-MM-DD: ID numbers carry local birth dates. */
-export function todayInChina(now: Date = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** ID numbers carry local birth dates: "the future" is judged by today in China. */
+export { todayInChina };
 
 /**
  * Names of any script (rare characters beyond the basic CJK block included), with the

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { applicantSchema, boundAccountSchema, mobileSchema } from './applicant';
 import { deliverySchema } from './deliveries';
+import { documentIdsSchema } from './documents';
 import { flows } from './flows';
-import {
-  applicationIdSchema,
-  channelSchema,
-  documentIdSchema,
-  flowVersionSchema,
-  partnerIdSchema,
-} from './identifiers';
+import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { channelPolicies, policySchema } from './policy';
-import { reasonCodeSchema, stepResultSchema } from './steps';
+import { reasonCodeSchema, shownReasonSchema, shownStepSchema } from './steps';
 
 export * from './identifiers';
 export * from './policy';
@@ -32,11 +27,7 @@ export const startApplicationRequestSchema = z
     channel: channelSchema.default('OWN_APP'),
     applicant: requestApplicantSchema,
     boundAccount: boundAccountSchema,
-    documents: z.strictObject({
-      idFront: documentIdSchema.optional(),
-      idBack: documentIdSchema.optional(),
-      selfie: documentIdSchema.optional(),
-    }),
+    documents: documentIdsSchema,
   })
   .superRefine((req, ctx) => {
     const channel = channelPolicies[req.channel];
@@ -89,11 +80,7 @@ export const onboardingInputSchema = z.object({
   applicant: requestApplicantSchema,
   boundAccount: boundAccountSchema,
   /** The documents the flow uses: ID photos (v3), a selfie (v2), none (v1). */
-  documents: z.object({
-    idFront: documentIdSchema.optional(),
-    idBack: documentIdSchema.optional(),
-    selfie: documentIdSchema.optional(),
-  }),
+  documents: documentIdsSchema,
   warnings: z.array(warningSchema),
   policy: policySchema,
 });
@@ -118,9 +105,10 @@ export const applicationViewSchema = z.object({
   flowVersion: flowVersionSchema,
   channel: channelSchema,
   partnerId: z.string().optional(),
-  steps: z.array(stepResultSchema),
+  /** Detailed for staff; apps see them through domain/public-reasons.ts. */
+  steps: z.array(shownStepSchema),
   warnings: z.array(warningSchema),
-  reasons: z.array(reasonCodeSchema).optional(),
+  reasons: z.array(shownReasonSchema).optional(),
   smsAttemptsLeft: z.number().int().optional(),
   accountNumber: z.string().optional(),
   review: reviewStateSchema.optional(),
@@ -132,6 +120,6 @@ export type ApplicationView = z.infer<typeof applicationViewSchema>;
 export const submitCodeResultSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('OPENED'), accountNumber: z.string(), review: reviewStateSchema }),
   z.object({ status: z.literal('WRONG_CODE'), attemptsLeft: z.number().int() }),
-  z.object({ status: z.literal('REJECTED'), reasons: z.array(reasonCodeSchema) }),
+  z.object({ status: z.literal('REJECTED'), reasons: z.array(shownReasonSchema) }),
 ]);
 export type SubmitCodeResult = z.infer<typeof submitCodeResultSchema>;

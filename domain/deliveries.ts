@@ -1,16 +1,10 @@
 /** The delivery log of webhook events, kept by the workflow that sent them. */
 import { z } from 'zod';
+import { appEventTypeSchema } from '../contracts/providers';
 
-export const appEventTypeSchema = z.enum([
-  'APPLICATION_REJECTED',
-  'ACCOUNT_OPENED',
-  'HOLD_APPLIED',
-  'RESUBMISSION_REQUESTED',
-  'HOLD_LIFTED',
-  'ACCOUNT_FROZEN',
-  // For the bank's operations team rather than the app.
-  'REVIEW_ESCALATED',
-]);
+/** The webhook events apps receive: their wire format is in contracts/providers.ts. */
+export { appEventTypeSchema };
+
 export type AppEventType = z.infer<typeof appEventTypeSchema>;
 
 export const deliverySchema = z.object({

@@ -5,6 +5,7 @@
  * workflow input, so changing a definition here changes only applications started afterwards
  * (and the v3 path must keep its history: test/histories replays it).
  */
+import type { DocumentName } from './documents';
 import type { FlowVersion } from './identifiers';
 
 /** One independent check; each answers a step result of the same name. */
@@ -15,8 +16,6 @@ export type CheckName =
   | 'CARD_FOUR_ELEMENTS'
   | 'CARD_THREE_ELEMENTS'
   | 'FACE';
-
-export type DocumentName = 'idFront' | 'idBack' | 'selfie';
 
 export interface FlowDefinition {
   version: FlowVersion;
@@ -59,5 +58,3 @@ export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
     mobileRequired: true,
   },
 };
-
-export const flowOf = (version: FlowVersion): FlowDefinition => flows[version];

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { deliverySchema } from './deliveries';
-import { applicationIdSchema, channelSchema, documentIdSchema, flowVersionSchema } from './identifiers';
+import { type IdCardPhotos, idCardPhotosSchema } from './documents';
+import { applicationIdSchema, channelSchema, flowVersionSchema } from './identifiers';
 import { reasonCodeSchema } from './steps';
 
 export const reviewStatusSchema = z.enum(['PENDING', 'AWAITING_RESUBMISSION', 'CLEARED']);
@@ -96,8 +97,9 @@ export const reviewInputSchema = z.object({
 });
 export type ReviewInput = z.infer<typeof reviewInputSchema>;
 
-export const resubmissionSchema = z.strictObject({ idFront: documentIdSchema, idBack: documentIdSchema });
-export type Resubmission = z.infer<typeof resubmissionSchema>;
+/** New photos of both sides of the ID card. */
+export const resubmissionSchema = idCardPhotosSchema;
+export type Resubmission = IdCardPhotos;
 
 export const resubmissionResultSchema = z.object({
   reviewId: z.string(),
@@ -143,3 +145,4 @@ export const reviewSummarySchema = reviewCaseSchema.pick({
   escalated: true,
   hold: true,
 });
+export type ReviewSummary = z.infer<typeof reviewSummarySchema>;

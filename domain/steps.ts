@@ -59,12 +59,37 @@ export const reasonCodeSchema = z.enum([
 ]);
 export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 
+/**
+ * The coarse reasons apps and partners are told instead (domain/public-reasons.ts maps each
+ * detailed code to one): operators see the detailed codes.
+ */
+export const publicReasonSchema = z.enum([
+  'IDENTITY_NOT_VERIFIED',
+  'CARD_NOT_VERIFIED',
+  'DOCUMENT_NOT_ACCEPTED',
+  'FACE_NOT_VERIFIED',
+  /** A doubt an operator settles after opening; the account opens all the same. */
+  'UNDER_REVIEW',
+  'SMS_CODE_EXPIRED',
+  'SMS_CODE_TRIES_EXHAUSTED',
+  'SMS_CODE_NOT_SUBMITTED',
+  'ACCOUNT_LIMIT_REACHED',
+  'TRY_AGAIN_LATER',
+]);
+export type PublicReason = z.infer<typeof publicReasonSchema>;
+
+/** A reason as an answer carries it: detailed for staff, public for apps. */
+export const shownReasonSchema = z.enum([...reasonCodeSchema.options, ...publicReasonSchema.options]);
+export type ShownReason = z.infer<typeof shownReasonSchema>;
+
 export const stepResultSchema = z.object({
   step: stepNameSchema,
   outcome: outcomeSchema,
   reasons: z.array(reasonCodeSchema),
 });
 export type StepResult = z.infer<typeof stepResultSchema>;
+
+export const shownStepSchema = stepResultSchema.extend({ reasons: z.array(shownReasonSchema) });
 
 export const pass = (step: StepName): StepResult => ({ step, outcome: 'PASS', reasons: [] });
 export const reject = (step: StepName, ...reasons: ReasonCode[]): StepResult => ({

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { canonicalJson } from '../domain/canonical-json';
 
 /** Table for both services: keys are scoped per operation so two operations never collide. */
 export const idempotencySchemaSql = `
@@ -23,17 +24,6 @@ export type Lookup = { kind: 'NEW' } | { kind: 'REPLAY'; answer: StoredAnswer } 
 /** Hash of the request with keys sorted, so field order on the wire does not matter; no PII is stored. */
 export function fingerprintOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 interface Row {

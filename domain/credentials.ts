@@ -1,0 +1,38 @@
+/**
+ * Callers and their bearer tokens, as the environment lists them: "who=token,who=token". Each
+ * caller has its own token, so decisions record who made them. Pure, so that both the server's
+ * configuration (config/) and the operator CLI (which may not import server code) parse the
+ * lists the same way and share the development defaults.
+ */
+import { z } from 'zod';
+
+export interface Credential {
+  id: string;
+  token: string;
+}
+
+/** The development tokens `npm start` prints: set real ones anywhere else. */
+export const developmentTokens = {
+  APP_TOKENS: 'bank-app=dev-app-token-change-me',
+  PARTNER_APP_TOKENS: 'partner-demo=dev-partner-app-token-change-me',
+  OPERATOR_TOKENS: 'op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me',
+  SUPERVISOR_TOKENS: 'sup-carol=dev-supervisor-carol-change-me',
+} as const;
+
+/** A "who=token,..." list, the fallback when the variable is unset. */
+export const credentials = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((list, ctx): Credential[] =>
+      list.split(',').map((pair) => {
+        const [id = '', token = ''] = pair.trim().split('=');
+        if (!/^[\w.-]{2,40}$/.test(id) || token.length < 16) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'each entry must be who=token, with a token of 16+ characters',
+          });
+        }
+        return { id, token };
+      }),
+    );

@@ -1,0 +1,18 @@
+/**
+ * An application's documents by name: ids from POST /v1/documents (content addresses), never
+ * images. Which ones a flow needs is in domain/flows.ts.
+ */
+import { z } from 'zod';
+import { documentIdSchema } from './identifiers';
+
+/** Both sides of the ID card: what the photo check reads, and what a re-submission brings. */
+export const idCardPhotosSchema = z.strictObject({ idFront: documentIdSchema, idBack: documentIdSchema });
+export type IdCardPhotos = z.infer<typeof idCardPhotosSchema>;
+
+/** What a start request (and so the application) may carry: ID photos (v3), a selfie (v2), none (v1). */
+export const documentIdsSchema = z.strictObject({
+  ...idCardPhotosSchema.partial().shape,
+  selfie: documentIdSchema.optional(),
+});
+export type DocumentIds = z.infer<typeof documentIdsSchema>;
+export type DocumentName = keyof DocumentIds;

@@ -1,0 +1,74 @@
+/**
+ * What apps and partners are told. The detailed reason codes say which check failed and how
+ * (the watch list hit, an ID number not found rather than not matching the name, a reserved
+ * phone that does not match the card): told to a caller, they make the start call a tip-off and
+ * a free name-and-ID-number oracle. Apps get coarse reasons that say what the customer can do;
+ * operators keep the detailed ones.
+ */
+import type { ApplicationView, SubmitCodeResult } from './application';
+import type { PublicReason, ReasonCode, StepResult } from './steps';
+
+const PUBLIC: Record<ReasonCode, PublicReason> = {
+  ID_NOT_AN_ID_CARD: 'DOCUMENT_NOT_ACCEPTED',
+  ID_CARD_EXPIRED: 'DOCUMENT_NOT_ACCEPTED',
+  ID_DATA_MISMATCH: 'DOCUMENT_NOT_ACCEPTED',
+  ID_IMAGE_OCCLUDED: 'UNDER_REVIEW',
+  ID_IMAGE_BLURRED: 'UNDER_REVIEW',
+  ID_IMAGE_GLARE: 'UNDER_REVIEW',
+  ID_IMAGE_PARTLY_UNREADABLE: 'UNDER_REVIEW',
+  IDENTITY_MISMATCH: 'IDENTITY_NOT_VERIFIED',
+  IDENTITY_NOT_FOUND: 'IDENTITY_NOT_VERIFIED',
+  WATCHLIST_POSSIBLE_MATCH: 'UNDER_REVIEW',
+  WATCHLIST_CONFIRMED_MATCH: 'IDENTITY_NOT_VERIFIED',
+  CARD_MISMATCH: 'CARD_NOT_VERIFIED',
+  CARD_PHONE_MISMATCH: 'CARD_NOT_VERIFIED',
+  CARD_NOT_PRESENT_PAYMENT_NOT_ENABLED: 'CARD_NOT_VERIFIED',
+  CARD_REPORTED_LOST: 'CARD_NOT_VERIFIED',
+  CARD_EXPIRED: 'CARD_NOT_VERIFIED',
+  CARD_RESTRICTED: 'CARD_NOT_VERIFIED',
+  CARD_PIN_TRIES_EXCEEDED: 'CARD_NOT_VERIFIED',
+  CARD_DAILY_CHECKS_EXCEEDED: 'TRY_AGAIN_LATER',
+  FACE_BORDERLINE: 'UNDER_REVIEW',
+  FACE_MISMATCH: 'FACE_NOT_VERIFIED',
+  FACE_SPOOF: 'FACE_NOT_VERIFIED',
+  SMS_CODE_TRIES_EXHAUSTED: 'SMS_CODE_TRIES_EXHAUSTED',
+  SMS_CODE_EXPIRED: 'SMS_CODE_EXPIRED',
+  SMS_CODE_NOT_SUBMITTED: 'SMS_CODE_NOT_SUBMITTED',
+  ID_RESUBMITTED: 'UNDER_REVIEW',
+  PERSON_ACCOUNT_CAP_REACHED: 'ACCOUNT_LIMIT_REACHED',
+};
+
+/** Each public reason once, in the order the detailed ones came. */
+export const publicReasons = (reasons: readonly string[]): PublicReason[] => [
+  ...new Set(reasons.map((r) => PUBLIC[r as ReasonCode] ?? (r as PublicReason))),
+];
+
+const SEVERITY = { PASS: 0, REVIEW: 1, REJECT: 2 } as const;
+
+/**
+ * The steps as an app sees them: watch-list screening is the bank's own business and folds into
+ * the identity step (the worse outcome of the two), so that a hit cannot be told from a name
+ * that does not match; every reason is a public one.
+ */
+export function publicSteps(steps: readonly StepResult[]): ApplicationView['steps'] {
+  const watchlist = steps.find((s) => s.step === 'WATCHLIST');
+  return steps
+    .filter((s) => s.step !== 'WATCHLIST')
+    .map((s) => {
+      const folded =
+        s.step === 'IDENTITY' && watchlist && SEVERITY[watchlist.outcome] > SEVERITY[s.outcome] ? watchlist : s;
+      return { step: s.step, outcome: folded.outcome, reasons: publicReasons(folded.reasons) };
+    });
+}
+
+export function publicApplicationView(view: ApplicationView): ApplicationView {
+  return {
+    ...view,
+    steps: publicSteps(view.steps as StepResult[]),
+    ...(view.reasons && { reasons: publicReasons(view.reasons) }),
+  };
+}
+
+export function publicCodeResult(result: SubmitCodeResult): SubmitCodeResult {
+  return result.status === 'REJECTED' ? { ...result, reasons: publicReasons(result.reasons) } : result;
+}

@@ -1,0 +1,279 @@
+/**
+ * The direction of imports between top-level folders (README, "Layout"): the SDK and the CLI
+ * carry no server code, workflows no runtime code, contracts and the domain sit at the bottom.
+ * Pure: it reads the files and starts nothing (`npm run test:unit` runs it).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import mainConfig from '../vitest.config';
+import { unitTests } from '../vitest.unit.config';
+import {
+  checkImports,
+  formatViolations,
+  importsOf,
+  keyOf,
+  type SourceFile,
+  type Violation,
+} from './support/import-rules';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Tracked .ts files and new ones git does not ignore; without git, every .ts file outside node_modules and data. */
+function repositoryFiles(): string[] {
+  try {
+    const listed = execFileSync(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '*.ts'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    return [...new Set(listed.split('\0').filter(Boolean))].filter((f) => existsSync(path.join(root, f)));
+  } catch {
+    const walk = (dir: string): string[] =>
+      readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+        const rel = dir ? `${dir}/${e.name}` : e.name;
+        if (e.isDirectory()) return ['node_modules', 'data', '.git'].includes(e.name) ? [] : walk(rel);
+        return e.name.endsWith('.ts') ? [rel] : [];
+      });
+    return walk('');
+  }
+}
+
+const read = (file: string): SourceFile => ({
+  path: file,
+  source: readFileSync(path.join(root, file), 'utf8'),
+});
+
+/**
+ * Violations that exist and are being fixed, by keyOf. Nothing may be added here; an entry
+ * that no longer occurs must be removed (the last test says so), so the list only shrinks.
+ */
+const beingFixed = new Set<string>([]);
+
+describe('the import rules hold in the repository', () => {
+  const files = repositoryFiles().map(read);
+  const violations = checkImports(files);
+
+  it('reads the folders the rules are about', () => {
+    for (const folder of ['sdk', 'cli', 'workflows', 'contracts', 'domain']) {
+      expect(
+        files.some((f) => f.path.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
+    }
+  });
+
+  it('no folder imports what it may not', () => {
+    const unexpected = violations.filter((v) => !beingFixed.has(keyOf(v)));
+    expect(unexpected, `imports against the rules:\n${formatViolations(unexpected)}\n`).toEqual([]);
+  });
+
+  it('lists as being fixed only violations that still occur', () => {
+    const occurring = new Set(violations.map(keyOf));
+    const fixed = [...beingFixed].filter((k) => !occurring.has(k));
+    expect(
+      fixed,
+      `fixed: remove from beingFixed in test/architecture.test.ts:\n  ${fixed.join('\n  ')}\n`,
+    ).toEqual([]);
+  });
+});
+
+/** `**\/` any folders, `*` any name part: enough for the vitest include patterns. */
+const globToRegExp = (glob: string): RegExp =>
+  new RegExp(
+    `^${glob
+      .split(/(\*\*\/|\*)/)
+      .map((part) =>
+        part === '**/' ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('')}$`,
+  );
+const matchesAny = (globs: readonly string[], file: string) => globs.some((g) => globToRegExp(g).test(file));
+
+describe('the unit tests (npm run test:unit)', () => {
+  const unit = repositoryFiles().filter((f) => matchesAny(unitTests, f));
+
+  it('are all run by npm test too', () => {
+    expect(unit).toContain('test/architecture.test.ts');
+    const main = mainConfig.test?.include ?? [];
+    expect(unit.filter((f) => !matchesAny(main, f))).toEqual([]);
+  });
+
+  it('need no Temporal server: no harness, no global setup, no inject()', () => {
+    const needServer = unit.filter((file) => {
+      const source = read(file).source;
+      const imported = importsOf({ path: file, source }).map((r) =>
+        path.posix.join(path.posix.dirname(file), r.specifier),
+      );
+      return (
+        imported.some((p) => p === 'test/support/harness' || p === 'test/global-setup') ||
+        /import\s*\{[^}]*\binject\b[^}]*\}\s*from\s*'vitest'/.test(source)
+      );
+    });
+    expect(needServer, 'rename them to *.test.ts (not .unit), or move them out of test/domain/').toEqual([]);
+  });
+});
+
+/** Checks synthetic files: path → source. */
+const check = (files: Record<string, string>): Violation[] =>
+  checkImports(Object.entries(files).map(([p, source]) => ({ path: p, source })));
+
+const problems = (files: Record<string, string>): string[] =>
+  check(files).map((v) => `${v.file}: ${v.problem}`);
+
+describe('the import checker', () => {
+  it('names a bad import of the SDK, with the file, line, rule and why', () => {
+    const [v, ...rest] = check({
+      'sdk/bad.ts': "import { z } from 'zod';\nimport { Applications } from '../client/applications';\n",
+    });
+    expect(rest).toEqual([]);
+    expect(v).toMatchObject({
+      file: 'sdk/bad.ts',
+      line: 2,
+      specifier: '../client/applications',
+      problem: 'imports client/applications',
+    });
+    expect(formatViolations([v!])).toContain('sdk/bad.ts:2 imports client/applications');
+    expect(formatViolations([v!])).toContain('sdk/, domain/ and zod only');
+  });
+
+  it('sees every form of import: export from, dynamic import(), require, type-only forms', () => {
+    const source = [
+      "import a from './a';",
+      "import './side-effect';",
+      "import type { B } from './b';",
+      "import { type C, type D } from './c';",
+      "import { type E, f } from './e';",
+      "export * from './g';",
+      "export type { H } from './h';",
+      "export { i } from './i';",
+      "const j = await import('./j');",
+      "const k = require('./k');",
+      "type L = import('./l').L;",
+      "// import { m } from './m';",
+      'const n = \'import { n } from "./n"\';',
+    ].join('\n');
+    expect(importsOf({ path: 'x/y.ts', source }).map((r) => [r.specifier, r.typeOnly, r.line])).toEqual([
+      ['./a', false, 1],
+      ['./side-effect', false, 2],
+      ['./b', true, 3],
+      ['./c', true, 4],
+      ['./e', false, 5],
+      ['./g', false, 6],
+      ['./h', true, 7],
+      ['./i', false, 8],
+      ['./j', false, 9],
+      ['./k', false, 10],
+      ['./l', true, 11],
+    ]);
+  });
+
+  it('keeps the SDK to sdk/, domain/ and zod, without Node', () => {
+    expect(
+      problems({
+        'sdk/ok.ts': "import { z } from 'zod';\nimport { x } from './x';\nimport { y } from '../domain/y';\n",
+        'sdk/node.ts': "import { createHash } from 'node:crypto';\nimport fs from 'fs';\n",
+        'sdk/packages.ts': "import Fastify from 'fastify';\nimport { Client } from '@temporalio/client';\n",
+        'sdk/server.ts':
+          "export * from '../config';\nconst p = import('../adapters/ports');\nimport type { T } from '../client/reviews';\n",
+      }),
+    ).toEqual([
+      'sdk/node.ts: imports the Node built-in node:crypto',
+      'sdk/node.ts: imports the Node built-in node:fs',
+      'sdk/packages.ts: imports the package fastify',
+      'sdk/packages.ts: imports the package @temporalio/client',
+      'sdk/server.ts: imports config',
+      'sdk/server.ts: imports adapters/ports',
+      'sdk/server.ts: imports client/reviews (type-only, still a dependency on it)',
+    ]);
+  });
+
+  it('follows the SDK through domain/ to the Node modules and packages it would load', () => {
+    expect(
+      problems({
+        'sdk/client.ts': "import { a } from '../domain/a';\nimport type { b } from '../domain/b';\n",
+        'domain/a.ts': "import { c } from '../contracts/c';\nimport { z } from 'zod';\n",
+        'domain/b.ts': "import { d } from '../contracts/d';\n",
+        'contracts/c.ts': "import { createHmac } from 'node:crypto';\n",
+        'contracts/d.ts': "import pino from 'pino';\n",
+      }),
+    ).toEqual(['sdk/client.ts: reaches the Node built-in node:crypto through domain/a.ts → contracts/c.ts']);
+  });
+
+  it('keeps server code out of the CLI', () => {
+    expect(
+      problems({
+        'cli/ok.ts':
+          "import { Command } from 'commander';\nimport path from 'node:path';\nimport { ApiClient } from '../sdk/client';\nimport { c } from '../domain/credentials';\n",
+        'cli/bad.ts': [
+          "import { loadConfig } from '../config';",
+          "import { Reviews } from '../client/reviews';",
+          "import type { Ports } from '../adapters/ports';",
+          "import { x } from '../contracts/providers';",
+          "import { w } from '../worker/main';",
+        ].join('\n'),
+      }),
+    ).toEqual([
+      'cli/bad.ts: imports config',
+      'cli/bad.ts: imports client/reviews',
+      'cli/bad.ts: imports adapters/ports (type-only, still a dependency on it)',
+      'cli/bad.ts: imports contracts/providers',
+      'cli/bad.ts: imports worker/main',
+    ]);
+  });
+
+  it('lets workflows import types, not code, from activities/, and nothing of Node or the client', () => {
+    expect(
+      problems({
+        'workflows/ok.ts': [
+          "import { proxyActivities } from '@temporalio/workflow';",
+          "import { ApplicationFailure } from '@temporalio/common';",
+          "import type { Activities } from '../activities';",
+          "import { type Activities as A } from '../activities';",
+          "import { flows } from '../domain/flows';",
+          "import type { AppEvent } from '../contracts/providers';",
+        ].join('\n'),
+        'workflows/bad.ts': [
+          "import { createOnboardingActivities } from '../activities/onboarding';",
+          "import { Client } from '@temporalio/client';",
+          "import { readFileSync } from 'node:fs';",
+          "import type { Applications } from '../client/applications';",
+        ].join('\n'),
+      }),
+    ).toEqual([
+      'workflows/bad.ts: imports activities/onboarding',
+      'workflows/bad.ts: imports the package @temporalio/client',
+      'workflows/bad.ts: imports the Node built-in node:fs',
+      'workflows/bad.ts: imports client/applications (type-only, still a dependency on it)',
+    ]);
+  });
+
+  it('keeps contracts a leaf and the domain above contracts only', () => {
+    expect(
+      problems({
+        'contracts/a.ts':
+          "import { z } from 'zod';\nimport { createHmac } from 'node:crypto';\nimport { b } from './b';\n",
+        'contracts/bad.ts': "import { d } from '../domain/deliveries';\n",
+        'domain/ok.ts':
+          "import { z } from 'zod';\nimport { c } from '../contracts/a';\nimport { e } from './e';\n",
+        'domain/bad.ts': "import { a } from '../adapters/ports';\nimport path from 'node:path';\n",
+      }),
+    ).toEqual([
+      'contracts/bad.ts: imports domain/deliveries',
+      'domain/bad.ts: imports adapters/ports',
+      'domain/bad.ts: imports the Node built-in node:path',
+    ]);
+  });
+
+  it('has no rule for the other folders', () => {
+    expect(
+      problems({
+        'client/x.ts':
+          "import { Worker } from '@temporalio/worker';\nimport { a } from '../adapters/ports';\n",
+        'test/x.ts': "import { c } from '../client/applications';\n",
+      }),
+    ).toEqual([]);
+  });
+});
