@@ -14,6 +14,7 @@ import type { IdCardPhotos } from '../domain/documents';
 import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
+import { publicReasons } from '../domain/public-reasons';
 import { pass, reject, review, type StepResult } from '../domain/steps';
 
 export interface CheckIdDocumentInput {
@@ -119,8 +120,11 @@ export function createOnboardingActivities(ports: Ports) {
     },
 
     /** eventId is chosen by the workflow, so every retry delivers the same event. */
+    /** Apps are told coarse reasons, as in the API's answers; ops hear the detailed ones. */
     async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<{ attempts: number }> {
-      await ports.notifier.send({ ...event, occurredAt: new Date().toISOString() });
+      const reasons = event.data?.reasons;
+      const data = Array.isArray(reasons) ? { ...event.data, reasons: publicReasons(reasons) } : event.data;
+      await ports.notifier.send({ ...event, data, occurredAt: new Date().toISOString() });
       return { attempts: Context.current().info.attempt };
     },
 

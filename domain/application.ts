@@ -5,7 +5,7 @@ import { documentIdsSchema } from './documents';
 import { flows } from './flows';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { channelPolicies, policySchema } from './policy';
-import { reasonCodeSchema, shownReasonSchema, shownStepSchema } from './steps';
+import { shownReasonSchema, shownStepSchema } from './steps';
 
 export * from './identifiers';
 export * from './policy';

@@ -56,7 +56,9 @@ export function publicSteps(steps: readonly StepResult[]): ApplicationView['step
     .filter((s) => s.step !== 'WATCHLIST')
     .map((s) => {
       const folded =
-        s.step === 'IDENTITY' && watchlist && SEVERITY[watchlist.outcome] > SEVERITY[s.outcome] ? watchlist : s;
+        s.step === 'IDENTITY' && watchlist && SEVERITY[watchlist.outcome] > SEVERITY[s.outcome]
+          ? watchlist
+          : s;
       return { step: s.step, outcome: folded.outcome, reasons: publicReasons(folded.reasons) };
     });
 }
@@ -69,6 +71,7 @@ export function publicApplicationView(view: ApplicationView): ApplicationView {
   };
 }
 
-export function publicCodeResult(result: SubmitCodeResult): SubmitCodeResult {
+/** Only a rejection's reasons change, so the result keeps its narrower type. */
+export function publicCodeResult<T extends SubmitCodeResult>(result: T): T {
   return result.status === 'REJECTED' ? { ...result, reasons: publicReasons(result.reasons) } : result;
 }

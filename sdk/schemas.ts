@@ -1,5 +1,5 @@
 /** Request and answer shapes of HTTP API v1, built from the domain schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountClassSchema, accountLimitsSchema, accountStatusSchema, holdSchema } from '../domain/account';
 import { boundAccountKindSchema } from '../domain/applicant';
 import {
@@ -8,9 +8,10 @@ import {
   documentIdSchema,
   reviewStateSchema,
 } from '../domain/application';
+import { type AppEventType, deliverySchema } from '../domain/deliveries';
 import { channelSchema, flowVersionSchema } from '../domain/identifiers';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
-import { reasonCodeSchema } from '../domain/steps';
+import { reasonCodeSchema, shownReasonSchema } from '../domain/steps';
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -28,7 +29,7 @@ export const documentCreatedSchema = z.object({ documentId: documentIdSchema });
 
 export const submitCodeAnswerSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('OPENED'), accountNumber: z.string(), review: reviewStateSchema }),
-  z.object({ status: z.literal('REJECTED'), reasons: z.array(reasonCodeSchema) }),
+  z.object({ status: z.literal('REJECTED'), reasons: z.array(shownReasonSchema) }),
 ]);
 
 export const accountParamsSchema = z.strictObject({
@@ -91,3 +92,22 @@ export const funnelRowSchema = z.object({
   steps: z.array(funnelStepSchema),
 });
 export type FunnelRow = z.infer<typeof funnelRowSchema>;
+
+/**
+ * POST to the app's webhook URL: one event (signed; see webhooks.ts). The type is read as any
+ * string so an app built on this SDK keeps accepting events a newer API adds; the known ones are
+ * `AppEventType`.
+ */
+export const webhookEventSchema = z.looseObject({
+  eventId: z.string(),
+  type: z.string(),
+  applicationId: z.string(),
+  occurredAt: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type WebhookEvent = Omit<z.infer<typeof webhookEventSchema>, 'type'> & {
+  type: AppEventType | (string & {});
+};
+
+/** GET /v1/applications/{applicationId}/events */
+export const eventsAnswerSchema = z.object({ events: z.array(deliverySchema) });

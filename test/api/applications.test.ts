@@ -70,7 +70,18 @@ describe('the app opens an account over HTTP', () => {
 
     const read = await api.inject({ url: `/v1/applications/${req.applicationId}`, headers: bearer('app') });
     expect(read.json()).toMatchObject({ status: 'OPENED', flowVersion: 'v3', accountNumber });
-    expect(read.json().steps).toHaveLength(5);
+    // Watch-list screening folds into the identity step for apps; staff see all five checks.
+    expect(read.json().steps.map((st: { step: string }) => st.step)).toEqual([
+      'ID_DOCUMENT',
+      'IDENTITY',
+      'CARD_FOUR_ELEMENTS',
+      'SMS_CODE',
+    ]);
+    const asStaff = await api.inject({
+      url: `/v1/applications/${req.applicationId}`,
+      headers: bearer('operator'),
+    });
+    expect(asStaff.json().steps).toHaveLength(5);
 
     const account = await api.inject({ url: `/v1/accounts/${accountNumber}`, headers: bearer('app') });
     expect(account.statusCode).toBe(200);
@@ -96,11 +107,16 @@ describe('the app opens an account over HTTP', () => {
     expect(res.json()).toMatchObject({ attemptsLeft: 2 });
   });
 
-  it('answers a rejected application at once, with reasons', async () => {
+  it('answers a rejected application at once, with public reasons (staff read the detailed ones)', async () => {
     const req = await newApplication(h.documents, { front: { notIdCard: true } });
     const res = await post('/v1/applications', req);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'REJECTED', reasons: ['ID_NOT_AN_ID_CARD'] });
+    expect(res.json()).toMatchObject({ status: 'REJECTED', reasons: ['DOCUMENT_NOT_ACCEPTED'] });
+    const asStaff = await api.inject({
+      url: `/v1/applications/${req.applicationId}`,
+      headers: bearer('operator'),
+    });
+    expect(asStaff.json()).toMatchObject({ status: 'REJECTED', reasons: ['ID_NOT_AN_ID_CARD'] });
   });
 });
 

@@ -3,11 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DocumentStore } from '../../../adapters/documents';
 import {
+  type ApplicationView,
   channelSchema,
   startApplicationRequestSchema,
   submitSmsCodeRequestSchema,
 } from '../../../domain/application';
 import { deliverySchema } from '../../../domain/deliveries';
+import { publicApplicationView, publicCodeResult } from '../../../domain/public-reasons';
 import { reviewWorkflowId } from '../../../domain/workflow-ids';
 import { routes } from '../../../sdk/routes';
 import {
@@ -42,6 +44,10 @@ export const applicationRoutes =
         await deps.applications.get(applicationId),
         'no application with this applicationId',
       );
+
+    /** Apps and partners are told coarse reasons; staff see the detailed ones (domain/public-reasons.ts). */
+    const shown = (caller: Caller, view: ApplicationView) =>
+      caller.role === 'app' ? publicApplicationView(view) : view;
 
     app.post(
       routes.startApplication.path,
@@ -85,7 +91,9 @@ export const applicationRoutes =
           ...ownerOf(req.caller!),
           caller: req.caller!.id,
         });
-        return reply.code(view.status === 'CHECKING' || view.status === 'OPENING' ? 202 : 200).send(view);
+        return reply
+          .code(view.status === 'CHECKING' || view.status === 'OPENING' ? 202 : 200)
+          .send(publicApplicationView(view));
       },
     );
 
@@ -126,7 +134,7 @@ export const applicationRoutes =
             },
           );
         }
-        return reply.send(result);
+        return reply.send(publicCodeResult(result));
       },
     );
 
@@ -140,7 +148,7 @@ export const applicationRoutes =
           response: { 200: applicationViewSchema, 404: problemSchema },
         },
       },
-      async (req) => readable(req.caller!, req.params.applicationId),
+      async (req) => shown(req.caller!, await readable(req.caller!, req.params.applicationId)),
     );
 
     app.get(

@@ -1,6 +1,7 @@
 /** POST /v1/documents: ID-card and face images, stored by content address. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type DocumentStore, MAX_DOCUMENT_BYTES, sniffImageType } from '../../../adapters/documents';
+import { routes } from '../../../sdk/routes';
 import { documentCreatedSchema, problemSchema } from '../../../sdk/schemas';
 import { allow, type Credentials } from '../auth';
 import { sendProblem } from '../problem';
@@ -14,7 +15,7 @@ export const documentRoutes =
       (_req, body, done) => done(null, body),
     );
     app.post(
-      '/v1/documents',
+      routes.uploadDocument.path,
       {
         onRequest: allow(deps.tokens, 'app'),
         bodyLimit: MAX_DOCUMENT_BYTES,
@@ -33,7 +34,7 @@ export const documentRoutes =
         if (req.body !== undefined && req.body !== null && !Buffer.isBuffer(req.body))
           return sendProblem(reply, 415, 'Unsupported image', 'body is neither a JPEG nor a PNG image');
         const bytes = req.body;
-        if (!bytes?.length) {
+        if (bytes === undefined || bytes === null) {
           return sendProblem(reply, 400, 'Invalid request', 'body must be the image bytes', {
             errors: [
               {
