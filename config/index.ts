@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { credentials, developmentTokens } from '../domain/credentials';
+import { productionProblems, UnsafeConfigurationError } from './production';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -58,8 +59,23 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
+/**
+ * The settings, or an error naming each bad one: with NODE_ENV=production, every development
+ * default and sandbox URL too (config/production.ts).
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) throw new UnsafeConfigurationError(problems);
+  }
   const e = envSchema.parse(env);
+  refuseSharedTokens([
+    e.APP_TOKENS,
+    e.PARTNER_APP_TOKENS,
+    e.OPERATOR_TOKENS,
+    e.SUPERVISOR_TOKENS,
+    e.ENGINEER_TOKENS,
+  ]);
   const providersUrl = e.PROVIDERS_URL ?? `http://127.0.0.1:${e.PROVIDERS_SANDBOX_PORT}`;
   return {
     dataDir: path.resolve(e.DATA_DIR),
@@ -115,4 +131,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     engineerTokens: e.ENGINEER_TOKENS,
   };
+}
+
+/** One token, one caller: a token listed twice would make the role it gets depend on list order. */
+function refuseSharedTokens(lists: readonly { id: string; token: string }[][]): void {
+  const seen = new Map<string, string>();
+  for (const { id, token } of lists.flat()) {
+    const first = seen.get(token);
+    if (first !== undefined) throw new Error(`the same token is configured for both ${first} and ${id}`);
+    seen.set(token, id);
+  }
+}
+
+/** For a process's entry point: the settings, or the list of what is wrong on stderr and exit 1. */
+export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    const text =
+      err instanceof UnsafeConfigurationError
+        ? err.message
+        : err instanceof z.ZodError
+          ? z.prettifyError(err)
+          : err instanceof Error
+            ? err.message
+            : String(err);
+    process.stderr.write(`${service}: refusing to start: ${text}\n`);
+    process.exit(1);
+  }
 }

@@ -25,8 +25,11 @@ export const credentials = (fallback: string) =>
     .string()
     .default(fallback)
     .transform((list, ctx): Credential[] =>
-      list.split(',').map((pair) => {
-        const [id = '', token = ''] = pair.trim().split('=');
+      // An empty list is no callers (a bank without partner apps); tokens may hold '=' (base64).
+      (list.trim() === '' ? [] : list.split(',')).map((pair) => {
+        const at = pair.indexOf('=');
+        const [id, token] =
+          at < 0 ? [pair.trim(), ''] : [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
         if (!/^[\w.-]{2,40}$/.test(id) || token.length < 16) {
           ctx.addIssue({
             code: 'custom',

@@ -4,11 +4,13 @@
  */
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { httpPorts } from '../adapters/http';
-import { loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
+import { encryptedDataConverter } from '../encryption/data-converter';
+import { keyringFromConfig } from '../encryption/from-config';
 import { createWorker } from './create-worker';
 
-const config = loadConfig();
+const config = loadConfigOrExit('worker');
 const log = logger(config, 'worker');
 // The SDK's own info lines (webpack output, state changes) drown the service's; keep warnings.
 Runtime.install({
@@ -22,6 +24,8 @@ const worker = await createWorker({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   ports: httpPorts(config),
+  // Payloads and failures encrypted under each application's data key (docs/encryption.md).
+  dataConverter: encryptedDataConverter(keyringFromConfig(config)),
 });
 log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
 await worker.run();

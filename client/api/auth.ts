@@ -2,7 +2,7 @@
  * Bearer tokens map to roles. Apps start and follow applications; operators and supervisors
  * read them. The caller's identity comes from its token, never from the request body.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Channel } from '../../domain/application';
 import { sendProblem } from './problem';
@@ -27,16 +27,21 @@ declare module 'fastify' {
   }
 }
 
-const same = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+/** Fixed-length digests, so comparing never depends on where or whether the lengths differ. */
+const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/**
+ * The caller a bearer token stands for. Every configured token is compared, in constant time,
+ * whatever matched first: how long the check takes says nothing about which token came close.
+ */
 export function callerFor(tokens: Credentials, header: string | undefined): Caller | undefined {
   const token = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
   if (!token) return undefined;
-  const found = tokens.find((c) => same(token, c.token));
+  const presented = digest(token);
+  let found: Credentials[number] | undefined;
+  for (const c of tokens) {
+    if (timingSafeEqual(presented, digest(c.token)) && !found) found = c;
+  }
   if (!found) return undefined;
   const { token: _secret, ...caller } = found;
   return caller;

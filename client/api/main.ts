@@ -2,11 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { auditTrailFromConfig } from '../../adapters/audit';
 import { DocumentStore } from '../../adapters/documents';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
-import { loadConfig } from '../../config';
+import { loadConfigOrExit } from '../../config';
 import { logger } from '../../config/logger';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
+import { encryptedDataConverter } from '../../encryption/data-converter';
+import { keyringFromConfig } from '../../encryption/from-config';
 import { Applications } from '../applications';
 import { DailyLimits } from '../daily-limits';
 import { Funnel } from '../funnel';
@@ -14,11 +17,16 @@ import { SqliteIdempotencyRecords } from '../idempotency-records';
 import { Reviews } from '../reviews';
 import { buildApi } from './app';
 
-const config = loadConfig();
+const config = loadConfigOrExit('api');
 mkdirSync(config.dataDir, { recursive: true });
 const log = logger(config, 'api');
 const connection = await Connection.connect({ address: config.temporal.address });
-const client = new Client({ connection, namespace: config.temporal.namespace });
+// The same codec as the worker's: the API encrypts what it sends and decodes what it reads.
+const client = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  dataConverter: encryptedDataConverter(keyringFromConfig(config)),
+});
 
 const api = await buildApi({
   tokens: config.tokens,
@@ -26,13 +34,20 @@ const api = await buildApi({
     client,
     taskQueue: config.temporal.taskQueue,
     policy: defaultPolicy,
-    limits: { store: new DailyLimits(path.join(config.dataDir, 'api-limits.db'), config.counterHmacKey), caps: defaultAbuseLimits },
+    limits: {
+      store: new DailyLimits(path.join(config.dataDir, 'api-limits.db'), config.counterHmacKey),
+      caps: defaultAbuseLimits,
+    },
   }),
   reviews: new Reviews(client),
   funnel: new Funnel(client, config.temporal.taskQueue),
   documents: new DocumentStore(config.documentsDir),
   coreBanking: httpCoreBanking(config.coreBankingUrl),
-  idempotency: new SqliteIdempotencyRecords(path.join(config.dataDir, 'api-idempotency.db'), config.counterHmacKey),
+  idempotency: new SqliteIdempotencyRecords(
+    path.join(config.dataDir, 'api-idempotency.db'),
+    config.counterHmacKey,
+  ),
+  audit: auditTrailFromConfig(config),
   logger: log,
 });
 await api.listen({ host: config.api.host, port: config.api.port });

@@ -1,0 +1,74 @@
+/**
+ * Fail closed: with NODE_ENV=production a process refuses to start while any secret is absent
+ * or left at its development value, or while a provider, core-banking or webhook URL points at
+ * the sandboxes. Each problem names its setting, so one run lists everything to fix.
+ */
+import { developmentTokens } from '../domain/credentials';
+
+export class UnsafeConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`unsafe configuration for NODE_ENV=production:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'UnsafeConfigurationError';
+  }
+}
+
+/** Every development default in one place: any of them in production is a leak waiting to happen. */
+const DEVELOPMENT_SECRETS = [
+  ...Object.values(developmentTokens).flatMap((list) =>
+    list.split(',').map((p) => p.slice(p.indexOf('=') + 1)),
+  ),
+  'dev-webhook-secret-change-me',
+  'dev-counter-hmac-key-change-me',
+];
+
+const REQUIRED_SECRETS = [
+  'APP_TOKENS',
+  'OPERATOR_TOKENS',
+  'SUPERVISOR_TOKENS',
+  'ENGINEER_TOKENS',
+  'WEBHOOK_SECRET',
+  'COUNTER_HMAC_KEY',
+] as const;
+
+/** Lists that may be empty (a bank without partners) but, when set, must hold real tokens. */
+const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS'] as const;
+
+const REQUIRED_URLS = ['PROVIDERS_URL', 'CORE_BANKING_URL', 'APP_WEBHOOK_URL', 'OPS_WEBHOOK_URL'] as const;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+function sandboxUrl(value: string, sandboxPorts: string[]): boolean {
+  const url = new URL(value);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return url.pathname.startsWith('/sandbox') || (LOOPBACK.test(url.hostname) && sandboxPorts.includes(port));
+}
+
+/** What is unsafe about `env` for production; empty when it may start. */
+export function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const looksDevelopment = (value: string) =>
+    DEVELOPMENT_SECRETS.some((dev) => value.includes(dev)) || /change-me/i.test(value);
+
+  for (const name of [...REQUIRED_SECRETS, ...OPTIONAL_SECRETS]) {
+    const value = env[name];
+    if (value === undefined || value === '') {
+      if ((REQUIRED_SECRETS as readonly string[]).includes(name))
+        problems.push(`${name} is not set (the development default would be used)`);
+    } else if (looksDevelopment(value)) {
+      problems.push(`${name} holds a development value`);
+    }
+  }
+  if (!env.ENCRYPTION_MASTER_KEY && !env.ENCRYPTION_MASTER_KEY_FILE) {
+    problems.push(
+      'ENCRYPTION_MASTER_KEY (or ENCRYPTION_MASTER_KEY_FILE) is not set (a development key would be generated)',
+    );
+  }
+  const sandboxPorts = [env.PROVIDERS_SANDBOX_PORT ?? '7310', env.CORE_BANKING_SANDBOX_PORT ?? '7320'];
+  for (const name of REQUIRED_URLS) {
+    const value = env[name];
+    if (!value) problems.push(`${name} is not set (it would point at the sandbox)`);
+    else if (URL.canParse(value) && sandboxUrl(value, sandboxPorts))
+      problems.push(`${name} points at a sandbox`);
+  }
+  return problems;
+}

@@ -1,0 +1,111 @@
+/** Fail closed: NODE_ENV=production refuses development defaults and sandbox URLs, naming each. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { callerFor } from '../../client/api/auth';
+import { loadConfig } from '../../config';
+import { UnsafeConfigurationError } from '../../config/production';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const safe: NodeJS.ProcessEnv = {
+  NODE_ENV: 'production',
+  APP_TOKENS: 'bank-app=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==',
+  PARTNER_APP_TOKENS: '',
+  OPERATOR_TOKENS: 'op-1=op-token-7f3c9a1e5b2d4c6e8a0b',
+  SUPERVISOR_TOKENS: 'sup-1=sup-token-2b4d6f8a0c1e3a5c7e9b',
+  ENGINEER_TOKENS: 'eng-1=eng-token-9e8d7c6b5a4f3e2d1c0b',
+  WEBHOOK_SECRET: 'whsec-5f1e2d3c4b5a69788796a5b4',
+  COUNTER_HMAC_KEY: 'hmac-0a1b2c3d4e5f60718293a4b5',
+  ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+  PROVIDERS_URL: 'https://providers.bank.example/',
+  CORE_BANKING_URL: 'https://core.bank.example/',
+  APP_WEBHOOK_URL: 'https://app.bank.example/webhooks',
+  OPS_WEBHOOK_URL: 'https://ops.bank.example/webhooks',
+};
+
+const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] => {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof UnsafeConfigurationError) return err.problems;
+    throw err;
+  }
+};
+
+describe('NODE_ENV=production', () => {
+  it('with the defaults, names every missing secret, key and URL', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    for (const setting of [
+      'APP_TOKENS',
+      'OPERATOR_TOKENS',
+      'SUPERVISOR_TOKENS',
+      'ENGINEER_TOKENS',
+      'WEBHOOK_SECRET',
+      'COUNTER_HMAC_KEY',
+      'ENCRYPTION_MASTER_KEY',
+      'PROVIDERS_URL',
+      'CORE_BANKING_URL',
+      'APP_WEBHOOK_URL',
+      'OPS_WEBHOOK_URL',
+    ]) {
+      expect(problems.some((p) => p.startsWith(setting))).toBe(true);
+    }
+  });
+
+  it('starts with real secrets and URLs', () => {
+    expect(problemsOf(safe)).toEqual([]);
+  });
+
+  it('refuses a development token, a sandbox URL and a sandbox path', () => {
+    expect(
+      problemsOf({
+        ...safe,
+        OPERATOR_TOKENS: 'op-alice=dev-operator-alice-change-me',
+        PROVIDERS_URL: 'http://127.0.0.1:7310',
+        APP_WEBHOOK_URL: 'https://app.bank.example/sandbox/app-webhook',
+      }),
+    ).toEqual([
+      'OPERATOR_TOKENS holds a development value',
+      'PROVIDERS_URL points at a sandbox',
+      'APP_WEBHOOK_URL points at a sandbox',
+    ]);
+  });
+
+  it('`npm run api` with the defaults exits non-zero and lists what is unsafe', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'client/api/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('api: refusing to start');
+    expect(run.stderr).toContain('WEBHOOK_SECRET is not set');
+    expect(run.stderr).toContain('CORE_BANKING_URL is not set');
+  });
+});
+
+describe('tokens', () => {
+  it("parse when they contain '=' (base64 padding)", () => {
+    const app = loadConfig(safe).tokens.find((t) => t.id === 'bank-app');
+    expect(app?.token).toBe('Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==');
+  });
+
+  it('the same token for two callers is refused, naming both', () => {
+    expect(() =>
+      loadConfig({
+        OPERATOR_TOKENS: 'op-1=shared-token-0123456789',
+        SUPERVISOR_TOKENS: 'sup-1=shared-token-0123456789',
+      }),
+    ).toThrow('the same token is configured for both op-1 and sup-1');
+  });
+
+  it('each token finds its own caller; a prefix or an extension of one finds none', () => {
+    const { tokens } = loadConfig(safe);
+    for (const t of tokens) expect(callerFor(tokens, `Bearer ${t.token}`)?.id).toBe(t.id);
+    expect(callerFor(tokens, 'Bearer op-token-7f3c9a1e5b2d4c6e8a0')).toBeUndefined();
+    expect(callerFor(tokens, 'Bearer op-token-7f3c9a1e5b2d4c6e8a0bX')).toBeUndefined();
+  });
+});
