@@ -2,19 +2,21 @@
  * The worker process: runs the workflows and the activities that call providers and core
  * banking over HTTP. Run as many as load needs; they share the task queue.
  */
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { httpPorts } from '../adapters/http';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
+import { sdkLogger } from '../config/sdk-logger';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { keyringFromConfig } from '../encryption/from-config';
 import { createWorker } from './create-worker';
 
 const config = loadConfigOrExit('worker');
 const log = logger(config, 'worker');
-// The SDK's own info lines (webpack output, state changes) drown the service's; keep warnings.
+// The SDK's own info lines (webpack output, state changes) drown the service's; keep warnings,
+// and send them through the service's logger so that they are redacted like every other line.
 Runtime.install({
-  logger: new DefaultLogger('WARN'),
+  logger: sdkLogger(log),
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
 });
 

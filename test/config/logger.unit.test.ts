@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { logger } from '../../config/logger';
+import { sdkLogger } from '../../config/sdk-logger';
 
 function capture() {
   const lines: string[] = [];
@@ -58,5 +59,20 @@ describe('logger', () => {
     }
     expect(out).toContain('account [redacted] held');
     expect(out).toContain('"f":{"applicant":"[redacted]","note":"[redacted]"}');
+  });
+
+  it("carries the Temporal SDK's own lines, failures included, through the same redaction", () => {
+    const { lines, log } = capture();
+    const failure = new Error('POST /core/v1/accounts/6230123412341234123/holds answered 500');
+    sdkLogger(log).warn('Activity failed', {
+      error: failure,
+      activityType: 'placeHold',
+      mobile: '13800138000',
+    });
+    const out = lines.join('');
+    expect(out).toContain('Activity failed');
+    expect(out).toContain('placeHold');
+    expect(out).not.toContain('6230123412341234123');
+    expect(out).not.toContain('13800138000');
   });
 });
