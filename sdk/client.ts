@@ -1,16 +1,32 @@
 /**
- * A typed client of HTTP API v1 for apps and operators, over the global fetch. Answers are
- * parsed with the schemas the API itself answers with, so a drift between the two fails loudly
- * here rather than as an undefined field somewhere later.
+ * A typed client of HTTP API v1 for apps and operators, over the global fetch (or one given).
+ * Answers are parsed with the schemas the API itself answers with, so a drift between the two
+ * fails loudly here rather than as an undefined field somewhere later. Paths come from
+ * routes.ts, the table the API registers its routes from.
  *
  * Every non-2xx answer throws ApiError, except a wrong SMS code: the API's 422 there means
  * "try again", so submitSmsCode returns `{status: 'WRONG_CODE', attemptsLeft}` like the
  * in-process Applications.submitSmsCode does.
+ *
+ * A start the API could not finish within its deadline answers 202 with the application still
+ * CHECKING (or OPENING); startApplication re-sends the same idempotent start until it waits for
+ * the code or is decided, so callers never see those two statuses from it.
  */
-import { z } from 'zod';
-import type { ApplicationView, SubmitCodeResult, startApplicationRequestSchema } from '../domain/application';
+import * as z from 'zod';
+import type {
+  ApplicationStatus,
+  ApplicationView,
+  SubmitCodeResult,
+  startApplicationRequestSchema,
+} from '../domain/application';
+import { type AuditEntry, auditAnswerSchema } from '../domain/audit';
+import type { Delivery } from '../domain/deliveries';
 import type { ImageType } from '../domain/identifiers';
 import {
+  type CaseFile,
+  type Claim,
+  caseFileSchema,
+  claimSchema,
   type DecisionRequest,
   type Resubmission,
   type ResubmissionResult,
@@ -19,71 +35,205 @@ import {
   reviewCaseSchema,
   reviewSummarySchema,
 } from '../domain/review';
-import { apiErrorFrom } from './errors';
+import { ApiError, apiErrorFrom } from './errors';
+import { pathOf, type RouteName, type RouteParams, routes } from './routes';
 import {
   accountViewSchema,
   applicationViewSchema,
+  type CallerView,
+  callerViewSchema,
   documentCreatedSchema,
+  eventsAnswerSchema,
+  type FunnelPeriod,
   type FunnelRow,
   funnelRowSchema,
   type reviewFilterSchema,
+  revealAnswerSchema,
+  reviewPageSchema,
   submitCodeAnswerSchema,
 } from './schemas';
 
 export type { FieldProblem } from './errors';
 export { ApiError } from './errors';
 
-export type { FunnelRow };
+export type { AuditEntry, CallerView, CaseFile, Claim, Delivery, FunnelPeriod, FunnelRow };
+/** One page of the review queue; pass `nextPageToken` as `pageToken` for the next. */
+export type ReviewPage = z.infer<typeof reviewPageSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
 export type ReviewSummary = z.infer<typeof reviewSummarySchema>;
 /** What a caller sends: defaults (flowVersion, channel, limit) may be left out. */
 export type StartApplicationInput = z.input<typeof startApplicationRequestSchema>;
 export type ReviewFilterInput = z.input<typeof reviewFilterSchema>;
-export type { ApplicationView, DecisionRequest, ResubmissionResult, ReviewCase, SubmitCodeResult };
+export type {
+  ApplicationView,
+  DecisionRequest,
+  Resubmission,
+  ResubmissionResult,
+  ReviewCase,
+  SubmitCodeResult,
+};
+
+/** Statuses of an application whose checks are still running: a start never answers these. */
+export const IN_FLIGHT_STATUSES = ['CHECKING', 'OPENING'] as const satisfies readonly ApplicationStatus[];
+type InFlightStatus = (typeof IN_FLIGHT_STATUSES)[number];
+/** An application waiting for its code (`AWAITING_SMS_CODE`) or decided (`OPENED`, `REJECTED`, ...). */
+export type SettledApplicationView = ApplicationView & { status: Exclude<ApplicationStatus, InFlightStatus> };
+
+const isInFlight = (status: ApplicationStatus): status is InFlightStatus =>
+  (IN_FLIGHT_STATUSES as readonly string[]).includes(status);
+
+export interface StartOptions {
+  /**
+   * How long startApplication keeps re-sending the start while the API answers 202 (still
+   * checking) or is briefly unreachable; 120 s unless given. Past it, StillCheckingError.
+   */
+  maxWaitMs?: number;
+  /** The first pause between re-sends (doubling up to 5 s); 250 ms unless given. */
+  retryDelayMs?: number;
+  /** Stops waiting (the application goes on; start it again later to read its outcome). */
+  signal?: AbortSignal;
+}
 
 export interface ApiClientOptions {
   /** Where the API listens, e.g. `http://127.0.0.1:8080`; a trailing slash is fine. */
   baseUrl: string;
   /** The caller's bearer token: the API takes the caller's role and identity from it. */
   token: string;
+  /** The fetch to use (a WebView's, an instrumented one); the global fetch unless given. */
+  fetch?: typeof fetch;
+  /** Defaults for every startApplication call. */
+  start?: Omit<StartOptions, 'signal'>;
 }
 
-const reviewListSchema = z.object({ reviews: z.array(reviewSummarySchema) });
+/**
+ * The API kept answering "still checking" (or was unreachable) for longer than `maxWaitMs`.
+ * The application goes on: start it again with the same request later, or read it with
+ * getApplication. `application` is the last answer, if there was one.
+ */
+export class StillCheckingError extends Error {
+  override readonly name = 'StillCheckingError';
+  constructor(
+    readonly applicationId: string,
+    readonly application: ApplicationView | undefined,
+    readonly lastError?: unknown,
+  ) {
+    super(
+      `application ${applicationId} was still ${application?.status ?? 'unanswered'} when startApplication stopped waiting`,
+    );
+  }
+}
+
+const DEFAULT_START_MAX_WAIT_MS = 120_000;
+const DEFAULT_START_RETRY_DELAY_MS = 250;
+const MAX_START_RETRY_DELAY_MS = 5_000;
+/** Answers where another try of an idempotent call may well succeed. */
+const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
+
+const funnelSchema = z.object({ funnel: z.array(funnelRowSchema) });
 
 const idempotencyHeader = (key: string | undefined): Record<string, string> =>
   key ? { 'idempotency-key': key } : {};
 
-interface Call {
-  method: 'GET' | 'POST';
-  path: string;
+interface Call<N extends RouteName> {
+  route: N;
+  params: RouteParams<N>;
+  query?: URLSearchParams;
   json?: unknown;
-  bytes?: { data: Uint8Array; contentType: ImageType };
+  bytes?: { data: Uint8Array | Blob; contentType: ImageType };
   headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** fetch takes bytes over an ArrayBuffer only (not a SharedArrayBuffer): the rare other is copied. */
+function fetchableBytes(data: Uint8Array | Blob): Uint8Array<ArrayBuffer> | Blob {
+  if (!ArrayBuffer.isView(data)) return data;
+  return data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : new Uint8Array(data);
+}
+
+/** A network failure (fetch's TypeError) or a transient answer: worth another try of an idempotent call. */
+const isTransient = (err: unknown, signal: AbortSignal | undefined): boolean =>
+  !signal?.aborted &&
+  ((err instanceof ApiError && TRANSIENT_STATUSES.has(err.status)) || err instanceof TypeError);
+
+/** The API answered 2xx with a body this SDK does not know: a version drift between the two. */
+export class UnexpectedAnswerError extends Error {
+  override readonly name = 'UnexpectedAnswerError';
 }
 
 export class ApiClient {
   private readonly baseUrl: string;
   private readonly token: string;
+  private readonly fetch: typeof fetch;
+  private readonly startDefaults: Omit<StartOptions, 'signal'>;
 
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token;
+    // Called unbound either way: a browser's fetch refuses to run as another object's method.
+    const given = options.fetch;
+    this.fetch = given ? (input, init) => given(input, init) : (input, init) => globalThis.fetch(input, init);
+    this.startDefaults = options.start ?? {};
   }
 
-  /** Uploads a raw JPEG or PNG and answers its documentId, for the application's `documents`. */
-  async uploadDocument(bytes: Uint8Array, contentType: ImageType): Promise<string> {
+  /**
+   * Uploads a raw JPEG or PNG (bytes, or a Blob/File from a camera or an `<input type=file>`)
+   * and answers its documentId, for the application's `documents`.
+   */
+  async uploadDocument(bytes: Uint8Array | Blob, contentType: ImageType): Promise<string> {
     const res = await this.send({
-      method: 'POST',
-      path: '/v1/documents',
+      route: 'uploadDocument',
+      params: {},
       bytes: { data: bytes, contentType },
     });
     return (await this.answer(res, documentCreatedSchema)).documentId;
   }
 
-  /** Answers once the application waits for the SMS code or is decided. */
-  async startApplication(req: StartApplicationInput): Promise<ApplicationView> {
-    const res = await this.send({ method: 'POST', path: '/v1/applications', json: req });
-    return this.answer(res, applicationViewSchema);
+  /**
+   * Starts the application and answers once it waits for the SMS code or is decided (a v2
+   * start answers OPENED or REJECTED). Idempotent by `applicationId`: while the API answers 202
+   * (its checks outlasted the API's deadline, about 20 s), or cannot be reached, this re-sends the
+   * same request with a growing pause, up to `maxWaitMs`; then StillCheckingError. A request
+   * the API refuses (400, 403, 409, 429) throws its ApiError at once.
+   */
+  async startApplication(
+    req: StartApplicationInput,
+    options: StartOptions = {},
+  ): Promise<SettledApplicationView> {
+    const { signal } = options;
+    const maxWaitMs = options.maxWaitMs ?? this.startDefaults.maxWaitMs ?? DEFAULT_START_MAX_WAIT_MS;
+    let delay = options.retryDelayMs ?? this.startDefaults.retryDelayMs ?? DEFAULT_START_RETRY_DELAY_MS;
+    const deadline = Date.now() + maxWaitMs;
+    let last: ApplicationView | undefined;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const res = await this.send({ route: 'startApplication', params: {}, json: req, signal });
+        last = await this.answer(res, applicationViewSchema);
+        lastError = undefined;
+        if (!isInFlight(last.status)) return last as SettledApplicationView;
+      } catch (err) {
+        if (!isTransient(err, signal)) throw err;
+        lastError = err;
+      }
+      if (Date.now() + delay > deadline) throw new StillCheckingError(req.applicationId, last, lastError);
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, MAX_START_RETRY_DELAY_MS);
+    }
   }
 
   /**
@@ -96,8 +246,8 @@ export class ApiClient {
     idempotencyKey?: string,
   ): Promise<SubmitCodeResult> {
     const res = await this.send({
-      method: 'POST',
-      path: `/v1/applications/${encodeURIComponent(applicationId)}/sms-code`,
+      route: 'submitSmsCode',
+      params: { applicationId },
       json: { code },
       headers: idempotencyHeader(idempotencyKey),
     });
@@ -110,15 +260,21 @@ export class ApiClient {
   }
 
   async getApplication(applicationId: string): Promise<ApplicationView> {
-    const res = await this.send({
-      method: 'GET',
-      path: `/v1/applications/${encodeURIComponent(applicationId)}`,
-    });
+    const res = await this.send({ route: 'getApplication', params: { applicationId } });
     return this.answer(res, applicationViewSchema);
   }
 
+  /**
+   * The delivery log of the application's webhook events (its review's included), oldest
+   * first: what was sent, and whether the app's webhook took it.
+   */
+  async listEvents(applicationId: string): Promise<Delivery[]> {
+    const res = await this.send({ route: 'listEvents', params: { applicationId } });
+    return (await this.answer(res, eventsAnswerSchema)).events;
+  }
+
   async getAccount(accountNumber: string): Promise<AccountView> {
-    const res = await this.send({ method: 'GET', path: `/v1/accounts/${encodeURIComponent(accountNumber)}` });
+    const res = await this.send({ route: 'getAccount', params: { accountNumber } });
     return this.answer(res, accountViewSchema);
   }
 
@@ -132,8 +288,8 @@ export class ApiClient {
     idempotencyKey?: string,
   ): Promise<ResubmissionResult> {
     const res = await this.send({
-      method: 'POST',
-      path: `/v1/accounts/${encodeURIComponent(accountNumber)}/id-documents`,
+      route: 'resubmitIdDocuments',
+      params: { accountNumber },
       json: documents,
       headers: idempotencyHeader(idempotencyKey),
     });
@@ -142,23 +298,65 @@ export class ApiClient {
 
   /** The review queue from Temporal visibility: a case may show up a moment after it opens. */
   async listReviews(filter: ReviewFilterInput = {}): Promise<ReviewSummary[]> {
+    return (await this.listReviewPage(filter)).reviews;
+  }
+
+  /**
+   * One page of the queue, oldest case first, and the token of the next page (absent on the
+   * last): `listReviewPage({ ...filter, pageToken: page.nextPageToken })`.
+   */
+  async listReviewPage(filter: ReviewFilterInput = {}): Promise<ReviewPage> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) {
       if (value !== undefined) query.set(key, String(value));
     }
-    const qs = query.size ? `?${query}` : '';
-    const res = await this.send({ method: 'GET', path: `/v1/reviews${qs}` });
-    return (await this.answer(res, reviewListSchema)).reviews;
+    const res = await this.send({ route: 'listReviews', params: {}, query });
+    return this.answer(res, reviewPageSchema);
   }
 
-  /** Where applicants drop out, per flow version and channel (operators and supervisors). */
-  async funnel(): Promise<FunnelRow[]> {
-    const res = await this.send({ method: 'GET', path: '/v1/funnel' });
-    return (await this.answer(res, z.object({ funnel: z.array(funnelRowSchema) }))).funnel;
+  /**
+   * Claims the case for the caller (or renews the caller's claim) for the policy's lease: while
+   * it holds, nobody else may decide the case. ApiError 409 with `claimedBy` and `until` when
+   * another holds it; 409 too when the case has nothing to decide.
+   */
+  async claimReview(reviewId: string): Promise<Claim> {
+    const res = await this.send({ route: 'claimReview', params: { reviewId } });
+    return this.answer(res, claimSchema);
+  }
+
+  /** Ends the claim (the holder, or a supervisor for anyone's); ApiError 403 for someone else's. */
+  async releaseClaim(reviewId: string): Promise<void> {
+    const res = await this.send({ route: 'releaseClaim', params: { reviewId } });
+    if (!res.ok) throw await apiErrorFrom(res);
+  }
+
+  /** The applicant's entered name and ID number, masked, and the case's ID photos (staff). */
+  async getCaseFile(reviewId: string): Promise<CaseFile> {
+    const res = await this.send({ route: 'getCaseFile', params: { reviewId } });
+    return this.answer(res, caseFileSchema);
+  }
+
+  /** One entered field unmasked; the API records who looked, in the audit log. */
+  async revealApplicant(reviewId: string, field: 'name' | 'idNumber'): Promise<string> {
+    const res = await this.send({ route: 'revealApplicant', params: { reviewId }, json: { field } });
+    return (await this.answer(res, revealAnswerSchema)).value;
+  }
+
+  /** An ID photo of the case, as stored (staff; each view is recorded in the audit log). */
+  async getReviewDocument(reviewId: string, documentId: string): Promise<Blob> {
+    const res = await this.send({ route: 'getReviewDocument', params: { reviewId, documentId } });
+    if (!res.ok) throw await apiErrorFrom(res);
+    return res.blob();
+  }
+
+  /** Who the token stands for: its id (what decisions record) and role. */
+  async whoAmI(): Promise<CallerView> {
+    const res = await this.send({ route: 'whoAmI', params: {} });
+    return this.answer(res, callerViewSchema);
   }
 
   async getReview(reviewId: string): Promise<ReviewCase> {
-    const res = await this.send({ method: 'GET', path: `/v1/reviews/${encodeURIComponent(reviewId)}` });
+    const res = await this.send({ route: 'getReview', params: { reviewId } });
     return this.answer(res, reviewCaseSchema);
   }
 
@@ -168,36 +366,60 @@ export class ApiClient {
    */
   async decide(reviewId: string, decision: DecisionRequest, idempotencyKey?: string): Promise<ReviewCase> {
     const res = await this.send({
-      method: 'POST',
-      path: `/v1/reviews/${encodeURIComponent(reviewId)}/decisions`,
+      route: 'decide',
+      params: { reviewId },
       json: decision,
       headers: idempotencyHeader(idempotencyKey),
     });
     return this.answer(res, reviewCaseSchema);
   }
 
-  private send(call: Call): Promise<Response> {
+  /** Where applicants drop out, per flow version and channel (operators and supervisors). */
+  async funnel(period: FunnelPeriod = {}): Promise<FunnelRow[]> {
+    const query = new URLSearchParams();
+    if (period.from) query.set('from', period.from);
+    if (period.to) query.set('to', period.to);
+    const res = await this.send({ route: 'funnel', params: {}, query });
+    return (await this.answer(res, funnelSchema)).funnel;
+  }
+
+  /**
+   * The audit log of one account, oldest first, hash-chained (supervisors): who decided, held,
+   * lifted or looked at what, when and why. References only, notes sealed (docs/audit.md).
+   */
+  async auditLog(accountNumber: string): Promise<AuditEntry[]> {
+    const res = await this.send({
+      route: 'audit',
+      params: {},
+      query: new URLSearchParams({ accountNumber }),
+    });
+    return (await this.answer(res, auditAnswerSchema)).entries;
+  }
+
+  private send<N extends RouteName>(call: Call<N>): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/json, application/problem+json',
       ...call.headers,
     };
-    let body: string | Uint8Array | undefined;
+    let body: RequestInit['body'];
     if (call.bytes) {
       headers['content-type'] = call.bytes.contentType;
-      body = call.bytes.data;
+      body = fetchableBytes(call.bytes.data);
     } else if (call.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(call.json);
     }
-    return fetch(`${this.baseUrl}${call.path}`, { method: call.method, headers, body });
+    const qs = call.query?.size ? `?${call.query}` : '';
+    const url = `${this.baseUrl}${pathOf(call.route, call.params)}${qs}`;
+    return this.fetch(url, { method: routes[call.route].method, headers, body, signal: call.signal });
   }
 
   private async answer<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
     if (!res.ok) throw await apiErrorFrom(res);
     const parsed = schema.safeParse(await res.json());
     if (!parsed.success) {
-      throw new Error(
+      throw new UnexpectedAnswerError(
         `${res.url} answered a shape this client does not know:\n${z.prettifyError(parsed.error)}`,
       );
     }

@@ -1,40 +1,78 @@
 /**
  * A refusal from HTTP API v1, read from its RFC 9457 problem details so callers can act on
- * the status and the named fields without parsing messages.
+ * the status, the problem's type and the named fields without parsing messages.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { problemSchema } from './schemas';
 
 export type FieldProblem = NonNullable<z.infer<typeof problemSchema>['errors']>[number];
 
+/** The problem type of an answer that was not problem details (a proxy's error page, say). */
+export const UNKNOWN_PROBLEM_TYPE = 'about:blank';
+
+export interface Problem {
+  /** The problem's type URI, e.g. `urn:account-opening:problem:422`. */
+  type?: string;
+  status: number;
+  title: string;
+  detail: string;
+  errors?: readonly FieldProblem[];
+  attemptsLeft?: number;
+  applicationStatus?: string;
+  retryAfterSeconds?: number;
+  claimedBy?: string;
+  until?: string;
+}
+
 export class ApiError extends Error {
   override readonly name = 'ApiError';
+  /** The problem's type URI (`urn:account-opening:problem:<status>`), `about:blank` if the API sent none. */
+  readonly type: string;
+  /** The HTTP status: the truth even when a proxy, not the API, answered. */
   readonly status: number;
   readonly title: string;
   readonly detail: string;
+  /** Each refused field, e.g. `{field: 'body.applicant.idNumber', message: 'has a wrong check character'}`. */
   readonly errors: readonly FieldProblem[];
-  /** Only on a 422 for a wrong SMS code. */
+  /** Only on a 422 for a wrong SMS code (submitSmsCode turns that one into an answer). */
   readonly attemptsLeft: number | undefined;
+  /** On a 409 about an application in the wrong state: the state it is in, e.g. `OPENED`. */
+  readonly applicationStatus: string | undefined;
+  /** On a 429: how long until the limit resets, from the `Retry-After` header. */
+  readonly retryAfterSeconds: number | undefined;
+  /** On a 409 about a claimed review: who holds it, and until when (ISO 8601). */
+  readonly claimedBy: string | undefined;
+  readonly claimedUntil: string | undefined;
 
-  constructor(problem: {
-    status: number;
-    title: string;
-    detail: string;
-    errors?: readonly FieldProblem[];
-    attemptsLeft?: number;
-  }) {
+  constructor(problem: Problem) {
     super(`${problem.status} ${problem.title}: ${problem.detail}`);
+    this.type = problem.type ?? UNKNOWN_PROBLEM_TYPE;
     this.status = problem.status;
     this.title = problem.title;
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];
     this.attemptsLeft = problem.attemptsLeft;
+    this.applicationStatus = problem.applicationStatus;
+    this.retryAfterSeconds = problem.retryAfterSeconds;
+    this.claimedBy = problem.claimedBy;
+    this.claimedUntil = problem.until;
+  }
+
+  /** The first field the API named (`body.documents.idFront`), if any: where to point the user. */
+  get field(): string | undefined {
+    return this.errors[0]?.field;
   }
 
   /** The message for one field such as `body.note`, if the API named it. */
   fieldMessage(field: string): string | undefined {
     return this.errors.find((e) => e.field === field)?.message;
   }
+}
+
+function retryAfterOf(res: Response): number | undefined {
+  const header = res.headers.get('retry-after');
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 /**
@@ -49,11 +87,13 @@ export async function apiErrorFrom(res: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
+  const retryAfterSeconds = retryAfterOf(res);
   const problem = problemSchema.safeParse(body);
-  if (problem.success) return new ApiError({ ...problem.data, status: res.status });
+  if (problem.success) return new ApiError({ ...problem.data, status: res.status, retryAfterSeconds });
   return new ApiError({
     status: res.status,
     title: res.statusText || 'HTTP error',
     detail: text.trim().slice(0, 200) || `the server answered ${res.status} without details`,
+    retryAfterSeconds,
   });
 }

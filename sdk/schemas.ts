@@ -10,7 +10,7 @@ import {
 } from '../domain/application';
 import { type AppEventType, deliverySchema } from '../domain/deliveries';
 import { channelSchema, flowVersionSchema } from '../domain/identifiers';
-import { holdStateSchema, reviewStatusSchema } from '../domain/review';
+import { holdStateSchema, reviewStatusSchema, reviewSummarySchema } from '../domain/review';
 import { reasonCodeSchema, shownReasonSchema } from '../domain/steps';
 
 export const problemSchema = z.object({
@@ -21,6 +21,9 @@ export const problemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   attemptsLeft: z.number().int().optional(),
   applicationStatus: z.string().optional(),
+  /** On a 409 about a claimed review: who holds it, and until when. */
+  claimedBy: z.string().optional(),
+  until: z.string().optional(),
 });
 
 export const applicationParamsSchema = z.strictObject({ applicationId: applicationIdSchema });
@@ -71,8 +74,37 @@ export const reviewFilterSchema = z.strictObject({
     .regex(/^[A-Z_]+$/)
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Where the page starts: a `nextPageToken` the previous page answered. */
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a nextPageToken from the previous page')
+    .optional(),
 });
 export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
+
+/** GET /v1/reviews answers a page: the next starts at `nextPageToken` (absent on the last). */
+export const reviewPageSchema = z.object({
+  reviews: z.array(reviewSummarySchema),
+  nextPageToken: z.string().optional(),
+});
+
+/** GET /v1/me: who the token stands for. */
+export const callerViewSchema = z.object({
+  id: z.string(),
+  role: z.enum(['app', 'operator', 'supervisor']),
+});
+export type CallerView = z.infer<typeof callerViewSchema>;
+
+/** POST /v1/reviews/{reviewId}/reveal: one of the applicant's entered fields, unmasked (audited). */
+export const revealRequestSchema = z.strictObject({ field: z.enum(['name', 'idNumber']) });
+export const revealAnswerSchema = z.object({ field: z.enum(['name', 'idNumber']), value: z.string() });
+
+/** GET /v1/funnel: the applications started in a period (both ends optional, ISO 8601 instants). */
+export const funnelPeriodSchema = z.strictObject({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+export type FunnelPeriod = z.infer<typeof funnelPeriodSchema>;
 
 /** GET /v1/funnel */
 export const funnelStepSchema = z.object({

@@ -1,12 +1,13 @@
 /**
- * A stand-in for the app backend's webhook: checks the signature like a real app should, and
+ * A stand-in for the app backend's webhook: checks the signature like a real app should (with
+ * the SDK's verifyWebhook, sdk/webhooks.ts), and
  * records what the service told the app, so tests can check each event arrived and arrived
  * once (deliveries > 1 shows a redelivery).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { appEventSchema } from '../../contracts/providers';
-import { verifyWebhook } from '../../contracts/webhook-signature';
+import { verifyWebhook, WebhookVerificationError } from '../../sdk/webhooks';
 import { HttpError, parseOr400 } from '../http';
 import type { ProvidersStore } from './store';
 
@@ -31,8 +32,21 @@ export function registerAppWebhookRoutes(
     });
     scope.post('/sandbox/app-webhook', async (request) => {
       const raw = (request as { rawBody?: string }).rawBody ?? '';
-      if (webhookSecret && !verifyWebhook(webhookSecret, request.headers, raw, { now: now() })) {
-        throw new HttpError(401, 'BAD_SIGNATURE', 'webhook signature missing, wrong or too old');
+      if (webhookSecret) {
+        // As an app would: with the SDK's check, the one apps are told to use.
+        try {
+          await verifyWebhook({ secret: webhookSecret, headers: request.headers, body: raw, now: now() });
+        } catch (err) {
+          if (!(err instanceof WebhookVerificationError)) throw err;
+          // An event it cannot read is still refused below, by the contract's schema.
+          if (err.reason !== 'BAD_PAYLOAD') {
+            throw new HttpError(
+              401,
+              'BAD_SIGNATURE',
+              `webhook signature missing, wrong or too old (${err.reason})`,
+            );
+          }
+        }
       }
       const event = parseOr400(appEventSchema, request.body);
       return { ok: true, deliveries: store.recordEvent(event, now()) };

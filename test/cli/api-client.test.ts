@@ -90,7 +90,12 @@ describe('refusals are ApiErrors with what the caller can act on', () => {
         documents: {},
       }),
     );
-    expect(err).toMatchObject({ status: 400, title: 'Invalid request' });
+    expect(err).toMatchObject({
+      status: 400,
+      title: 'Invalid request',
+      type: 'urn:account-opening:problem:400',
+    });
+    expect(err.field).toBe('body.documents.idFront');
     expect(err.fieldMessage('body.documents.idFront')).toBe('is required by flow v3');
     expect(err.errors.map((e) => e.field)).toContain('body.documents.idBack');
   });

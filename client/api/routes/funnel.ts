@@ -1,6 +1,7 @@
 /** GET /v1/funnel: where applicants drop out, per flow version and channel. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { routes } from '../../../sdk/routes';
 import { funnelRowSchema } from '../../../sdk/schemas';
 import type { Funnel } from '../../funnel';
 import { allow, type Credentials } from '../auth';
@@ -9,7 +10,7 @@ export const funnelRoutes =
   (deps: { tokens: Credentials; funnel: Funnel }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
-      '/v1/funnel',
+      routes.funnel.path,
       {
         onRequest: allow(deps.tokens, 'operator', 'supervisor'),
         schema: {

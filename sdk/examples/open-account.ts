@@ -1,0 +1,129 @@
+/**
+ * The SDK's README example, runnable as written against `npm start`:
+ *
+ *   npx tsx sdk/examples/open-account.ts
+ *
+ * One customer opens an account (ID photos, start, a mistyped SMS code, then the right one).
+ * Another's front photo is blurred: the account opens with a review pending, an operator rejects
+ * the photo (a payment hold), the app re-submits photos when asked, a second operator approves
+ * and the hold is lifted. API_URL, SANDBOX_URL, APP_TOKEN, OPERATOR_TOKEN and
+ * SECOND_OPERATOR_TOKEN point it elsewhere.
+ */
+import { ApiClient, ApiError } from '../index';
+import { Sandbox, testCustomer } from './sandbox';
+
+const env = process.env;
+const baseUrl = env.API_URL ?? 'http://127.0.0.1:8080';
+const sandbox = new Sandbox(env.SANDBOX_URL ?? 'http://127.0.0.1:7310');
+const app = new ApiClient({ baseUrl, token: env.APP_TOKEN ?? 'dev-app-token-change-me' });
+// The bank's staff, here only so that the review runs too: the one who rejects may not approve.
+const alice = new ApiClient({ baseUrl, token: env.OPERATOR_TOKEN ?? 'dev-operator-alice-change-me' });
+const bob = new ApiClient({ baseUrl, token: env.SECOND_OPERATOR_TOKEN ?? 'dev-operator-bob-change-me' });
+
+/** Asks again every half second, for up to 15 s, until `done` answers true. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; !(await done()); i++) {
+    if (i === 30) throw new Error('gave up waiting');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function openAccount(photo: { blurred: boolean }) {
+  const customer = testCustomer();
+  const { name, idNumber, mobile } = customer;
+
+  // 1. The customer photographs both sides of their ID card; the app uploads each image.
+  const front = await sandbox.idCardImage({
+    side: 'FRONT',
+    name,
+    idNumber,
+    quality: photo.blurred ? ['BLURRED'] : [],
+  });
+  const idFront = await app.uploadDocument(front, 'image/png');
+  const idBack = await app.uploadDocument(
+    await sandbox.idCardImage({ side: 'BACK', validUntil: 'LONG' }),
+    'image/png',
+  );
+
+  // 2. Start. Answers once the code is on its way (AWAITING_SMS_CODE) or the application is
+  //    decided; a start that outlasts the API's deadline (202, CHECKING) is re-sent by the SDK.
+  const applicationId = crypto.randomUUID();
+  const started = await app
+    .startApplication({
+      applicationId,
+      applicant: { name, idNumber, mobile },
+      boundAccount: { number: customer.card, kind: 'DEBIT' },
+      documents: { idFront, idBack },
+    })
+    .catch((err: unknown) => {
+      // A refusal names what to fix, e.g. 400 body.applicant.idNumber.
+      if (err instanceof ApiError) console.error(`refused: ${err.status} ${err.field ?? ''} ${err.detail}`);
+      throw err;
+    });
+  if (started.status !== 'AWAITING_SMS_CODE') {
+    throw new Error(`${started.status}: ${started.reasons?.join(', ')}`);
+  }
+
+  // 3. The customer types the code their phone received, and gets it wrong once. A wrong code
+  //    is an answer, not an error. Re-send a lost call with the same idempotency key.
+  const code = await sandbox.smsCode(mobile);
+  const typo = code.slice(0, 5) + ((Number(code[5]) + 1) % 10);
+  const wrong = await app.submitSmsCode(applicationId, typo, crypto.randomUUID());
+  if (wrong.status === 'WRONG_CODE') console.log(`wrong code: ${wrong.attemptsLeft} tries left`);
+  const opened = await app.submitSmsCode(applicationId, code, crypto.randomUUID());
+  if (opened.status !== 'OPENED') throw new Error(`${opened.status}`);
+
+  // 4. The account is open at once, even with a review pending.
+  const account = await app.getAccount(opened.accountNumber);
+  console.log(
+    `account ${account.accountNumber}: class ${account.accountClass}, ${account.status}, review ${opened.review}`,
+  );
+  return { customer, applicationId, accountNumber: opened.accountNumber };
+}
+
+// A clean application.
+await openAccount({ blurred: false });
+
+// A blurred photo: an operator rejects it, and the account may only receive (只收不付).
+const held = await openAccount({ blurred: true });
+const reviewId = `review-${held.applicationId}`;
+await alice.decide(reviewId, {
+  round: 1,
+  decision: 'REJECT',
+  reasonCode: 'DOCUMENT_ILLEGIBLE',
+  note: 'the ID number is blurred',
+});
+
+// The app is told by the RESUBMISSION_REQUESTED webhook; the delivery log says the same.
+await until(async () =>
+  (await app.listEvents(held.applicationId)).some((e) => e.type === 'RESUBMISSION_REQUESTED'),
+);
+console.log(`account ${held.accountNumber}: ${(await app.getAccount(held.accountNumber)).status}`);
+
+// New photos; `accepted: false` with reasons would mean: ask the customer once more.
+const { name, idNumber } = held.customer;
+const resubmitted = await app.resubmitIdDocuments(
+  held.accountNumber,
+  {
+    idFront: await app.uploadDocument(
+      await sandbox.idCardImage({ side: 'FRONT', name, idNumber }),
+      'image/png',
+    ),
+    idBack: await app.uploadDocument(
+      await sandbox.idCardImage({ side: 'BACK', validUntil: '2045-06-30' }),
+      'image/png',
+    ),
+  },
+  crypto.randomUUID(),
+);
+if (!resubmitted.accepted) throw new Error(`photos refused: ${resubmitted.reasons.join(', ')}`);
+console.log(`new photos accepted: review round ${resubmitted.round}`);
+
+// Another operator approves the new round, and the hold is lifted.
+await bob.decide(reviewId, {
+  round: resubmitted.round,
+  decision: 'APPROVE',
+  reasonCode: 'RESUBMITTED_DOCUMENT_VERIFIED',
+});
+await until(async () => (await app.getAccount(held.accountNumber)).status === 'ACTIVE');
+console.log(`hold lifted: account ${held.accountNumber} is ACTIVE`);
