@@ -2,7 +2,7 @@
  * Wire format of the core banking system's account API. State-changing calls carry an
  * `Idempotency-Key` header: the same key answers the same result and changes nothing more.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const accountClassSchema = z.enum(['II', 'III']);
 export const accountStatusSchema = z.enum(['ACTIVE', 'RECEIVE_ONLY', 'FROZEN']);

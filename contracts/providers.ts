@@ -3,7 +3,7 @@
  * SMS inbox, app webhook). The activities' HTTP adapters speak them; the sandbox serves them.
  * Every state-changing call carries an `Idempotency-Key` header.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const idCardSideSchema = z.enum(['FRONT', 'BACK']);
 export const imageQualityFlagSchema = z.enum(['OCCLUDED', 'BLURRED', 'GLARE', 'PARTLY_UNREADABLE']);

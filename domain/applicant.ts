@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { todayInChina } from './china-time';
 import { parseIdNumber } from './id-number';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { applicantSchema, boundAccountSchema, mobileSchema } from './applicant';
 import { deliverySchema } from './deliveries';
 import { documentIdsSchema } from './documents';

@@ -4,7 +4,7 @@
  * configuration (config/) and the operator CLI (which may not import server code) parse the
  * lists the same way and share the development defaults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface Credential {
   id: string;

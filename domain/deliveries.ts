@@ -1,5 +1,5 @@
 /** The delivery log of webhook events, kept by the workflow that sent them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { appEventTypeSchema } from '../contracts/providers';
 
 /** The webhook events apps receive: their wire format is in contracts/providers.ts. */

@@ -2,7 +2,7 @@
  * An application's documents by name: ids from POST /v1/documents (content addresses), never
  * images. Which ones a flow needs is in domain/flows.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentIdSchema } from './identifiers';
 
 /** Both sides of the ID card: what the photo check reads, and what a re-submission brings. */

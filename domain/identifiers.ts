@@ -1,5 +1,5 @@
 /** Identifiers and enumerations shared by applications and reviews. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Apps generate a UUID per application: safe to use in workflow ids (never PII). */
 export const applicationIdSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Channel, FlowVersion } from './identifiers';
 import { defaultReviewPolicy, type ReviewPolicy, reviewPolicySchema } from './review';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every verification step answers pass, review (a human settles it later) or reject. */
 export const outcomeSchema = z.enum(['PASS', 'REVIEW', 'REJECT']);
