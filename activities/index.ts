@@ -1,10 +1,15 @@
 import type { Ports } from '../adapters/ports';
+import { createAuditActivities } from './audit';
 import { createOnboardingActivities } from './onboarding';
 import { createReviewActivities } from './review';
 
 /** Every activity the worker registers, built from the ports it is given. */
 export function createActivities(ports: Ports) {
-  return { ...createOnboardingActivities(ports), ...createReviewActivities(ports) };
+  return {
+    ...createOnboardingActivities(ports),
+    ...createReviewActivities(ports),
+    ...createAuditActivities(ports),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

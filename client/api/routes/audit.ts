@@ -1,0 +1,26 @@
+/** GET /v1/audit: the audit log of one account, for supervisors (docs/audit.md). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AuditTrail } from '../../../adapters/audit';
+import { auditAnswerSchema, auditQuerySchema } from '../../../domain/audit';
+import { routes } from '../../../sdk/routes';
+import { problemSchema } from '../../../sdk/schemas';
+import { allow, type Credentials } from '../auth';
+
+export const auditRoutes =
+  (deps: { tokens: Credentials; audit: Pick<AuditTrail, 'forAccount'> }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      routes.audit.path,
+      {
+        onRequest: allow(deps.tokens, 'supervisor'),
+        schema: {
+          summary:
+            'The audit log of an account, oldest first: who did what, when, why, in which round and under ' +
+            'which rule version, hash-chained (prevHash, hash). References only: no personal data, notes sealed',
+          querystring: auditQuerySchema,
+          response: { 200: auditAnswerSchema, 400: problemSchema },
+        },
+      },
+      async (req) => ({ entries: await deps.audit.forAccount(req.query.accountNumber) }),
+    );
+  };

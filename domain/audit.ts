@@ -1,0 +1,82 @@
+/**
+ * The audit log (docs/audit.md): who did what to an account under review, when, why, in which
+ * round and under which rule version. Callers record events with the facts in the clear; the
+ * log stores references only (a keyed HMAC for the account number, ids and content hashes for
+ * documents) and seals free text under the application's data key. Entries are hash-chained.
+ */
+import * as z from 'zod';
+import { applicationIdSchema } from './identifiers';
+
+export const auditActionSchema = z.enum([
+  /** An operator's decision on a round (reason: the decision's reason code). */
+  'APPROVED',
+  'REJECTED',
+  /** A receive-only hold (只收不付) placed in core banking; refs.holdId names it. */
+  'HOLD_PLACED',
+  /** A hold this review placed, lifted on approval; refs.holdId names it. */
+  'HOLD_LIFTED',
+  /** The re-submission deadline passed: the account frozen (不收不付); refs.holdId names the hold. */
+  'ACCOUNT_FROZEN',
+  /** The customer re-submitted ID photos (reason: accepted, or why not); refs name the documents. */
+  'RESUBMITTED',
+  /** Staff looked at a stored document (refs.documentId). */
+  'DOCUMENT_VIEWED',
+  /** Staff revealed an applicant's entered field in the review console (reason: NAME or ID_NUMBER). */
+  'APPLICANT_REVEALED',
+  /** The application's data key was destroyed (refs.keyId): its history and notes are unreadable. */
+  'CRYPTO_SHREDDED',
+]);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/** References only: ids and content hashes, never personal data. */
+const refsSchema = z.record(z.string().regex(/^\w{1,40}$/), z.string().max(200));
+
+/** One event as a caller records it. `id` is chosen by the caller: recording the same id again writes nothing. */
+export const auditEventSchema = z.strictObject({
+  id: z.string().min(1).max(200),
+  /** When it happened (the workflow's clock for workflow events). */
+  at: z.iso.datetime(),
+  /** An operator or supervisor id, `customer`, or `system` (the review workflow itself). */
+  actor: z.string().min(1).max(100),
+  action: auditActionSchema,
+  applicationId: applicationIdSchema,
+  /** Stored as a keyed HMAC, never in the clear; entries are listed by it. */
+  accountNumber: z.string().min(1).max(40).optional(),
+  /** A reason code, never free text. */
+  reason: z.string().min(1).max(200).optional(),
+  round: z.number().int().min(1).optional(),
+  ruleVersion: z.string().min(1).max(100).optional(),
+  refs: refsSchema.optional(),
+  /** Free text (an operator's note): stored sealed under the application's data key only. */
+  note: z.string().max(2000).optional(),
+});
+/** What a caller passes: the application id as the app sent it (any case). */
+export type AuditEvent = z.input<typeof auditEventSchema>;
+
+/** One entry as supervisors read it (GET /v1/audit): no account number, no note. */
+export const auditEntrySchema = z.object({
+  seq: z.number().int().min(1),
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: auditActionSchema,
+  applicationId: z.string(),
+  reason: z.string().optional(),
+  round: z.number().int().optional(),
+  ruleVersion: z.string().optional(),
+  refs: refsSchema.optional(),
+  /** True when the entry has a note: stored sealed, never served here. */
+  noteSealed: z.boolean().optional(),
+  /** SHA-256 hex of the entry before (64 zeros for the first). */
+  prevHash: z.string(),
+  /** SHA-256 hex over prevHash and the entry's stored fields. */
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditQuerySchema = z.strictObject({
+  accountNumber: z.string().regex(/^\d{10,30}$/, 'must be the digits of an account number'),
+});
+
+export const auditAnswerSchema = z.object({ entries: z.array(auditEntrySchema) });
+export type AuditAnswer = z.infer<typeof auditAnswerSchema>;

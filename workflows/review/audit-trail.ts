@@ -1,0 +1,52 @@
+/**
+ * What a review writes to the audit log (docs/audit.md): each decision, hold placed or lifted,
+ * freeze and re-submission. Entries leave in order through the `audit` activity, in the
+ * background like webhook events: no decision or re-submission waits for them, and the review
+ * finishes only once all are written. Each entry's id is chosen here (review, round, what
+ * happened), so a retried activity never writes one twice.
+ *
+ * Recording changed the commands a review issues, so it is behind the `audit-log` patch
+ * (docs/changing-workflows.md): reviews that were running before it record from their next
+ * step on; their earlier steps replay as they were.
+ */
+import { patched, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { AuditEvent } from '../../domain/audit';
+
+export const AUDIT_PATCH = 'audit-log';
+
+/**
+ * A regular activity rather than a local one: entries are off every answer's path, so a local
+ * activity's saved round trip would buy nothing, while a regular one retries server-side
+ * (visible as a pending activity) for as long as the log's database is away, without holding a
+ * workflow task. An entry must be written: it retries without end.
+ */
+const { audit } = proxyActivities<Pick<Activities, 'audit'>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export class AuditTrail {
+  private readonly queue: AuditEvent[] = [];
+  private writing: Promise<void> | undefined;
+
+  /** Queues the entry; entries queued while one batch is being written go together in the next. */
+  record(entry: AuditEvent): void {
+    if (!patched(AUDIT_PATCH)) return;
+    this.queue.push(entry);
+    this.writing ??= this.write();
+  }
+
+  /** Resolves once every entry recorded so far is written. */
+  async settled(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    try {
+      while (this.queue.length > 0) await audit({ entries: this.queue.splice(0) });
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
