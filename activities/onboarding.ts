@@ -16,6 +16,7 @@ import { classifyFourElements, classifyThreeElements } from '../domain/four-elem
 import { classifyIdDocument } from '../domain/id-document';
 import { publicReasons } from '../domain/public-reasons';
 import { pass, reject, review, type StepResult } from '../domain/steps';
+import { applicationIdOfWorkflow } from '../domain/workflow-ids';
 
 export interface CheckIdDocumentInput {
   applicant: Pick<Applicant, 'name' | 'idNumber'>;
@@ -28,14 +29,22 @@ export interface CardCheckAnswer {
   verificationId?: string;
 }
 
+/** The onboarding and the review workflow both check ID photos: either names the application. */
+function currentApplicationId(): string {
+  const id = applicationIdOfWorkflow(Context.current().info.workflowExecution?.workflowId ?? '');
+  if (!id) throw ApplicationFailure.nonRetryable('not run by an application workflow', 'MissingDocument');
+  return id;
+}
+
 export function createOnboardingActivities(ports: Ports) {
   return {
     async checkIdDocument({ applicant, documents }: CheckIdDocumentInput): Promise<StepResult> {
       const { idFront, idBack } = documents;
       if (!idFront || !idBack) throw ApplicationFailure.nonRetryable('ID photos missing', 'MissingDocument');
+      const applicationId = currentApplicationId();
       const [front, back] = await Promise.all([
-        ports.documents.get(idFront).then((img) => ports.idCards.read('FRONT', img)),
-        ports.documents.get(idBack).then((img) => ports.idCards.read('BACK', img)),
+        ports.documents.get(idFront, applicationId).then((img) => ports.idCards.read('FRONT', img)),
+        ports.documents.get(idBack, applicationId).then((img) => ports.idCards.read('BACK', img)),
       ]);
       return classifyIdDocument(front, back, applicant, todayInChina());
     },
@@ -84,7 +93,7 @@ export function createOnboardingActivities(ports: Ports) {
 
     /** Flow v2: liveness of the selfie and its likeness to the register's photo. */
     async checkFace(input: { applicationId: string; idNumber: string; selfie: string }): Promise<StepResult> {
-      const selfie = await ports.documents.get(input.selfie);
+      const selfie = await ports.documents.get(input.selfie, input.applicationId);
       const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
       return classifyFace(answer);
     },

@@ -1,10 +1,20 @@
 /**
- * Content-addressed document store on disk. The API writes uploaded images; activities read
- * them by id. Workflows only ever carry the id (hex SHA-256 of the bytes), never image bytes,
- * which keeps histories small and free of images.
+ * Content-addressed document store on disk (a folder every API and worker process shares). The
+ * API writes uploaded images; activities read them by id. Workflows only ever carry the id (hex
+ * SHA-256 of the bytes), never image bytes, which keeps histories small and free of images.
+ *
+ * An upload belongs to the tenant that sent it (the bank's own app, or one partner bank): any
+ * other tenant naming its id is told what it would be told of an unknown id. An upload no
+ * application references is deleted after a policy time. Once an application references it, the
+ * image is sealed under that application's data key and the clear copy deleted, so shredding the
+ * key at the end of retention leaves nothing of the image that can be read.
+ *
+ *   staged/<aa>/<id>                 an upload, in clear, until referenced or expired
+ *   owners/<id>/<sha256(tenant)>     who uploaded it (one marker per tenant)
+ *   sealed/<applicationId>/<id>      the image as one application's, encrypted
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageType } from '../domain/identifiers';
 
@@ -18,6 +28,16 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
   return undefined;
 }
 
+/** Who an upload belongs to: `OWN_APP`, or `PARTNER:<partnerId>`. */
+export const tenantOf = (owner: { channel: string; partnerId?: string | null }): string =>
+  owner.partnerId ? `${owner.channel}:${owner.partnerId}` : owner.channel;
+
+/** Encrypts bytes under one application's data key (the keyring, encryption/keyring.ts). */
+export interface Sealer {
+  encrypt(applicationId: string, plaintext: Uint8Array): Promise<Uint8Array>;
+  decrypt(applicationId: string, sealed: Uint8Array): Promise<Uint8Array>;
+}
+
 export class DocumentNotFoundError extends Error {
   constructor(readonly documentId: string) {
     super(`document ${documentId} is not in the store`);
@@ -25,41 +45,109 @@ export class DocumentNotFoundError extends Error {
   }
 }
 
-export class DocumentStore {
-  constructor(private readonly dir: string) {}
+const ID = /^[0-9a-f]{64}$/;
+const APPLICATION = /^[0-9a-f-]{36}$/;
 
-  private fileFor(id: string): string {
-    return path.join(this.dir, id.slice(0, 2), id);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
+/** Write then rename, so a reader never sees half a file. */
+async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomUUID()}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+}
+
+export class DocumentStore {
+  constructor(
+    private readonly dir: string,
+    private readonly sealer: Sealer,
+  ) {}
+
+  private staged(id: string): string {
+    if (!ID.test(id)) throw new DocumentNotFoundError(id);
+    return path.join(this.dir, 'staged', id.slice(0, 2), id);
   }
 
-  /** Stores the bytes once; storing the same bytes again answers the same id. */
-  async put(bytes: Uint8Array): Promise<string> {
+  private owner(id: string, tenant: string): string {
+    return path.join(this.dir, 'owners', id, createHash('sha256').update(tenant).digest('hex'));
+  }
+
+  private sealedFile(id: string, applicationId: string): string {
+    if (!ID.test(id)) throw new DocumentNotFoundError(id);
+    if (!APPLICATION.test(applicationId)) throw new Error('an application id is a UUID');
+    return path.join(this.dir, 'sealed', applicationId, id);
+  }
+
+  /** Stores the bytes for `tenant`; the same bytes again answer the same id. */
+  async put(bytes: Uint8Array, tenant: string): Promise<string> {
     const id = createHash('sha256').update(bytes).digest('hex');
-    const file = this.fileFor(id);
-    if (await this.exists(id)) return id;
-    await mkdir(path.dirname(file), { recursive: true });
-    // Write then rename, so a reader never sees half a file.
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
+    if (!(await exists(this.staged(id)))) await writeAtomically(this.staged(id), bytes);
+    await writeAtomically(this.owner(id, tenant), new Uint8Array());
     return id;
   }
 
-  async get(id: string): Promise<Buffer> {
-    try {
-      return await readFile(this.fileFor(id));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new DocumentNotFoundError(id);
-      throw err;
-    }
+  /**
+   * Whether `applicationId` may reference the document for `tenant`: the tenant uploaded it and
+   * it is still there, or it is already this application's (a start sent again).
+   */
+  async usable(id: string, tenant: string, applicationId: string): Promise<boolean> {
+    if (!ID.test(id)) return false;
+    if (await exists(this.sealedFile(id, applicationId))) return true;
+    return (await exists(this.owner(id, tenant))) && (await exists(this.staged(id)));
   }
 
-  async exists(id: string): Promise<boolean> {
-    try {
-      await stat(this.fileFor(id));
-      return true;
-    } catch {
-      return false;
+  /** Makes the upload one application's: sealed under its data key, the clear copy gone. */
+  async seal(id: string, applicationId: string): Promise<void> {
+    const target = this.sealedFile(id, applicationId);
+    if (await exists(target)) return;
+    const clear = await this.readStaged(id);
+    await writeAtomically(target, await this.sealer.encrypt(applicationId, clear));
+    await unlink(this.staged(id)).catch(() => undefined);
+  }
+
+  /** The image as `applicationId` referenced it (a clear upload not sealed yet is read as it is). */
+  async get(id: string, applicationId: string): Promise<Buffer> {
+    const sealed = await readFile(this.sealedFile(id, applicationId)).catch(() => undefined);
+    if (sealed) return Buffer.from(await this.sealer.decrypt(applicationId, sealed));
+    return this.readStaged(id);
+  }
+
+  /** Deletes uploads (and ownership markers) older than `maxAgeMs` that nothing sealed; answers how many. */
+  async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
+    let deleted = 0;
+    const stagedDir = path.join(this.dir, 'staged');
+    for (const prefix of await readdir(stagedDir).catch(() => [] as string[])) {
+      for (const id of await readdir(path.join(stagedDir, prefix)).catch(() => [] as string[])) {
+        const file = path.join(stagedDir, prefix, id);
+        const info = await stat(file).catch(() => undefined);
+        if (!info || now - info.mtimeMs < maxAgeMs) continue;
+        await rm(file, { force: true });
+        deleted += 1;
+      }
     }
+    const ownersDir = path.join(this.dir, 'owners');
+    for (const id of await readdir(ownersDir).catch(() => [] as string[])) {
+      const info = await stat(path.join(ownersDir, id)).catch(() => undefined);
+      if (info && now - info.mtimeMs >= maxAgeMs)
+        await rm(path.join(ownersDir, id), { recursive: true, force: true });
+    }
+    return deleted;
+  }
+
+  /** Uploads in clear; before tenants, they lay at <aa>/<id> (applications in flight may name them). */
+  private async readStaged(id: string): Promise<Buffer> {
+    for (const file of [this.staged(id), path.join(this.dir, id.slice(0, 2), id)]) {
+      const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+      if (bytes) return bytes;
+    }
+    throw new DocumentNotFoundError(id);
   }
 }

@@ -6,6 +6,7 @@ import type { CoreAccount } from '../contracts/core-banking';
 import type { AppEvent, FaceResponse, OcrResponse, UnionPayResult } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import type { RequestApplicant } from '../domain/application';
+import type { AuditEntry, AuditEvent } from '../domain/audit';
 
 export interface IdCardReader {
   read(side: 'FRONT' | 'BACK', image: Buffer): Promise<OcrResponse>;
@@ -70,7 +71,14 @@ export interface AppNotifier {
 }
 
 export interface DocumentReader {
-  get(documentId: string): Promise<Buffer>;
+  /** The image as the application referenced it (sealed under its data key). */
+  get(documentId: string, applicationId: string): Promise<Buffer>;
+}
+
+/** The append-only, hash-chained audit log (adapters/audit, docs/audit.md). */
+export interface AuditRecorder {
+  /** Appends one entry, idempotent by `event.id`: recording the same id again writes nothing. */
+  record(event: AuditEvent): Promise<AuditEntry>;
 }
 
 export interface Ports {
@@ -84,4 +92,5 @@ export interface Ports {
   /** The bank's operations team: supervisors hear of escalated reviews here. */
   opsNotifier: AppNotifier;
   documents: DocumentReader;
+  audit: AuditRecorder;
 }

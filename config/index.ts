@@ -33,6 +33,8 @@ const envSchema = z.object({
   PARTNER_APP_TOKENS: credentials(developmentTokens.PARTNER_APP_TOKENS),
   OPERATOR_TOKENS: credentials(developmentTokens.OPERATOR_TOKENS),
   SUPERVISOR_TOKENS: credentials(developmentTokens.SUPERVISOR_TOKENS),
+  /** Uploads no application references are deleted after this long. */
+  DOCUMENT_TTL_HOURS: z.coerce.number().positive().default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Payload encryption (docs/encryption.md): the current master key, base64 of 32 bytes, and its id. */
   ENCRYPTION_MASTER_KEY: z.string().optional(),
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
     ],
     logLevel: e.LOG_LEVEL,
+    documentTtlHours: e.DOCUMENT_TTL_HOURS,
     encryption: {
       masterKey: e.ENCRYPTION_MASTER_KEY
         ? { id: e.ENCRYPTION_MASTER_KEY_ID, base64: e.ENCRYPTION_MASTER_KEY }

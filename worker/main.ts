@@ -21,13 +21,14 @@ Runtime.install({
 });
 
 const connection = await NativeConnection.connect({ address: config.temporal.address });
+const keyring = keyringFromConfig(config);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  ports: httpPorts(config),
+  ports: httpPorts(config, keyring),
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
-  dataConverter: encryptedDataConverter(keyringFromConfig(config)),
+  dataConverter: encryptedDataConverter(keyring),
 });
 log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
 await worker.run();

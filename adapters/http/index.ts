@@ -1,5 +1,6 @@
 import type { Config } from '../../config';
-import { DocumentStore } from '../documents';
+import { auditTrailFromConfig, unconfiguredAudit } from '../audit';
+import { DocumentStore, type Sealer } from '../documents';
 import type { Ports } from '../ports';
 import { httpAppNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
@@ -11,13 +12,21 @@ import {
   httpWatchlist,
 } from './providers';
 
-/** The production wiring: every port over HTTP, documents from the shared store. */
+/**
+ * The production wiring: every port over HTTP, documents from the shared store, the audit log in
+ * <DATA_DIR>/audit.db, notes sealed with `sealer` (given dataDir and counterHmacKey; without them
+ * recording fails and retries, never drops).
+ */
 export function httpPorts(
   config: Pick<
     Config,
     'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'webhookSecret' | 'documentsDir'
-  >,
+  > &
+    Partial<Pick<Config, 'dataDir' | 'counterHmacKey'>>,
+  /** Seals and opens documents under each application's data key: the keyring the codec uses. */
+  sealer: Sealer,
 ): Ports {
+  const { dataDir, counterHmacKey } = config;
   return {
     idCards: httpIdCardReader(config.providersUrl),
     identity: httpIdentityRegister(config.providersUrl),
@@ -27,6 +36,10 @@ export function httpPorts(
     coreBanking: httpCoreBanking(config.coreBankingUrl),
     notifier: httpAppNotifier(config.appWebhookUrl, config.webhookSecret),
     opsNotifier: httpAppNotifier(config.opsWebhookUrl, config.webhookSecret),
-    documents: new DocumentStore(config.documentsDir),
+    documents: new DocumentStore(config.documentsDir, sealer),
+    audit:
+      dataDir && counterHmacKey
+        ? auditTrailFromConfig({ dataDir, counterHmacKey }, sealer)
+        : unconfiguredAudit,
   };
 }

@@ -22,11 +22,22 @@ mkdirSync(config.dataDir, { recursive: true });
 const log = logger(config, 'api');
 const connection = await Connection.connect({ address: config.temporal.address });
 // The same codec as the worker's: the API encrypts what it sends and decodes what it reads.
+const keyring = keyringFromConfig(config);
 const client = new Client({
   connection,
   namespace: config.temporal.namespace,
-  dataConverter: encryptedDataConverter(keyringFromConfig(config)),
+  dataConverter: encryptedDataConverter(keyring),
 });
+const documents = new DocumentStore(config.documentsDir, keyring);
+// Uploads no application took are deleted after the policy time; every API instance may sweep.
+const sweep = setInterval(
+  () =>
+    void documents
+      .sweep(config.documentTtlHours * 3600_000)
+      .catch((err) => log.warn({ err }, 'sweep failed')),
+  60_000,
+);
+sweep.unref();
 
 const api = await buildApi({
   tokens: config.tokens,
@@ -41,13 +52,13 @@ const api = await buildApi({
   }),
   reviews: new Reviews(client),
   funnel: new Funnel(client, config.temporal.taskQueue),
-  documents: new DocumentStore(config.documentsDir),
+  documents,
   coreBanking: httpCoreBanking(config.coreBankingUrl),
   idempotency: new SqliteIdempotencyRecords(
     path.join(config.dataDir, 'api-idempotency.db'),
     config.counterHmacKey,
   ),
-  audit: auditTrailFromConfig(config),
+  audit: auditTrailFromConfig(config, keyring),
   logger: log,
 });
 await api.listen({ host: config.api.host, port: config.api.port });

@@ -1,7 +1,8 @@
 /**
  * What both benchmark commands stand on: a Temporal dev server of their own (or an existing
  * one), the two vendor sandboxes on free ports with their databases in a temp folder, and the
- * project's worker in-process on a task queue of its own, wired as in production (httpPorts).
+ * project's worker in-process on a task queue of its own, wired as in production (httpPorts,
+ * payloads encrypted under per-application data keys with a throwaway master key).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -10,22 +11,21 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  type Worker,
-} from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { DocumentStore } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
 import { defaultPolicy } from '../../domain/policy';
+import { encryptedDataConverter } from '../../encryption/data-converter';
+import { SqliteDataKeyStore } from '../../encryption/data-key-store';
+import { Keyring } from '../../encryption/keyring';
+import { LocalKms, newMasterKey } from '../../encryption/kms';
 import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
-import { createWorker, workflowsPath } from '../../worker/create-worker';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { type DevServer, startDevServer } from '../dev-server';
 import { findOrBuildTemporalCli } from '../temporal-cli';
 import { note } from './stats';
@@ -44,11 +44,26 @@ export interface BenchEnv {
   providersUrl: string;
   coreBankingUrl: string;
   documents: DocumentStore;
+  /** The project's client, with the production codec. */
   client: Client;
+  /** A client without a codec: the floor's no-op workflows are Temporal alone. */
+  plainClient: Client;
   workerConnection: NativeConnection;
   taskQueue: string;
   applications: Applications;
+  /** The data keys of the project's lane (a throwaway master key, a temp store). */
+  keyring: Keyring;
+  /** One more project worker and client on a task queue of their own, with these data converters. */
+  addProjectLane(worker: DataConverter, client?: DataConverter): Promise<ProjectLane>;
+  /** The dev server's process, when we started it (to read its CPU time). */
+  serverPid?: number;
   stop(): Promise<void>;
+}
+
+export interface ProjectLane {
+  taskQueue: string;
+  client: Client;
+  applications: Applications;
 }
 
 /** The worker signs webhooks and the sandbox inbox checks them, as in production. */
@@ -103,37 +118,57 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
       startServer(),
       listen(providers),
       listen(coreBanking),
-      bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+      bundleWorkflows({ logger: quietLogger }),
     ] as const;
     // Wait for all before cleaning up on a failure: no server may start after the cleanup ran.
     await Promise.allSettled(starting);
     const [address, providersUrl, coreBankingUrl, bundle] = await Promise.all(starting);
 
     const documentsDir = path.join(dir, 'documents');
-    const documents = new DocumentStore(documentsDir);
     const workerConnection = await NativeConnection.connect({ address });
     cleanups.push(() => workerConnection.close());
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: opts.namespace });
+    const plainClient = new Client({ connection, namespace: opts.namespace });
+    const store = new SqliteDataKeyStore(path.join(dir, 'data-keys.db'));
+    cleanups.push(async () => store.close());
+    const keyring = new Keyring({ kms: new LocalKms(newMasterKey('bench-throwaway')), store });
+    const documents = new DocumentStore(documentsDir, keyring);
 
-    const taskQueue = `bench-${randomUUID()}`;
     const webhook = `${providersUrl}/sandbox/app-webhook`;
-    const worker = await createWorker({
-      connection: workerConnection,
-      namespace: opts.namespace,
-      taskQueue,
-      ports: httpPorts({
+    const ports = httpPorts(
+      {
         providersUrl,
         coreBankingUrl,
         appWebhookUrl: webhook,
         opsWebhookUrl: webhook,
         webhookSecret: WEBHOOK_SECRET,
         documentsDir,
-      }),
-      workflowBundle: bundle,
-    });
-    cleanups.push(runWorker(worker));
+      },
+      keyring,
+    );
+    const addProjectLane = async (
+      dataConverter: DataConverter,
+      clientConverter = dataConverter,
+    ): Promise<ProjectLane> => {
+      const taskQueue = `bench-${randomUUID()}`;
+      const worker = await createWorker({
+        connection: workerConnection,
+        namespace: opts.namespace,
+        taskQueue,
+        ports,
+        dataConverter,
+        workflowBundle: bundle,
+      });
+      cleanups.push(runWorker(worker));
+      const client = new Client({ connection, namespace: opts.namespace, dataConverter: clientConverter });
+      return {
+        taskQueue,
+        client,
+        applications: new Applications({ client, taskQueue, policy: defaultPolicy }),
+      };
+    };
+    const { taskQueue, client, applications } = await addProjectLane(encryptedDataConverter(keyring));
 
     note(
       `[bench] Temporal ${address}${server ? ' (own dev server)' : ''}, sandboxes ${providersUrl} ` +
@@ -147,9 +182,13 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
       coreBankingUrl,
       documents,
       client,
+      plainClient,
       workerConnection,
       taskQueue,
-      applications: new Applications({ client, taskQueue, policy: defaultPolicy }),
+      applications,
+      keyring,
+      addProjectLane,
+      serverPid: server?.pid,
       stop,
     };
   } catch (err) {

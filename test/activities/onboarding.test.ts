@@ -11,15 +11,21 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { DocumentStore } from '../../adapters/documents';
+import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import '../provided';
-import { readAccount, sandboxPorts } from '../support/harness';
+import { testKeyring } from '../security/keys';
+import { OWN_APP_TENANT, readAccount, sandboxPorts } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 
 let activities: ReturnType<typeof createActivities>;
 let documents: DocumentStore;
 let coreBankingUrl: string;
-const env = new MockActivityEnvironment();
+/** Activities that read documents learn the application from the workflow that runs them. */
+const applicationId = randomUUID();
+const env = new MockActivityEnvironment({
+  workflowExecution: { workflowId: onboardingWorkflowId(applicationId), runId: randomUUID() },
+});
 /** env.run cannot infer the result type from the activity; this keeps tests typed. */
 const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
   env.run(fn, ...args) as Promise<R>;
@@ -27,8 +33,9 @@ const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A)
 beforeAll(async () => {
   coreBankingUrl = inject('coreBankingUrl');
   const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'documents-'));
-  documents = new DocumentStore(documentsDir);
-  activities = createActivities(sandboxPorts(documentsDir));
+  const keyring = testKeyring();
+  documents = new DocumentStore(documentsDir, keyring);
+  activities = createActivities(sandboxPorts(documentsDir, keyring));
 });
 
 const personAccounts = async (idNumber: string) => {
@@ -102,8 +109,9 @@ describe('checkIdDocument', () => {
     const applicant = newPerson();
     const idFront = await documents.put(
       makeIdCardImage({ side: 'FRONT', name: applicant.name, idNumber: applicant.idNumber }),
+      OWN_APP_TENANT,
     );
-    const idBack = await documents.put(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }));
+    const idBack = await documents.put(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }), OWN_APP_TENANT);
     expect(await run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
       step: 'ID_DOCUMENT',
       outcome: 'PASS',
@@ -120,8 +128,12 @@ describe('checkIdDocument', () => {
         idNumber: applicant.idNumber,
         quality: ['PARTLY_UNREADABLE'],
       }),
+      OWN_APP_TENANT,
     );
-    const idBack = await documents.put(makeIdCardImage({ side: 'BACK', validUntil: '2040-05-01' }));
+    const idBack = await documents.put(
+      makeIdCardImage({ side: 'BACK', validUntil: '2040-05-01' }),
+      OWN_APP_TENANT,
+    );
     expect(await run(activities.checkIdDocument, { applicant, documents: { idFront, idBack } })).toEqual({
       step: 'ID_DOCUMENT',
       outcome: 'REVIEW',

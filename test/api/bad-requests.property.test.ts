@@ -6,7 +6,7 @@
  * field; and afterwards nothing may have changed: no account, binding, hold or SMS for the people
  * the requests were about, no stored upload, and no workflow on this file's task queue.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -21,7 +21,7 @@ import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { addDays, compactDate, DIGITS, digits, realDateBetween, TODAY } from '../domain/arbitraries';
 import { bearer, startApi, tokens } from '../support/api';
-import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import { type Harness, newApplication, OWN_APP_TENANT, readSmsCode, startHarness } from '../support/harness';
 import { newPerson } from '../support/people';
 import { eventually } from '../support/review';
 
@@ -1254,7 +1254,8 @@ describe('afterwards, nothing changed', () => {
 
     // No refused upload was stored.
     const stored = [];
-    for (const id of refusedUploads) if (await h.documents.exists(id)) stored.push(id);
+    for (const id of refusedUploads)
+      if (await h.documents.usable(id, OWN_APP_TENANT, randomUUID())) stored.push(id);
     expect(stored).toEqual([]);
 
     // A sample of the refused starts' applicationIds: no workflow by that id.

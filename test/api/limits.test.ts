@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DailyLimits } from '../../client/daily-limits';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, startHarness } from '../support/harness';
+import {
+  type Harness,
+  newApplication,
+  OWN_APP_TENANT,
+  PARTNER_X_TENANT,
+  startHarness,
+} from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 
 let h: Harness;
@@ -93,7 +99,12 @@ describe('the daily limit of one token', () => {
 
   it('refuses a token beyond its daily applications; another token still starts', async () => {
     const as = async (caller: 'app' | 'partner-x', channel: 'OWN_APP' | 'PARTNER') => {
-      const req = { ...(await newApplication(small.documents)), channel, flowVersion: 'v3' as const };
+      const tenant = caller === 'app' ? OWN_APP_TENANT : PARTNER_X_TENANT;
+      const req = {
+        ...(await newApplication(small.documents, { tenant })),
+        channel,
+        flowVersion: 'v3' as const,
+      };
       return smallApi.inject({
         method: 'POST',
         url: '/v1/applications',

@@ -24,7 +24,13 @@ import {
   UNKNOWN_PROBLEM_TYPE,
 } from '../../sdk/index';
 import { listenApi, tokenOf } from '../cli/http-api';
-import { type Harness, readSmsCode, startHarness } from '../support/harness';
+import {
+  type Harness,
+  OWN_APP_TENANT,
+  PARTNER_X_TENANT,
+  readSmsCode,
+  startHarness,
+} from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { eventually, openWithReview } from '../support/review';
 
@@ -94,8 +100,9 @@ async function request(): Promise<StartApplicationInput & { applicant: { mobile:
     documents: {
       idFront: await h.documents.put(
         makeIdCardImage({ side: 'FRONT', name: person.name, idNumber: person.idNumber }),
+        OWN_APP_TENANT,
       ),
-      idBack: await h.documents.put(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' })),
+      idBack: await h.documents.put(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }), OWN_APP_TENANT),
     },
   };
 }
@@ -107,7 +114,7 @@ async function partnerRequest(): Promise<StartApplicationInput> {
     applicationId: randomUUID(),
     applicant: { name, idNumber },
     boundAccount: { number: newCard(), kind: 'DEBIT' },
-    documents: { selfie: await h.documents.put(makeSelfieImage({ face: 'PASS' })) },
+    documents: { selfie: await h.documents.put(makeSelfieImage({ face: 'PASS' }), PARTNER_X_TENANT) },
   };
 }
 

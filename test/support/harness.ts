@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { DocumentStore } from '../../adapters/documents';
+import { type AuditTrail, sqliteAuditTrail } from '../../adapters/audit';
+import { DocumentStore, type Sealer } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
 import { DailyLimits } from '../../client/daily-limits';
@@ -24,6 +25,8 @@ import {
 } from '../../domain/application';
 import type { FlowVersion } from '../../domain/identifiers';
 import type { ReviewPolicy } from '../../domain/review';
+import { encryptedDataConverter } from '../../encryption/data-converter';
+import type { Keyring } from '../../encryption/keyring';
 import {
   type FaceMarker,
   type IdCardMarker,
@@ -32,24 +35,40 @@ import {
 } from '../../sandbox/providers/id-card-image';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { TEST_WEBHOOK_SECRET } from '../provided';
+import { testKeyring } from '../security/keys';
 
 export { TEST_WEBHOOK_SECRET };
 
 import { newCard, newPerson, type Person } from './people';
 
-/** Production adapters pointed at the shared sandboxes; app and ops events land in its webhook inbox. */
-export function sandboxPorts(documentsDir: string, appWebhookUrl?: string) {
+/**
+ * Production adapters pointed at the shared sandboxes; app and ops events land in its webhook
+ * inbox. Without `audit`, recording an audit entry fails (and its activity retries).
+ */
+export function sandboxPorts(
+  documentsDir: string,
+  sealer: Sealer,
+  appWebhookUrl?: string,
+  audit?: AuditTrail,
+) {
   const providersUrl = inject('providersUrl');
   const webhook = `${providersUrl}/sandbox/app-webhook`;
-  return httpPorts({
-    providersUrl,
-    coreBankingUrl: inject('coreBankingUrl'),
-    appWebhookUrl: appWebhookUrl ?? webhook,
-    opsWebhookUrl: webhook,
-    webhookSecret: TEST_WEBHOOK_SECRET,
-    documentsDir,
-  });
+  const ports = httpPorts(
+    {
+      providersUrl,
+      coreBankingUrl: inject('coreBankingUrl'),
+      appWebhookUrl: appWebhookUrl ?? webhook,
+      opsWebhookUrl: webhook,
+      webhookSecret: TEST_WEBHOOK_SECRET,
+      documentsDir,
+    },
+    sealer,
+  );
+  return audit ? { ...ports, audit } : ports;
 }
+
+/** Keys the account references of the tests' audit logs. */
+export const TEST_AUDIT_HMAC_KEY = 'test-audit-hmac-key-0123456789';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling costs seconds: once per test file (vitest forks a process per file). */
@@ -60,9 +79,15 @@ export interface Harness {
   applications: Applications;
   reviews: Reviews;
   documents: DocumentStore;
+  /** Where `documents` keeps its files. */
+  documentsDir: string;
   taskQueue: string;
   providersUrl: string;
   coreBankingUrl: string;
+  /** The data keys the client's and worker's codec encrypt under (the fixed test master key, a temp store). */
+  keyring: Keyring;
+  /** The audit log the worker writes (a SQLite file in the test's temp folder, notes sealed with `keyring`). */
+  audit: AuditTrail;
   /** Stops the worker and starts a fresh one on the same task queue (on new code, if given): nothing may be lost. */
   restartWorker(code?: WorkflowBundleWithSourceMap): Promise<void>;
   stop(): Promise<void>;
@@ -72,14 +97,20 @@ export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Parti
 
 export async function startHarness(
   policy: PolicyOverrides = {},
-  opts: { appWebhookUrl?: string; limits?: Partial<AbuseLimits> } = {},
+  opts: { appWebhookUrl?: string; limits?: Partial<AbuseLimits>; keyring?: Keyring; audit?: AuditTrail } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
   const providersUrl = inject('providersUrl');
   const coreBankingUrl = inject('coreBankingUrl');
   const taskQueue = `test-${randomUUID()}`;
   const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'documents-'));
-  const documents = new DocumentStore(documentsDir);
+  // Client and worker encrypt payloads as in production (docs/encryption.md).
+  const keyring = opts.keyring ?? testKeyring(documentsDir);
+  const documents = new DocumentStore(documentsDir, keyring);
+  const dataConverter = encryptedDataConverter(keyring);
+  const audit =
+    opts.audit ??
+    sqliteAuditTrail({ file: path.join(documentsDir, 'audit.db'), hmacKey: TEST_AUDIT_HMAC_KEY, keyring });
 
   const workerConnection = await NativeConnection.connect({ address });
   const bundle = await workflowBundle();
@@ -88,14 +119,15 @@ export async function startHarness(
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      ports: sandboxPorts(documentsDir, opts.appWebhookUrl),
+      ports: sandboxPorts(documentsDir, keyring, opts.appWebhookUrl, audit),
+      dataConverter,
       workflowBundle: code,
     });
     return { worker, running: worker.run() };
   };
   let current = await startWorker();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter });
   const applications = new Applications({
     client,
     taskQueue,
@@ -110,9 +142,12 @@ export async function startHarness(
     client,
     applications,
     documents,
+    documentsDir,
     taskQueue,
     providersUrl,
     coreBankingUrl,
+    keyring,
+    audit,
     reviews: new Reviews(client),
     async restartWorker(code) {
       current.worker.shutdown();
@@ -124,6 +159,7 @@ export async function startHarness(
       await current.running;
       await connection.close();
       await workerConnection.close();
+      if (!opts.audit) audit.close();
       await rm(documentsDir, { recursive: true, force: true });
     },
   };
@@ -134,7 +170,13 @@ export interface ApplicationOptions {
   card?: string;
   front?: Partial<IdCardMarker>;
   back?: Partial<IdCardMarker>;
+  /** Who uploads the images (adapters/documents.ts tenantOf): the bank's own app unless said. */
+  tenant?: string;
 }
+
+/** The test tenants: the bank's own app, and the partner the tests' partner-x token speaks for. */
+export const OWN_APP_TENANT = 'OWN_APP';
+export const PARTNER_X_TENANT = 'PARTNER:partner-x';
 
 /** A complete v3 request with ID images uploaded; options steer the sandbox's answers. */
 export async function newApplication(
@@ -142,11 +184,14 @@ export async function newApplication(
   opts: ApplicationOptions = {},
 ): Promise<StartApplicationRequest & { applicant: Person }> {
   const person = opts.person ?? newPerson();
+  const tenant = opts.tenant ?? OWN_APP_TENANT;
   const idFront = await documents.put(
     makeIdCardImage({ side: 'FRONT', name: person.name, idNumber: person.idNumber, ...opts.front }),
+    tenant,
   );
   const idBack = await documents.put(
     makeIdCardImage({ side: 'BACK', validUntil: '2040-01-01', ...opts.back }),
+    tenant,
   );
   return {
     applicationId: randomUUID(),
@@ -175,8 +220,9 @@ export async function newFlowApplication(
   flowVersion: FlowVersion,
   opts: FlowApplicationOptions = {},
 ): Promise<StartApplicationRequest> {
-  const base = await newApplication(documents, opts);
   const channel = opts.channel ?? (flowVersion === 'v3' ? 'OWN_APP' : 'PARTNER');
+  const tenant = opts.tenant ?? (channel === 'PARTNER' ? PARTNER_X_TENANT : OWN_APP_TENANT);
+  const base = await newApplication(documents, { ...opts, tenant });
   if (flowVersion === 'v3') return { ...base, channel };
   const { mobile, ...rest } = base.applicant;
   return {
@@ -186,7 +232,7 @@ export async function newFlowApplication(
     applicant: flowVersion === 'v2' && opts.withoutMobile ? rest : { ...rest, mobile },
     documents:
       flowVersion === 'v2'
-        ? { selfie: await documents.put(makeSelfieImage({ face: opts.face ?? 'PASS' })) }
+        ? { selfie: await documents.put(makeSelfieImage({ face: opts.face ?? 'PASS' }), tenant) }
         : {},
   };
 }

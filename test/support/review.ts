@@ -2,7 +2,7 @@
 
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
-import { type Harness, newApplication, readSmsCode } from './harness';
+import { type Harness, newApplication, OWN_APP_TENANT, readSmsCode } from './harness';
 
 export async function openWithReview(h: Harness) {
   const req = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
@@ -23,8 +23,11 @@ export async function newPhotos(
   quality: 'BLURRED'[] = [],
 ) {
   return {
-    idFront: await h.documents.put(makeIdCardImage({ side: 'FRONT', ...person, quality })),
-    idBack: await h.documents.put(makeIdCardImage({ side: 'BACK', validUntil: '2041-02-03' })),
+    idFront: await h.documents.put(makeIdCardImage({ side: 'FRONT', ...person, quality }), OWN_APP_TENANT),
+    idBack: await h.documents.put(
+      makeIdCardImage({ side: 'BACK', validUntil: '2041-02-03' }),
+      OWN_APP_TENANT,
+    ),
   };
 }
 

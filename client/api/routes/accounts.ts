@@ -1,6 +1,6 @@
 /** Accounts: read status, holds and limits; re-submit ID photos for an account under review. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { DocumentStore } from '../../../adapters/documents';
+import { type DocumentStore, tenantOf } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
 import { routes } from '../../../sdk/routes';
@@ -12,10 +12,10 @@ import {
 } from '../../../sdk/schemas';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials } from '../auth';
+import { allow, type Credentials, ownerOf } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
-import { requireUploaded } from '../uploaded';
+import { requireUploaded, sealForApplication } from '../uploaded';
 
 export const accountRoutes =
   (deps: {
@@ -84,10 +84,15 @@ export const accountRoutes =
           await deps.coreBanking.getAccount(req.params.accountNumber),
           'no account with this number',
         );
-        await requireUploaded(deps.documents, req.body, '');
-        return reply
-          .code(202)
-          .send(await deps.reviews.resubmit(account.reference, req.body, req.headers['idempotency-key']));
+        const tenant = tenantOf(ownerOf(req.caller!));
+        await requireUploaded(deps.documents, req.body, '', tenant, account.reference);
+        const result = await deps.reviews.resubmit(
+          account.reference,
+          req.body,
+          req.headers['idempotency-key'],
+        );
+        await sealForApplication(deps.documents, req.body, account.reference);
+        return reply.code(202).send(result);
       },
     );
   };

@@ -1,7 +1,7 @@
 /** The app's calls: start an application, submit the SMS code, read an application. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DocumentStore } from '../../../adapters/documents';
+import { type DocumentStore, tenantOf } from '../../../adapters/documents';
 import {
   type ApplicationView,
   channelSchema,
@@ -26,7 +26,7 @@ import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../aut
 import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
 import { sendProblem } from '../problem';
-import { requireUploaded } from '../uploaded';
+import { requireUploaded, sealForApplication } from '../uploaded';
 
 export const applicationRoutes =
   (deps: {
@@ -86,11 +86,11 @@ export const applicationRoutes =
         },
       },
       async (req, reply) => {
-        await requireUploaded(deps.documents, req.body.documents, 'documents.');
-        const view = await deps.applications.start(req.body, {
-          ...ownerOf(req.caller!),
-          caller: req.caller!.id,
-        });
+        const owner = ownerOf(req.caller!);
+        const { applicationId, documents } = req.body;
+        await requireUploaded(deps.documents, documents, 'documents.', tenantOf(owner), applicationId);
+        const view = await deps.applications.start(req.body, { ...owner, caller: req.caller!.id });
+        await sealForApplication(deps.documents, documents, applicationId);
         return reply
           .code(view.status === 'CHECKING' || view.status === 'OPENING' ? 202 : 200)
           .send(publicApplicationView(view));

@@ -1,9 +1,14 @@
 /** POST /v1/documents: ID-card and face images, stored by content address. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { type DocumentStore, MAX_DOCUMENT_BYTES, sniffImageType } from '../../../adapters/documents';
+import {
+  type DocumentStore,
+  MAX_DOCUMENT_BYTES,
+  sniffImageType,
+  tenantOf,
+} from '../../../adapters/documents';
 import { routes } from '../../../sdk/routes';
 import { documentCreatedSchema, problemSchema } from '../../../sdk/schemas';
-import { allow, type Credentials } from '../auth';
+import { allow, type Credentials, ownerOf } from '../auth';
 import { sendProblem } from '../problem';
 
 export const documentRoutes =
@@ -55,7 +60,8 @@ export const documentRoutes =
             `body is ${sniffed} but Content-Type says ${req.headers['content-type']}`,
           );
         }
-        return reply.code(201).send({ documentId: await deps.documents.put(bytes) });
+        const documentId = await deps.documents.put(bytes, tenantOf(ownerOf(req.caller!)));
+        return reply.code(201).send({ documentId });
       },
     );
   };
