@@ -25,6 +25,9 @@ const envSchema = z.object({
   OPS_WEBHOOK_URL: z.string().url().optional(),
   /** Shared with the app: webhooks carry an HMAC-SHA256 signature made with it. */
   WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
+  /** Each partner bank's webhook (`partner=url,...`) and signing secret (`partner=secret,...`). */
+  PARTNER_WEBHOOK_URLS: z.string().optional(),
+  PARTNER_WEBHOOK_SECRETS: credentials(developmentTokens.PARTNER_WEBHOOK_SECRETS),
   /** Keys the HMACs that stand for cards, mobiles, ID numbers and requests in counters and records. */
   COUNTER_HMAC_KEY: z.string().min(16).default('dev-counter-hmac-key-change-me'),
   /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     webhookSecret: e.WEBHOOK_SECRET,
     counterHmacKey: e.COUNTER_HMAC_KEY,
     opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
+    partnerWebhooks: partnerWebhooks(e, providersUrl),
     tokens: [
       ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const, channel: 'OWN_APP' as const })),
       ...e.PARTNER_APP_TOKENS.map((c) => ({
@@ -162,4 +166,38 @@ export function loadConfigOrExit(service: string, env: NodeJS.ProcessEnv = proce
     process.stderr.write(`${service}: refusing to start: ${text}\n`);
     process.exit(1);
   }
+}
+
+/**
+ * Every partner app token's partner needs its own webhook and secret: falling back to the bank's
+ * own webhook would hand one tenant's events to another. The development partner's default is
+ * its own inbox in the providers sandbox.
+ */
+function partnerWebhooks(
+  e: z.infer<typeof envSchema>,
+  providersUrl: string,
+): Record<string, { url: string; secret: string }> {
+  const listed =
+    e.PARTNER_WEBHOOK_URLS ??
+    e.PARTNER_APP_TOKENS.map((p) => `${p.id}=${providersUrl}/sandbox/app-webhook/${p.id}`).join(',');
+  const urls = new Map(
+    listed
+      .split(',')
+      .filter((pair) => pair.trim())
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()] as const;
+      }),
+  );
+  const secrets = new Map(e.PARTNER_WEBHOOK_SECRETS.map((s) => [s.id, s.token]));
+  const routes: Record<string, { url: string; secret: string }> = {};
+  for (const { id } of e.PARTNER_APP_TOKENS) {
+    const url = urls.get(id);
+    const secret = secrets.get(id);
+    if (!url || !URL.canParse(url))
+      throw new Error(`PARTNER_WEBHOOK_URLS has no webhook URL for partner ${id}`);
+    if (!secret) throw new Error(`PARTNER_WEBHOOK_SECRETS has no signing secret for partner ${id}`);
+    routes[id] = { url, secret };
+  }
+  return routes;
 }

@@ -31,7 +31,7 @@ const REQUIRED_SECRETS = [
 ] as const;
 
 /** Lists that may be empty (a bank without partners) but, when set, must hold real tokens. */
-const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS'] as const;
+const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS', 'PARTNER_WEBHOOK_SECRETS'] as const;
 
 const REQUIRED_URLS = ['PROVIDERS_URL', 'CORE_BANKING_URL', 'APP_WEBHOOK_URL', 'OPS_WEBHOOK_URL'] as const;
 
@@ -69,6 +69,18 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     if (!value) problems.push(`${name} is not set (it would point at the sandbox)`);
     else if (URL.canParse(value) && sandboxUrl(value, sandboxPorts))
       problems.push(`${name} points at a sandbox`);
+  }
+  if (env.PARTNER_APP_TOKENS?.trim()) {
+    if (!env.PARTNER_WEBHOOK_URLS)
+      problems.push('PARTNER_WEBHOOK_URLS is not set (partners would get the sandbox)');
+    for (const pair of env.PARTNER_WEBHOOK_URLS?.split(',') ?? []) {
+      const url = pair.slice(pair.indexOf('=') + 1).trim();
+      if (URL.canParse(url) && sandboxUrl(url, sandboxPorts)) {
+        problems.push(
+          `PARTNER_WEBHOOK_URLS points at a sandbox for ${pair.slice(0, pair.indexOf('=')).trim()}`,
+        );
+      }
+    }
   }
   return problems;
 }

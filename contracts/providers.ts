@@ -116,6 +116,8 @@ export const appEventSchema = z.object({
   eventId: z.string(),
   type: appEventTypeSchema,
   applicationId: z.string(),
+  /** The partner bank whose app the application came through: its events go to its webhook only. */
+  partnerId: z.string().optional(),
   occurredAt: z.string(),
   data: z.record(z.string(), z.unknown()),
 });

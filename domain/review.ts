@@ -3,10 +3,10 @@
  * round puts a payment hold on the account until the customer re-submits a clean ID card and
  * another operator approves.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverySchema } from './deliveries';
 import { type IdCardPhotos, idCardPhotosSchema } from './documents';
-import { applicationIdSchema, channelSchema, flowVersionSchema } from './identifiers';
+import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { reasonCodeSchema } from './steps';
 
 export const reviewStatusSchema = z.enum(['PENDING', 'AWAITING_RESUBMISSION', 'CLEARED']);
@@ -73,6 +73,11 @@ export const reviewPolicySchema = z.object({
   fourEyes: z.boolean(),
   ruleVersion: z.string(),
   webhookGiveUpSeconds: z.number().positive(),
+  /**
+   * How long an operator's claim on a case holds (the console claims a case it opens to decide);
+   * reviews started before claims existed use DEFAULT_CLAIM_LEASE_SECONDS.
+   */
+  claimLeaseSeconds: z.number().positive().optional(),
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
@@ -83,17 +88,24 @@ export const defaultReviewPolicy: ReviewPolicy = {
   fourEyes: true,
   ruleVersion: 'review-rules-2026-11',
   webhookGiveUpSeconds: 24 * 3600,
+  claimLeaseSeconds: 15 * 60,
 };
+
+export const DEFAULT_CLAIM_LEASE_SECONDS = 15 * 60;
 
 export const reviewInputSchema = z.object({
   applicationId: applicationIdSchema,
   accountNumber: z.string(),
   flowVersion: flowVersionSchema,
   channel: channelSchema,
+  /** A PARTNER-channel account's partner bank (reviews started before this field lack it). */
+  partnerId: partnerIdSchema.optional(),
   /** Re-submitted photos are checked against these. */
   applicant: z.object({ name: z.string(), idNumber: z.string() }),
   reasons: z.array(reasonCodeSchema),
   policy: reviewPolicySchema,
+  /** The ID photos the application was opened with (reviews started before this field lack it). */
+  documents: idCardPhotosSchema.optional(),
 });
 export type ReviewInput = z.infer<typeof reviewInputSchema>;
 
@@ -109,6 +121,14 @@ export const resubmissionResultSchema = z.object({
   reasons: z.array(reasonCodeSchema),
 });
 export type ResubmissionResult = z.infer<typeof resubmissionResultSchema>;
+
+/**
+ * Who is working a case, until when: a lease the holder renews by claiming again. While it holds,
+ * nobody else may decide the case (a 409 naming the holder); it ends with the decision, on
+ * release (the holder or a supervisor) or when it runs out.
+ */
+export const claimSchema = z.object({ claimedBy: z.string(), until: z.string() });
+export type Claim = z.infer<typeof claimSchema>;
 
 export const reviewCaseSchema = z.object({
   reviewId: z.string(),
@@ -132,17 +152,55 @@ export const reviewCaseSchema = z.object({
       reasons: z.array(reasonCodeSchema),
     }),
   ),
+  /** The live claim, if someone holds the case. */
+  claim: claimSchema.optional(),
+  /** While pending: when the open round escalates if nobody decides it. */
+  slaDueAt: z.string().optional(),
 });
 export type ReviewCase = z.infer<typeof reviewCaseSchema>;
 
-/** One row of the review queue. */
-export const reviewSummarySchema = reviewCaseSchema.pick({
-  reviewId: true,
-  accountNumber: true,
-  status: true,
-  round: true,
-  reasons: true,
-  escalated: true,
-  hold: true,
+/** One stored ID photo of a case: the application's, or a re-submission's. */
+export const caseDocumentSchema = z.object({
+  documentId: z.string(),
+  side: z.enum(['FRONT', 'BACK']),
+  source: z.enum(['APPLICATION', 'RESUBMISSION']),
+  /** The round the photo is judged in (a refused re-submission: the round it was sent in). */
+  round: z.number().int(),
+  /** False for re-submitted photos the check refused (they opened no round). */
+  accepted: z.boolean(),
+  at: z.string().optional(),
 });
+export type CaseDocument = z.infer<typeof caseDocumentSchema>;
+
+/**
+ * What staff need beside the case to judge it: the applicant as entered and the photos. The API
+ * answers the name and ID number masked; revealing either is its own audited call.
+ */
+export const caseFileSchema = z.object({
+  applicant: z.object({ name: z.string(), idNumber: z.string() }),
+  documents: z.array(caseDocumentSchema),
+});
+export type CaseFile = z.infer<typeof caseFileSchema>;
+
+/** One row of the review queue. */
+export const reviewSummarySchema = reviewCaseSchema
+  .pick({
+    reviewId: true,
+    accountNumber: true,
+    status: true,
+    round: true,
+    reasons: true,
+    escalated: true,
+    hold: true,
+  })
+  .extend({
+    /** When the case was opened (the review workflow started). */
+    openedAt: z.string().optional(),
+    flowVersion: flowVersionSchema.optional(),
+    channel: channelSchema.optional(),
+    /** While pending: when the open round escalates (reviews from before the console: absent). */
+    slaDueAt: z.string().optional(),
+    /** The claim as visibility last saw it: compare `until` with now (a lapsed one holds nothing). */
+    claim: claimSchema.optional(),
+  });
 export type ReviewSummary = z.infer<typeof reviewSummarySchema>;

@@ -85,6 +85,9 @@ async function main(): Promise<void> {
         smsCodeTtlSeconds: opts.smsCodeTtl,
         // The same secret the worker signs with (WEBHOOK_SECRET), so the inbox checks signatures.
         webhookSecret: loadConfig().webhookSecret,
+        partnerWebhookSecrets: Object.fromEntries(
+          Object.entries(loadConfig().partnerWebhooks).map(([id, route]) => [id, route.secret]),
+        ),
       }),
       port: opts.providersPort,
     },

@@ -12,7 +12,7 @@ import { buildCoreBankingSandbox } from '../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../sandbox/providers/app';
 import { startDevServer } from '../scripts/dev-server';
 import { findOrBuildTemporalCli } from '../scripts/temporal-cli';
-import { TEST_WEBHOOK_SECRET } from './provided';
+import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from './provided';
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -37,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       dbFile: path.join(dir, 'providers.db'),
       logger: false,
       webhookSecret: TEST_WEBHOOK_SECRET,
+      partnerWebhookSecrets: TEST_PARTNER_WEBHOOK_SECRETS,
     });
     apps.push(providers);
     const coreBanking = buildCoreBankingSandbox({ dbFile: path.join(dir, 'core-banking.db'), logger: false });

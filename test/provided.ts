@@ -12,3 +12,9 @@ declare module 'vitest' {
 
 /** The worker signs webhooks with it; the sandbox inbox verifies them, as a real app would. */
 export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+
+/** The partner banks' webhooks (their own sandbox inboxes), each signed with its own secret. */
+export const TEST_PARTNER_WEBHOOK_SECRETS: Record<string, string> = {
+  'partner-x': 'test-partner-x-webhook-secret-0123456789',
+  'partner-y': 'test-partner-y-webhook-secret-0123456789',
+};

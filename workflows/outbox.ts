@@ -13,7 +13,11 @@ export class Outbox {
   private readonly inFlight: Promise<void>[] = [];
   private readonly activities: Pick<Activities, 'notifyApp' | 'notifyOps'>;
 
-  constructor(giveUpSeconds: number) {
+  /** `partnerId`: the partner bank the application came through, whose webhook its events go to. */
+  constructor(
+    giveUpSeconds: number,
+    private readonly partnerId?: string,
+  ) {
     this.activities = proxyActivities<Activities>({
       startToCloseTimeout: '10 seconds',
       scheduleToCloseTimeout: giveUpSeconds * 1000,
@@ -27,7 +31,7 @@ export class Outbox {
     this.deliveries.push(delivery);
     const deliver = to === 'app' ? this.activities.notifyApp : this.activities.notifyOps;
     this.inFlight.push(
-      deliver(event).then(
+      deliver(this.partnerId ? { ...event, partnerId: this.partnerId } : event).then(
         ({ attempts }) =>
           Object.assign(delivery, { status: 'DELIVERED', attempts, at: new Date().toISOString() }),
         () => Object.assign(delivery, { status: 'GAVE_UP', at: new Date().toISOString() }),

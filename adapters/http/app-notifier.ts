@@ -24,3 +24,32 @@ export function httpAppNotifier(webhookUrl: string, secret: string): AppNotifier
     },
   };
 }
+
+export interface WebhookRoute {
+  url: string;
+  secret: string;
+}
+
+/**
+ * Each tenant's events to its own webhook, signed with its own secret: the bank's own app gets
+ * the events of its applications, each partner bank those of the applications that came through
+ * its app. A partner with no webhook configured gets nothing (its events give up), never another's.
+ */
+export function tenantNotifier(
+  own: WebhookRoute,
+  partners: Readonly<Record<string, WebhookRoute>>,
+): AppNotifier {
+  const ownNotifier = httpAppNotifier(own.url, own.secret);
+  const partnerNotifiers = new Map(
+    Object.entries(partners).map(([id, route]) => [id, httpAppNotifier(route.url, route.secret)]),
+  );
+  return {
+    async send(event) {
+      if (!event.partnerId) return ownNotifier.send(event);
+      const notifier = partnerNotifiers.get(event.partnerId);
+      if (!notifier)
+        throw ApplicationFailure.nonRetryable('no webhook is configured for this partner', 'NoWebhookRoute');
+      return notifier.send(event);
+    },
+  };
+}

@@ -2,7 +2,7 @@ import type { Config } from '../../config';
 import { auditTrailFromConfig, unconfiguredAudit } from '../audit';
 import { DocumentStore, type Sealer } from '../documents';
 import type { Ports } from '../ports';
-import { httpAppNotifier } from './app-notifier';
+import { httpAppNotifier, tenantNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
 import {
   httpFaceVerifier,
@@ -22,7 +22,7 @@ export function httpPorts(
     Config,
     'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'webhookSecret' | 'documentsDir'
   > &
-    Partial<Pick<Config, 'dataDir' | 'counterHmacKey'>>,
+    Partial<Pick<Config, 'dataDir' | 'counterHmacKey' | 'partnerWebhooks'>>,
   /** Seals and opens documents under each application's data key: the keyring the codec uses. */
   sealer: Sealer,
 ): Ports {
@@ -34,7 +34,10 @@ export function httpPorts(
     unionPay: httpUnionPay(config.providersUrl),
     face: httpFaceVerifier(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
-    notifier: httpAppNotifier(config.appWebhookUrl, config.webhookSecret),
+    notifier: tenantNotifier(
+      { url: config.appWebhookUrl, secret: config.webhookSecret },
+      config.partnerWebhooks ?? {},
+    ),
     opsNotifier: httpAppNotifier(config.opsWebhookUrl, config.webhookSecret),
     documents: new DocumentStore(config.documentsDir, sealer),
     audit:

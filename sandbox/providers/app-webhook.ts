@@ -4,7 +4,7 @@
  * records what the service told the app, so tests can check each event arrived and arrived
  * once (deliveries > 1 shows a redelivery).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { appEventSchema } from '../../contracts/providers';
 import { verifyWebhook, WebhookVerificationError } from '../../sdk/webhooks';
@@ -18,6 +18,8 @@ export function registerAppWebhookRoutes(
   store: ProvidersStore,
   now: () => Date,
   webhookSecret?: string,
+  /** Each partner bank's inbox, `/sandbox/app-webhook/<partnerId>`, checks its own secret. */
+  partnerWebhookSecrets: Readonly<Record<string, string>> = {},
 ): void {
   app.register(async (scope) => {
     // The signature covers the bytes as sent, so keep them before JSON parsing.
@@ -30,12 +32,12 @@ export function registerAppWebhookRoutes(
         done(new HttpError(400, 'BAD_REQUEST', 'body is not JSON'), undefined);
       }
     });
-    scope.post('/sandbox/app-webhook', async (request) => {
+    const receive = async (request: FastifyRequest, inbox: string, secret: string | undefined) => {
       const raw = (request as { rawBody?: string }).rawBody ?? '';
-      if (webhookSecret) {
+      if (secret) {
         // As an app would: with the SDK's check, the one apps are told to use.
         try {
-          await verifyWebhook({ secret: webhookSecret, headers: request.headers, body: raw, now: now() });
+          await verifyWebhook({ secret, headers: request.headers, body: raw, now: now() });
         } catch (err) {
           if (!(err instanceof WebhookVerificationError)) throw err;
           // An event it cannot read is still refused below, by the contract's schema.
@@ -49,7 +51,15 @@ export function registerAppWebhookRoutes(
         }
       }
       const event = parseOr400(appEventSchema, request.body);
-      return { ok: true, deliveries: store.recordEvent(event, now()) };
+      return { ok: true, deliveries: store.recordEvent(event, now(), inbox) };
+    };
+    scope.post('/sandbox/app-webhook', (request) => receive(request, 'bank', webhookSecret));
+    scope.post<{ Params: { partnerId: string } }>('/sandbox/app-webhook/:partnerId', (request) => {
+      const { partnerId } = request.params;
+      const secret = partnerWebhookSecrets[partnerId];
+      // A partner the sandbox was not told of has no inbox, as a real one would not.
+      if (webhookSecret && !secret) throw new HttpError(404, 'NO_SUCH_INBOX', 'no inbox for this partner');
+      return receive(request, partnerId, secret);
     });
   });
 

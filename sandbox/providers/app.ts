@@ -18,6 +18,8 @@ export interface ProvidersSandboxOptions {
   smsCodeTtlSeconds?: number;
   /** When set, webhook deliveries must carry a valid signature made with it (as a real app would insist). */
   webhookSecret?: string;
+  /** Partner banks' inboxes and the secrets their webhooks are signed with. */
+  partnerWebhookSecrets?: Record<string, string>;
   /** Fault knobs in force at startup (PUT /sandbox/faults changes them later). */
   faults?: FaultSettings;
   /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
@@ -52,6 +54,6 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
     smsCodeTtlSeconds: opts.smsCodeTtlSeconds ?? catalogue.providers.smsConfirm.defaultCodeTtlSeconds,
   });
   registerSmsInboxRoutes(app, store);
-  registerAppWebhookRoutes(app, store, now, opts.webhookSecret);
+  registerAppWebhookRoutes(app, store, now, opts.webhookSecret, opts.partnerWebhookSecrets);
   return app;
 }

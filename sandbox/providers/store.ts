@@ -63,7 +63,8 @@ export interface SmsMessage {
   sentAt: string;
 }
 
-export type StoredEvent = AppEvent & { deliveries: number };
+/** `inbox`: `bank` for the bank's own app's webhook, else the partner whose webhook received it. */
+export type StoredEvent = AppEvent & { deliveries: number; inbox: string };
 
 export const hashCardNumber = (cardNumber: string): string =>
   createHash('sha256').update(`card:${cardNumber}`).digest('hex');
@@ -132,12 +133,12 @@ export class ProvidersStore {
   }
 
   /** Stores an event once per eventId (the first body wins) and answers how often it was delivered. */
-  recordEvent(event: AppEvent, now: Date): number {
+  recordEvent(event: AppEvent, now: Date, inbox = 'bank'): number {
     const row = this.sql<[string, string, string, string], { deliveries: number }>(
       `INSERT INTO webhook_events (event_id, application_id, body, deliveries, first_received_at)
          VALUES (?, ?, ?, 1, ?)
          ON CONFLICT (event_id) DO UPDATE SET deliveries = deliveries + 1 RETURNING deliveries`,
-    ).get(event.eventId, event.applicationId, JSON.stringify(event), now.toISOString());
+    ).get(event.eventId, event.applicationId, JSON.stringify({ ...event, inbox }), now.toISOString());
     return row?.deliveries ?? 1;
   }
 
@@ -150,7 +151,11 @@ export class ProvidersStore {
         : this.sql<[string], { body: string; deliveries: number }>(
             'SELECT body, deliveries FROM webhook_events WHERE application_id = ? ORDER BY seq',
           ).all(applicationId);
-    return rows.map((row) => ({ ...(JSON.parse(row.body) as AppEvent), deliveries: row.deliveries }));
+    return rows.map((row) => ({
+      inbox: 'bank',
+      ...(JSON.parse(row.body) as AppEvent),
+      deliveries: row.deliveries,
+    }));
   }
 
   close(): void {

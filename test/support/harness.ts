@@ -34,7 +34,7 @@ import {
   makeSelfieImage,
 } from '../../sandbox/providers/id-card-image';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { TEST_WEBHOOK_SECRET } from '../provided';
+import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
 import { testKeyring } from '../security/keys';
 
 export { TEST_WEBHOOK_SECRET };
@@ -61,6 +61,12 @@ export function sandboxPorts(
       opsWebhookUrl: webhook,
       webhookSecret: TEST_WEBHOOK_SECRET,
       documentsDir,
+      partnerWebhooks: Object.fromEntries(
+        Object.entries(TEST_PARTNER_WEBHOOK_SECRETS).map(([id, secret]) => [
+          id,
+          { url: `${providersUrl}/sandbox/app-webhook/${id}`, secret },
+        ]),
+      ),
     },
     sealer,
   );
@@ -252,5 +258,7 @@ export async function readAccount(coreBankingUrl: string, accountNumber: string)
 
 export async function appEvents(providersUrl: string, applicationId: string) {
   const res = await fetch(`${providersUrl}/sandbox/app-webhook/events?applicationId=${applicationId}`);
-  return ((await res.json()) as { events: { eventId: string; type: string; deliveries: number }[] }).events;
+  return (
+    (await res.json()) as { events: { eventId: string; type: string; deliveries: number; inbox: string }[] }
+  ).events;
 }

@@ -25,7 +25,7 @@ import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attrib
 import { Application } from './application';
 
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
-  const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds));
+  const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));
   app.handleMessages();
 
   // 1. The flow's independent checks, all at once; any rejection ends the application.
@@ -123,6 +123,7 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
     accountNumber,
     flowVersion: input.flowVersion,
     channel: input.channel,
+    ...(input.partnerId && { partnerId: input.partnerId }),
     applicant: { name: input.applicant.name, idNumber: input.applicant.idNumber },
     reasons,
     policy: input.policy.review,
