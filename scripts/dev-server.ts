@@ -17,6 +17,8 @@ export interface DevServerOptions {
   /** Web UI port; undefined picks a free one. Ignored when headless. */
   uiPort?: number;
   headless?: boolean;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   /** synchronous=OFF: fast, but a power cut can lose the last writes. For tests. */
   fast?: boolean;
@@ -64,6 +66,7 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
     '--port',
     String(port),
     ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort)]),
+    ...(uiPort !== undefined && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(namespace === 'default' ? [] : ['--namespace', namespace]),
     ...searchAttributeFlags(),

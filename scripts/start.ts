@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config';
+import { masterKeys } from '../encryption/from-config';
 import { assertPortFree, type DevServer, startDevServer } from './dev-server';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
@@ -25,6 +26,8 @@ const program = new Command('npm start')
       '    the pinned Temporal CLI is found or built first (TEMPORAL_CLI names one explicitly)\n' +
       '  - the providers and core-banking sandboxes (tsx sandbox/main.ts)\n' +
       '  - the worker (tsx worker/main.ts) and the HTTP API (tsx client/api/main.ts)\n' +
+      '  - the codec server (tsx encryption/codec-server-main.ts), which the Web UI decodes payloads\n' +
+      '    through for operators and engineers who sign in; everyone else sees them encrypted\n' +
       'Ctrl-C stops them all. Pass flags after --, e.g. `npm start -- --no-ui`.',
   )
   .option('--data-dir <dir>', 'folder for Temporal, sandbox and document data (env DATA_DIR, default ./data)')
@@ -39,7 +42,9 @@ Ports and settings come from environment variables (defaults in brackets):
   API_HOST, API_PORT         HTTP API [127.0.0.1, 8080]
   PROVIDERS_SANDBOX_PORT     providers sandbox, SMS inbox included [7310]
   CORE_BANKING_SANDBOX_PORT  core-banking sandbox [7320]
-  APP_TOKENS, OPERATOR_TOKENS, SUPERVISOR_TOKENS  who=token pairs [development tokens]
+  CODEC_SERVER_PORT          codec server for the Web UI and the CLI [8234]
+  APP_TOKENS, OPERATOR_TOKENS, SUPERVISOR_TOKENS, ENGINEER_TOKENS  who=token pairs [development tokens]
+  ENCRYPTION_MASTER_KEY(_ID), ENCRYPTION_MASTER_KEY_FILE  the master key [generated into <data-dir>/keys]
   TEMPORAL_CLI               a Temporal CLI 1.5.1 binary to use instead of finding/building one
   LOG_LEVEL, XDG_CACHE_HOME (the CLI cache lives under it, default ~/.cache)`,
   );
@@ -54,7 +59,14 @@ interface Service {
 const color = process.stdout.isTTY
   ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
   : (_: number, s: string) => s;
-const COLORS: Record<string, number> = { temporal: 35, sandbox: 36, worker: 33, api: 32, start: 1 };
+const COLORS: Record<string, number> = {
+  temporal: 35,
+  sandbox: 36,
+  worker: 33,
+  api: 32,
+  codec: 34,
+  start: 1,
+};
 const say = (name: string, line: string) =>
   process.stdout.write(`${color(COLORS[name] ?? 34, name.padEnd(8))}| ${line}\n`);
 
@@ -208,8 +220,14 @@ async function main(): Promise<void> {
       [config.sandbox.providersPort, 'providers sandbox'],
       [config.sandbox.coreBankingPort, 'core-banking sandbox'],
       [config.api.port, 'API', config.api.host],
+      [config.codecServer.port, 'codec server', config.codecServer.host],
     ];
     for (const [port, what, host] of ports) await assertPortFree(port, what, host);
+
+    // Before any service starts: each reads the same master key (generated here on first start).
+    const keys = masterKeys(config);
+    if (keys.generated) say('start', `generated a development master key: ${keys.source}`);
+    const codecUrl = `http://${config.codecServer.host}:${config.codecServer.port}`;
 
     const cli = await findOrBuildTemporalCli({ log: (line) => say('temporal', line) });
     devServer = startDevServer({
@@ -218,6 +236,7 @@ async function main(): Promise<void> {
       port: temporalPort,
       uiPort: config.temporal.uiPort,
       headless: !opts.ui,
+      uiCodecEndpoint: codecUrl,
       namespace: config.temporal.namespace,
       log: (line) => {
         // Its own clients dial the frontend before it listens, and its pollers complain while
@@ -251,6 +270,7 @@ async function main(): Promise<void> {
     const worker = run('worker', 'worker/main.ts', [], appEnv);
     const workerReady = untilLine(worker, 'worker ready');
     run('api', 'client/api/main.ts', [], appEnv);
+    run('codec', 'encryption/codec-server-main.ts', [], appEnv);
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
     const providersLocal = `http://127.0.0.1:${config.sandbox.providersPort}`;
     const coreBankingLocal = `http://127.0.0.1:${config.sandbox.coreBankingPort}`;
@@ -261,6 +281,7 @@ async function main(): Promise<void> {
         untilHealthy(`${coreBankingLocal}/health`),
         workerReady,
         untilHealthy(`${apiUrl}/health`),
+        untilHealthy(`${codecUrl}/health`),
       ]),
     );
 
@@ -268,7 +289,11 @@ async function main(): Promise<void> {
     console.log(
       box(`Account opening is running (ready in ${seconds} s). Ctrl-C stops everything.`, [
         ['Temporal gRPC', server.address],
-        ['Temporal Web UI', server.uiUrl ?? '(off: --no-ui)'],
+        [
+          'Temporal Web UI',
+          server.uiUrl ? `${server.uiUrl}  (payloads encrypted; see Codec server)` : '(off: --no-ui)',
+        ],
+        ['Codec server', `${codecUrl}  (sign in at ${codecUrl}/login, docs/encryption.md)`],
         ['API', apiUrl],
         ['Providers sandbox', providersLocal],
         ['Core-banking sandbox', coreBankingLocal],
@@ -277,6 +302,11 @@ async function main(): Promise<void> {
           `${role} token`,
           `${token}  (${id})`,
         ]),
+        ...config.engineerTokens.map(({ id, token }): [string, string] => [
+          'engineer token',
+          `${token}  (${id})`,
+        ]),
+        ['Master key', keys.source],
         ['Data folder', config.dataDir],
       ]),
     );

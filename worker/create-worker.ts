@@ -1,6 +1,8 @@
 /** The worker's shape, shared by `worker/main.ts` and the tests, so both run the same thing. */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import {
+  type BundleOptions,
   bundleWorkflowCode,
   type NativeConnection,
   Worker,
@@ -8,18 +10,26 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Ports } from '../adapters/ports';
+import { failureConverterPath } from '../encryption/data-converter';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-/** Bundling takes seconds; tests bundle once per file and reuse it. */
-export const bundleWorkflows = (): Promise<WorkflowBundleWithSourceMap> =>
-  bundleWorkflowCode({ workflowsPath });
+/**
+ * Bundling takes seconds; tests bundle once per file and reuse it. The bundle carries the failure
+ * converter that puts messages and stack traces into encrypted attributes (encryption/).
+ */
+export const bundleWorkflows = (
+  opts: { workflowsPath?: string; logger?: BundleOptions['logger'] } = {},
+): Promise<WorkflowBundleWithSourceMap> =>
+  bundleWorkflowCode({ workflowsPath, failureConverterPath, ...opts });
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   ports: Ports;
+  /** `encryptedDataConverter(keyring)` everywhere but a benchmark's plaintext baseline. */
+  dataConverter: DataConverter;
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
@@ -29,6 +39,7 @@ export function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.ports),
+    dataConverter: opts.dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

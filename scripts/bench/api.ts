@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import { memoryAuditTrail } from '../../adapters/audit';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
@@ -126,6 +127,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     documents: env.documents,
     coreBanking: httpCoreBanking(env.coreBankingUrl),
     idempotency: new SqliteIdempotencyRecords(':memory:', 'bench-counter-hmac-key'),
+    audit: memoryAuditTrail(),
     // Warnings and errors only (a 500 says why on stderr); request lines would cost time.
     logger: pino({ level: 'warn' }, pino.destination(2)),
   });

@@ -190,7 +190,7 @@ const ratio = (a: number | undefined, b: number | undefined) =>
 
 async function main(env: BenchEnv, opts: Options): Promise<boolean> {
   const floor: Floor = await startFloor({
-    client: env.client,
+    client: env.plainClient,
     connection: env.workerConnection,
     namespace: env.namespace,
   });

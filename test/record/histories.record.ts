@@ -2,9 +2,16 @@
  * Records one history per flow and review path into test/histories (run with
  * `npm run record-histories` after a deliberate, patched workflow change, and commit the files).
  * Not part of `npm test`: the replay suite only reads what this wrote.
+ *
+ * Since payloads are encrypted (docs/encryption.md) the histories are recorded as `<path>-encrypted`
+ * next to the older plaintext ones, which stay and keep replaying; the data keys they need, wrapped
+ * by the fixed test master key, go to test/histories/data-keys.json.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { MemoryDataKeyStore } from '../../encryption/data-key-store';
+import { saveRecordedKeys } from '../replay/recorded-keys';
+import { testKeyring } from '../security/keys';
 import {
   type Harness,
   newApplication,
@@ -12,18 +19,29 @@ import {
   readSmsCode,
   startHarness,
 } from '../support/harness';
-import { saveHistory } from '../support/histories';
+import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 
+const keyStore = new MemoryDataKeyStore();
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({
-    smsCodeWaitSeconds: 2,
-    review: { operatorSlaSeconds: 1, resubmissionDeadlineSeconds: 2 },
-  });
+  h = await startHarness(
+    {
+      smsCodeWaitSeconds: 2,
+      review: { operatorSlaSeconds: 1, resubmissionDeadlineSeconds: 2 },
+    },
+    { keyring: testKeyring(keyStore) },
+  );
 });
-afterAll(() => h?.stop());
+afterAll(async () => {
+  await saveRecordedKeys(await keyStore.list());
+  await h?.stop();
+});
+
+/** Each path under its encrypted name; the plaintext recordings of the same paths stay as they are. */
+const saveHistory = (client: Harness['client'], workflowId: string, name: string) =>
+  savePlain(client, workflowId, `${name}-encrypted`);
 
 const finish = (workflowId: string) => h.client.workflow.getHandle(workflowId).result();
 const approve = { decision: 'APPROVE', reasonCode: 'RESUBMITTED_DOCUMENT_VERIFIED' } as const;
@@ -37,9 +55,8 @@ it('records the onboarding paths', async () => {
     await readSmsCode(h.providersUrl, clean.applicant.mobile),
   );
   await finish(onboardingWorkflowId(clean.applicationId));
+  // (The plaintext recordings have it twice: once more as onboarding-v3-clean-funnel-patch.)
   await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean');
-  // Recorded again under its own name once the funnel patch landed; the older file stays.
-  await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean-funnel-patch');
 
   const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0002') });
   await h.applications.start(rejected);

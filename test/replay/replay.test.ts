@@ -1,16 +1,27 @@
 /**
  * Every recorded history (test/histories, one per flow and review path) replays against the
- * current workflow code, so a change that would break applications in flight fails CI.
+ * current workflow code, so a change that would break applications in flight fails CI. The
+ * replay workers decode with the production codec: `*-encrypted` histories with the recorded
+ * data keys (test/histories/data-keys.json), the older plaintext ones passing through it as they are.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isEncrypted } from '../../encryption/codec';
+import { encryptedDataConverter } from '../../encryption/data-converter';
+import { bundleWorkflows } from '../../worker/create-worker';
+import { testKeyring } from '../security/keys';
 import { workflowBundle } from '../support/harness';
 import { loadHistories } from '../support/histories';
+import { recordedKeyring } from './recorded-keys';
 
 const histories = await loadHistories();
+const dataConverter: DataConverter = encryptedDataConverter(await recordedKeyring());
 const fixture = (name: string) =>
-  bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url)) });
+  bundleWorkflows({ workflowsPath: fileURLToPath(new URL(`./fixtures/${name}.ts`, import.meta.url)) });
+const firstInput = (h: (typeof histories)[number]) =>
+  h.history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
 
 describe('recorded histories replay on the current code', () => {
   let bundle: WorkflowBundleWithSourceMap;
@@ -33,8 +44,42 @@ describe('recorded histories replay on the current code', () => {
     );
   });
 
+  it('has encrypted recordings of every flow version and review path, next to the plaintext ones', () => {
+    const names = histories.map((h) => h.name);
+    const paths = [
+      'onboarding-v1-clean',
+      'onboarding-v2-clean',
+      'onboarding-v2-face-review',
+      'onboarding-v2-face-spoof',
+      'onboarding-v3-abandoned',
+      'onboarding-v3-clean',
+      'onboarding-v3-rejected',
+      'onboarding-v3-tier2-review',
+      'onboarding-v3-wrong-code-then-right',
+      'review-approved',
+      'review-longest-path',
+    ];
+    expect(names).toEqual(expect.arrayContaining([...paths, ...paths.map((p) => `${p}-encrypted`)]));
+    for (const h of histories) {
+      expect(isEncrypted(firstInput(h)!), h.name).toBe(h.name.endsWith('-encrypted'));
+    }
+  });
+
   it.each(histories.map((h) => [h.name, h.history] as const))('%s', async (name, history) => {
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, name);
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, name);
+  });
+
+  it('cannot replay an encrypted history without its data keys', async () => {
+    const encrypted = histories.find((h) => h.name === 'onboarding-v3-clean-encrypted')!;
+    // The decode error (UnknownDataKeyError, logged by the SDK) fails the workflow task; its
+    // message is itself an encrypted failure attribute.
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: bundle, dataConverter: encryptedDataConverter(testKeyring()) },
+        encrypted.history,
+        encrypted.name,
+      ),
+    ).rejects.toThrow(/workflow task failure/);
   });
 });
 
@@ -45,7 +90,7 @@ describe('the replay suite catches unsafe changes', () => {
     const bundle = await fixture('reordered-workflows');
     const clean = onboardingHistories.find((h) => h.name === 'onboarding-v3-clean')!;
     await expect(
-      Worker.runReplayHistory({ workflowBundle: bundle }, clean.history, clean.name),
+      Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, clean.history, clean.name),
     ).rejects.toMatchObject({ name: 'DeterminismViolationError' });
   });
 
@@ -53,14 +98,14 @@ describe('the replay suite catches unsafe changes', () => {
     const bundle = await fixture('unpatched-workflows');
     const clean = onboardingHistories.find((h) => h.name === 'onboarding-v3-clean')!;
     await expect(
-      Worker.runReplayHistory({ workflowBundle: bundle }, clean.history, clean.name),
+      Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, clean.history, clean.name),
     ).rejects.toMatchObject({ name: 'DeterminismViolationError' });
   });
 
   it('passes when the same step is added behind a patch', async () => {
     const bundle = await fixture('patched-workflows');
     for (const { name, history } of onboardingHistories) {
-      await Worker.runReplayHistory({ workflowBundle: bundle }, history, name);
+      await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter }, history, name);
     }
   });
 });

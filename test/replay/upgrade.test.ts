@@ -4,9 +4,9 @@
  * the new step.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import { bundleWorkflows } from '../../worker/create-worker';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 
 let h: Harness;
@@ -34,7 +34,7 @@ it('an application started on the old code finishes on the patched new code', as
   const old = await newApplication(h.documents);
   expect((await h.applications.start(old)).status).toBe('AWAITING_SMS_CODE');
 
-  const patched = await bundleWorkflowCode({
+  const patched = await bundleWorkflows({
     workflowsPath: fileURLToPath(new URL('./fixtures/patched-workflows.ts', import.meta.url)),
   });
   await h.restartWorker(patched);

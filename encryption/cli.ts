@@ -1,0 +1,148 @@
+/**
+ * Key operations (docs/encryption.md):
+ *
+ *   npm run shred -- <applicationId>        crypto-shred one application at the end of its retention
+ *   npm run keys -- status <applicationId>  whether its data key is live or shredded
+ *   npm run keys -- rewrap                  after a master key rotation: re-wrap older data keys
+ *
+ * Reads the same configuration as the services (DATA_DIR, ENCRYPTION_*, TEMPORAL_ADDRESS).
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config';
+import { isShredded } from './data-key-store';
+import { keyringFromConfig } from './from-config';
+import { applicationKeyId, type Keyring, type ShredResult } from './keyring';
+
+const RUNNING = proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+const NOT_FOUND = 5; // gRPC status
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const applicationIdArg = (value: string): string => {
+  if (!UUID.test(value)) throw new InvalidArgumentError('an application id is a UUID');
+  return value.toLowerCase();
+};
+
+export class StillRunningError extends Error {
+  constructor(readonly workflowIds: string[]) {
+    super(
+      `${workflowIds.join(' and ')} still running: shred an application only at the end of its retention ` +
+        '(--force shreds all the same, and the running workflows then fail)',
+    );
+    this.name = 'StillRunningError';
+  }
+}
+
+export interface ShredOptions {
+  keyring: Keyring;
+  applicationId: string;
+  /** Used to refuse while the application's workflows run; without it, only `force` shreds. */
+  client?: Client;
+  force?: boolean;
+}
+
+/**
+ * Deletes the application's data key. Afterwards none of its payloads (onboarding and review
+ * histories, in the server and in any export), nor the bytes encrypted for it through the keyring
+ * (documents, audit log), can be decrypted; other applications are untouched.
+ */
+export async function shredApplication(opts: ShredOptions): Promise<ShredResult> {
+  if (!opts.force) {
+    if (!opts.client)
+      throw new Error('no Temporal client to check that the workflows have ended: pass --force');
+    const running: string[] = [];
+    for (const workflowId of [`application-${opts.applicationId}`, `review-${opts.applicationId}`]) {
+      try {
+        // Raw gRPC: the status is all we need, and the SDK's describe() would decode the memo.
+        const { workflowExecutionInfo } = await opts.client.workflowService.describeWorkflowExecution({
+          namespace: opts.client.options.namespace,
+          execution: { workflowId },
+        });
+        if (workflowExecutionInfo?.status === RUNNING) running.push(workflowId);
+      } catch (err) {
+        // Never started, or gone with the namespace's retention: nothing runs.
+        if (!(isGrpcServiceError(err) && err.code === NOT_FOUND)) throw err;
+      }
+    }
+    if (running.length) throw new StillRunningError(running);
+  }
+  return opts.keyring.shred(opts.applicationId);
+}
+
+async function withClient<T>(address: string, namespace: string, fn: (c: Client) => Promise<T>) {
+  const connection = await Connection.connect({ address, connectTimeout: 5000 });
+  try {
+    // No data converter: describe reads statuses only, never a payload.
+    return await fn(new Client({ connection, namespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+export function keysProgram(io = { out: (s: string) => process.stdout.write(s) }): Command {
+  const config = () => loadConfig();
+  const program = new Command('keys').description('Data keys of applications: shred, status, rewrap');
+  program
+    .command('shred')
+    .description(
+      'Crypto-shred one application: delete its data key, so its histories, documents and audit entries can no longer be read',
+    )
+    .argument('<applicationId>', 'the application (UUID)', applicationIdArg)
+    .option('--force', 'shred even if its workflows still run (or Temporal cannot be reached)')
+    .action(async (applicationId: string, flags: { force?: boolean }) => {
+      const c = config();
+      const keyring = keyringFromConfig(c, { existing: true });
+      const result = flags.force
+        ? await shredApplication({ keyring, applicationId, force: true })
+        : await withClient(c.temporal.address, c.temporal.namespace, (client) =>
+            shredApplication({ keyring, applicationId, client }),
+          );
+      io.out(
+        result.shredded
+          ? `shredded ${result.keyId}: application ${applicationId} can no longer be decrypted. Running ` +
+              `processes drop their cached copy within ${c.encryption.keyCache.ttlMs / 1000} s.\n`
+          : `${result.keyId} had no live key (never created, or shredded before); a tombstone is recorded.\n`,
+      );
+    });
+  program
+    .command('status')
+    .description("Whether an application's data key is live or shredded")
+    .argument('<applicationId>', 'the application (UUID)', applicationIdArg)
+    .action(async (applicationId: string) => {
+      const keyring = keyringFromConfig(config(), { existing: true });
+      const record = await keyring.record(applicationKeyId(applicationId));
+      io.out(
+        !record
+          ? `${applicationKeyId(applicationId)}: no key (nothing encrypted for it yet)\n`
+          : isShredded(record)
+            ? `${record.keyId}: shredded at ${record.shreddedAt}\n`
+            : `${record.keyId}: live, created ${record.createdAt}, wrapped by master key ${record.masterKeyId}\n`,
+      );
+    });
+  program
+    .command('rewrap')
+    .description('After adding a new current master key: re-wrap the data keys older master keys wrapped')
+    .action(async () => {
+      const { rewrapped, current } = await keyringFromConfig(config(), { existing: true }).rewrap();
+      io.out(
+        `${rewrapped.length} data keys re-wrapped under ${current}; the older master keys can be retired.\n`,
+      );
+    });
+  return program;
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+
+if (invokedDirectly) {
+  try {
+    await keysProgram().parseAsync();
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
