@@ -42,9 +42,20 @@ class PersonalDataFreeLogController extends LogController {
   }
 }
 
-export function createServer(opts: { logger?: boolean; bodyLimit?: number }): FastifyInstance {
+export function createServer(opts: {
+  logger?: boolean;
+  /** Where log lines go when `logger` is on (standard output unless said). */
+  logStream?: { write(line: string): void };
+  bodyLimit?: number;
+}): FastifyInstance {
   const app = Fastify({
-    logger: opts.logger ? { level: 'info', redact: ['req.headers', 'req.url', 'req.query'] } : false,
+    logger: opts.logger
+      ? {
+          level: 'info',
+          redact: ['req.headers', 'req.url', 'req.query'],
+          ...(opts.logStream && { stream: opts.logStream }),
+        }
+      : false,
     logController: new PersonalDataFreeLogController(),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,

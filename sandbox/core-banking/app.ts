@@ -12,6 +12,8 @@ const statsQuerySchema = z.object({ idNumber: z.string().min(1).optional() });
 export interface CoreBankingSandboxOptions {
   dbFile: string;
   logger?: boolean;
+  /** Where log lines go when `logger` is on. */
+  logStream?: { write(line: string): void };
   /** Fault knobs in force at startup (PUT /sandbox/faults changes them later). */
   faults?: FaultSettings;
   /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
@@ -21,7 +23,7 @@ export interface CoreBankingSandboxOptions {
 }
 
 export function buildCoreBankingSandbox(opts: CoreBankingSandboxOptions): FastifyInstance {
-  const app = createServer({ logger: opts.logger });
+  const app = createServer({ logger: opts.logger, logStream: opts.logStream });
   const store = new CoreBankingStore(opts.dbFile);
   const now = opts.now ?? (() => new Date());
   app.addHook('onClose', async () => store.close());

@@ -15,6 +15,8 @@ import { registerWatchlistRoutes } from './watchlist';
 export interface ProvidersSandboxOptions {
   dbFile: string;
   logger?: boolean;
+  /** Where log lines go when `logger` is on. */
+  logStream?: { write(line: string): void };
   smsCodeTtlSeconds?: number;
   /** When set, webhook deliveries must carry a valid signature made with it (as a real app would insist). */
   webhookSecret?: string;
@@ -32,7 +34,7 @@ export interface ProvidersSandboxOptions {
 const BODY_LIMIT = 16 * 1024 * 1024;
 
 export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyInstance {
-  const app = createServer({ logger: opts.logger, bodyLimit: BODY_LIMIT });
+  const app = createServer({ logger: opts.logger, logStream: opts.logStream, bodyLimit: BODY_LIMIT });
   const store = new ProvidersStore(opts.dbFile);
   const now = opts.now ?? (() => new Date());
   app.addHook('onClose', async () => store.close());

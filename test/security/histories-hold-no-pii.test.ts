@@ -364,8 +364,4 @@ describe('the search itself', () => {
   });
 });
 
-describe('log output', () => {
-  // Hook for the log part of the issue (worker, API and sandbox log lines): `ran` lists each
-  // application's personal values (test/security/pii.ts) to search the captured lines with.
-  it.todo('worker, API and sandbox log lines hold none of the applicants’ personal data');
-});
+// The log output of such a run: test/security/logs-hold-no-pii.test.ts.

@@ -1,5 +1,6 @@
 /** The HTTP API in-process on a harness's worker, for tests that go through HTTP. */
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
@@ -40,7 +41,8 @@ export function bearer(role: 'app' | 'operator' | 'supervisor', id?: string) {
   return { authorization: `Bearer ${c.token}` };
 }
 
-export function startApi(h: Harness): Promise<FastifyInstance> {
+/** `logger`: the API's logger, for a test that reads what the API logs. */
+export function startApi(h: Harness, logger?: Logger): Promise<FastifyInstance> {
   return buildApi({
     tokens,
     applications: h.applications,
@@ -49,5 +51,7 @@ export function startApi(h: Harness): Promise<FastifyInstance> {
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
+    audit: h.audit,
+    ...(logger && { logger }),
   });
 }

@@ -48,15 +48,15 @@ import { newCard, newPerson, type Person } from './people';
 export function sandboxPorts(
   documentsDir: string,
   sealer: Sealer,
-  appWebhookUrl?: string,
-  audit?: AuditTrail,
+  opts: { appWebhookUrl?: string; audit?: AuditTrail; providersUrl?: string; coreBankingUrl?: string } = {},
 ) {
-  const providersUrl = inject('providersUrl');
+  const { appWebhookUrl, audit } = opts;
+  const providersUrl = opts.providersUrl ?? inject('providersUrl');
   const webhook = `${providersUrl}/sandbox/app-webhook`;
   const ports = httpPorts(
     {
       providersUrl,
-      coreBankingUrl: inject('coreBankingUrl'),
+      coreBankingUrl: opts.coreBankingUrl ?? inject('coreBankingUrl'),
       appWebhookUrl: appWebhookUrl ?? webhook,
       opsWebhookUrl: webhook,
       webhookSecret: TEST_WEBHOOK_SECRET,
@@ -103,11 +103,19 @@ export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Parti
 
 export async function startHarness(
   policy: PolicyOverrides = {},
-  opts: { appWebhookUrl?: string; limits?: Partial<AbuseLimits>; keyring?: Keyring; audit?: AuditTrail } = {},
+  opts: {
+    appWebhookUrl?: string;
+    limits?: Partial<AbuseLimits>;
+    keyring?: Keyring;
+    audit?: AuditTrail;
+    /** Sandboxes of the test's own instead of the shared ones (to read their log lines, say). */
+    providersUrl?: string;
+    coreBankingUrl?: string;
+  } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
-  const providersUrl = inject('providersUrl');
-  const coreBankingUrl = inject('coreBankingUrl');
+  const providersUrl = opts.providersUrl ?? inject('providersUrl');
+  const coreBankingUrl = opts.coreBankingUrl ?? inject('coreBankingUrl');
   const taskQueue = `test-${randomUUID()}`;
   const documentsDir = await mkdtemp(path.join(os.tmpdir(), 'documents-'));
   // Client and worker encrypt payloads as in production (docs/encryption.md).
@@ -125,7 +133,12 @@ export async function startHarness(
       connection: workerConnection,
       namespace: 'default',
       taskQueue,
-      ports: sandboxPorts(documentsDir, keyring, opts.appWebhookUrl, audit),
+      ports: sandboxPorts(documentsDir, keyring, {
+        appWebhookUrl: opts.appWebhookUrl,
+        audit,
+        providersUrl,
+        coreBankingUrl,
+      }),
       dataConverter,
       workflowBundle: code,
     });
