@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Command, InvalidArgumentError } from 'commander';
+import { auditTrailFromConfig } from '../adapters/audit';
 import { loadConfig } from '../config';
 import { isShredded } from './data-key-store';
 import { keyringFromConfig } from './from-config';
@@ -93,21 +94,46 @@ export function keysProgram(io = { out: (s: string) => process.stdout.write(s) }
     )
     .argument('<applicationId>', 'the application (UUID)', applicationIdArg)
     .option('--force', 'shred even if its workflows still run (or Temporal cannot be reached)')
-    .action(async (applicationId: string, flags: { force?: boolean }) => {
-      const c = config();
-      const keyring = keyringFromConfig(c, { existing: true });
-      const result = flags.force
-        ? await shredApplication({ keyring, applicationId, force: true })
-        : await withClient(c.temporal.address, c.temporal.namespace, (client) =>
-            shredApplication({ keyring, applicationId, client }),
-          );
-      io.out(
-        result.shredded
-          ? `shredded ${result.keyId}: application ${applicationId} can no longer be decrypted. Running ` +
-              `processes drop their cached copy within ${c.encryption.keyCache.ttlMs / 1000} s.\n`
-          : `${result.keyId} had no live key (never created, or shredded before); a tombstone is recorded.\n`,
-      );
-    });
+    .option('--actor <who>', 'who shreds, for the audit log (default: $USER)')
+    .option(
+      '--reason <code>',
+      'why, for the audit log: RETENTION_EXPIRED or ERASURE_REQUEST',
+      'RETENTION_EXPIRED',
+    )
+    .option('--account <accountNumber>', "the application's account, so the entry lists with the account's")
+    .action(
+      async (
+        applicationId: string,
+        flags: { force?: boolean; actor?: string; reason: string; account?: string },
+      ) => {
+        const c = config();
+        const keyring = keyringFromConfig(c, { existing: true });
+        const result = flags.force
+          ? await shredApplication({ keyring, applicationId, force: true })
+          : await withClient(c.temporal.address, c.temporal.namespace, (client) =>
+              shredApplication({ keyring, applicationId, client }),
+            );
+        // The shred itself is audited (who, why, which key): the entry outlives what it erased.
+        const audit = auditTrailFromConfig(c, keyring);
+        try {
+          await audit.recordCryptoShred({
+            applicationId,
+            actor: flags.actor ?? process.env.USER ?? 'unknown',
+            reason: flags.reason,
+            keyId: result.keyId,
+            ...(flags.account && { accountNumber: flags.account }),
+          });
+        } finally {
+          audit.close();
+        }
+        io.out(
+          result.shredded
+            ? `shredded ${result.keyId}: application ${applicationId} can no longer be decrypted. Running ` +
+                `processes drop their cached copy within ${c.encryption.keyCache.ttlMs / 1000} s.\n`
+            : `${result.keyId} had no live key (never created, or shredded before); a tombstone is recorded.\n`,
+        );
+      },
+    );
   program
     .command('status')
     .description("Whether an application's data key is live or shredded")

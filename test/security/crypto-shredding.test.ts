@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { auditTrailFromConfig } from '../../adapters/audit';
 import { loadConfig } from '../../config';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
@@ -96,7 +97,7 @@ describe('crypto-shredding one application', () => {
   });
 
   it('deletes its data key with the documented command', async () => {
-    const { req } = await openWithReview(h);
+    const { req, accountNumber } = await openWithReview(h);
     await h.reviews.decide(
       reviewWorkflowId(req.applicationId),
       { round: 1, decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' },
@@ -117,10 +118,27 @@ describe('crypto-shredding one application', () => {
       5,
     );
 
-    const { code, out, err } = await keysCommand('shred', req.applicationId);
+    const { code, out, err } = await keysCommand(
+      'shred',
+      req.applicationId,
+      '--actor',
+      'ops-erin',
+      '--reason',
+      'ERASURE_REQUEST',
+      '--account',
+      accountNumber,
+    );
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain(`shredded app-${req.applicationId}`);
+    // The shred is in the audit log, which still verifies.
+    const audit = auditTrailFromConfig(loadConfig(env), keyring);
+    const entries = await audit.forAccount(accountNumber);
+    expect(entries.map((e) => [e.action, e.actor, e.reason])).toEqual([
+      ['CRYPTO_SHREDDED', 'ops-erin', 'ERASURE_REQUEST'],
+    ]);
+    expect((await audit.verify()).ok).toBe(true);
+    audit.close();
     expect((await keysCommand('status', req.applicationId)).out).toMatch(/shredded at /);
     expect((await keysCommand('shred', req.applicationId)).out).toMatch(/had no live key/);
   });
