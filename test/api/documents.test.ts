@@ -4,27 +4,17 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataKeyShreddedError } from '../../encryption/keyring';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
-import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, startHarness } from '../support/harness';
+import { apiPerFile, bearer } from '../support/api';
+import { newApplication } from '../support/harness';
 import { newPerson } from '../support/people';
 
-let h: Harness;
-let api: FastifyInstance;
-beforeAll(async () => {
-  h = await startHarness();
-  api = await startApi(h);
-});
-afterAll(async () => {
-  await api?.close();
-  await h?.stop();
-});
+const t = apiPerFile();
 
 const upload = async (image: Buffer, as: 'app' | 'partner-x') => {
-  const res = await api.inject({
+  const res = await t.api.inject({
     method: 'POST',
     url: '/v1/documents',
     headers: { ...(as === 'app' ? bearer('app') : bearer('app', 'partner-x')), 'content-type': 'image/png' },
@@ -46,8 +36,8 @@ describe('documents', () => {
     const idFront = await upload(makeIdCardImage({ side: 'FRONT', ...person }), 'partner-x');
     const idBack = await upload(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }), 'partner-x');
     // A request of the own app's, naming the partner's uploads instead of its own.
-    const req = await newApplication(h.documents);
-    const res = await api.inject({
+    const req = await newApplication(t.h.documents);
+    const res = await t.api.inject({
       method: 'POST',
       url: '/v1/applications',
       headers: bearer('app'),
@@ -57,7 +47,7 @@ describe('documents', () => {
     expect(res.json().errors).toEqual([
       { field: 'body.documents.idFront', message: 'is not an uploaded document' },
     ]);
-    await expect(h.applications.get(req.applicationId)).rejects.toThrow(/no application/);
+    await expect(t.h.applications.get(req.applicationId)).rejects.toThrow(/no application/);
   });
 
   it('a referenced image is sealed under the application key, no clear copy left, and shreds with it', async () => {
@@ -65,8 +55,8 @@ describe('documents', () => {
     const front = makeIdCardImage({ side: 'FRONT', ...person });
     const idFront = await upload(front, 'app');
     const idBack = await upload(makeIdCardImage({ side: 'BACK', validUntil: 'LONG' }), 'app');
-    const req = await newApplication(h.documents, { person });
-    const started = await api.inject({
+    const req = await newApplication(t.h.documents, { person });
+    const started = await t.api.inject({
       method: 'POST',
       url: '/v1/applications',
       headers: bearer('app'),
@@ -74,25 +64,25 @@ describe('documents', () => {
     });
     expect(started.json().status).toBe('AWAITING_SMS_CODE');
 
-    const files = (await filesUnder(h.documentsDir)).filter((f) => f.endsWith(idFront));
+    const files = (await filesUnder(t.h.documentsDir)).filter((f) => f.endsWith(idFront));
     expect(files).toHaveLength(1);
     expect(files[0]).toContain(path.join('sealed', req.applicationId));
     const onDisk = await readFile(files[0]!);
     expect(onDisk.includes(front.subarray(0, 64))).toBe(false);
-    expect(await h.documents.get(idFront, req.applicationId)).toEqual(front);
+    expect(await t.h.documents.get(idFront, req.applicationId)).toEqual(front);
 
-    await h.keyring.shred(req.applicationId);
-    await expect(h.documents.get(idFront, req.applicationId)).rejects.toBeInstanceOf(DataKeyShreddedError);
+    await t.h.keyring.shred(req.applicationId);
+    await expect(t.h.documents.get(idFront, req.applicationId)).rejects.toBeInstanceOf(DataKeyShreddedError);
   });
 
   it('an upload nothing references is deleted after the policy time; a sealed one stays', async () => {
-    const idle = await h.documents.put(
+    const idle = await t.h.documents.put(
       makeIdCardImage({ side: 'BACK', validUntil: '2039-09-09' }),
       'OWN_APP',
     );
-    expect(await h.documents.usable(idle, 'OWN_APP', crypto.randomUUID())).toBe(true);
-    expect(await h.documents.sweep(3600_000)).toBe(0);
-    expect(await h.documents.sweep(3600_000, Date.now() + 2 * 3600_000)).toBeGreaterThan(0);
-    expect(await h.documents.usable(idle, 'OWN_APP', crypto.randomUUID())).toBe(false);
+    expect(await t.h.documents.usable(idle, 'OWN_APP', crypto.randomUUID())).toBe(true);
+    expect(await t.h.documents.sweep(3600_000)).toBe(0);
+    expect(await t.h.documents.sweep(3600_000, Date.now() + 2 * 3600_000)).toBeGreaterThan(0);
+    expect(await t.h.documents.usable(idle, 'OWN_APP', crypto.randomUUID())).toBe(false);
   });
 });

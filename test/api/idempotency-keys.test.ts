@@ -1,29 +1,18 @@
-/** An Idempotency-Key belongs to the request it first came with: another request under it is a 422. */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile, bearer } from '../support/api';
+import { newApplication, readSmsCode } from '../support/harness';
 import { openWithReview } from '../support/review';
 
-let h: Harness;
-let api: FastifyInstance;
-beforeAll(async () => {
-  h = await startHarness();
-  api = await startApi(h);
-});
-afterAll(async () => {
-  await api?.close();
-  await h?.stop();
-});
+const t = apiPerFile();
 
 const postWithKey = (url: string, key: string, payload: object, role: 'app' | 'operator' = 'app') =>
-  api.inject({ method: 'POST', url, headers: { ...bearer(role), 'idempotency-key': key }, payload });
+  t.api.inject({ method: 'POST', url, headers: { ...bearer(role), 'idempotency-key': key }, payload });
 
 describe('Idempotency-Key bound to its request', () => {
   it('an SMS code under a used key with another code is a 422 and consumes no try', async () => {
-    const req = await newApplication(h.documents);
-    await h.applications.start(req);
-    const right = await readSmsCode(h.providersUrl, req.applicant.mobile);
+    const req = await newApplication(t.h.documents);
+    await t.h.applications.start(req);
+    const right = await readSmsCode(t.h.providersUrl, req.applicant.mobile);
     const wrong = right === '111111' ? '222222' : '111111';
     const url = `/v1/applications/${req.applicationId}/sms-code`;
 
@@ -35,12 +24,12 @@ describe('Idempotency-Key bound to its request', () => {
     expect(other.statusCode).toBe(422);
     expect(other.json()).toMatchObject({ title: 'Idempotency-Key reused' });
     expect(other.json().errors).toEqual([expect.objectContaining({ field: 'headers.idempotency-key' })]);
-    expect((await h.applications.get(req.applicationId)).smsAttemptsLeft).toBe(2);
+    expect((await t.h.applications.get(req.applicationId)).smsAttemptsLeft).toBe(2);
 
     // The same request again answers the first call's result without another try.
     const again = await postWithKey(url, 'code-key-0001', { code: wrong });
     expect(again.json().attemptsLeft).toBe(2);
-    expect((await h.applications.get(req.applicationId)).smsAttemptsLeft).toBe(2);
+    expect((await t.h.applications.get(req.applicationId)).smsAttemptsLeft).toBe(2);
 
     const opened = await postWithKey(url, 'code-key-0002', { code: right });
     expect(opened.statusCode).toBe(200);
@@ -48,7 +37,7 @@ describe('Idempotency-Key bound to its request', () => {
   });
 
   it('a decision under a used key with another body is a 422 and decides nothing', async () => {
-    const { reviewId } = await openWithReview(h);
+    const { reviewId } = await openWithReview(t.h);
     const url = `/v1/reviews/${reviewId}/decisions`;
     const reject = { round: 1, decision: 'REJECT', reasonCode: 'DOCUMENT_ILLEGIBLE', note: 'glare' };
     const approve = { round: 1, decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' };
@@ -57,7 +46,7 @@ describe('Idempotency-Key bound to its request', () => {
     expect(approved.statusCode).toBe(200);
     const reused = await postWithKey(url, 'decision-key-1', reject, 'operator');
     expect(reused.statusCode).toBe(422);
-    const after = await h.reviews.get(reviewId);
+    const after = await t.h.reviews.get(reviewId);
     expect(after.decisions.map((d) => d.decision)).toEqual(['APPROVE']);
   });
 });

@@ -1,50 +1,33 @@
-/** Partners are tenants: each partner's events go to its own webhook, signed with its own secret. */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signWebhook } from '../../contracts/webhook-signature';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
-import { bearer, startApi } from '../support/api';
-import {
-  appEvents,
-  type Harness,
-  newApplication,
-  newFlowApplication,
-  startHarness,
-} from '../support/harness';
+import { apiPerFile, bearer } from '../support/api';
+import { appEvents, newApplication, newFlowApplication } from '../support/harness';
 import { eventually } from '../support/review';
 
-let h: Harness;
-let api: FastifyInstance;
-beforeAll(async () => {
-  h = await startHarness();
-  api = await startApi(h);
-});
-afterAll(async () => {
-  await api?.close();
-  await h?.stop();
-});
+const t = apiPerFile();
 
 describe("partners' webhooks", () => {
   it("a partner's application is told to that partner's webhook only; the bank's app hears its own", async () => {
-    const partner = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
+    const partner = await newFlowApplication(t.h.documents, 'v2', { withoutMobile: true });
     const { channel: _c, flowVersion: _v, ...body } = partner;
-    const started = await api.inject({
+    const started = await t.api.inject({
       method: 'POST',
       url: '/v1/applications',
       headers: bearer('app', 'partner-x'),
       payload: body,
     });
     expect(started.json().status).toBe('OPENED');
-    const own = await newApplication(h.documents, { front: { notIdCard: true } });
-    await api.inject({ method: 'POST', url: '/v1/applications', headers: bearer('app'), payload: own });
+    const own = await newApplication(t.h.documents, { front: { notIdCard: true } });
+    await t.api.inject({ method: 'POST', url: '/v1/applications', headers: bearer('app'), payload: own });
 
     const partnerEvents = await eventually(
-      () => appEvents(h.providersUrl, partner.applicationId),
+      () => appEvents(t.h.providersUrl, partner.applicationId),
       (e) => e.length > 0,
     );
     expect(partnerEvents.map((e) => [e.type, e.inbox])).toEqual([['ACCOUNT_OPENED', 'partner-x']]);
     const ownEvents = await eventually(
-      () => appEvents(h.providersUrl, own.applicationId),
+      () => appEvents(t.h.providersUrl, own.applicationId),
       (e) => e.length > 0,
     );
     expect(ownEvents.map((e) => [e.type, e.inbox])).toEqual([['APPLICATION_REJECTED', 'bank']]);
@@ -60,7 +43,7 @@ describe("partners' webhooks", () => {
     };
     const body = JSON.stringify(event);
     const send = (secret: string) =>
-      fetch(`${h.providersUrl}/sandbox/app-webhook/partner-x`, {
+      fetch(`${t.h.providersUrl}/sandbox/app-webhook/partner-x`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signWebhook(secret, event.eventId, body) },
         body,

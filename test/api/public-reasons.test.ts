@@ -1,35 +1,20 @@
-/**
- * What apps are told: the start call is neither a tip-off (a watch-list hit looks like any
- * identity failure) nor a name-and-ID-number oracle (not found and mismatch answer alike); staff
- * read the detailed reasons, and the app's webhook carries the public ones.
- */
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startApi } from '../support/api';
-import { appEvents, type Harness, newApplication, startHarness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { apiPerFile, bearer } from '../support/api';
+import { appEvents, newApplication } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { eventually } from '../support/review';
 
-let h: Harness;
-let api: FastifyInstance;
-beforeAll(async () => {
-  h = await startHarness();
-  api = await startApi(h);
-});
-afterAll(async () => {
-  await api?.close();
-  await h?.stop();
-});
+const t = apiPerFile();
 
 async function rejectedAs(name: string, card?: string) {
-  const req = await newApplication(h.documents, { person: newPerson(name), ...(card && { card }) });
-  const app = await api.inject({
+  const req = await newApplication(t.h.documents, { person: newPerson(name), ...(card && { card }) });
+  const app = await t.api.inject({
     method: 'POST',
     url: '/v1/applications',
     headers: bearer('app'),
     payload: req,
   });
-  const staff = await api.inject({
+  const staff = await t.api.inject({
     url: `/v1/applications/${req.applicationId}`,
     headers: bearer('operator'),
   });
@@ -64,7 +49,7 @@ describe('public reasons', () => {
   it("the app's rejection webhook carries the public reasons", async () => {
     const { req } = await rejectedAs('孙查无');
     const events = await eventually(
-      () => appEvents(h.providersUrl, req.applicationId),
+      () => appEvents(t.h.providersUrl, req.applicationId),
       (e) => e.length > 0,
     );
     const rejected = events.find((e) => e.type === 'APPLICATION_REJECTED') as unknown as {

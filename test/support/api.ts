@@ -1,13 +1,14 @@
 /** The HTTP API in-process on a harness's worker, for tests that go through HTTP. */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { buildApi } from '../../client/api/app';
 import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
-import type { Harness } from './harness';
+import { type Harness, startHarness } from './harness';
 
 /** Keys the HMACs of the API's counters and idempotency records in tests. */
 export const TEST_COUNTER_HMAC_KEY = 'test-counter-hmac-key-0123456789';
@@ -54,4 +55,24 @@ export function startApi(h: Harness, logger?: Logger): Promise<FastifyInstance> 
     audit: h.audit,
     ...(logger && { logger }),
   });
+}
+
+/**
+ * A harness and the API on it for the test file that calls this: started before its tests and
+ * stopped after them. Read `h` and `api` inside tests (they are set once `beforeAll` has run).
+ */
+export function apiPerFile(...harness: Parameters<typeof startHarness>): {
+  h: Harness;
+  api: FastifyInstance;
+} {
+  const t = {} as { h: Harness; api: FastifyInstance };
+  beforeAll(async () => {
+    t.h = await startHarness(...harness);
+    t.api = await startApi(t.h);
+  });
+  afterAll(async () => {
+    await t.api?.close();
+    await t.h?.stop();
+  });
+  return t;
 }
