@@ -1,13 +1,15 @@
 /**
  * Funnel figures per flow version and channel, counted through Temporal visibility: how many
- * applications reached each step, got through it, were rejected at it, or were abandoned there
- * (the reserved phone's SMS code was where most applicants dropped out in practice).
+ * applications reached each step, got through it, were rejected at it, were abandoned there (the
+ * reserved phone's SMS code was where most applicants dropped out in practice), failed there, or
+ * are at it now. Applications started before the no-stuck-applications patch publish where they
+ * stand only once decided: while they run they count as started, not yet at a step.
  */
 import type { Client } from '@temporalio/client';
 import { flows } from '../domain/flows';
 import { channelSchema } from '../domain/identifiers';
 import { channelPolicies } from '../domain/policy';
-import type { FunnelRow } from '../sdk/schemas';
+import type { FunnelPeriod, FunnelRow } from '../sdk/schemas';
 
 export class Funnel {
   /** `taskQueue` scopes the counts to this deployment's applications. */
@@ -16,39 +18,71 @@ export class Funnel {
     private readonly taskQueue: string,
   ) {}
 
-  async rows(): Promise<FunnelRow[]> {
+  /** Applications started within `period` (either end open), as the review console's chart asks. */
+  async rows(period: FunnelPeriod = {}): Promise<FunnelRow[]> {
     const combos = channelSchema.options.flatMap((channel) =>
       channelPolicies[channel].flowVersions.map((flowVersion) => ({ channel, flowVersion })),
     );
-    return Promise.all(combos.map(({ channel, flowVersion }) => this.row(flowVersion, channel)));
+    // Parsed instants, printed back: nothing of the request reaches the query as it came.
+    const started = [
+      ...(period.from ? [`StartTime >= '${new Date(period.from).toISOString()}'`] : []),
+      ...(period.to ? [`StartTime < '${new Date(period.to).toISOString()}'`] : []),
+    ];
+    return Promise.all(
+      combos.map(({ channel, flowVersion }) => this.row(flowVersion, channel, started.join(' AND '))),
+    );
   }
 
   /** Values come from zod enums, so the queries cannot be injected into. */
   private async row(
     flowVersion: FunnelRow['flowVersion'],
     channel: FunnelRow['channel'],
+    period = '',
   ): Promise<FunnelRow> {
-    const base = `WorkflowType = 'onboarding' AND TaskQueue = '${this.taskQueue}' AND FlowVersion = '${flowVersion}' AND Channel = '${channel}'`;
-    const count = async (where = '') =>
-      (await this.client.workflow.count(where ? `${base} AND ${where}` : base)).count;
+    const base = `WorkflowType = 'onboarding' AND TaskQueue = '${this.taskQueue}' AND FlowVersion = '${flowVersion}' AND Channel = '${channel}'${period ? ` AND ${period}` : ''}`;
+    // The checks share their waiting count: each query is asked once per row.
+    const asked = new Map<string, Promise<number>>();
+    const count = (where = '') => {
+      let answer = asked.get(where);
+      if (!answer) {
+        answer = this.client.workflow.count(where ? `${base} AND ${where}` : base).then((c) => c.count);
+        asked.set(where, answer);
+      }
+      return answer;
+    };
     const flow = flows[flowVersion];
+    const checks: readonly string[] = flow.checks;
     const names = [...flow.checks, ...(flow.smsCode ? ['SMS_CODE'] : []), 'OPEN_ACCOUNT'];
+    // Where a running application stands: its checks (all at once), its code, its account. A
+    // FAILED one counts where it failed (FailedAt; binding counts at OPEN_ACCOUNT).
+    const waitingAt = (step: string) =>
+      checks.includes(step)
+        ? `ApplicationStatus = 'CHECKING'`
+        : step === 'SMS_CODE'
+          ? `ApplicationStatus = 'AWAITING_SMS_CODE'`
+          : `ApplicationStatus = 'OPENING'`;
+    const failedAt = (step: string) =>
+      step === 'OPEN_ACCOUNT'
+        ? `ApplicationStatus = 'FAILED' AND FailedAt IN ('OPEN_ACCOUNT', 'BIND_ACCOUNT')`
+        : `ApplicationStatus = 'FAILED' AND FailedAt = '${step}'`;
     const [started, ...steps] = await Promise.all([
       count(),
       ...names.map(async (step) => {
-        const [passed, rejected, abandoned, waiting] = await Promise.all([
+        const [passed, rejected, abandoned, waiting, failed] = await Promise.all([
           step === 'OPEN_ACCOUNT' ? count(`ApplicationStatus = 'OPENED'`) : count(`StepsPassed = '${step}'`),
           count(`RejectedAt = '${step}'`),
           step === 'SMS_CODE' ? count(`ApplicationStatus = 'ABANDONED'`) : 0,
-          step === 'SMS_CODE' ? count(`ApplicationStatus = 'AWAITING_SMS_CODE'`) : 0,
+          count(waitingAt(step)),
+          count(failedAt(step)),
         ]);
         return {
           step,
-          reached: passed + rejected + abandoned + waiting,
+          reached: passed + rejected + abandoned + waiting + failed,
           passed,
           rejected,
           abandoned,
           waiting,
+          failed,
         };
       }),
     ]);

@@ -2,9 +2,16 @@
  * The review queue over Temporal: list through visibility (search attributes hold codes and
  * flags only), read a case (query), decide a round and take re-submitted photos (updates).
  */
+import { createHash } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
+import type { OnboardingInput } from '../domain/application';
+import { channelSchema, flowVersionSchema } from '../domain/identifiers';
 import type {
+  CaseFile,
+  Claim,
   DecisionRequest,
   Resubmission,
   ResubmissionResult,
@@ -13,32 +20,136 @@ import type {
 } from '../domain/review';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
 import { reasonCodeSchema } from '../domain/steps';
-import { applicationIdOfReview, reviewWorkflowId } from '../domain/workflow-ids';
+import { applicationIdOfReview, onboardingWorkflowId, reviewWorkflowId } from '../domain/workflow-ids';
 import type { ReviewFilter } from '../sdk/schemas';
-import { decide, getReview, resubmit } from '../workflows/review/messages';
-import { Escalated, Hold, ReviewReasons, ReviewRound, ReviewStatusKey } from '../workflows/search-attributes';
-import { NotFoundError } from './errors';
+import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from '../workflows/review/messages';
+import {
+  Channel,
+  ClaimedBy,
+  ClaimedUntil,
+  Escalated,
+  FlowVersion,
+  Hold,
+  ReviewDueAt,
+  ReviewReasons,
+  ReviewRound,
+  ReviewStatusKey,
+} from '../workflows/search-attributes';
+import { ConflictError, NotFoundError } from './errors';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
 
+/** A page of the queue, and where the next one starts (absent on the last page). */
+export interface ReviewPage {
+  reviews: ReviewSummary[];
+  nextPageToken?: string;
+}
+
+/** A page token the visibility store did not give (or for another query): a 400 on `query.pageToken`. */
+export class PageTokenError extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super('query.pageToken is not a page token of this queue; start again without it');
+  }
+}
+
 export class Reviews {
-  constructor(private readonly client: Client) {}
+  /** Whether visibility takes `ORDER BY StartTime` (SQL and Elasticsearch stores do; the dev server's SQLite does not). */
+  private orderBy: boolean | undefined;
+
+  /** With `taskQueue`, the queue lists this deployment's reviews only (as the funnel counts its own). */
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue?: string,
+  ) {}
+
+  /** The first page of the queue (`limit` cases), oldest first: see `page`. */
+  async list(filter: ReviewFilter): Promise<ReviewSummary[]> {
+    return (await this.page(filter)).reviews;
+  }
+
+  /**
+   * One page of the queue from Temporal visibility, oldest case first. Where visibility orders
+   * (`ORDER BY StartTime ASC`: PostgreSQL, MySQL, Elasticsearch) that holds across pages; the dev
+   * server's SQLite refuses ORDER BY (TEMPORAL_NOTES.md), so there pages come in its own order
+   * (newest first) and each page is sorted oldest first.
+   */
+  async page(filter: ReviewFilter): Promise<ReviewPage> {
+    const where = this.where(filter);
+    const tag = queryTag(where);
+    let after: Buffer | undefined;
+    if (filter.pageToken) {
+      // Ours is `<visibility's token>.<the query's tag>`: a token of another filter, or none of
+      // ours, is refused here (visibility itself answers a bad token only after its retries).
+      const [inner, tagged] = filter.pageToken.split('.');
+      if (!inner || tagged !== tag) throw new PageTokenError();
+      after = Buffer.from(inner, 'base64url');
+    }
+    const ordered = this.orderBy !== false;
+    let res: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>;
+    try {
+      res = await this.listRaw(ordered ? `${where} ORDER BY StartTime ASC` : where, filter.limit, after);
+      if (ordered) this.orderBy = true;
+    } catch (err) {
+      if (!ordered || !/order by/i.test(String((err as Error)?.message)))
+        throw await this.tokenAtFault(err, where, after);
+      this.orderBy = false;
+      res = await this.listRaw(where, filter.limit, after).catch(async (e: unknown) => {
+        throw await this.tokenAtFault(e, where, after);
+      });
+    }
+    const { namespace, loadedDataConverter } = this.client.options;
+    // A memo this process cannot decode (another environment's data key) costs the row its
+    // account number, not the whole page.
+    const infos = await Promise.all(
+      (res.executions ?? []).map((raw) =>
+        executionInfoFromRaw(raw, loadedDataConverter, raw, namespace).catch(() =>
+          executionInfoFromRaw({ ...raw, memo: null }, loadedDataConverter, raw, namespace),
+        ),
+      ),
+    );
+    const now = Date.now();
+    const reviews = infos.map((wf) => summarize(wf, now));
+    if (!this.orderBy) reviews.sort((a, b) => (a.openedAt ?? '').localeCompare(b.openedAt ?? ''));
+    const token = res.nextPageToken?.length
+      ? `${Buffer.from(res.nextPageToken).toString('base64url')}.${tag}`
+      : undefined;
+    return { reviews, ...(token && { nextPageToken: token }) };
+  }
+
+  /**
+   * Visibility answers a page token it did not give with a bare "something went wrong": the same
+   * query without the token tells a bad token (400) from a server in trouble (rethrown).
+   */
+  private async tokenAtFault(err: unknown, where: string, after: Buffer | undefined): Promise<unknown> {
+    if (!after) return err;
+    const fine = await this.listRaw(where, 1, undefined).then(
+      () => true,
+      () => false,
+    );
+    return fine ? new PageTokenError() : err;
+  }
+
+  private listRaw(query: string, pageSize: number, after: Buffer | undefined) {
+    return this.client.workflowService.listWorkflowExecutions({
+      namespace: this.client.options.namespace,
+      query,
+      pageSize,
+      ...(after && { nextPageToken: after }),
+    });
+  }
 
   /** Values come from zod enums and patterns above, so the query cannot be injected into. */
-  async list(filter: ReviewFilter): Promise<ReviewSummary[]> {
+  private where(filter: ReviewFilter): string {
     const where = ["WorkflowType = 'review'"];
+    if (this.taskQueue) where.push(`TaskQueue = '${this.taskQueue.replace(/'/g, "''")}'`);
     if (filter.status) where.push(`ReviewStatus = '${filter.status}'`);
     if (filter.escalated) where.push(`Escalated = ${filter.escalated}`);
     if (filter.hold) where.push(`Hold = '${filter.hold}'`);
     if (filter.reason) where.push(`ReviewReasons = '${filter.reason}'`);
     if (filter.flowVersion) where.push(`FlowVersion = '${filter.flowVersion}'`);
     if (filter.channel) where.push(`Channel = '${filter.channel}'`);
-    const out: ReviewSummary[] = [];
-    for await (const wf of this.client.workflow.list({ query: where.join(' AND ') })) {
-      out.push(summarize(wf));
-      if (out.length >= filter.limit) break;
-    }
-    return out;
+    return where.join(' AND ');
   }
 
   async get(reviewId: string): Promise<ReviewCase> {
@@ -66,6 +177,86 @@ export class Reviews {
     }
   }
 
+  /**
+   * Claims the case for `operator` (or renews their claim) for the review policy's lease. A 409
+   * while another holds it, carrying `claimedBy` and `until`.
+   */
+  async claim(reviewId: string, operator: string): Promise<Claim> {
+    try {
+      return await this.handle(reviewId).executeUpdate(claim, { args: [{ operator }] });
+    } catch (err) {
+      throw await this.withHolder(reviewId, translate(err));
+    }
+  }
+
+  /** Ends the claim: its holder, or any supervisor; nothing to end is fine too. */
+  async release(reviewId: string, caller: { id: string; role: string }): Promise<void> {
+    try {
+      await this.handle(reviewId).executeUpdate(releaseClaim, {
+        args: [{ operator: caller.id, supervisor: caller.role === 'supervisor' }],
+      });
+    } catch (err) {
+      const translated = translate(err);
+      // A cleared review has no claim left to release.
+      if (translated instanceof ConflictError && /closed/.test(translated.message)) return;
+      throw translated;
+    }
+  }
+
+  /**
+   * The applicant as entered and the case's ID photos, unmasked: for the API to mask, and to
+   * check a document request against. Reviews started before the review carried its photos
+   * find the application's in the onboarding workflow's start (while its history is kept).
+   */
+  async caseFile(reviewId: string): Promise<CaseFile & { applicationId: string; accountNumber: string }> {
+    try {
+      const handle = this.handle(reviewId);
+      const [file, view] = await Promise.all([handle.query(getCaseFile), readView(handle, getReview)]);
+      const applicationId = view.applicationId;
+      if (!file.documents.some((d) => d.source === 'APPLICATION')) {
+        const photos = await this.applicationPhotos(applicationId);
+        if (photos) {
+          file.documents.unshift(
+            { documentId: photos.idFront, side: 'FRONT', source: 'APPLICATION', round: 1, accepted: true },
+            { documentId: photos.idBack, side: 'BACK', source: 'APPLICATION', round: 1, accepted: true },
+          );
+        }
+      }
+      return { ...file, applicationId, accountNumber: view.accountNumber };
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  /** The ID photos an application started with, read from its start event; none once its history is gone. */
+  private async applicationPhotos(applicationId: string): Promise<Resubmission | undefined> {
+    const workflowId = onboardingWorkflowId(applicationId);
+    try {
+      const history = await this.client.workflow.getHandle(workflowId).fetchHistory();
+      const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+      const { namespace, loadedDataConverter } = this.client.options;
+      const input = await decodeFromPayloadsAtIndex<OnboardingInput>(loadedDataConverter, 0, payloads, {
+        type: 'workflow',
+        namespace,
+        workflowId,
+      });
+      const { idFront, idBack } = input.documents;
+      return idFront && idBack ? { idFront, idBack } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A 409 about a claim names its holder: read from the case, since the refusal is only a message. */
+  private async withHolder(reviewId: string, err: unknown): Promise<unknown> {
+    if (!(err instanceof ConflictError) || !/^claimed by/.test(err.message)) return err;
+    const held = await this.get(reviewId).then(
+      (view) => view.claim,
+      () => undefined,
+    );
+    return held ? new ConflictError(err.message, { ...err.extra, ...held }) : err;
+  }
+
   async resubmit(
     applicationId: string,
     documents: Resubmission,
@@ -87,16 +278,31 @@ export class Reviews {
   }
 }
 
-function summarize(wf: WorkflowExecutionInfo): ReviewSummary {
+function summarize(wf: WorkflowExecutionInfo, now: number): ReviewSummary {
   const sa = wf.typedSearchAttributes;
+  const flowVersion = flowVersionSchema.safeParse(sa.get(FlowVersion));
+  const channel = channelSchema.safeParse(sa.get(Channel));
+  const dueAt = sa.get(ReviewDueAt);
+  const claimedBy = sa.get(ClaimedBy);
+  const claimedUntil = sa.get(ClaimedUntil);
+  const status = reviewStatusSchema.parse(sa.get(ReviewStatusKey));
   return {
     reviewId: wf.workflowId,
     accountNumber: String((wf.memo as { accountNumber?: string } | undefined)?.accountNumber ?? ''),
-    status: reviewStatusSchema.parse(sa.get(ReviewStatusKey)),
+    status,
     round: sa.get(ReviewRound) ?? 1,
     reasons: z.array(reasonCodeSchema).parse(sa.get(ReviewReasons) ?? []),
     escalated: sa.get(Escalated) ?? false,
     hold: holdStateSchema.parse(sa.get(Hold) ?? 'NONE'),
+    openedAt: wf.startTime.toISOString(),
+    ...(flowVersion.success && { flowVersion: flowVersion.data }),
+    ...(channel.success && { channel: channel.data }),
+    ...(dueAt && status === 'PENDING' && { slaDueAt: dueAt.toISOString() }),
+    ...(claimedBy &&
+      claimedUntil &&
+      claimedUntil.getTime() > now && {
+        claim: { claimedBy, until: claimedUntil.toISOString() },
+      }),
   };
 }
 
@@ -105,3 +311,7 @@ const translate = (err: unknown) =>
     notFound: 'no review with this id',
     closed: 'the review is closed',
   });
+
+/** Ties a page token to the query it pages (8 base64url characters of its SHA-256). */
+const queryTag = (where: string): string =>
+  createHash('sha256').update(where).digest('base64url').slice(0, 8);

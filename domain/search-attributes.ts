@@ -8,6 +8,8 @@ export const SEARCH_ATTRIBUTES = {
   /** Funnel: the steps an application got through, and where it stopped. */
   StepsPassed: 'KeywordList',
   RejectedAt: 'KeywordList',
+  /** Funnel: where a FAILED application could not go on (a step, OPEN_ACCOUNT or BIND_ACCOUNT). */
+  FailedAt: 'Keyword',
   FlowVersion: 'Keyword',
   Channel: 'Keyword',
   ReviewStatus: 'Keyword',
@@ -15,6 +17,10 @@ export const SEARCH_ATTRIBUTES = {
   ReviewRound: 'Int',
   Escalated: 'Bool',
   Hold: 'Keyword',
+  /** The review console's queue: when the open round escalates, and who holds the case (an operator id). */
+  ReviewDueAt: 'Datetime',
+  ClaimedBy: 'Keyword',
+  ClaimedUntil: 'Datetime',
 } as const;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */

@@ -33,7 +33,7 @@ import {
   type ReviewCase,
   resubmissionResultSchema,
   reviewCaseSchema,
-  reviewSummarySchema,
+  type reviewSummarySchema,
 } from '../domain/review';
 import { ApiError, apiErrorFrom } from './errors';
 import { pathOf, type RouteName, type RouteParams, routes } from './routes';
@@ -47,8 +47,9 @@ import {
   type FunnelPeriod,
   type FunnelRow,
   funnelRowSchema,
-  type reviewFilterSchema,
+  resendCodeAnswerSchema,
   revealAnswerSchema,
+  type reviewFilterSchema,
   reviewPageSchema,
   submitCodeAnswerSchema,
 } from './schemas';
@@ -257,6 +258,20 @@ export class ApiClient {
       throw err;
     }
     return this.answer(res, submitCodeAnswerSchema);
+  }
+
+  /**
+   * Asks for a new SMS code (the same verification; the tries left carry over). Answers how many
+   * more may be asked for. Too early is an ApiError 429 whose `retryAfterSeconds` says when; none
+   * left, or the application no longer waiting for a code, a 409.
+   */
+  async resendSmsCode(applicationId: string, idempotencyKey?: string): Promise<{ resendsLeft: number }> {
+    const res = await this.send({
+      route: 'resendSmsCode',
+      params: { applicationId },
+      headers: idempotencyHeader(idempotencyKey),
+    });
+    return this.answer(res, resendCodeAnswerSchema);
   }
 
   async getApplication(applicationId: string): Promise<ApplicationView> {

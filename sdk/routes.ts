@@ -17,6 +17,7 @@ export const routes = {
   startApplication: { method: 'POST', path: '/v1/applications' },
   getApplication: { method: 'GET', path: '/v1/applications/:applicationId' },
   submitSmsCode: { method: 'POST', path: '/v1/applications/:applicationId/sms-code' },
+  resendSmsCode: { method: 'POST', path: '/v1/applications/:applicationId/sms-code/resend' },
   listEvents: { method: 'GET', path: '/v1/applications/:applicationId/events' },
   getAccount: { method: 'GET', path: '/v1/accounts/:accountNumber' },
   resubmitIdDocuments: { method: 'POST', path: '/v1/accounts/:accountNumber/id-documents' },

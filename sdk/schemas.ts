@@ -33,7 +33,12 @@ export const documentCreatedSchema = z.object({ documentId: documentIdSchema });
 export const submitCodeAnswerSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('OPENED'), accountNumber: z.string(), review: reviewStateSchema }),
   z.object({ status: z.literal('REJECTED'), reasons: z.array(shownReasonSchema) }),
+  /** The application could not finish (a refusal for good, its deadline): terminal, the reasons say why. */
+  z.object({ status: z.literal('FAILED'), reasons: z.array(shownReasonSchema) }),
 ]);
+
+/** POST /v1/applications/{applicationId}/sms-code/resend: a new code was sent; how many more may be asked for. */
+export const resendCodeAnswerSchema = z.object({ resendsLeft: z.number().int() });
 
 export const accountParamsSchema = z.strictObject({
   accountNumber: z.string().regex(/^\d{10,30}$/, 'must be the digits of an account number'),
@@ -77,7 +82,7 @@ export const reviewFilterSchema = z.strictObject({
   /** Where the page starts: a `nextPageToken` the previous page answered. */
   pageToken: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a nextPageToken from the previous page')
+    .regex(/^[A-Za-z0-9_.-]{1,4096}$/, 'must be a nextPageToken from the previous page')
     .optional(),
 });
 export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
@@ -113,8 +118,10 @@ export const funnelStepSchema = z.object({
   passed: z.number().int(),
   rejected: z.number().int(),
   abandoned: z.number().int(),
-  /** Still waiting at this step (the SMS code). */
+  /** Still at this step: checks running, waiting for the SMS code, or being opened. */
   waiting: z.number().int(),
+  /** Could not finish at this step (FAILED: a refusal for good, a broken contract, the deadline). */
+  failed: z.number().int(),
 });
 
 export const funnelRowSchema = z.object({

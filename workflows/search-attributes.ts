@@ -2,7 +2,7 @@
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
 import type { ApplicationStatus, OnboardingInput } from '../domain/application';
 import type { HoldState, ReviewStatus } from '../domain/review';
-import type { ReasonCode, StepResult } from '../domain/steps';
+import type { FailedStep, ReasonCode, StepResult } from '../domain/steps';
 
 export const FlowVersion = defineSearchAttributeKey('FlowVersion', 'KEYWORD');
 export const Channel = defineSearchAttributeKey('Channel', 'KEYWORD');
@@ -11,20 +11,28 @@ export const ReviewReasons = defineSearchAttributeKey('ReviewReasons', 'KEYWORD_
 export const ReviewRound = defineSearchAttributeKey('ReviewRound', 'INT');
 export const Escalated = defineSearchAttributeKey('Escalated', 'BOOL');
 export const Hold = defineSearchAttributeKey('Hold', 'KEYWORD');
+export const ReviewDueAt = defineSearchAttributeKey('ReviewDueAt', 'DATETIME');
+export const ClaimedBy = defineSearchAttributeKey('ClaimedBy', 'KEYWORD');
+export const ClaimedUntil = defineSearchAttributeKey('ClaimedUntil', 'DATETIME');
 export const ApplicationStatusKey = defineSearchAttributeKey('ApplicationStatus', 'KEYWORD');
 export const StepsPassed = defineSearchAttributeKey('StepsPassed', 'KEYWORD_LIST');
 export const RejectedAt = defineSearchAttributeKey('RejectedAt', 'KEYWORD_LIST');
+export const FailedAt = defineSearchAttributeKey('FailedAt', 'KEYWORD');
 
 /**
  * Where an application is in its flow, for the funnel: its status, the steps it got through
  * (a review counts as through: the account opens) and the steps that stopped it. Core banking's
- * per-person cap stops it at OPEN_ACCOUNT.
+ * per-person cap stops it at OPEN_ACCOUNT. A FAILED application also says where it failed
+ * (`failedStep`, since the no-stuck-applications patch).
  */
-export const funnelSearchAttributes = (app: {
-  status: ApplicationStatus;
-  steps: StepResult[];
-  reasons: ReasonCode[];
-}): SearchAttributePair[] => [
+export const funnelSearchAttributes = (
+  app: {
+    status: ApplicationStatus;
+    steps: StepResult[];
+    reasons: ReasonCode[];
+  },
+  failedStep?: FailedStep,
+): SearchAttributePair[] => [
   { key: ApplicationStatusKey, value: app.status },
   { key: StepsPassed, value: app.steps.filter((s) => s.outcome !== 'REJECT').map((s) => s.step) },
   {
@@ -34,6 +42,7 @@ export const funnelSearchAttributes = (app: {
       ...(app.reasons.includes('PERSON_ACCOUNT_CAP_REACHED') ? ['OPEN_ACCOUNT'] : []),
     ],
   },
+  ...(failedStep ? [{ key: FailedAt, value: failedStep }] : []),
 ];
 
 export const searchAttributesAtStart = (

@@ -92,7 +92,7 @@ const mediaTypeGaps = new Set<string>();
 async function send(op: Operation, call: Call, who: Who): Promise<LightMyRequestResponse> {
   exercised.add(op.key);
   return api.inject({
-    method: op.method.toUpperCase() as 'GET' | 'POST',
+    method: op.method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
     url: urlOf(op, call),
     headers: {
       ...call.headers,
@@ -171,6 +171,13 @@ function checkAnswer(op: Operation, res: LightMyRequestResponse, expected: numbe
   expect
     .soft(statuses, `${where}: answered ${res.statusCode} ${res.body.slice(0, 300)}`)
     .toContain(res.statusCode);
+  // Image bytes (a review's photo): their media type must be documented; there is no JSON to check.
+  const answered = mediaTypeOf(String(res.headers['content-type'] ?? ''));
+  if (answered.startsWith('image/')) {
+    const documented = Object.keys(documentedResponse(op, res.statusCode)?.content ?? {});
+    expect.soft(documented, `${where}: answers ${answered}, so it must document it`).toContain(answered);
+    return undefined;
+  }
   let body: unknown;
   try {
     body = res.body.length > 0 ? JSON.parse(res.body) : undefined;
@@ -381,6 +388,113 @@ const cases: Record<string, Case> = {
         'app',
         404,
       );
+    },
+  },
+
+  'GET /v1/audit': {
+    roles: ['supervisor'],
+    shaped: async () => ({ query: { accountNumber: madeUpAccount() } }),
+    malformed: () => ({ query: { accountNumber: 'not-an-account' } }),
+    async valid(step) {
+      const { reviewId, accountNumber } = await openWithReview(h);
+      await h.reviews.decide(
+        reviewId,
+        { round: 1, decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' },
+        'op-alice',
+      );
+      await h.client.workflow.getHandle(reviewId).result(); // its audit entries are written
+      const body = await step('an account with entries', { query: { accountNumber } }, 'supervisor', 200);
+      expect(field(body, 'entries')).toHaveLength(1);
+      await step('an account without any', { query: { accountNumber: madeUpAccount() } }, 'supervisor', 200);
+    },
+  },
+
+  'POST /v1/reviews/{reviewId}/claim': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { reviewId: madeUpReview() } }),
+    malformed: () => ({ params: { reviewId: 'nope' } }),
+    async valid(step) {
+      const { reviewId } = await openWithReview(h);
+      const params = { reviewId };
+      const held = await step('an open case', { params }, { role: 'operator', id: 'op-alice' }, 200);
+      expect(field(held, 'claimedBy')).toBe('op-alice');
+      const taken = await step('a case another holds', { params }, { role: 'operator', id: 'op-bob' }, 409);
+      expect(field(taken, 'claimedBy')).toBe('op-alice');
+      await step('an unknown case', { params: { reviewId: madeUpReview() } }, 'supervisor', 404);
+    },
+  },
+
+  'DELETE /v1/reviews/{reviewId}/claim': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { reviewId: madeUpReview() } }),
+    malformed: () => ({ params: { reviewId: 'nope' } }),
+    async valid(step) {
+      const { reviewId } = await openWithReview(h);
+      const params = { reviewId };
+      await h.reviews.claim(reviewId, 'op-alice');
+      await step("another's claim", { params }, { role: 'operator', id: 'op-bob' }, 403);
+      await step('its holder', { params }, { role: 'operator', id: 'op-alice' }, 204);
+      await step('an unknown case', { params: { reviewId: madeUpReview() } }, 'supervisor', 404);
+    },
+  },
+
+  'GET /v1/reviews/{reviewId}/case-file': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { reviewId: madeUpReview() } }),
+    malformed: () => ({ params: { reviewId: 'nope' } }),
+    async valid(step) {
+      const { reviewId } = await underReview();
+      const file = await step('a case', { params: { reviewId } }, 'operator', 200);
+      expect(field(file, 'documents')).toHaveLength(2);
+      await step('an unknown case', { params: { reviewId: madeUpReview() } }, 'supervisor', 404);
+    },
+  },
+
+  'POST /v1/reviews/{reviewId}/reveal': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { reviewId: madeUpReview() }, body: json({ field: 'name' }) }),
+    malformed: () => ({ params: { reviewId: madeUpReview() }, body: json({ field: 'mobile' }) }),
+    async valid(step) {
+      const { req, reviewId } = await underReview();
+      const shown = await step(
+        'a name',
+        { params: { reviewId }, body: json({ field: 'name' }) },
+        'operator',
+        200,
+      );
+      expect(field(shown, 'value')).toBe(req.applicant.name);
+      await step(
+        'an unknown case',
+        { params: { reviewId: madeUpReview() }, body: json({ field: 'idNumber' }) },
+        'supervisor',
+        404,
+      );
+    },
+  },
+
+  'GET /v1/reviews/{reviewId}/documents/{documentId}': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { reviewId: madeUpReview(), documentId: 'a'.repeat(64) } }),
+    malformed: () => ({ params: { reviewId: madeUpReview(), documentId: 'not-an-id' } }),
+    async valid(step) {
+      const { req, reviewId } = await underReview();
+      const documentId = req.documents.idFront!;
+      await step('a photo of the case', { params: { reviewId, documentId } }, 'operator', 200);
+      await step(
+        'a document not of the case',
+        { params: { reviewId, documentId: 'b'.repeat(64) } },
+        'operator',
+        404,
+      );
+    },
+  },
+
+  'GET /v1/me': {
+    roles: ALL_ROLES,
+    shaped: async () => ({}),
+    async valid(step) {
+      const me = await step('an operator', {}, { role: 'operator', id: 'op-bob' }, 200);
+      expect(me).toEqual({ id: 'op-bob', role: 'operator' });
     },
   },
 

@@ -1,6 +1,13 @@
 /** How operators (decisions) and apps (re-submitted ID photos) reach a review. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DecisionRequest, Resubmission, ResubmissionResult, ReviewCase } from '../../domain/review';
+import type {
+  CaseFile,
+  Claim,
+  DecisionRequest,
+  Resubmission,
+  ResubmissionResult,
+  ReviewCase,
+} from '../../domain/review';
 
 /** An operator's decision on a round; `operator` comes from the caller's token. */
 export const decide = defineUpdate<ReviewCase, [DecisionRequest & { operator: string }]>('decide');
@@ -9,3 +16,15 @@ export const decide = defineUpdate<ReviewCase, [DecisionRequest & { operator: st
 export const resubmit = defineUpdate<ResubmissionResult, [Resubmission]>('resubmit');
 
 export const getReview = defineQuery<ReviewCase>('getReview');
+
+/**
+ * An operator takes (or renews) the case's claim for the policy's lease; refused while another
+ * holds it. Answers who holds it and until when.
+ */
+export const claim = defineUpdate<Claim, [{ operator: string }]>('claim');
+
+/** Ends the claim: its holder, or a supervisor (`supervisor: true`). */
+export const releaseClaim = defineUpdate<void, [{ operator: string; supervisor: boolean }]>('releaseClaim');
+
+/** Staff only (the API masks it): the applicant as entered and every ID photo of the case. */
+export const getCaseFile = defineQuery<CaseFile>('getCaseFile');

@@ -3,8 +3,13 @@
  * operator's decision, the customer's new photos; each update with its validator). The process
  * the case goes through is review.ts.
  */
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { AuditEvent } from '../../domain/audit';
 import {
+  type CaseDocument,
+  type CaseFile,
+  type Claim,
+  DEFAULT_CLAIM_LEASE_SECONDS,
   type Decision,
   type DecisionRequest,
   decisionRequestSchema,
@@ -20,8 +25,16 @@ import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { checks } from '../activity-options';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
-import { reviewSearchAttributes } from '../search-attributes';
-import { decide, getReview, resubmit } from './messages';
+import { ClaimedBy, ClaimedUntil, ReviewDueAt, reviewSearchAttributes } from '../search-attributes';
+import { AuditTrail } from './audit-trail';
+import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from './messages';
+
+/**
+ * Claims (the console's lease on a case) and the queue's due time and holder in visibility
+ * changed the search attributes a review upserts: behind this patch (docs/changing-workflows.md).
+ * The claim itself, its validators and the case file are state and queries only.
+ */
+export const CLAIM_PATCH = 'review-claim';
 
 /** The app events a review sends, each once per round. */
 export type ReviewEvent = 'HOLD_APPLIED' | 'RESUBMISSION_REQUESTED' | 'HOLD_LIFTED' | 'ACCOUNT_FROZEN';
@@ -40,6 +53,14 @@ export class Review {
   checkingPhotos = false;
   /** The operator's decision on the open round, from the update until the workflow has acted on it. */
   decision: Decision | undefined;
+  /** What the audit log keeps of this review. */
+  readonly trail = new AuditTrail();
+  /** Who is working the case and until when (workflow time, ms); lapsed once `until` is past. */
+  claim: { claimedBy: string; until: number } | undefined;
+  /** When the open round opened (workflow time, ms): its SLA runs from here. */
+  roundOpenedAt = workflowInfo().runStartTime.getTime();
+  /** Re-submitted photos, for the case file. */
+  readonly resubmittedPhotos: { round: number; at: string; accepted: boolean; photos: Resubmission }[] = [];
 
   constructor(
     readonly input: ReviewInput,
@@ -55,6 +76,68 @@ export class Review {
     setHandler(resubmit, (documents) => this.resubmit(documents), {
       validator: (_documents) => this.validateResubmission(),
     });
+    setHandler(claim, ({ operator }) => this.takeClaim(operator), {
+      validator: ({ operator }) => this.validateClaim(operator),
+    });
+    setHandler(releaseClaim, () => this.endClaim(), { validator: (req) => this.validateRelease(req) });
+    setHandler(getCaseFile, () => this.caseFile());
+  }
+
+  /** The claim if it still holds now (workflow time). */
+  liveClaim(): Claim | undefined {
+    if (!this.claim || this.claim.until <= Date.now()) return undefined;
+    return { claimedBy: this.claim.claimedBy, until: new Date(this.claim.until).toISOString() };
+  }
+
+  /** Takes or renews the claim for the policy's lease. */
+  takeClaim(operator: string): Claim {
+    const lease = this.input.policy.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+    this.claim = { claimedBy: operator, until: Date.now() + lease * 1000 };
+    this.publish();
+    return this.liveClaim()!;
+  }
+
+  validateClaim(operator: string): void {
+    if (!operator) refuse('INVALID_DECISION', 'a claim needs the operator who takes it');
+    if (this.status !== 'PENDING' || this.decision) {
+      refuse('NOT_CLAIMABLE', `the review is ${this.status}: round ${this.round} has nothing to decide`);
+    }
+    const held = this.liveClaim();
+    if (held && held.claimedBy !== operator) {
+      refuse('CLAIMED', `claimed by ${held.claimedBy} until ${held.until}`);
+    }
+  }
+
+  endClaim(): void {
+    if (!this.claim) return;
+    this.claim = undefined;
+    this.publish();
+  }
+
+  validateRelease({ operator, supervisor }: { operator: string; supervisor: boolean }): void {
+    const held = this.liveClaim();
+    if (held && held.claimedBy !== operator && !supervisor) {
+      refuse('NOT_CLAIM_HOLDER', `claimed by ${held.claimedBy}; only they or a supervisor may release it`);
+    }
+  }
+
+  /** The applicant as entered and every ID photo: the application's, then each re-submission's. */
+  caseFile(): CaseFile {
+    const documents: CaseDocument[] = [];
+    const add = (photos: Resubmission, d: Omit<CaseDocument, 'documentId' | 'side'>) => {
+      documents.push({ documentId: photos.idFront, side: 'FRONT', ...d });
+      documents.push({ documentId: photos.idBack, side: 'BACK', ...d });
+    };
+    if (this.input.documents) add(this.input.documents, { source: 'APPLICATION', round: 1, accepted: true });
+    for (const r of this.resubmittedPhotos) {
+      add(r.photos, {
+        source: 'RESUBMISSION',
+        round: r.accepted ? r.round + 1 : r.round,
+        accepted: r.accepted,
+        at: r.at,
+      });
+    }
+    return { applicant: { ...this.input.applicant }, documents };
   }
 
   /** Answers once the decision has taken effect: hold placed or lifted, case moved on. */
@@ -69,6 +152,8 @@ export class Review {
       decidedAt: new Date().toISOString(),
       ruleVersion: this.input.policy.ruleVersion,
     };
+    // The decision ends the claim; the search attributes follow when the case moves on.
+    this.claim = undefined;
     await condition(() => this.status !== 'PENDING' || this.round !== round);
     return this.view();
   }
@@ -89,6 +174,10 @@ export class Review {
     if (this.status !== 'PENDING' || this.decision) {
       refuse('ROUND_DECIDED', `round ${this.round} is already decided`);
     }
+    const held = this.liveClaim();
+    if (held && held.claimedBy !== operator) {
+      refuse('CLAIMED', `claimed by ${held.claimedBy} until ${held.until}: only they may decide it now`);
+    }
     if (body.decision === 'APPROVE' && this.input.policy.fourEyes && operator === this.lastRejecter) {
       refuse('SAME_OPERATOR', 'the operator who rejected the previous round may not approve this one');
     }
@@ -101,13 +190,26 @@ export class Review {
       .checkIdDocument({ applicant: this.input.applicant, documents })
       .finally(() => (this.checkingPhotos = false));
     const accepted = check.outcome === 'PASS';
+    this.record(`${this.reviewId}:round-${this.round}:RESUBMISSION-${this.resubmissions.length + 1}`, {
+      actor: 'customer',
+      action: 'RESUBMITTED',
+      reason: accepted ? 'PHOTOS_ACCEPTED' : check.reasons.join(','),
+      refs: { idFront: documents.idFront, idBack: documents.idBack },
+    });
     this.resubmissions.push({
       round: this.round,
       at: new Date().toISOString(),
       accepted,
       reasons: check.reasons,
     });
+    this.resubmittedPhotos.push({
+      round: this.round,
+      at: new Date().toISOString(),
+      accepted,
+      photos: documents,
+    });
     if (accepted) {
+      this.roundOpenedAt = Date.now();
       this.round += 1;
       this.reasons = ['ID_RESUBMITTED'];
       this.escalated = false;
@@ -126,9 +228,43 @@ export class Review {
     }
   }
 
+  /**
+   * An entry of the audit log about this review's account, now and in the open round unless
+   * said; `id` names it once (a retried write keeps one).
+   */
+  record(id: string, entry: Pick<AuditEvent, 'actor' | 'action'> & Partial<AuditEvent>): void {
+    const { applicationId, accountNumber, policy } = this.input;
+    this.trail.record({
+      id,
+      at: new Date().toISOString(),
+      applicationId,
+      accountNumber,
+      round: this.round,
+      ruleVersion: policy.ruleVersion,
+      ...entry,
+    });
+  }
+
   /** The search attributes the review queue filters on. */
   publish(): void {
-    upsertSearchAttributes(reviewSearchAttributes(this));
+    upsertSearchAttributes([
+      ...reviewSearchAttributes(this),
+      ...(patched(CLAIM_PATCH) ? this.queueAttributes() : []),
+    ]);
+  }
+
+  /** When the open round escalates, and who holds the case (null: none). */
+  queueAttributes() {
+    return [
+      { key: ReviewDueAt, value: this.status === 'PENDING' ? new Date(this.slaDueAt) : null },
+      { key: ClaimedBy, value: this.claim?.claimedBy ?? null },
+      { key: ClaimedUntil, value: this.claim ? new Date(this.claim.until) : null },
+    ];
+  }
+
+  /** When the open round escalates if nobody decides it (workflow time, ms). */
+  get slaDueAt(): number {
+    return this.roundOpenedAt + this.input.policy.operatorSlaSeconds * 1000;
   }
 
   /** An event to the app's webhook, about the account and the round as they are now. */
@@ -167,6 +303,14 @@ export class Review {
       decisions: [...this.decisions],
       deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       resubmissions: [...this.resubmissions],
+      ...this.claimAndDue(),
     };
+  }
+
+  /** Only while pending: who holds the case, and when the round escalates. */
+  private claimAndDue(): Pick<ReviewCase, 'claim' | 'slaDueAt'> {
+    if (this.status !== 'PENDING') return {};
+    const claim = this.liveClaim();
+    return { ...(claim && { claim }), slaDueAt: new Date(this.slaDueAt).toISOString() };
   }
 }

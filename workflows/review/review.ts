@@ -5,15 +5,17 @@
  * workflow that started it. What operators and apps send a running review (queries, updates,
  * validators) is review-case.ts.
  */
-import { allHandlersFinished, condition } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import type { Decision, ReviewCase, ReviewInput } from '../../domain/review';
 import { bank } from '../activity-options';
 import { Outbox } from '../outbox';
-import { Review } from './review-case';
+import { CLAIM_PATCH, Review } from './review-case';
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
-  const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds));
+  const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));
   r.handleMessages();
+  // The queue shows the first round's due time from the start (docs/console.md).
+  if (patched(CLAIM_PATCH)) r.publish();
   const { policy } = input;
   const decided = () => r.decision !== undefined;
   const resubmitted = () => r.status === 'PENDING';
@@ -26,9 +28,17 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
     }
     const d = r.decision!;
     r.decisions.push(d);
+    r.record(`${r.reviewId}:round-${d.round}:DECISION`, {
+      actor: d.operator,
+      action: d.decision === 'APPROVE' ? 'APPROVED' : 'REJECTED',
+      at: d.decidedAt,
+      reason: d.reasonCode,
+      ruleVersion: d.ruleVersion,
+      ...(d.note && { note: d.note }),
+    });
 
     if (d.decision === 'APPROVE') {
-      await clear(r);
+      await clear(r, d);
       continue;
     }
 
@@ -43,6 +53,7 @@ export async function review(input: ReviewInput): Promise<ReviewCase> {
 
   await r.outbox.settled();
   await condition(allHandlersFinished);
+  await r.trail.settled();
   return r.view();
 }
 
@@ -62,10 +73,16 @@ function escalate(r: Review): void {
 }
 
 /** Approved: every hold this review placed is lifted and the case is cleared. */
-async function clear(r: Review): Promise<void> {
+async function clear(r: Review, d: Decision): Promise<void> {
   const lifted = r.holdIds.length > 0;
   for (const holdId of r.holdIds.splice(0)) {
     await bank.liftHold({ accountNumber: r.input.accountNumber, holdId });
+    r.record(`${holdId}:LIFTED`, {
+      actor: 'system',
+      action: 'HOLD_LIFTED',
+      reason: d.reasonCode,
+      refs: { holdId },
+    });
   }
   r.hold = 'NONE';
   r.status = 'CLEARED';
@@ -90,6 +107,12 @@ async function restrict(r: Review, d: Decision): Promise<void> {
     });
     r.holdIds.push(holdId);
     r.hold = 'RECEIVE_ONLY';
+    r.record(`${holdId}:PLACED`, {
+      actor: 'system',
+      action: 'HOLD_PLACED',
+      reason: d.reasonCode,
+      refs: { holdId, type: 'RECEIVE_ONLY' },
+    });
   }
   r.status = 'AWAITING_RESUBMISSION';
   r.decision = undefined;
@@ -109,6 +132,12 @@ async function freeze(r: Review): Promise<void> {
   });
   r.holdIds.push(holdId);
   r.hold = 'FROZEN';
+  r.record(`${holdId}:PLACED`, {
+    actor: 'system',
+    action: 'ACCOUNT_FROZEN',
+    reason: 'RESUBMISSION_DEADLINE_PASSED',
+    refs: { holdId, type: 'FROZEN' },
+  });
   r.publish();
   r.notify('ACCOUNT_FROZEN');
 }

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { routes } from '../../../sdk/routes';
-import { funnelRowSchema } from '../../../sdk/schemas';
+import { funnelPeriodSchema, funnelRowSchema, problemSchema } from '../../../sdk/schemas';
 import type { Funnel } from '../../funnel';
 import { allow, type Credentials } from '../auth';
 
@@ -16,9 +16,10 @@ export const funnelRoutes =
         schema: {
           summary:
             'Funnel figures: per flow version and channel, how many reached, passed, were rejected at or abandoned each step',
-          response: { 200: z.object({ funnel: z.array(funnelRowSchema) }) },
+          querystring: funnelPeriodSchema,
+          response: { 200: z.object({ funnel: z.array(funnelRowSchema) }), 400: problemSchema },
         },
       },
-      async () => ({ funnel: await deps.funnel.rows() }),
+      async (req) => ({ funnel: await deps.funnel.rows(req.query) }),
     );
   };

@@ -1,9 +1,14 @@
 /** The operators' calls: the review queue, one case with its decisions, and decisions. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decisionRequestSchema, reviewCaseSchema, reviewSummarySchema } from '../../../domain/review';
+import { decisionRequestSchema, reviewCaseSchema } from '../../../domain/review';
 import { routes } from '../../../sdk/routes';
-import { idempotencyHeadersSchema, problemSchema, reviewFilterSchema } from '../../../sdk/schemas';
+import {
+  idempotencyHeadersSchema,
+  problemSchema,
+  reviewFilterSchema,
+  reviewPageSchema,
+} from '../../../sdk/schemas';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
 import { allow, type Credentials } from '../auth';
@@ -23,12 +28,15 @@ export const reviewRoutes =
       {
         onRequest: staff,
         schema: {
-          summary: 'The review queue, filtered (status, escalated, hold, reason, flowVersion, channel)',
+          summary:
+            'The review queue, filtered (status, escalated, hold, reason, flowVersion, channel), oldest first',
+          description:
+            "One page of `limit` cases; `nextPageToken` (absent on the last page) is the next page's `pageToken`. Oldest first across pages where visibility can order (PostgreSQL, MySQL, Elasticsearch); on the dev server's SQLite each page is sorted oldest first.",
           querystring: reviewFilterSchema,
-          response: { 200: z.object({ reviews: z.array(reviewSummarySchema) }), 400: problemSchema },
+          response: { 200: reviewPageSchema, 400: problemSchema },
         },
       },
-      async (req) => ({ reviews: await deps.reviews.list(req.query) }),
+      async (req) => deps.reviews.page(req.query),
     );
 
     app.get(
@@ -51,7 +59,7 @@ export const reviewRoutes =
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary:
-            'Decide the open round; the operator is the caller. 409 when the round is stale or decided',
+            'Decide the open round; the operator is the caller. 409 when the round is stale or decided, or another operator holds the claim',
           params: reviewParamsSchema,
           headers: idempotencyHeadersSchema,
           body: decisionRequestSchema,

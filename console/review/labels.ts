@@ -1,0 +1,78 @@
+/** Chinese names for the codes the API answers; the code itself stays visible beside them. */
+export const STATUS: Record<string, string> = {
+  PENDING: '待审核',
+  AWAITING_RESUBMISSION: '待重新上传',
+  CLEARED: '已结案',
+};
+
+export const HOLD: Record<string, string> = {
+  NONE: '无限制',
+  RECEIVE_ONLY: '只收不付',
+  FROZEN: '不收不付（冻结）',
+};
+
+export const ACCOUNT_STATUS: Record<string, string> = {
+  ACTIVE: '正常',
+  RECEIVE_ONLY: '只收不付',
+  FROZEN: '冻结',
+};
+
+export const CHANNEL: Record<string, string> = { OWN_APP: '本行 App', PARTNER: '合作行' };
+
+export const REASON: Record<string, string> = {
+  ID_NOT_AN_ID_CARD: '非身份证',
+  ID_CARD_EXPIRED: '证件过期',
+  ID_DATA_MISMATCH: '证件信息不符',
+  ID_IMAGE_OCCLUDED: '照片遮挡',
+  ID_IMAGE_BLURRED: '照片模糊',
+  ID_IMAGE_GLARE: '照片反光',
+  ID_IMAGE_PARTLY_UNREADABLE: '部分无法识别',
+  IDENTITY_MISMATCH: '身份不符',
+  IDENTITY_NOT_FOUND: '身份未查到',
+  WATCHLIST_POSSIBLE_MATCH: '名单疑似命中',
+  WATCHLIST_CONFIRMED_MATCH: '名单命中',
+  CARD_MISMATCH: '卡信息不符',
+  CARD_PHONE_MISMATCH: '预留手机号不符',
+  CARD_NOT_PRESENT_PAYMENT_NOT_ENABLED: '无卡支付未开通',
+  CARD_REPORTED_LOST: '卡已挂失',
+  CARD_EXPIRED: '卡已过期',
+  CARD_RESTRICTED: '卡受限',
+  CARD_PIN_TRIES_EXCEEDED: '密码错误次数过多',
+  CARD_DAILY_CHECKS_EXCEEDED: '当日验证次数过多',
+  FACE_BORDERLINE: '人脸比对临界',
+  FACE_MISMATCH: '人脸不符',
+  FACE_SPOOF: '疑似假体',
+  SMS_CODE_TRIES_EXHAUSTED: '验证码次数用尽',
+  SMS_CODE_EXPIRED: '验证码过期',
+  SMS_CODE_NOT_SUBMITTED: '未提交验证码',
+  ID_RESUBMITTED: '已重新上传证件',
+  PERSON_ACCOUNT_CAP_REACHED: '开户数达上限',
+};
+
+export const STEP: Record<string, string> = {
+  ID_DOCUMENT: '身份证照片',
+  IDENTITY: '身份核验',
+  WATCHLIST: '名单筛查',
+  CARD_FOUR_ELEMENTS: '银联四要素',
+  CARD_THREE_ELEMENTS: '银联三要素',
+  FACE: '人脸识别',
+  SMS_CODE: '短信验证码',
+  OPEN_ACCOUNT: '开户',
+};
+
+export const OUTCOME: Record<string, string> = { PASS: '通过', REVIEW: '需复核', REJECT: '拒绝' };
+
+export const APPROVE_REASONS: Record<string, string> = {
+  DOCUMENT_LEGIBLE_ON_INSPECTION: '人工查看证件清晰',
+  IDENTITY_CONFIRMED_BY_CALL: '电话核实身份',
+  RESUBMITTED_DOCUMENT_VERIFIED: '重新上传证件已核实',
+};
+
+export const REJECT_REASONS: Record<string, string> = {
+  DOCUMENT_ILLEGIBLE: '证件无法辨认',
+  DOCUMENT_SUSPECTED_ALTERED: '疑似篡改',
+  PHOTO_DOES_NOT_MATCH_APPLICANT: '照片与申请人不符',
+  OTHER: '其他',
+};
+
+export const label = (table: Record<string, string>, code: string): string => table[code] ?? code;

@@ -1,0 +1,360 @@
+/**
+ * The review console and the applicant's page in a real browser (Debian's Chromium through
+ * playwright-core), against the real API, worker and sandboxes:
+ *
+ * - an applicant opens an account through /apply at 360 px (a mistyped code first);
+ * - another applicant's blurred photo opens a case; Alice finds it in the queue and decides it
+ *   with the keyboard only (reject); Bob, meanwhile, is blocked by her claim; the applicant
+ *   re-uploads through /apply; Alice may not approve (four eyes); Bob approves; the account is
+ *   ACTIVE again;
+ * - the funnel chart shows this run's numbers, as GET /v1/funnel counts them.
+ *
+ * Every page is watched: no CSP violation, no script error, no token in any URL. Screenshots
+ * go to a temp folder, or to docs/screenshots with UPDATE_SCREENSHOTS=1 (npm run screenshots).
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpCoreBanking } from '../../adapters/http/core-banking';
+import { buildApi } from '../../client/api/app';
+import { Funnel } from '../../client/funnel';
+import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
+import { Reviews } from '../../client/reviews';
+import { reviewWorkflowId } from '../../domain/workflow-ids';
+import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
+import { type Harness, readAccount, readSmsCode, startHarness } from '../support/harness';
+import { newCard, newPerson, type Person } from '../support/people';
+import { eventually } from '../support/review';
+import {
+  hasChromium,
+  launch,
+  listen,
+  SCREENSHOT_DIR,
+  screenshot,
+  type Watch,
+  watchedContext,
+} from './support';
+
+const tokenOf = (id: string) => tokens.find((t) => t.id === id)!.token;
+const APP = tokenOf('test-app');
+const ALICE = tokenOf('op-alice');
+const BOB = tokenOf('op-bob');
+
+let h: Harness;
+let api: FastifyInstance;
+let base: string;
+let browser: Browser;
+const watches: Watch[] = [];
+/** vitest's expect.poll gives up after 1 s by default; a page's few API calls may take longer on a busy machine. */
+const POLL = { timeout: 15_000, interval: 100 };
+
+beforeAll(async () => {
+  h = await startHarness();
+  // The queue and the funnel of this file's task queue only: other files' cases stay theirs.
+  api = await buildApi({
+    tokens,
+    applications: h.applications,
+    reviews: new Reviews(h.client, h.taskQueue),
+    funnel: new Funnel(h.client, h.taskQueue),
+    documents: h.documents,
+    coreBanking: httpCoreBanking(h.coreBankingUrl),
+    idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
+    audit: h.audit,
+  });
+  [base, browser] = await Promise.all([listen(api), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+  await h?.stop();
+});
+
+async function context(opts: Parameters<typeof watchedContext>[1] = {}) {
+  const { context, watch } = await watchedContext(browser, opts);
+  watches.push(watch);
+  return context;
+}
+
+/** The applicant's page at phone width, in a WebView whose host hands it the app token. */
+async function applicantPage(): Promise<Page> {
+  const ctx = await context({ viewport: { width: 360, height: 780 }, hostToken: APP });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/apply`);
+  return page;
+}
+
+const png = (name: string, buffer: Buffer) => ({ name, mimeType: 'image/png', buffer });
+
+async function fillApplication(page: Page, person: Person, opts: { blurred?: boolean } = {}) {
+  await page.getByLabel('姓名', { exact: true }).fill(person.name);
+  await page.getByLabel('身份证号', { exact: true }).fill(person.idNumber);
+  await page.getByLabel('银行预留手机号').fill(person.mobile);
+  await page.getByLabel('绑定的银行卡号').fill(newCard());
+  await page.getByLabel('身份证人像面', { exact: true }).setInputFiles(
+    png(
+      'front.png',
+      makeIdCardImage({
+        side: 'FRONT',
+        name: person.name,
+        idNumber: person.idNumber,
+        quality: opts.blurred ? ['BLURRED'] : [],
+      }),
+    ),
+  );
+  await page
+    .getByLabel('身份证国徽面', { exact: true })
+    .setInputFiles(png('back.png', makeIdCardImage({ side: 'BACK', validUntil: '2040-01-01' })));
+}
+
+/** Submits the filled form and the SMS code; answers the account number shown. */
+async function submitAndEnterCode(
+  page: Page,
+  person: Person,
+  opts: { typoFirst?: boolean; shots?: string } = {},
+) {
+  await page.getByRole('button', { name: '提交并获取验证码' }).click();
+  const codeInput = page.getByLabel('6 位验证码');
+  await codeInput.waitFor();
+  const code = await readSmsCode(h.providersUrl, person.mobile);
+  if (opts.typoFirst) {
+    await codeInput.fill(code.slice(0, 5) + ((Number(code[5]) + 1) % 10));
+    await page.getByRole('button', { name: '确认开户' }).click();
+    await expect
+      .poll(() => page.locator('#code-message').textContent(), POLL)
+      .toBe('验证码不正确，还可以再试 2 次。');
+    if (opts.shots) await screenshot(page, `${opts.shots}-wrong-code`);
+    // A new code, or the API's "too early" (429 with Retry-After), said on the page.
+    await page.getByRole('button', { name: '没收到？重发验证码' }).click();
+    await page.getByText(/新的验证码已发送|秒后再重发/).waitFor();
+  }
+  await codeInput.fill(await readSmsCode(h.providersUrl, person.mobile));
+  await page.getByRole('button', { name: '确认开户' }).click();
+  await page.getByRole('heading', { name: '账户已开立' }).waitFor();
+  return (await page.locator('[data-account]').getAttribute('data-account'))!;
+}
+
+async function signIn(page: Page, token: string) {
+  await page.goto(`${base}/console`);
+  await page.getByLabel('审核员或主管令牌').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '审核队列' }).waitFor();
+}
+
+describe('the applicant opens an account through /apply', () => {
+  it('at 360 px: five elements, both photos, a mistyped code (tries left), then the right one', async () => {
+    const page = await applicantPage();
+    const person = newPerson('欧阳·娜娜');
+    await fillApplication(page, person);
+    await screenshot(page, 'apply-form');
+    const accountNumber = await submitAndEnterCode(page, person, { typoFirst: true, shots: 'apply' });
+    await expect.poll(() => page.locator('[data-status]').getAttribute('data-status'), POLL).toBe('ACTIVE');
+    await screenshot(page, 'apply-opened');
+    expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('ACTIVE');
+    // No horizontal scrolling at phone width.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  });
+
+  it('serves both pages with a strict CSP and no inline script', async () => {
+    for (const url of ['/console', '/apply']) {
+      const res = await fetch(`${base}${url}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe');
+      const html = await res.text();
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/\sstyle=|<style/);
+    }
+  });
+});
+
+describe('a blurred photo: claimed, rejected from the keyboard, re-uploaded, approved by another operator', () => {
+  it('goes from the applicant to two operators and back to ACTIVE', async () => {
+    // The applicant: a blurred front photo opens the account with a review.
+    const applicant = await applicantPage();
+    const person = newPerson('李小龙');
+    await fillApplication(applicant, person, { blurred: true });
+    const accountNumber = await submitAndEnterCode(applicant, person);
+    await applicant.getByText('您的资料需要人工复核').waitFor();
+    const applicationId = await applicationIdOf(accountNumber);
+    const reviewId = reviewWorkflowId(applicationId);
+
+    // Alice: the queue, with the keyboard only (j until the case is selected, Enter opens it).
+    const alice = await (await context()).newPage();
+    await signIn(alice, ALICE);
+    const row = alice.locator(`tr[data-review="${reviewId}"]`);
+    await expect
+      .poll(
+        async () => {
+          if (await row.count()) return true;
+          await alice.getByRole('button', { name: '刷新' }).click();
+          return false;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    await screenshot(alice, 'console-queue');
+    // Off the refresh button (Enter there would refresh): the queue's keys work from the page itself.
+    await alice.evaluate('document.activeElement?.blur()');
+    for (
+      let i = 0;
+      i < 60 && (await alice.locator('tr.selected').getAttribute('data-review')) !== reviewId;
+      i++
+    ) {
+      await alice.keyboard.press('j');
+    }
+    await alice.keyboard.press('Enter');
+    await alice.getByText('已由你认领').waitFor();
+    await expect.poll(() => alice.locator('figure.photo img').count(), POLL).toBe(2);
+    expect(await alice.locator('[data-field="idNumber"]').textContent()).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    await alice.getByRole('button', { name: '显示完整姓名（记入审计日志）' }).click();
+    await expect.poll(() => alice.locator('[data-field="name"]').textContent(), POLL).toBe(person.name);
+    await alice.getByRole('button', { name: '放大' }).first().click();
+    await screenshot(alice, 'console-case');
+
+    // Bob opens the same case: he sees who holds it and cannot decide.
+    const bob = await (await context()).newPage();
+    await signIn(bob, BOB);
+    await bob.goto(`${base}/console#/case/${reviewId}`);
+    await bob.getByText('本案正由 op-alice 处理').waitFor();
+    expect(await bob.locator('.decide button[type=submit]').isDisabled()).toBe(true);
+    await screenshot(bob, 'console-claimed');
+
+    // Alice rejects: r (reject, focus on the note), the note, Ctrl+Enter. Then the next case.
+    await alice.keyboard.press('r');
+    await alice.keyboard.type('身份证号码模糊，无法辨认');
+    await alice.keyboard.press('Control+Enter');
+    await alice.getByRole('heading', { name: '审核队列' }).waitFor();
+    const rejected = await h.reviews.get(reviewId);
+    expect(rejected.status).toBe('AWAITING_RESUBMISSION');
+    expect(rejected.decisions.map((d) => [d.operator, d.decision, d.reasonCode, d.note])).toEqual([
+      ['op-alice', 'REJECT', 'DOCUMENT_ILLEGIBLE', '身份证号码模糊，无法辨认'],
+    ]);
+
+    // The applicant is asked for new photos and sends them.
+    const resubmit = applicant.getByRole('heading', { name: '请重新上传身份证' });
+    await expect
+      .poll(
+        async () => {
+          await applicant.getByRole('button', { name: '刷新账户状态' }).click();
+          return resubmit.isVisible();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    expect(await applicant.locator('[data-status]').getAttribute('data-status')).toBe('RECEIVE_ONLY');
+    await screenshot(applicant, 'apply-resubmit');
+    await applicant
+      .getByLabel('身份证人像面', { exact: true })
+      .setInputFiles(
+        png('front2.png', makeIdCardImage({ side: 'FRONT', name: person.name, idNumber: person.idNumber })),
+      );
+    await applicant
+      .getByLabel('身份证国徽面', { exact: true })
+      .setInputFiles(png('back2.png', makeIdCardImage({ side: 'BACK', validUntil: '2045-06-30' })));
+    await applicant.getByRole('button', { name: '提交新照片' }).click();
+    await applicant.getByText('照片已提交，正在等待复核').waitFor();
+
+    // Alice may not approve the round after her rejection: the API's four-eyes refusal, shown.
+    await alice.goto(`${base}/console#/case/${reviewId}`);
+    await alice.getByText('已由你认领').waitFor();
+    await alice.getByRole('heading', { name: '决定第 2 轮' }).waitFor();
+    await alice.keyboard.press('a');
+    await alice.keyboard.press('Control+Enter');
+    await alice.getByText('四眼原则不允许').waitFor();
+    await alice.getByRole('button', { name: '返回队列 (q)' }).click(); // releases her claim
+
+    // Bob approves round 2 with the mouse; the hold is lifted.
+    await bob.goto(`${base}/console#/queue`);
+    await bob.goto(`${base}/console#/case/${reviewId}`);
+    await expect
+      .poll(
+        async () => {
+          if (await bob.getByText('已由你认领').isVisible()) return true;
+          const retry = bob.getByRole('button', { name: '重试认领' });
+          if (await retry.isVisible()) await retry.click();
+          return false;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    await bob.getByLabel('批准 (a)').check();
+    await bob.getByRole('button', { name: /批准并进入下一件/ }).click();
+    await bob.getByRole('heading', { name: '审核队列' }).waitFor();
+    expect((await h.reviews.get(reviewId)).status).toBe('CLEARED');
+    await expect
+      .poll(
+        async () => {
+          await applicant.getByRole('button', { name: '刷新账户状态' }).click();
+          return applicant.locator('[data-status]').getAttribute('data-status');
+        },
+        { timeout: 15_000 },
+      )
+      .toBe('ACTIVE');
+  });
+});
+
+describe('the funnel chart', () => {
+  it("shows this run's applications as GET /v1/funnel counts them", async () => {
+    const page = await (await context()).newPage();
+    await signIn(page, ALICE);
+    await page.getByRole('link', { name: '转化漏斗' }).click();
+    await page.getByLabel('申请开始于').selectOption('1h');
+    const expected = await eventually(
+      async () =>
+        (await new Funnel(h.client, h.taskQueue).rows()).find(
+          (r) => r.flowVersion === 'v3' && r.channel === 'OWN_APP',
+        )!,
+      (row) => row.started === 2 && row.steps.find((s) => s.step === 'OPEN_ACCOUNT')!.passed === 2,
+    );
+    expect(expected.started).toBe(2);
+    const chart = page.locator('[data-funnel="v3-OWN_APP"]');
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: '刷新' }).click();
+          return chart
+            .locator('tr[data-step="OPEN_ACCOUNT"] td[data-col="passed"]')
+            .textContent({ timeout: 2000 })
+            .catch(() => '');
+        },
+        { timeout: 15_000 },
+      )
+      .toBe('2');
+    for (const step of expected.steps) {
+      const cells = chart.locator(`tr[data-step="${step.step}"]`);
+      for (const col of ['reached', 'passed', 'rejected', 'abandoned', 'waiting'] as const) {
+        expect(await cells.locator(`td[data-col="${col}"]`).textContent(), `${step.step} ${col}`).toBe(
+          String(step[col]),
+        );
+      }
+    }
+    expect(await chart.locator('svg rect.bar').count()).toBeGreaterThan(0);
+    await screenshot(page, 'console-funnel');
+  });
+});
+
+describe('across every page of this run', () => {
+  it('had no CSP violation or script error, and no token in any URL', () => {
+    const problems = watches.flatMap((w) => w.problems);
+    expect(problems).toEqual([]);
+    const urls = watches.flatMap((w) => w.urls);
+    expect(urls.length).toBeGreaterThan(10);
+    for (const token of [APP, ALICE, BOB]) expect(urls.filter((u) => u.includes(token))).toEqual([]);
+    console.log(`[browser] screenshots in ${path.relative(process.cwd(), SCREENSHOT_DIR) || SCREENSHOT_DIR}`);
+  });
+});
+
+/** The application behind an account, as core banking records it. */
+async function applicationIdOf(accountNumber: string): Promise<string> {
+  return (await readAccount(h.coreBankingUrl, accountNumber)).reference;
+}
+
+if (!hasChromium) {
+  throw new Error(
+    'Chromium is not installed at /usr/bin/chromium: apt-get install -y chromium fonts-noto-cjk (.ci/run does)',
+  );
+}
