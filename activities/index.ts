@@ -1,6 +1,7 @@
 import type { Ports } from '../adapters/ports';
 import { createAuditActivities } from './audit';
 import { createOnboardingActivities } from './onboarding';
+import { createReconcileActivities } from './reconcile';
 import { createReviewActivities } from './review';
 
 /** Every activity the worker registers, built from the ports it is given. */
@@ -9,6 +10,7 @@ export function createActivities(ports: Ports) {
     ...createOnboardingActivities(ports),
     ...createReviewActivities(ports),
     ...createAuditActivities(ports),
+    ...createReconcileActivities(ports),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { DocumentNotFoundError } from '../adapters/documents';
 import type { Ports } from '../adapters/ports';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
@@ -27,6 +28,44 @@ export interface CheckIdDocumentInput {
 export interface CardCheckAnswer {
   result: StepResult;
   verificationId?: string;
+  /** When the code UnionPay sent expires, if it says (ISO 8601). */
+  codeExpiresAt?: string;
+}
+
+/**
+ * A document the application names that is not in the store will not appear by retrying: the
+ * upload expired or was shredded. Non-retryable, so the application ends (FAILED) instead of
+ * retrying for ever.
+ */
+async function readDocument(ports: Ports, documentId: string, applicationId: string): Promise<Buffer> {
+  try {
+    return await ports.documents.get(documentId, applicationId);
+  } catch (err) {
+    if (err instanceof DocumentNotFoundError) {
+      throw ApplicationFailure.nonRetryable(
+        'a document of the application is not in the store',
+        'MissingDocument',
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * The application's business deadline, when the workflow sends it (since the
+ * no-stuck-applications patch): a vendor still failing once it has passed is given up for good
+ * (DeadlineExceeded, not retried), so the application ends FAILED instead of retrying for ever.
+ * Local activities retried inside a workflow task outlive their schedule-to-close timeout in SDK
+ * 1.24, so the check is the activity's own.
+ */
+export interface Deadline {
+  deadlineAt?: string;
+}
+
+function stopAtDeadline({ deadlineAt }: Deadline): void {
+  if (deadlineAt && Date.now() >= Date.parse(deadlineAt)) {
+    throw ApplicationFailure.nonRetryable("the application's deadline has passed", 'DeadlineExceeded');
+  }
 }
 
 /** The onboarding and the review workflow both check ID photos: either names the application. */
@@ -38,25 +77,32 @@ function currentApplicationId(): string {
 
 export function createOnboardingActivities(ports: Ports) {
   return {
-    async checkIdDocument({ applicant, documents }: CheckIdDocumentInput): Promise<StepResult> {
+    async checkIdDocument({
+      applicant,
+      documents,
+      ...deadline
+    }: CheckIdDocumentInput & Deadline): Promise<StepResult> {
+      stopAtDeadline(deadline);
       const { idFront, idBack } = documents;
       if (!idFront || !idBack) throw ApplicationFailure.nonRetryable('ID photos missing', 'MissingDocument');
       const applicationId = currentApplicationId();
       const [front, back] = await Promise.all([
-        ports.documents.get(idFront, applicationId).then((img) => ports.idCards.read('FRONT', img)),
-        ports.documents.get(idBack, applicationId).then((img) => ports.idCards.read('BACK', img)),
+        readDocument(ports, idFront, applicationId).then((img) => ports.idCards.read('FRONT', img)),
+        readDocument(ports, idBack, applicationId).then((img) => ports.idCards.read('BACK', img)),
       ]);
       return classifyIdDocument(front, back, applicant, todayInChina());
     },
 
-    async checkIdentity(applicant: Pick<Applicant, 'name' | 'idNumber'>): Promise<StepResult> {
+    async checkIdentity(applicant: Pick<Applicant, 'name' | 'idNumber'> & Deadline): Promise<StepResult> {
+      stopAtDeadline(applicant);
       const result = await ports.identity.verify(applicant.name, applicant.idNumber);
       if (result === 'MATCH') return pass('IDENTITY');
       return reject('IDENTITY', result === 'MISMATCH' ? 'IDENTITY_MISMATCH' : 'IDENTITY_NOT_FOUND');
     },
 
     /** A possible match still opens the account (an operator looks); a confirmed one rejects. */
-    async screenWatchlist(applicant: Pick<Applicant, 'name' | 'idNumber'>): Promise<StepResult> {
+    async screenWatchlist(applicant: Pick<Applicant, 'name' | 'idNumber'> & Deadline): Promise<StepResult> {
+      stopAtDeadline(applicant);
       const result = await ports.watchlist.screen(applicant.name, applicant.idNumber);
       if (result === 'CLEAR') return pass('WATCHLIST');
       return result === 'POSSIBLE_MATCH'
@@ -64,25 +110,35 @@ export function createOnboardingActivities(ports: Ports) {
         : reject('WATCHLIST', 'WATCHLIST_CONFIRMED_MATCH');
     },
 
-    async checkCardFourElements(input: {
-      applicationId: string;
-      applicant: Applicant;
-      cardNumber: string;
-    }): Promise<CardCheckAnswer> {
+    async checkCardFourElements(
+      input: {
+        applicationId: string;
+        applicant: Applicant;
+        cardNumber: string;
+      } & Deadline,
+    ): Promise<CardCheckAnswer> {
+      stopAtDeadline(input);
       const answer = await ports.unionPay.checkFourElements(
         input.applicant,
         input.cardNumber,
         `${input.applicationId}:four-elements`,
       );
-      return { result: classifyFourElements(answer.result), verificationId: answer.verificationId };
+      return {
+        result: classifyFourElements(answer.result),
+        verificationId: answer.verificationId,
+        ...(answer.codeExpiresAt && { codeExpiresAt: answer.codeExpiresAt }),
+      };
     },
 
     /** Flow v2: name, ID number and card, no reserved mobile and no SMS code. */
-    async checkCardThreeElements(input: {
-      applicationId: string;
-      applicant: Pick<Applicant, 'name' | 'idNumber'>;
-      cardNumber: string;
-    }): Promise<StepResult> {
+    async checkCardThreeElements(
+      input: {
+        applicationId: string;
+        applicant: Pick<Applicant, 'name' | 'idNumber'>;
+        cardNumber: string;
+      } & Deadline,
+    ): Promise<StepResult> {
+      stopAtDeadline(input);
       const result = await ports.unionPay.checkThreeElements(
         input.applicant,
         input.cardNumber,
@@ -92,14 +148,33 @@ export function createOnboardingActivities(ports: Ports) {
     },
 
     /** Flow v2: liveness of the selfie and its likeness to the register's photo. */
-    async checkFace(input: { applicationId: string; idNumber: string; selfie: string }): Promise<StepResult> {
-      const selfie = await ports.documents.get(input.selfie, input.applicationId);
+    async checkFace(
+      input: { applicationId: string; idNumber: string; selfie: string } & Deadline,
+    ): Promise<StepResult> {
+      stopAtDeadline(input);
+      const selfie = await readDocument(ports, input.selfie, input.applicationId);
       const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
       return classifyFace(answer);
     },
 
-    async confirmSmsCode(input: { verificationId: string; code: string }) {
+    async confirmSmsCode(input: { verificationId: string; code: string } & Deadline) {
+      stopAtDeadline(input);
       return ports.unionPay.confirmSmsCode(input.verificationId, input.code);
+    },
+
+    /** The `resend`-th new code of the application (1, 2, ...): its own idempotency key, so a retry sends no second one. */
+    async resendSmsCode(
+      input: {
+        applicationId: string;
+        verificationId: string;
+        resend: number;
+      } & Deadline,
+    ): Promise<{ codeExpiresAt?: string }> {
+      stopAtDeadline(input);
+      return ports.unionPay.resendSmsCode(
+        input.verificationId,
+        `${input.applicationId}:sms-resend:${input.resend}`,
+      );
     },
 
     async openAccount(input: {
@@ -108,12 +183,15 @@ export function createOnboardingActivities(ports: Ports) {
       channel: string;
       /** Present for the PARTNER channel: the account is dedicated to that partner. */
       partnerId?: string;
-      perPersonCap: number;
+      /**
+       * Sent by applications started before core banking owned the per-person cap; read by no
+       * one (core banking applies its own).
+       */
+      perPersonCap?: number;
     }): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
       const answer = await ports.coreBanking.openClassII(
         input.applicant,
         input.channel,
-        input.perPersonCap,
         input.applicationId,
         input.partnerId,
       );

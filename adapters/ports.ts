@@ -7,6 +7,7 @@ import type { AppEvent, FaceResponse, OcrResponse, UnionPayResult } from '../con
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import type { RequestApplicant } from '../domain/application';
 import type { AuditEntry, AuditEvent } from '../domain/audit';
+import type { ApplicationRecord } from '../domain/reconciliation';
 
 export interface IdCardReader {
   read(side: 'FRONT' | 'BACK', image: Buffer): Promise<OcrResponse>;
@@ -21,13 +22,15 @@ export interface Watchlist {
 }
 
 export interface UnionPay {
-  /** Checks the four elements and, on a match, sends a code to the reserved mobile. */
+  /** Checks the four elements and, on a match, sends a code to the reserved mobile (and says when it expires). */
   checkFourElements(
     applicant: Applicant,
     cardNumber: string,
     idempotencyKey: string,
-  ): Promise<{ result: Exclude<UnionPayResult, 'BUSY'>; verificationId?: string }>;
+  ): Promise<{ result: Exclude<UnionPayResult, 'BUSY'>; verificationId?: string; codeExpiresAt?: string }>;
   confirmSmsCode(verificationId: string, code: string): Promise<'OK' | 'WRONG_CODE' | 'EXPIRED'>;
+  /** Sends a new code for the same verification; the one sent before stops being confirmable. */
+  resendSmsCode(verificationId: string, idempotencyKey: string): Promise<{ codeExpiresAt?: string }>;
   /** Checks name, ID number and card only: no reserved mobile, no SMS code (flow v2). */
   checkThreeElements(
     applicant: Pick<Applicant, 'name' | 'idNumber'>,
@@ -47,14 +50,16 @@ export interface CoreBanking {
   /**
    * `reference` is the application id: it keys idempotency and is recorded on the account, as
    * are the channel and, for a partner bank's app, the partner the account is dedicated to.
+   * Core banking applies its own per-person cap (every channel's accounts count).
    */
   openClassII(
     applicant: RequestApplicant,
     channel: string,
-    perPersonCap: number,
     reference: string,
     partnerId?: string,
   ): Promise<OpenAccountAnswer>;
+  /** The accounts opened in [from, to), oldest first (reconciliation). */
+  listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
   getAccount(accountNumber: string): Promise<CoreAccount | undefined>;
   /** Idempotent by holdId: placing it twice keeps one hold. */
@@ -81,6 +86,12 @@ export interface AuditRecorder {
   record(event: AuditEvent): Promise<AuditEntry>;
 }
 
+/** This deployment's applications (onboarding workflows of its task queue). */
+export interface ApplicationIndex {
+  /** The applications started in [from, to). */
+  startedBetween(from: Date, to: Date): Promise<ApplicationRecord[]>;
+}
+
 export interface Ports {
   idCards: IdCardReader;
   identity: IdentityRegister;
@@ -93,4 +104,6 @@ export interface Ports {
   opsNotifier: AppNotifier;
   documents: DocumentReader;
   audit: AuditRecorder;
+  /** Reconciliation reads it (a Temporal client); a worker without one cannot reconcile. */
+  applications?: ApplicationIndex;
 }

@@ -77,17 +77,17 @@ export function renderDecided(c: ReviewCase): string {
   return `${c.reviewId}: ${what} -> ${c.status}, hold ${c.hold}\n`;
 }
 
-/** One block per flow version and channel: each step's reached / passed / rejected / abandoned. */
+/** One block per flow version and channel: each step's reached / passed / rejected / abandoned / waiting / failed. */
 export function renderFunnel(rows: readonly FunnelRow[]): string {
   return rows
     .map(
       (r) =>
         `${r.flowVersion} ${r.channel}: ${r.started} started\n` +
         table(
-          ['STEP', 'REACHED', 'PASSED', 'REJECTED', 'ABANDONED', 'WAITING'],
+          ['STEP', 'REACHED', 'PASSED', 'REJECTED', 'ABANDONED', 'WAITING', 'FAILED'],
           r.steps.map((s) => [
             s.step,
-            ...[s.reached, s.passed, s.rejected, s.abandoned, s.waiting].map(String),
+            ...[s.reached, s.passed, s.rejected, s.abandoned, s.waiting, s.failed].map(String),
           ]),
         ),
     )

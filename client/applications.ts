@@ -17,6 +17,7 @@ import {
   type OnboardingInput,
   type Policy,
   policyFor,
+  type ResendCodeResult,
   type StartApplicationRequest,
   type SubmitCodeResult,
 } from '../domain/application';
@@ -29,11 +30,12 @@ import {
   awaitFirstAnswer,
   getApplication,
   getRequestFingerprint,
+  resendSmsCode,
   submitSmsCode,
 } from '../workflows/onboarding/messages';
 import type { onboarding } from '../workflows/onboarding/onboarding';
-import { searchAttributesAtStart } from '../workflows/search-attributes';
-import type { DailyLimits, Use } from './daily-limits';
+import { ApplicationStatusKey, searchAttributesAtStart } from '../workflows/search-attributes';
+import type { DailyLimitStore, Use } from './daily-limits';
 import { ConflictError, FieldError, TooManyError } from './errors';
 import { readView } from './read-view';
 import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
@@ -48,7 +50,7 @@ export interface ApplicationsOptions {
   /** How long a start call waits for the first answer before it answers "still checking". */
   firstAnswerWaitMs?: number;
   /** Each application checks a card with UnionPay and sends an SMS: both are capped per day. */
-  limits?: { store: DailyLimits; caps: AbuseLimits };
+  limits?: { store: DailyLimitStore; caps: AbuseLimits };
 }
 
 export class Applications {
@@ -98,7 +100,7 @@ export class Applications {
       warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
       policy: policyFor(this.opts.policy, channel),
     };
-    this.enforceLimits(req, origin.caller);
+    await this.enforceLimits(req, origin.caller);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {
       workflowId,
       taskQueue: this.opts.taskQueue,
@@ -106,7 +108,11 @@ export class Applications {
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A finished application is never started again under the same id.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: searchAttributesAtStart(input),
+      // CHECKING from the start: the funnel counts a running application where it stands.
+      typedSearchAttributes: [
+        ...searchAttributesAtStart(input),
+        { key: ApplicationStatusKey, value: 'CHECKING' },
+      ],
     });
     try {
       const update = await this.opts.client.workflow.startUpdateWithStart(awaitFirstAnswer, {
@@ -125,7 +131,7 @@ export class Applications {
   }
 
   /** Every limit at once, or none: a refused start consumes nothing. */
-  private enforceLimits(req: StartApplicationRequest, caller: string | undefined): void {
+  private async enforceLimits(req: StartApplicationRequest, caller: string | undefined): Promise<void> {
     if (!this.opts.limits) return;
     const { store, caps } = this.opts.limits;
     const uses: (Use & { what: string })[] = [
@@ -163,7 +169,7 @@ export class Applications {
           ]
         : []),
     ];
-    const over = store.take(uses, req.applicationId, todayInChina());
+    const over = await store.take(uses, req.applicationId, todayInChina());
     const hit = uses.find((u) => u.kind === over);
     if (hit) {
       throw new TooManyError(
@@ -187,6 +193,28 @@ export class Applications {
     } catch (err) {
       // An update to a workflow that just closed can also come back as "not found": the query,
       // which works on closed workflows, tells the two apart.
+      if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
+        const view = await this.get(applicationId);
+        throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
+          applicationStatus: view.status,
+        });
+      }
+      throw translate(err);
+    }
+  }
+
+  /**
+   * A new SMS code for the same verification (the tries left carry over); answers how many more
+   * may be asked for. Too early is a 429 with Retry-After; none left, or not waiting, a 409.
+   */
+  async resendSmsCode(applicationId: string, idempotencyKey?: string): Promise<ResendCodeResult> {
+    const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
+    try {
+      return await handle.executeUpdate(resendSmsCode, {
+        args: [],
+        ...(idempotencyKey && { updateId: `sms-resend-${idempotencyKey}` }),
+      });
+    } catch (err) {
       if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
         const view = await this.get(applicationId);
         throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {

@@ -6,7 +6,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { isRefusalType, type RefusalMeaning, type RefusalType, refusals } from '../domain/refusals';
-import { ConflictError, FieldError, ForbiddenError, NotFoundError } from './errors';
+import { ConflictError, FieldError, ForbiddenError, NotFoundError, TooManyError } from './errors';
 
 /** The ways the server says an update met a workflow that has ended or is ending. */
 const CLOSED = /already completed|aborted by closing workflow|completed before the Update completed/i;
@@ -26,7 +26,8 @@ export interface Translation {
 }
 
 /** The error the API answers for a validator's refusal, with the workflow's message as its detail. */
-function refusalError(type: RefusalType, message: string): Error {
+function refusalError(type: RefusalType, failure: ApplicationFailure): Error {
+  const { message } = failure;
   const meaning: RefusalMeaning = refusals[type];
   switch (meaning.status) {
     case 400:
@@ -35,14 +36,22 @@ function refusalError(type: RefusalType, message: string): Error {
       return new ForbiddenError(message);
     case 409:
       return new ConflictError(message);
+    case 429:
+      return new TooManyError(message, retryAfterOf(failure));
   }
+}
+
+/** A 429 refusal says when to try again in its first detail, `{retryAfterSeconds}`; 1 s if it does not. */
+function retryAfterOf(failure: ApplicationFailure): number {
+  const seconds = (failure.details?.[0] as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 1;
 }
 
 export function translateWorkflowError(err: unknown, t: Translation): unknown {
   if (err instanceof WorkflowNotFoundError) return new NotFoundError(t.notFound);
   const cause = (err as { cause?: unknown })?.cause;
   if (cause instanceof ApplicationFailure && cause.type && isRefusalType(cause.type)) {
-    return refusalError(cause.type, cause.message);
+    return refusalError(cause.type, cause);
   }
   if (t.closed && isClosedWorkflowError(err)) return new ConflictError(t.closed);
   return err;

@@ -25,8 +25,9 @@ export const openAccountRequestSchema = z.object({
   partnerId: z.string().optional(),
   /** What originated the account (the application id): leads an account back to its review. */
   reference: z.string(),
-  /** The bank's per-person cap on accounts of this class; 409 PERSON_ACCOUNT_CAP_REACHED beyond it. */
-  perPersonCap: z.number().int().positive(),
+  // Core banking owns the per-person cap (a setting of its own, counting the person's accounts of
+  // every channel): 409 PERSON_ACCOUNT_CAP_REACHED beyond it. Requests no longer carry it; one
+  // that still does (`perPersonCap`) is read without it.
 });
 
 export const bindingSchema = z.object({
@@ -66,8 +67,28 @@ export const placeHoldRequestSchema = z.object({
   reason: z.string(),
 });
 
-/** Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. */
+/**
+ * GET /core/v1/accounts?openedFrom=...&openedTo=...[&reference=...]: the accounts opened in
+ * [openedFrom, openedTo) (ISO 8601 instants), oldest first, for reconciliation.
+ */
+export const listAccountsQuerySchema = z.object({
+  openedFrom: z.iso.datetime({ offset: true }),
+  openedTo: z.iso.datetime({ offset: true }),
+  reference: z.string().min(1).optional(),
+});
+export const accountListSchema = z.object({ accounts: z.array(accountSchema) });
+
+/**
+ * Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. `422 REFUSED` is a
+ * refusal for good (the system will not do it, however often asked): never retried.
+ */
 export const coreErrorSchema = z.object({
-  error: z.enum(['PERSON_ACCOUNT_CAP_REACHED', 'ACCOUNT_NOT_FOUND', 'IDEMPOTENCY_KEY_REUSED', 'BAD_REQUEST']),
+  error: z.enum([
+    'PERSON_ACCOUNT_CAP_REACHED',
+    'ACCOUNT_NOT_FOUND',
+    'IDEMPOTENCY_KEY_REUSED',
+    'BAD_REQUEST',
+    'REFUSED',
+  ]),
   message: z.string(),
 });

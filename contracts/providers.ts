@@ -68,6 +68,8 @@ export const fourElementsResponseSchema = z.object({
   result: unionPayResultSchema,
   /** Present on MATCH: the handle to confirm the SMS code against. */
   verificationId: z.string().optional(),
+  /** On MATCH: when the code sent expires (ISO 8601); the application waits for it until then. */
+  codeExpiresAt: z.string().optional(),
 });
 
 /**
@@ -98,6 +100,26 @@ export type FaceResponse = z.infer<typeof faceResponseSchema>;
 export const smsConfirmRequestSchema = z.object({ verificationId: z.string(), code: z.string() });
 export const smsConfirmResponseSchema = z.object({ result: z.enum(['OK', 'WRONG_CODE', 'EXPIRED']) });
 
+/**
+ * POST /unionpay/v1/sms-resend (Idempotency-Key): a new code for the same verification, sent to
+ * the same reserved mobile; the code sent before stops being confirmable. 404 for an unknown
+ * verificationId.
+ */
+export const smsResendRequestSchema = z.object({ verificationId: z.string() });
+export const smsResendResponseSchema = z.object({
+  result: z.literal('SENT'),
+  codeExpiresAt: z.string().optional(),
+});
+
+/**
+ * A vendor's refusal for good: `422 {"error": "REFUSED"}` (the call will not be done, however
+ * often asked). Never retried.
+ */
+export const refusedResponseSchema = z.object({
+  error: z.literal('REFUSED'),
+  message: z.string().optional(),
+});
+
 /** GET /sandbox/sms?mobile=... (sandbox only): the last code "sent" to that mobile. */
 export const smsInboxResponseSchema = z.object({ mobile: z.string(), code: z.string(), sentAt: z.string() });
 
@@ -109,8 +131,16 @@ export const appEventTypeSchema = z.enum([
   'RESUBMISSION_REQUESTED',
   'HOLD_LIFTED',
   'ACCOUNT_FROZEN',
+  /** The application could not finish (status FAILED); the reasons say why. */
+  'APPLICATION_FAILED',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
+  /** An application failed: what happened, and what became of any account opened for it. */
+  'OPS_APPLICATION_FAILED',
+  /** An account that must be restricted could not be: someone must restrict it by hand, now. */
+  'OPS_ACCOUNT_NOT_RESTRICTED',
+  /** Reconciliation found an account and its application that do not agree. */
+  'OPS_RECONCILIATION_MISMATCH',
 ]);
 export const appEventSchema = z.object({
   eventId: z.string(),

@@ -5,7 +5,7 @@ import { documentIdsSchema } from './documents';
 import { flows } from './flows';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { channelPolicies, policySchema } from './policy';
-import { shownReasonSchema, shownStepSchema } from './steps';
+import { failedStepSchema, shownReasonSchema, shownStepSchema } from './steps';
 
 export * from './identifiers';
 export * from './policy';
@@ -93,6 +93,8 @@ export const applicationStatusSchema = z.enum([
   'OPENED',
   'REJECTED',
   'ABANDONED',
+  /** Terminal: the application could not finish (a refusal for good, a contract error, its deadline); the reasons say why. */
+  'FAILED',
 ]);
 export type ApplicationStatus = z.infer<typeof applicationStatusSchema>;
 
@@ -110,6 +112,10 @@ export const applicationViewSchema = z.object({
   warnings: z.array(warningSchema),
   reasons: z.array(shownReasonSchema).optional(),
   smsAttemptsLeft: z.number().int().optional(),
+  /** While the application waits for the code: how many new codes the app may still ask for. */
+  smsResendsLeft: z.number().int().optional(),
+  /** FAILED: the step or core-banking call it could not get past. */
+  failedStep: failedStepSchema.optional(),
   accountNumber: z.string().optional(),
   review: reviewStateSchema.optional(),
   /** Webhook deliveries of this application's events: the app's delivery log. */
@@ -121,5 +127,10 @@ export const submitCodeResultSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('OPENED'), accountNumber: z.string(), review: reviewStateSchema }),
   z.object({ status: z.literal('WRONG_CODE'), attemptsLeft: z.number().int() }),
   z.object({ status: z.literal('REJECTED'), reasons: z.array(shownReasonSchema) }),
+  z.object({ status: z.literal('FAILED'), reasons: z.array(shownReasonSchema) }),
 ]);
 export type SubmitCodeResult = z.infer<typeof submitCodeResultSchema>;
+
+/** A new SMS code was sent for the same verification; the tries left carry over. */
+export const resendCodeResultSchema = z.object({ resendsLeft: z.number().int() });
+export type ResendCodeResult = z.infer<typeof resendCodeResultSchema>;

@@ -5,22 +5,55 @@ import { defaultReviewPolicy, type ReviewPolicy, reviewPolicySchema } from './re
 /** Policy is workflow input, so tests run the same code with seconds instead of minutes. */
 export const policySchema = z.object({
   smsCodeMaxAttempts: z.number().int().min(1).max(10),
-  /** How long the application waits for the app to submit the code before it is abandoned. */
+  /**
+   * The longest the application waits for one code before it is abandoned. The code's own
+   * lifetime, as UnionPay reports it when it sends the code, shortens the wait to match: the
+   * application never waits for a code that can no longer be confirmed.
+   */
   smsCodeWaitSeconds: z.number().positive(),
-  classIIPerPersonCap: z.number().int().min(1),
+  /** How long after a code was sent the app may ask for a new one (resend). */
+  smsResendIntervalSeconds: z.number().min(0),
+  /** How many new codes the app may ask for; the tries (smsCodeMaxAttempts) count across all of them. */
+  smsMaxResends: z.number().int().min(0).max(10),
+  /**
+   * The business deadline: an application still not finished this long after it started ends
+   * as FAILED (DEADLINE_EXCEEDED). It bounds every wait and every vendor and core-banking call.
+   */
+  applicationDeadlineSeconds: z.number().positive(),
+  /** The hold placed at once on an account opened for an application that then failed. */
+  failedAccountRestriction: z.enum(['RECEIVE_ONLY', 'FROZEN']),
+  /** How long placing that hold is retried before ops are alerted that the account is not restricted. */
+  restrictionGiveUpSeconds: z.number().positive(),
   /** Webhooks to the app are retried with backoff for this long, then given up (and logged so). */
   webhookGiveUpSeconds: z.number().positive(),
   review: reviewPolicySchema,
 });
 export type Policy = z.infer<typeof policySchema>;
 
+/**
+ * The per-person cap on Class II accounts is core banking's (it counts the person's accounts of
+ * every channel): applications no longer carry it. Inputs of applications started before still
+ * hold a `classIIPerPersonCap`, which nothing reads.
+ */
 export const defaultPolicy: Policy = {
   smsCodeMaxAttempts: 3,
-  smsCodeWaitSeconds: 15 * 60,
-  classIIPerPersonCap: 5,
+  // UnionPay's codes live 5 minutes (the sandbox's default too): the wait agrees.
+  smsCodeWaitSeconds: 5 * 60,
+  smsResendIntervalSeconds: 60,
+  smsMaxResends: 3,
+  applicationDeadlineSeconds: 3600,
+  // Not bound, never handed to the customer: nothing may move in or out until the bank settles it.
+  failedAccountRestriction: 'FROZEN',
+  restrictionGiveUpSeconds: 10 * 60,
   webhookGiveUpSeconds: 24 * 3600,
   review: defaultReviewPolicy,
 };
+
+/**
+ * The policy a running application goes by: its input's, with today's defaults for any setting
+ * added after it started (or sent by an API older than the worker).
+ */
+export const policyWithDefaults = (policy: Policy): Policy => ({ ...defaultPolicy, ...policy });
 
 /** Abuse limits the API enforces before anything starts (vendors allow about 5 card checks a day). */
 export const abuseLimitsSchema = z.object({

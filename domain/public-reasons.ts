@@ -36,6 +36,14 @@ const PUBLIC: Record<ReasonCode, PublicReason> = {
   SMS_CODE_NOT_SUBMITTED: 'SMS_CODE_NOT_SUBMITTED',
   ID_RESUBMITTED: 'UNDER_REVIEW',
   PERSON_ACCOUNT_CAP_REACHED: 'ACCOUNT_LIMIT_REACHED',
+  // Could not finish: the customer may upload again, or start again later; staff read which system.
+  DOCUMENT_MISSING: 'DOCUMENT_NOT_ACCEPTED',
+  PROVIDER_REFUSED: 'NOT_COMPLETED',
+  PROVIDER_CONTRACT_ERROR: 'NOT_COMPLETED',
+  ACCOUNT_OPENING_REFUSED: 'NOT_COMPLETED',
+  ACCOUNT_BINDING_REFUSED: 'NOT_COMPLETED',
+  CORE_BANKING_CONTRACT_ERROR: 'NOT_COMPLETED',
+  DEADLINE_EXCEEDED: 'NOT_COMPLETED',
 };
 
 /** Each public reason once, in the order the detailed ones came. */
@@ -63,15 +71,24 @@ export function publicSteps(steps: readonly StepResult[]): ApplicationView['step
     });
 }
 
+/**
+ * An application that could not finish shows no account to the app: one opened before the
+ * failure is restricted and the bank's to settle (staff see it), never the customer's to use.
+ */
 export function publicApplicationView(view: ApplicationView): ApplicationView {
+  const { accountNumber, review, ...rest } = view;
   return {
-    ...view,
+    ...rest,
+    ...(view.status !== 'FAILED' && accountNumber && { accountNumber, ...(review && { review }) }),
     steps: publicSteps(view.steps as StepResult[]),
     ...(view.reasons && { reasons: publicReasons(view.reasons) }),
+    ...(view.failedStep && { failedStep: view.failedStep === 'WATCHLIST' ? 'IDENTITY' : view.failedStep }),
   };
 }
 
-/** Only a rejection's reasons change, so the result keeps its narrower type. */
+/** Only a rejection's or failure's reasons change, so the result keeps its narrower type. */
 export function publicCodeResult<T extends SubmitCodeResult>(result: T): T {
-  return result.status === 'REJECTED' ? { ...result, reasons: publicReasons(result.reasons) } : result;
+  return result.status === 'REJECTED' || result.status === 'FAILED'
+    ? { ...result, reasons: publicReasons(result.reasons) }
+    : result;
 }

@@ -5,8 +5,15 @@
  * the type check instead of turning a 4xx into a 500.
  */
 
-/** What the API answers: a 400 names the request field that was wrong, a 403 or 409 the message only. */
-export type RefusalMeaning = { status: 400; field: string } | { status: 403 } | { status: 409 };
+/**
+ * What the API answers: a 400 names the request field that was wrong, a 403 or 409 the message
+ * only, a 429 also when to try again (Retry-After: the refusal's `retryAfterSeconds` detail).
+ */
+export type RefusalMeaning =
+  | { status: 400; field: string }
+  | { status: 403 }
+  | { status: 409 }
+  | { status: 429 };
 
 export const refusals = {
   // onboarding: the start's update and the SMS code
@@ -16,8 +23,14 @@ export const refusals = {
   REQUEST_MISMATCH: { status: 409 },
   /** The application is not waiting for a code. */
   WRONG_STATE: { status: 409 },
-  /** Another code for the application is with UnionPay. */
+  /** Another code for the application is with UnionPay, or a new code is being sent. */
   CODE_IN_FLIGHT: { status: 409 },
+  /** A new code was asked for before the policy's interval since the last one: try again after it. */
+  RESEND_TOO_EARLY: { status: 429 },
+  /** The policy's new codes are used up; the tries left still apply to the last code sent. */
+  RESENDS_EXHAUSTED: { status: 409 },
+  /** UnionPay did not send a new code (it refused, or did not answer in time); the last code still counts. */
+  RESEND_FAILED: { status: 409 },
 
   // review: decisions and re-submitted photos
   /** No operator, or a decision the schema refuses (unknown reason, a rejection without a note). */
@@ -32,6 +45,14 @@ export const refusals = {
   NOT_AWAITING_RESUBMISSION: { status: 409 },
   /** Photos for the review are being checked. */
   PHOTOS_IN_FLIGHT: { status: 409 },
+
+  // review: claims (a lease on a case while an operator works it)
+  /** Another operator holds the case's claim: they alone may decide it until it ends. */
+  CLAIMED: { status: 409 },
+  /** The case has nothing to decide now (awaiting new photos, or cleared): no claim. */
+  NOT_CLAIMABLE: { status: 409 },
+  /** Only the holder, or a supervisor, may release a claim. */
+  NOT_CLAIM_HOLDER: { status: 403 },
 } as const satisfies Record<string, RefusalMeaning>;
 
 export type RefusalType = keyof typeof refusals;

@@ -56,6 +56,21 @@ export const reasonCodeSchema = z.enum([
   'ID_RESUBMITTED',
   // core banking
   'PERSON_ACCOUNT_CAP_REACHED',
+  // could not finish (status FAILED): nothing answered no, but the application cannot go on
+  /** A document the application names is gone from the store (expired upload, shredded). */
+  'DOCUMENT_MISSING',
+  /** A vendor (OCR, identity, watch list, UnionPay, face) refused the call for good. */
+  'PROVIDER_REFUSED',
+  /** A vendor answered what its contract does not allow: no retry can fix it. */
+  'PROVIDER_CONTRACT_ERROR',
+  /** Core banking refused to open the account for good (not the per-person cap: that rejects). */
+  'ACCOUNT_OPENING_REFUSED',
+  /** Core banking opened the account but refused to bind the card for good: the account is restricted. */
+  'ACCOUNT_BINDING_REFUSED',
+  /** Core banking answered what its contract does not allow. */
+  'CORE_BANKING_CONTRACT_ERROR',
+  /** The application's business deadline passed before it could finish. */
+  'DEADLINE_EXCEEDED',
 ]);
 export type ReasonCode = z.infer<typeof reasonCodeSchema>;
 
@@ -75,12 +90,21 @@ export const publicReasonSchema = z.enum([
   'SMS_CODE_NOT_SUBMITTED',
   'ACCOUNT_LIMIT_REACHED',
   'TRY_AGAIN_LATER',
+  /** The application could not be finished (status FAILED); the customer may start a new one. */
+  'NOT_COMPLETED',
 ]);
 export type PublicReason = z.infer<typeof publicReasonSchema>;
 
 /** A reason as an answer carries it: detailed for staff, public for apps. */
 export const shownReasonSchema = z.enum([...reasonCodeSchema.options, ...publicReasonSchema.options]);
 export type ShownReason = z.infer<typeof shownReasonSchema>;
+
+/**
+ * Where an application that could not finish stopped: one of its steps, or core banking's
+ * opening and binding of the account.
+ */
+export const failedStepSchema = z.enum([...stepNameSchema.options, 'OPEN_ACCOUNT', 'BIND_ACCOUNT']);
+export type FailedStep = z.infer<typeof failedStepSchema>;
 
 export const stepResultSchema = z.object({
   step: stepNameSchema,

@@ -66,7 +66,9 @@ const watchlistOutcomeSchema = z.object({
 });
 
 const fourElementsAnswerSchema = answerOf(
-  fourElementsResponseSchema.extend({ result: unionPayResultSchema }).omit({ verificationId: true }),
+  fourElementsResponseSchema
+    .extend({ result: unionPayResultSchema })
+    .omit({ verificationId: true, codeExpiresAt: true }),
 );
 export type FourElementsAnswer = z.infer<typeof fourElementsAnswerSchema>;
 
@@ -125,6 +127,7 @@ export const catalogueSchema = z.object({
       notApplicableSuffixes: z.array(z.string().regex(/^\d{4}$/)),
     }),
     face: faceSchema,
+    smsResend: z.object({ about: z.string() }),
     smsConfirm: z.object({
       about: z.string(),
       defaultCodeTtlSeconds: z.number().positive(),
@@ -142,6 +145,8 @@ export const catalogueSchema = z.object({
     about: z.string(),
     accountNumber: z.object({ prefix: z.string().regex(/^\d+$/), length: z.number().int().min(12).max(19) }),
     limits: z.object({ II: accountLimitsSchema, III: accountLimitsSchema }),
+    /** Core banking's own cap per person and class, every channel counted. */
+    perPersonCaps: z.object({ II: z.number().int().positive(), III: z.number().int().positive() }),
     entries: z.array(
       z.object({
         scenario: z.string(),
@@ -151,6 +156,12 @@ export const catalogueSchema = z.object({
         meaning: z.string(),
       }),
     ),
+  }),
+  /** The fault knobs' refusals: which operations each service's `refuse` may name, and the answer. */
+  faults: z.object({
+    about: z.string(),
+    refuse: z.object({ providers: z.array(z.string()), coreBanking: z.array(z.string()) }),
+    answer: z.object({ status: z.literal(422), body: z.object({ error: z.literal('REFUSED') }) }),
   }),
 });
 export type Catalogue = z.infer<typeof catalogueSchema>;

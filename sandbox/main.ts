@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../config';
+import { observabilityRoutes, ProjectMetrics } from '../config/metrics';
 import { buildCoreBankingSandbox } from './core-banking/app';
 import { buildProvidersSandbox } from './providers/app';
 
@@ -27,7 +28,7 @@ const program = new Command()
   .description(
     'Runs the vendor sandboxes used in development and tests:\n' +
       '  providers     OCR, identity, UnionPay + SMS code, SMS inbox, app webhook\n' +
-      '  core banking  accounts, bindings and holds\n' +
+      '  core banking  accounts, bindings and holds; its own per-person cap\n' +
       'Magic inputs: sandbox/catalogue.json, docs/sandbox.md.\n' +
       'Data stays in SQLite files under --data-dir across restarts.',
   )
@@ -54,6 +55,14 @@ const program = new Command()
       .default(300)
       .argParser(positive),
   )
+  .addOption(
+    new Option(
+      '--class-ii-cap <accounts>',
+      "core banking's cap on Class II accounts per person, every channel counted",
+    )
+      .default(5)
+      .argParser(positive),
+  )
   .addOption(new Option('--log', 'log one line per request (never bodies, query strings or path values)'))
   .addHelpText(
     'after',
@@ -69,6 +78,7 @@ interface CliOptions {
   host: string;
   dataDir: string;
   smsCodeTtl: number;
+  classIiCap: number;
   log?: boolean;
 }
 
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
       app: buildCoreBankingSandbox({
         dbFile: path.join(dataDir, 'core-banking.db'),
         logger: opts.log ?? false,
+        perPersonCaps: { II: Math.floor(opts.classIiCap) },
       }),
       port: opts.coreBankingPort,
     },
@@ -114,6 +125,9 @@ async function main(): Promise<void> {
 
   try {
     for (const service of services) {
+      // /metrics (requests per route, the process's own) and /ready beside their /health.
+      const metrics = new ProjectMetrics(service.name.replaceAll(' ', '-'));
+      await service.app.register(observabilityRoutes({ metrics, ready: () => true, health: false }));
       await service.app.listen({ port: service.port, host: opts.host });
       const address = service.app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : service.port;

@@ -1,18 +1,17 @@
 /** HTTP adapter for the core banking system's account API. */
-import { accountSchema, coreErrorSchema } from '../../contracts/core-banking';
+import { accountListSchema, accountSchema, coreErrorSchema } from '../../contracts/core-banking';
 import type { CoreBanking } from '../ports';
 import { callJson, expect } from './json-client';
 
 export function httpCoreBanking(baseUrl: string): CoreBanking {
   return {
-    async openClassII(applicant, channel, perPersonCap, reference, partnerId) {
+    async openClassII(applicant, channel, reference, partnerId) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
         body: {
           customer: applicant,
           accountClass: 'II',
           channel,
           ...(partnerId && { partnerId }),
-          perPersonCap,
           reference,
         },
         idempotencyKey: `${reference}:open-account`,
@@ -32,6 +31,11 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       });
       // Core banking answers the whole account; the port answers the binding it now has.
       return expect(answer, [200, 201], accountSchema).binding;
+    },
+    async listAccountsOpened(from, to) {
+      const query = new URLSearchParams({ openedFrom: from.toISOString(), openedTo: to.toISOString() });
+      const answer = await callJson(`${baseUrl}/core/v1/accounts?${query}`, { timeoutMs: 30_000 });
+      return expect(answer, [200], accountListSchema).accounts;
     },
     async getAccount(accountNumber) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);

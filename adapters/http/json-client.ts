@@ -8,6 +8,8 @@ import type { z } from 'zod';
 
 export const TRANSIENT = 'TransientProviderError';
 export const CONTRACT = 'ProviderContractError';
+/** `422 {"error": "REFUSED"}`: the system will not do this, however often asked (never retried). */
+export const REFUSED = 'ProviderRefusedError';
 
 export interface JsonCall {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -52,6 +54,9 @@ export async function callJson(url: string, call: JsonCall = {}): Promise<JsonAn
 
 /** Parses an expected answer; an unexpected status or shape is a non-retryable contract error. */
 export function expect<T extends z.ZodType>(answer: JsonAnswer, okStatuses: number[], schema: T): z.infer<T> {
+  if (!okStatuses.includes(answer.status) && isRefusal(answer)) {
+    throw ApplicationFailure.nonRetryable('refused for good', REFUSED);
+  }
   if (!okStatuses.includes(answer.status)) {
     throw ApplicationFailure.nonRetryable(`unexpected status ${answer.status}`, CONTRACT);
   }
@@ -61,3 +66,7 @@ export function expect<T extends z.ZodType>(answer: JsonAnswer, okStatuses: numb
   }
   return parsed.data;
 }
+
+/** A refusal for good, as providers and core banking answer it. */
+export const isRefusal = (answer: JsonAnswer): boolean =>
+  answer.status === 422 && (answer.body as { error?: unknown } | undefined)?.error === 'REFUSED';

@@ -7,6 +7,7 @@ import {
   identityResponseSchema,
   ocrResponseSchema,
   smsConfirmResponseSchema,
+  smsResendResponseSchema,
   threeElementsResponseSchema,
   watchlistResponseSchema,
 } from '../../contracts/providers';
@@ -66,6 +67,14 @@ export function httpUnionPay(baseUrl: string): UnionPay {
     async confirmSmsCode(verificationId, code) {
       const answer = await callJson(`${baseUrl}/unionpay/v1/sms-confirm`, { body: { verificationId, code } });
       return expect(answer, [200], smsConfirmResponseSchema).result;
+    },
+    async resendSmsCode(verificationId, idempotencyKey) {
+      const answer = await callJson(`${baseUrl}/unionpay/v1/sms-resend`, {
+        body: { verificationId },
+        idempotencyKey,
+      });
+      const { codeExpiresAt } = expect(answer, [200], smsResendResponseSchema);
+      return codeExpiresAt ? { codeExpiresAt } : {};
     },
     async checkThreeElements(applicant, cardNumber, idempotencyKey) {
       const answer = await callJson(`${baseUrl}/unionpay/v1/three-elements`, {

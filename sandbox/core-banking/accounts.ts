@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   bindRequestSchema,
   type CoreAccount,
+  listAccountsQuerySchema,
   openAccountRequestSchema,
   placeHoldRequestSchema,
 } from '../../contracts/core-banking';
@@ -44,7 +45,15 @@ const keyReused = () =>
 const recordedAccountNumber = (body: unknown): string =>
   z.object({ accountNumber: z.string() }).parse(body).accountNumber;
 
-export function registerAccountRoutes(app: FastifyInstance, store: CoreBankingStore, now: () => Date): void {
+/** The cap per person and class core banking keeps itself (every channel's accounts count). */
+export type PerPersonCaps = Record<CoreAccount['accountClass'], number>;
+
+export function registerAccountRoutes(
+  app: FastifyInstance,
+  store: CoreBankingStore,
+  now: () => Date,
+  caps: PerPersonCaps,
+): void {
   app.post('/core/v1/accounts', async (request, reply) => {
     const key = requireIdempotencyKey(request);
     const body = parseOr400(openAccountRequestSchema, request.body);
@@ -56,11 +65,12 @@ export function registerAccountRoutes(app: FastifyInstance, store: CoreBankingSt
         return { status: 200, account: accountOr404(store, recordedAccountNumber(seen.answer.body)) };
 
       const held = store.countAccountsOf(body.customer.idNumber, body.accountClass);
-      if (held >= body.perPersonCap) {
+      const cap = caps[body.accountClass];
+      if (held >= cap) {
         throw new HttpError(
           409,
           'PERSON_ACCOUNT_CAP_REACHED',
-          `this person already holds ${held} Class ${body.accountClass} account(s); the cap is ${body.perPersonCap}`,
+          `this person already holds ${held} Class ${body.accountClass} account(s); the cap is ${cap}`,
         );
       }
       const accountNumber = newAccountNumber(store);
@@ -94,6 +104,27 @@ export function registerAccountRoutes(app: FastifyInstance, store: CoreBankingSt
       store.idempotency.save(BIND_SCOPE, key, fingerprint, { status: 200, body: { accountNumber } }, now());
       return accountOr404(store, accountNumber);
     });
+  });
+
+  /** Reconciliation: the accounts opened in [openedFrom, openedTo), oldest first. */
+  app.get('/core/v1/accounts', async (request) => {
+    const query = parseOr400(listAccountsQuerySchema, request.query, 'query');
+    const numbers = store.accountsOpened(
+      new Date(query.openedFrom).toISOString(),
+      new Date(query.openedTo).toISOString(),
+      query.reference,
+    );
+    return { accounts: numbers.map((n) => accountOr404(store, n)) };
+  });
+
+  /** Sandbox only: the account is gone from core banking, as after a loss or a closure made elsewhere. */
+  app.delete('/sandbox/accounts/:accountNumber', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.deleteAccount(accountNumber);
+    });
+    return { deleted: true };
   });
 
   app.get('/core/v1/accounts/:accountNumber', async (request) => {

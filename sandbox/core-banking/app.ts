@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { catalogue } from '../catalogue';
-import { type FaultSettings, installFaults } from '../faults';
+import { type FaultSettings, installFaults, pathOf, type RefusableOperation } from '../faults';
 import { createServer, parseOr400 } from '../http';
 import { registerAccountRoutes } from './accounts';
 import { CoreBankingStore } from './store';
@@ -11,6 +11,11 @@ const statsQuerySchema = z.object({ idNumber: z.string().min(1).optional() });
 
 export interface CoreBankingSandboxOptions {
   dbFile: string;
+  /**
+   * The bank's cap on accounts per person and class, counted over every channel (the catalogue's
+   * `perPersonCaps` unless given): opening one more answers 409 PERSON_ACCOUNT_CAP_REACHED.
+   */
+  perPersonCaps?: Partial<Record<'II' | 'III', number>>;
   logger?: boolean;
   /** Where log lines go when `logger` is on. */
   logStream?: { write(line: string): void };
@@ -30,6 +35,7 @@ export function buildCoreBankingSandbox(opts: CoreBankingSandboxOptions): Fastif
 
   installFaults(app, {
     prefixes: ['/core/'],
+    refusable: CORE_REFUSABLE,
     initial: opts.faults,
     transient: {
       status: 503,
@@ -42,6 +48,17 @@ export function buildCoreBankingSandbox(opts: CoreBankingSandboxOptions): Fastif
     const { idNumber } = parseOr400(statsQuerySchema, request.query, 'query');
     return store.stats(idNumber);
   });
-  registerAccountRoutes(app, store, now);
+  registerAccountRoutes(app, store, now, { ...catalogue.coreBanking.perPersonCaps, ...opts.perPersonCaps });
   return app;
 }
+
+/** What `PUT /sandbox/faults {"refuse": [...]}` may refuse: open, bind, place a hold, lift a hold. */
+const CORE_REFUSABLE: RefusableOperation[] = [
+  {
+    name: 'open',
+    matches: (r) => r.method === 'POST' && pathOf(r.url).join('/') === 'core/v1/accounts',
+  },
+  { name: 'bind', matches: (r) => r.method === 'POST' && pathOf(r.url)[4] === 'binding' },
+  { name: 'hold', matches: (r) => r.method === 'POST' && pathOf(r.url)[4] === 'holds' },
+  { name: 'lift', matches: (r) => r.method === 'DELETE' && pathOf(r.url)[4] === 'holds' },
+];

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS accounts (
   partner_id TEXT
 );
 CREATE INDEX IF NOT EXISTS accounts_by_person ON accounts (customer_id_number, account_class);
+CREATE INDEX IF NOT EXISTS accounts_by_opening ON accounts (opened_at);
 CREATE TABLE IF NOT EXISTS bindings (
   account_number TEXT PRIMARY KEY REFERENCES accounts (account_number),
   number TEXT NOT NULL,
@@ -111,6 +112,24 @@ export class CoreBankingStore {
       'SELECT COUNT(*) AS n FROM accounts WHERE customer_id_number = ? AND account_class = ?',
     ).get(personKey(idNumber), accountClass);
     return row?.n ?? 0;
+  }
+
+  /** Account numbers opened in [from, to) (ISO instants as stored), oldest first; of one reference if given. */
+  accountsOpened(from: string, to: string, reference?: string): string[] {
+    return this.sql<[{ from: string; to: string; reference: string | null }], { n: string }>(
+      `SELECT account_number AS n FROM accounts
+       WHERE opened_at >= @from AND opened_at < @to AND (@reference IS NULL OR reference = @reference)
+       ORDER BY opened_at, rowid`,
+    )
+      .all({ from, to, reference: reference ?? null })
+      .map((row) => row.n);
+  }
+
+  /** Forgets the account, its binding and its holds (a sandbox route simulates a lost account). */
+  deleteAccount(accountNumber: string): void {
+    this.sql('DELETE FROM holds WHERE account_number = ?').run(accountNumber);
+    this.sql('DELETE FROM bindings WHERE account_number = ?').run(accountNumber);
+    this.sql('DELETE FROM accounts WHERE account_number = ?').run(accountNumber);
   }
 
   accountExists(accountNumber: string): boolean {

@@ -1,7 +1,7 @@
 /** The providers sandbox: OCR, identity register, watch list, UnionPay, face, SMS inbox and app webhook in one service. */
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../catalogue';
-import { type FaultSettings, installFaults } from '../faults';
+import { type FaultSettings, installFaults, pathOf, type RefusableOperation } from '../faults';
 import { createServer } from '../http';
 import { registerAppWebhookRoutes } from './app-webhook';
 import { registerFaceRoutes } from './face';
@@ -41,6 +41,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
 
   installFaults(app, {
     prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/', '/face/'],
+    refusable: PROVIDER_REFUSABLE,
     initial: opts.faults,
     transient: { status: 503, body: { result: 'BUSY' } },
     hangMs: opts.faultHangMs,
@@ -59,3 +60,22 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   registerAppWebhookRoutes(app, store, now, opts.webhookSecret, opts.partnerWebhookSecrets);
   return app;
 }
+
+const under = (first: string) => (r: { url: string }) => pathOf(r.url)[0] === first;
+const unionPayCall =
+  (...calls: string[]) =>
+  (r: { url: string }) =>
+    pathOf(r.url)[0] === 'unionpay' && calls.includes(pathOf(r.url)[2] ?? '');
+
+/**
+ * What `PUT /sandbox/faults {"refuse": [...]}` may refuse: each vendor's calls; `unionpay` is the
+ * element checks, `sms` the code's confirmation and re-sending.
+ */
+const PROVIDER_REFUSABLE: RefusableOperation[] = [
+  { name: 'ocr', matches: under('ocr') },
+  { name: 'identity', matches: under('identity') },
+  { name: 'watchlist', matches: under('watchlist') },
+  { name: 'unionpay', matches: unionPayCall('four-elements', 'three-elements') },
+  { name: 'face', matches: under('face') },
+  { name: 'sms', matches: unionPayCall('sms-confirm', 'sms-resend') },
+];

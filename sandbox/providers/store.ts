@@ -119,6 +119,22 @@ export class ProvidersStore {
     );
   }
 
+  /** A new code for the verification (the old one stops being confirmable), "sent" to its mobile. */
+  replaceCode(verificationId: string, code: string, expiresAtMs: number, now: Date): void {
+    const verification = this.findVerification(verificationId);
+    if (!verification) return;
+    this.sql('UPDATE verifications SET code = ?, expires_at_ms = ? WHERE verification_id = ?').run(
+      code,
+      expiresAtMs,
+      verificationId,
+    );
+    this.sql('INSERT INTO sms_messages (mobile, code, sent_at) VALUES (?, ?, ?)').run(
+      verification.mobile,
+      code,
+      now.toISOString(),
+    );
+  }
+
   findVerification(verificationId: string): Verification | undefined {
     return this.sql<[string], Verification>(
       `SELECT verification_id AS verificationId, mobile, code, expires_at_ms AS expiresAtMs

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import {
   fourElementsRequestSchema,
   smsConfirmRequestSchema,
+  smsResendRequestSchema,
   threeElementsRequestSchema,
 } from '../../contracts/providers';
 import { catalogue } from '../catalogue';
@@ -17,6 +18,7 @@ import { fingerprintOf, type StoredAnswer } from '../idempotency';
 import { hashCardNumber, type ProvidersStore } from './store';
 
 const SCOPE = 'unionpay.four-elements';
+const RESEND_SCOPE = 'unionpay.sms-resend';
 const THREE_SCOPE = 'unionpay.three-elements';
 const fourElements = catalogue.providers.fourElements;
 const threeElements = catalogue.providers.threeElements;
@@ -103,16 +105,40 @@ function checkElements(
 function sendCode(opts: UnionPayOptions, mobile: string): StoredAnswer {
   const now = opts.now();
   const verificationId = randomUUID();
-  opts.store.createVerification(
-    {
-      verificationId,
-      mobile,
-      code: newSmsCode(),
-      expiresAtMs: now.getTime() + opts.smsCodeTtlSeconds * 1000,
-    },
-    now,
-  );
-  return { status: 200, body: { result: 'MATCH', verificationId } };
+  const expiresAtMs = now.getTime() + opts.smsCodeTtlSeconds * 1000;
+  opts.store.createVerification({ verificationId, mobile, code: newSmsCode(), expiresAtMs }, now);
+  return {
+    status: 200,
+    body: { result: 'MATCH', verificationId, codeExpiresAt: new Date(expiresAtMs).toISOString() },
+  };
+}
+
+/** A new code for the verification, to the same mobile, with a new lifetime; the old code stops counting. */
+function resendCode(
+  opts: UnionPayOptions,
+  body: z.output<typeof smsResendRequestSchema>,
+  key: string,
+): StoredAnswer {
+  const { store } = opts;
+  const fingerprint = fingerprintOf(body);
+  return store.transaction(() => {
+    const seen = store.idempotency.lookup(RESEND_SCOPE, key, fingerprint);
+    if (seen.kind === 'REUSED') {
+      throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another body');
+    }
+    if (seen.kind === 'REPLAY') return seen.answer;
+    const verification = store.findVerification(body.verificationId);
+    if (!verification) throw new HttpError(404, 'VERIFICATION_NOT_FOUND', 'no such verificationId');
+    const now = opts.now();
+    const expiresAtMs = now.getTime() + opts.smsCodeTtlSeconds * 1000;
+    store.replaceCode(verification.verificationId, newSmsCode(), expiresAtMs, now);
+    const answer = {
+      status: 200,
+      body: { result: 'SENT', codeExpiresAt: new Date(expiresAtMs).toISOString() },
+    };
+    store.idempotency.save(RESEND_SCOPE, key, fingerprint, answer, now);
+    return answer;
+  });
 }
 
 function confirmCode(opts: UnionPayOptions, body: z.output<typeof smsConfirmRequestSchema>): StoredAnswer {
@@ -136,6 +162,12 @@ export function registerUnionPayRoutes(app: FastifyInstance, opts: UnionPayOptio
     const key = requireIdempotencyKey(request);
     const body = parseOr400(threeElementsRequestSchema, request.body);
     const answer = checkThreeElements(opts, body, key);
+    return reply.status(answer.status).send(answer.body);
+  });
+
+  app.post('/unionpay/v1/sms-resend', async (request, reply) => {
+    const key = requireIdempotencyKey(request);
+    const answer = resendCode(opts, parseOr400(smsResendRequestSchema, request.body), key);
     return reply.status(answer.status).send(answer.body);
   });
 

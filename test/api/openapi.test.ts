@@ -12,6 +12,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../client/api/auth';
+import { Applications } from '../../client/applications';
+import { defaultPolicy } from '../../domain/application';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
@@ -315,6 +317,35 @@ const cases: Record<string, Case> = {
         'app',
         404,
       );
+    },
+  },
+
+  'POST /v1/applications/{applicationId}/sms-code/resend': {
+    roles: ['app'],
+    shaped: async () => ({ params: { applicationId: randomUUID() } }),
+    malformed: () => ({ params: { applicationId: 'not-a-uuid' } }),
+    async valid(step) {
+      // Started under a policy without an interval between codes, so a new one may go at once.
+      const now = new Applications({
+        client: h.client,
+        taskQueue: h.taskQueue,
+        policy: { ...defaultPolicy, smsResendIntervalSeconds: 0, smsMaxResends: 1 },
+      });
+      const req = await newApplication(h.documents);
+      await now.start(req);
+      const params = { applicationId: req.applicationId };
+      const sent = await step('a new code', { params }, 'app', 202);
+      expect(field(sent, 'resendsLeft')).toBe(0);
+      await step('none left', { params }, 'app', 409);
+      const early = await newApplication(h.documents);
+      await h.applications.start(early);
+      await step(
+        'too soon after the first code',
+        { params: { applicationId: early.applicationId } },
+        'app',
+        429,
+      );
+      await step('an unknown application', { params: { applicationId: randomUUID() } }, 'app', 404);
     },
   },
 

@@ -7,9 +7,16 @@
  * next to the older plaintext ones, which stay and keep replaying; the data keys they need, wrapped
  * by the fixed test master key, go to test/histories/data-keys.json.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { visibilityApplicationIndex } from '../../adapters/visibility';
+import { Applications } from '../../client/applications';
+import { defaultPolicy, type Policy } from '../../domain/application';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { encryptedDataConverter } from '../../encryption/data-converter';
 import { MemoryDataKeyStore } from '../../encryption/data-key-store';
+import { createWorker } from '../../worker/create-worker';
 import { saveRecordedKeys } from '../replay/recorded-keys';
 import { testKeyring } from '../security/keys';
 import {
@@ -17,11 +24,14 @@ import {
   newApplication,
   newFlowApplication,
   readSmsCode,
+  sandboxPorts,
   startHarness,
+  workflowBundle,
 } from '../support/harness';
 import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
+import { refuse } from '../workflows/own-sandboxes';
 
 const keyStore = new MemoryDataKeyStore();
 let h: Harness;
@@ -143,4 +153,146 @@ it('records the review paths', async () => {
   );
   const events = (await h.client.workflow.getHandle(longest.reviewId).fetchHistory()).events?.length;
   console.log(`[figures] longest review path: ${events} history events (${file})`);
+});
+
+/**
+ * The paths of the no-stuck-applications patch (issue 11): the clean ones again on the new code,
+ * a new code asked for, each way an application ends FAILED, and a reconciliation run. Recorded
+ * on their own (`npm run record-histories -- -t no-stuck`), so the recordings above stay those of
+ * the code before the patch.
+ */
+it('records the no-stuck-applications paths', async () => {
+  const suffix = 'no-stuck';
+  const under = (overrides: Partial<Policy>) =>
+    new Applications({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      policy: { ...defaultPolicy, ...overrides },
+      firstAnswerWaitMs: 1000,
+    });
+  const confirm = async (applications: Applications, req: Awaited<ReturnType<typeof newApplication>>) =>
+    applications.submitSmsCode(req.applicationId, await readSmsCode(h.providersUrl, req.applicant.mobile));
+  const record = async (applicationId: string, name: string) => {
+    await finish(onboardingWorkflowId(applicationId));
+    await saveHistory(h.client, onboardingWorkflowId(applicationId), name);
+  };
+  const knobs = async (core: string[], providers: string[] = []) => {
+    await refuse(h.coreBankingUrl, core);
+    await refuse(h.providersUrl, providers);
+  };
+
+  try {
+    const clean = await newApplication(h.documents);
+    await h.applications.start(clean);
+    expect((await confirm(h.applications, clean)).status).toBe('OPENED');
+    await record(clean.applicationId, `onboarding-v3-clean-${suffix}`);
+    const events = (
+      await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory()
+    ).events?.length;
+    console.log(`[figures] clean v3 application on the patched code: ${events} history events`);
+
+    const abandoned = await newApplication(h.documents);
+    await h.applications.start(abandoned);
+    await record(abandoned.applicationId, `onboarding-v3-abandoned-${suffix}`);
+
+    const tier2 = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
+    await h.applications.start(tier2);
+    expect(await confirm(h.applications, tier2)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    await record(tier2.applicationId, `onboarding-v3-tier2-review-${suffix}`);
+
+    const resends = under({ smsResendIntervalSeconds: 0, smsCodeWaitSeconds: 60 });
+    const resent = await newApplication(h.documents);
+    await resends.start(resent);
+    const first = await readSmsCode(h.providersUrl, resent.applicant.mobile);
+    await resends.submitSmsCode(resent.applicationId, first === '111111' ? '222222' : '111111');
+    expect(await resends.resendSmsCode(resent.applicationId)).toEqual({ resendsLeft: 2 });
+    expect((await confirm(resends, resent)).status).toBe('OPENED');
+    await record(resent.applicationId, `onboarding-v3-wrong-code-resend-then-right-${suffix}`);
+
+    const partner = { partnerId: 'partner-x' };
+    const v1 = await newFlowApplication(h.documents, 'v1');
+    await h.applications.start(v1, partner);
+    await h.applications.submitSmsCode(
+      v1.applicationId,
+      await readSmsCode(h.providersUrl, v1.applicant.mobile),
+    );
+    await record(v1.applicationId, `onboarding-v1-clean-${suffix}`);
+    const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
+    expect((await h.applications.start(v2, partner)).status).toBe('OPENED');
+    await record(v2.applicationId, `onboarding-v2-clean-${suffix}`);
+
+    await knobs(['bind']);
+    const bind = await newApplication(h.documents);
+    await h.applications.start(bind);
+    expect((await confirm(h.applications, bind)).status).toBe('FAILED');
+    await record(bind.applicationId, 'onboarding-v3-bind-refused');
+    const tier2Bind = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
+    await h.applications.start(tier2Bind);
+    expect((await confirm(h.applications, tier2Bind)).status).toBe('FAILED');
+    await record(tier2Bind.applicationId, 'onboarding-v3-tier2-bind-refused');
+
+    await knobs(['bind', 'hold']);
+    const unrestricted = await newApplication(h.documents);
+    await h.applications.start(unrestricted);
+    expect((await confirm(h.applications, unrestricted)).status).toBe('FAILED');
+    await record(unrestricted.applicationId, 'onboarding-v3-bind-and-hold-refused');
+
+    await knobs(['open']);
+    const open = await newApplication(h.documents);
+    await h.applications.start(open);
+    expect((await confirm(h.applications, open)).status).toBe('FAILED');
+    await record(open.applicationId, 'onboarding-v3-open-refused');
+
+    await knobs([], ['identity']);
+    const identity = await newApplication(h.documents);
+    expect((await h.applications.start(identity)).status).toBe('FAILED');
+    await record(identity.applicationId, 'onboarding-v3-check-refused');
+
+    await knobs([], ['sms']);
+    const sms = await newApplication(h.documents);
+    await h.applications.start(sms);
+    expect((await confirm(h.applications, sms)).status).toBe('FAILED');
+    await record(sms.applicationId, 'onboarding-v3-sms-refused');
+    await knobs([]);
+
+    const missing = await newApplication(h.documents);
+    const gone = { idFront: randomBytes(32).toString('hex'), idBack: randomBytes(32).toString('hex') };
+    expect((await h.applications.start({ ...missing, documents: gone })).status).toBe('FAILED');
+    await record(missing.applicationId, 'onboarding-v3-document-missing');
+
+    const short = under({ applicationDeadlineSeconds: 3, smsCodeWaitSeconds: 60 });
+    const busy = await newApplication(h.documents, { card: newCard('0009') });
+    await short.start(busy);
+    await record(busy.applicationId, 'onboarding-v3-deadline-in-checks');
+    const slow = await newApplication(h.documents);
+    await short.start(slow);
+    await record(slow.applicationId, 'onboarding-v3-deadline-awaiting-code');
+
+    // A reconciliation run over what was just recorded (its worker reads this task queue's applications).
+    const queue = `record-reconcile-${randomUUID()}`;
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: queue,
+      ports: {
+        ...sandboxPorts(h.documentsDir, h.keyring),
+        applications: visibilityApplicationIndex(h.client, h.taskQueue),
+      },
+      dataConverter: encryptedDataConverter(h.keyring),
+      workflowBundle: await workflowBundle(),
+    });
+    const workflowId = `reconcile-record-${randomUUID()}`;
+    await worker.runUntil(
+      h.client.workflow.execute('reconcile', {
+        workflowId,
+        taskQueue: queue,
+        args: [{ periodSeconds: 3600, lagSeconds: 0 }],
+      }),
+    );
+    await connection.close();
+    await saveHistory(h.client, workflowId, 'reconcile-run');
+  } finally {
+    await knobs([]);
+  }
 });

@@ -320,6 +320,13 @@ describe('docs/sandbox.md', () => {
       ...face.entries.flatMap((entry) => (entry.marker ? [`\`${entry.marker.face}\``] : [])),
       ...smsConfirm.rules.map((rule) => `\`${rule.code}\``),
       ...catalogue.coreBanking.entries.map((entry) => String(entry.answer.status)),
+      '/unionpay/v1/sms-resend',
+      'codeExpiresAt',
+      '/sandbox/accounts/{n}',
+      'openedFrom',
+      ...[...catalogue.faults.refuse.providers, ...catalogue.faults.refuse.coreBanking].map(
+        (name) => `\`${name}\``,
+      ),
     ];
     expect(inputs.filter((input) => !doc.includes(input))).toEqual([]);
   });

@@ -28,7 +28,6 @@ const openBody = (idNumber: string, overrides: Record<string, unknown> = {}) => 
   accountClass: 'II',
   channel: 'OWN_APP',
   reference: 'application-1',
-  perPersonCap: 5,
   ...overrides,
 });
 
@@ -113,7 +112,6 @@ describe('opening an account', () => {
     const idNumber = newIdNumber();
     await open(openBody(idNumber), 'k');
     const reordered = {
-      perPersonCap: 5,
       reference: 'application-1',
       channel: 'OWN_APP',
       accountClass: 'II',
@@ -145,23 +143,74 @@ describe('opening an account', () => {
     expect(res.json().message).toContain('body.accountClass');
   });
 
-  it('stops at the per-person cap of the class, counting x and X as one person', async () => {
+  it('stops at its own per-person cap of the class, counting x and X as one person', async () => {
+    await app.close();
+    app = buildCoreBankingSandbox({ dbFile, perPersonCaps: { II: 2 } });
     const idNumber = makeIdNumber('110101', '19900307', '002'); // ends in X
     const lower = idNumber.toLowerCase();
-    expect((await open(openBody(idNumber, { perPersonCap: 2 }), 'a')).statusCode).toBe(201);
-    expect((await open(openBody(lower, { perPersonCap: 2 }), 'b')).statusCode).toBe(201);
-    const third = await open(openBody(idNumber, { perPersonCap: 2 }), 'c');
+    expect((await open(openBody(idNumber), 'a')).statusCode).toBe(201);
+    expect((await open(openBody(lower), 'b')).statusCode).toBe(201);
+    const third = await open(openBody(idNumber), 'c');
     expect(third.statusCode).toBe(409);
     expect(third.json()).toMatchObject({ error: 'PERSON_ACCOUNT_CAP_REACHED', message: expect.any(String) });
     // A replay of an earlier open still answers its account.
-    expect((await open(openBody(idNumber, { perPersonCap: 2 }), 'a')).statusCode).toBe(200);
+    expect((await open(openBody(idNumber), 'a')).statusCode).toBe(200);
     // Other classes and other people are counted apart.
-    expect((await open(openBody(idNumber, { perPersonCap: 2, accountClass: 'III' }), 'd')).statusCode).toBe(
-      201,
-    );
-    expect((await open(openBody(newIdNumber(), { perPersonCap: 2 }), 'e')).statusCode).toBe(201);
+    expect((await open(openBody(idNumber, { accountClass: 'III' }), 'd')).statusCode).toBe(201);
+    expect((await open(openBody(newIdNumber()), 'e')).statusCode).toBe(201);
     expect(await stats(idNumber)).toMatchObject({ accounts: 3 });
     expect(await stats()).toMatchObject({ accounts: 4 });
+  });
+
+  it("counts the person's accounts of every channel, and ignores a cap a request still carries", async () => {
+    const idNumber = newIdNumber();
+    const cap = catalogue.coreBanking.perPersonCaps.II;
+    const channels = ['BRANCH', 'PARTNER', 'OWN_APP'];
+    for (let i = 0; i < cap; i++) {
+      const channel = channels[i % channels.length]!;
+      const partner = channel === 'PARTNER' ? { partnerId: 'partner-x' } : {};
+      expect((await open(openBody(idNumber, { channel, ...partner }), `k${i}`)).statusCode).toBe(201);
+    }
+    // An application started before core banking owned the cap still sends one: it changes nothing.
+    const over = await open(openBody(idNumber, { perPersonCap: 100 }), 'over');
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error).toBe('PERSON_ACCOUNT_CAP_REACHED');
+    expect(await stats(idNumber)).toMatchObject({ accounts: cap });
+  });
+});
+
+describe('listing the accounts opened in a period', () => {
+  const list = (query: Record<string, string>) =>
+    app.inject({ method: 'GET', url: `/core/v1/accounts?${new URLSearchParams(query)}` });
+
+  it('answers the accounts opened in [openedFrom, openedTo), oldest first, or of one reference', async () => {
+    let nowMs = Date.parse('2025-03-01T08:00:00.000Z');
+    await app.close();
+    app = buildCoreBankingSandbox({ dbFile, now: () => new Date(nowMs) });
+    const numbers: string[] = [];
+    for (const reference of ['r1', 'r2', 'r3']) {
+      numbers.push(account(await open(openBody(newIdNumber(), { reference }), reference)).accountNumber);
+      nowMs += 60_000;
+    }
+    const res = await list({ openedFrom: '2025-03-01T08:01:00.000Z', openedTo: '2025-03-01T08:02:00.000Z' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().accounts.map((a: { accountNumber: string }) => a.accountNumber)).toEqual([numbers[1]]);
+    const all = await list({ openedFrom: '2025-03-01T00:00:00Z', openedTo: '2025-03-02T00:00:00+08:00' });
+    expect(all.json().accounts.map((a: { reference: string }) => a.reference)).toEqual(['r1', 'r2', 'r3']);
+    const one = await list({
+      openedFrom: '2025-03-01T00:00:00Z',
+      openedTo: '2025-03-02T00:00:00Z',
+      reference: 'r3',
+    });
+    expect(one.json().accounts).toHaveLength(1);
+    expect(accountSchema.parse(one.json().accounts[0]).reference).toBe('r3');
+  });
+
+  it('names a missing or malformed bound', async () => {
+    const res = await list({ openedFrom: 'yesterday' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('query.openedFrom');
+    expect(res.json().message).toContain('query.openedTo');
   });
 });
 
@@ -292,7 +341,7 @@ describe('persistence', () => {
 describe('faults', () => {
   it('fail /core routes but not the sandbox routes, and heal with an empty PUT', async () => {
     const put = await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: { errorRate: 1 } });
-    expect(put.json()).toEqual({ latencyMs: 0, errorRate: 1, timeoutRate: 0 });
+    expect(put.json()).toEqual({ latencyMs: 0, errorRate: 1, timeoutRate: 0, refuse: [] });
     const failed = await open(openBody(newIdNumber()), 'k');
     expect(failed.statusCode).toBe(503);
     expect((await stats()).accounts).toBe(0);
@@ -302,12 +351,67 @@ describe('faults', () => {
   });
 });
 
+describe('refusals for good', () => {
+  const refuse = (names: string[]) =>
+    app.inject({ method: 'PUT', url: '/sandbox/faults', payload: { refuse: names } });
+
+  it('answer 422 REFUSED for the named calls only, do nothing, and heal', async () => {
+    const idNumber = newIdNumber();
+    const opened = account(await open(openBody(idNumber), 'open'));
+    const card = { number: '6222021234567890123', kind: 'DEBIT' };
+    expect((await refuse(['bind', 'hold'])).json().refuse).toEqual(['bind', 'hold']);
+    const bound = await bind(opened.accountNumber, card, 'bind');
+    expect(bound.statusCode).toBe(422);
+    expect(bound.json()).toMatchObject(catalogue.faults.answer.body);
+    expect((await placeHold(opened.accountNumber, 'h1', 'FROZEN')).statusCode).toBe(422);
+    // Neither opening nor lifting nor reading is refused.
+    expect((await open(openBody(newIdNumber()), 'open-2')).statusCode).toBe(201);
+    expect((await liftHold(opened.accountNumber, 'h1')).statusCode).toBe(200);
+    expect(account(await getAccount(opened.accountNumber))).toMatchObject({ binding: null, holds: [] });
+    await refuse(['open', 'lift']);
+    expect((await open(openBody(newIdNumber()), 'open-3')).statusCode).toBe(422);
+    expect((await placeHold(opened.accountNumber, 'h2', 'FROZEN')).statusCode).toBe(201);
+    expect((await liftHold(opened.accountNumber, 'h2')).statusCode).toBe(422);
+    expect(account(await getAccount(opened.accountNumber)).status).toBe('FROZEN');
+    await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: {} });
+    expect((await bind(opened.accountNumber, card, 'bind')).statusCode).toBe(200);
+    expect((await liftHold(opened.accountNumber, 'h2')).statusCode).toBe(200);
+    expect(await stats(idNumber)).toEqual({ accounts: 1, bindings: 1, activeHolds: 0 });
+  });
+
+  it("names only core banking's operations", async () => {
+    const res = await refuse(['ocr']);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('open, bind, hold, lift');
+    expect(catalogue.faults.refuse.coreBanking).toEqual(['open', 'bind', 'hold', 'lift']);
+  });
+});
+
 /** Each core-banking entry of the catalogue, shown to answer as documented. */
 const scenarios: Record<string, () => Promise<LightMyRequestResponse>> = {
   'per-person-cap': async () => {
+    await app.close();
+    app = buildCoreBankingSandbox({ dbFile, perPersonCaps: { II: 1 } });
     const idNumber = newIdNumber();
-    await open(openBody(idNumber, { perPersonCap: 1 }), 'first');
-    return open(openBody(idNumber, { perPersonCap: 1 }), 'second');
+    await open(openBody(idNumber), 'first');
+    return open(openBody(idNumber), 'second');
+  },
+  refused: async () => {
+    await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: { refuse: ['open'] } });
+    return open(openBody(newIdNumber()), 'refused');
+  },
+  'accounts-opened': () =>
+    app.inject({
+      method: 'GET',
+      url: '/core/v1/accounts?openedFrom=2025-01-01T00:00:00Z&openedTo=2025-01-02T00:00:00Z',
+    }),
+  'account-lost': async () => {
+    const idNumber = newIdNumber();
+    const opened = account(await open(openBody(idNumber), 'lost'));
+    const res = await app.inject({ method: 'DELETE', url: `/sandbox/accounts/${opened.accountNumber}` });
+    expect((await getAccount(opened.accountNumber)).statusCode).toBe(404);
+    expect(await stats(idNumber)).toMatchObject({ accounts: 0 });
+    return res;
   },
   'idempotency-key-reused': async () => {
     await open(openBody(newIdNumber()), 'k');

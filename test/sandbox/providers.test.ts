@@ -46,7 +46,11 @@ describe('four elements', () => {
     const app = sandbox();
     const res = await check(app, checkBody(), 'k1');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ result: 'MATCH', verificationId: expect.any(String) });
+    expect(res.json()).toEqual({
+      result: 'MATCH',
+      verificationId: expect.any(String),
+      codeExpiresAt: expect.any(String),
+    });
     const sms = smsInboxResponseSchema.parse((await inbox(app, '13800138000')).json());
     expect(sms.code).toMatch(/^\d{6}$/);
     expect(sms.code).not.toBe('000000');
@@ -133,7 +137,7 @@ describe('four elements', () => {
     )!.exampleCardNumber;
     expect((await check(app, checkBody({ cardNumber: card }), 'a')).statusCode).toBe(503);
     const retry = await check(app, checkBody({ cardNumber: card }), 'a');
-    expect(retry.json()).toEqual({ result: 'MATCH', verificationId: expect.any(String) });
+    expect(retry.json()).toMatchObject({ result: 'MATCH', verificationId: expect.any(String) });
     expect((await check(app, checkBody({ cardNumber: card }), 'b')).statusCode).toBe(503);
   });
 });
@@ -179,6 +183,53 @@ describe('SMS confirm', () => {
     const res = await confirm(sandbox(), 'no-such-verification', '123456');
     expect(res.statusCode).toBe(404);
   });
+
+  it("the code's expiry is in the match's answer: the lifetime the application waits for", async () => {
+    const clock = manualClock();
+    const app = sandbox({ now: clock.now, smsCodeTtlSeconds: 90 });
+    const answer = (await check(app, checkBody(), 'k1')).json();
+    expect(Date.parse(answer.codeExpiresAt) - clock.now().getTime()).toBe(90_000);
+  });
+});
+
+describe('SMS resend', () => {
+  const resend = (app: FastifyInstance, verificationId: string, key?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/unionpay/v1/sms-resend',
+      payload: { verificationId },
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+    });
+
+  it('sends a new code for the same verification with a new lifetime; the old code stops counting', async () => {
+    const clock = manualClock();
+    const app = sandbox({ now: clock.now, smsCodeTtlSeconds: 60 });
+    const { verificationId } = (await check(app, checkBody(), 'k1')).json();
+    const first = (await inbox(app, '13800138000')).json().code as string;
+    clock.advance(50_000);
+    const res = await resend(app, verificationId, 'r1');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      result: 'SENT',
+      codeExpiresAt: new Date(clock.now().getTime() + 60_000).toISOString(),
+    });
+    const second = (await inbox(app, '13800138000')).json().code as string;
+    // The same key again sends nothing more.
+    expect((await resend(app, verificationId, 'r1')).json()).toEqual(res.json());
+    expect((await inbox(app, '13800138000')).json().code).toBe(second);
+    clock.advance(30_000); // past the first code's lifetime, within the second's
+    if (first !== second) {
+      expect((await confirm(app, verificationId, first)).json()).toEqual({ result: 'WRONG_CODE' });
+    }
+    expect((await confirm(app, verificationId, second)).json()).toEqual({ result: 'OK' });
+  });
+
+  it('needs an Idempotency-Key and a known verification', async () => {
+    const app = sandbox();
+    const { verificationId } = (await check(app, checkBody(), 'k1')).json();
+    expect((await resend(app, verificationId)).statusCode).toBe(400);
+    expect((await resend(app, 'no-such-verification', 'r1')).statusCode).toBe(404);
+  });
 });
 
 describe('identity', () => {
@@ -220,8 +271,8 @@ describe('app webhook', () => {
     await deliver(app, event('e3', 'app-2'));
 
     expect(await events(app, 'app-1')).toEqual([
-      { ...event('e1', 'app-1'), deliveries: 2 },
-      { ...event('e2', 'app-1'), deliveries: 1 },
+      { ...event('e1', 'app-1'), deliveries: 2, inbox: 'bank' },
+      { ...event('e2', 'app-1'), deliveries: 1, inbox: 'bank' },
     ]);
     expect((await events(app, 'app-2')).map((e: { eventId: string }) => e.eventId)).toEqual(['e3']);
     expect(await events(app, 'app-unknown')).toEqual([]);
@@ -239,6 +290,7 @@ describe('faults', () => {
       latencyMs: 0,
       errorRate: 0,
       timeoutRate: 0,
+      refuse: [],
     });
     const app = sandbox({ faults: { errorRate: 0.25 } });
     expect((await app.inject({ method: 'GET', url: '/sandbox/faults' })).json().errorRate).toBe(0.25);
@@ -265,6 +317,65 @@ describe('faults', () => {
     await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: {} });
     // The failed call left no idempotency record: the retry is checked for real.
     expect((await check(app, checkBody(), 'k')).json().result).toBe('MATCH');
+  });
+
+  it('refuse answers 422 REFUSED for the named vendors only, records nothing, and heals', async () => {
+    const app = sandbox();
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/sandbox/faults',
+      payload: { refuse: ['unionpay'] },
+    });
+    expect(put.json().refuse).toEqual(['unionpay']);
+    const refused = await check(app, checkBody(), 'k');
+    expect(refused.statusCode).toBe(catalogue.faults.answer.status);
+    expect(refused.json()).toMatchObject(catalogue.faults.answer.body);
+    expect((await inbox(app, '13800138000')).statusCode).toBe(404);
+    const identity = await app.inject({ method: 'POST', url: '/identity/v1/verify', payload: person });
+    expect(identity.json()).toEqual({ result: 'MATCH' });
+    // sms: the code's confirmation and re-sending, not the element checks.
+    await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: { refuse: ['sms', 'identity'] } });
+    const matched = await check(app, checkBody(), 'k');
+    expect(matched.json().result).toBe('MATCH');
+    const code = (await inbox(app, '13800138000')).json().code as string;
+    expect((await confirm(app, matched.json().verificationId, code)).statusCode).toBe(422);
+    const resent = await app.inject({
+      method: 'POST',
+      url: '/unionpay/v1/sms-resend',
+      payload: { verificationId: matched.json().verificationId },
+      headers: { 'idempotency-key': 'r' },
+    });
+    expect(resent.statusCode).toBe(422);
+    expect(
+      (await app.inject({ method: 'POST', url: '/identity/v1/verify', payload: person })).statusCode,
+    ).toBe(422);
+    await app.inject({ method: 'PUT', url: '/sandbox/faults', payload: {} });
+    expect((await confirm(app, matched.json().verificationId, code)).json()).toEqual({ result: 'OK' });
+  });
+
+  it("refuse names only the providers' operations", async () => {
+    const res = await sandbox().inject({
+      method: 'PUT',
+      url: '/sandbox/faults',
+      payload: { refuse: ['bind'] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(catalogue.faults.refuse.providers).toEqual([
+      'ocr',
+      'identity',
+      'watchlist',
+      'unionpay',
+      'face',
+      'sms',
+    ]);
+    for (const name of catalogue.faults.refuse.providers) {
+      const ok = await sandbox().inject({
+        method: 'PUT',
+        url: '/sandbox/faults',
+        payload: { refuse: [name] },
+      });
+      expect(ok.statusCode, name).toBe(200);
+    }
   });
 
   it('timeoutRate 1 hangs, then answers 504', async () => {

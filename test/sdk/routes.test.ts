@@ -10,9 +10,9 @@ import { type ApiDeps, buildApi } from '../../client/api/app';
 import { type HttpMethod, pathOf, type RouteParams, routes } from '../../sdk/routes';
 import { operationKey, operationsOf } from '../api/openapi-support';
 
-/** No tokens, no logger, and every other dependency an empty object: routes register, none is called. */
+/** No tokens, logger or plugins, and every other dependency an empty object: routes register, none is called. */
 const inertDeps = new Proxy({} as ApiDeps, {
-  get: (_target, key) => (key === 'tokens' ? [] : key === 'logger' ? undefined : {}),
+  get: (_target, key) => (key === 'tokens' ? [] : key === 'logger' || key === 'plugins' ? undefined : {}),
 });
 
 let api: FastifyInstance;

@@ -9,6 +9,7 @@ import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-id
 import { type Harness, newFlowApplication, readAccount, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { eventually } from '../support/review';
+import { CLASS_II_CAP, openElsewhere } from './core-banking-accounts';
 
 const partner = { partnerId: 'partner-x' };
 let h: Harness;
@@ -175,9 +176,11 @@ describe('channels and versions', () => {
 
 describe('per-person Class II cap', () => {
   it('applies to v1 and v2 applications as to v3', async () => {
-    const capped = await startHarness({ classIIPerPersonCap: 1 });
+    // Core banking's own cap, counted over every channel: all but one of them opened at a branch.
+    const capped = await startHarness();
     try {
       const person = newPerson();
+      await openElsewhere(capped.coreBankingUrl, person, CLASS_II_CAP - 1);
       const v1 = await newFlowApplication(capped.documents, 'v1', { person });
       await capped.applications.start(v1, partner);
       expect(

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
+import { CLASS_II_CAP, openElsewhere } from './core-banking-accounts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -89,9 +90,11 @@ describe('UnionPay four elements', () => {
 
 describe('core banking', () => {
   it('refuses an account beyond the per-person cap', async () => {
-    const capped = await startHarness({ classIIPerPersonCap: 1 });
+    // Core banking's own cap, counted over every channel: all but one of them opened at a branch.
+    const capped = await startHarness();
     try {
       const person = newPerson();
+      await openElsewhere(capped.coreBankingUrl, person, CLASS_II_CAP - 1);
       for (const expected of ['OPENED', 'REJECTED'] as const) {
         const req = await newApplication(capped.documents, { person });
         await capped.applications.start(req);

@@ -2,21 +2,34 @@
  * One application: its state, the view apps read, and the messages apps send it (the queries,
  * and the updates with their validators). The process it goes through is onboarding.ts.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import {
   type ApplicationStatus,
   type ApplicationView,
   type OnboardingInput,
+  type Policy,
+  policyWithDefaults,
+  type ResendCodeResult,
   type SubmitCodeResult,
   smsCodeSchema,
 } from '../../domain/application';
 import { type FlowDefinition, flows } from '../../domain/flows';
-import { pass, type ReasonCode, reject, type StepResult } from '../../domain/steps';
+import { type FailedStep, pass, type ReasonCode, reject, type StepResult } from '../../domain/steps';
 import { checks } from '../activity-options';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
-import { awaitFirstAnswer, getApplication, getRequestFingerprint, submitSmsCode } from './messages';
+import { isActivityFailure, providerFailure } from './failures';
+import {
+  awaitFirstAnswer,
+  getApplication,
+  getRequestFingerprint,
+  resendSmsCode,
+  submitSmsCode,
+} from './messages';
+
+/** What became of an account opened for an application that then failed. */
+export type Restriction = 'PLACED' | 'FAILED';
 
 export class Application {
   status: ApplicationStatus = 'CHECKING';
@@ -28,12 +41,37 @@ export class Application {
   /** True while a submitted code is with UnionPay, so a second submission waits its turn. */
   checkingCode = false;
   readonly flow: FlowDefinition;
+  /** The input's policy, with defaults for settings added since (domain/policy.ts). */
+  readonly policy: Policy;
+
+  /**
+   * Applications started on this code (the `no-stuck-applications` patch, onboarding.ts) always
+   * end in a documented state: a business deadline, FAILED instead of a failed workflow, the code's
+   * lifetime as the wait, and new codes on request. Those started before keep their old path.
+   */
+  endsForSure = false;
+  /** When the business deadline passes (workflow time, ms); set with `endsForSure`. */
+  deadlineAt = Number.POSITIVE_INFINITY;
+  /** FAILED: where it stopped; and, for an account opened first, whether it was restricted. */
+  failedStep?: FailedStep;
+  restriction?: Restriction;
+  /** Whether core banking opened an account for it: UNKNOWN after an open that neither answered nor was refused. */
+  accountOpened: 'YES' | 'NO' | 'UNKNOWN' = 'NO';
+  /** When the last code was sent and when it expires (workflow time, ms). */
+  codeSentAt?: number;
+  codeExpiresAt?: number;
+  resendsUsed = 0;
+  /** True while UnionPay sends a new code: no code is checked meanwhile (it would be the old one). */
+  resending = false;
 
   constructor(
     readonly input: OnboardingInput,
     readonly outbox: Outbox,
+    /** Alerts for the bank's operations team: not in the app's delivery log. */
+    readonly opsOutbox: Outbox,
   ) {
-    this.smsAttemptsLeft = input.policy.smsCodeMaxAttempts;
+    this.policy = policyWithDefaults(input.policy);
+    this.smsAttemptsLeft = this.policy.smsCodeMaxAttempts;
     this.flow = flows[input.flowVersion];
   }
 
@@ -49,6 +87,9 @@ export class Application {
     });
     setHandler(submitSmsCode, (code) => this.submitSmsCode(code), {
       validator: (code) => this.validateSmsCode(code),
+    });
+    setHandler(resendSmsCode, () => this.resendSmsCode(), {
+      validator: () => this.validateResend(),
     });
   }
 
@@ -69,7 +110,12 @@ export class Application {
     this.checkingCode = true;
     let answer: Awaited<ReturnType<Activities['confirmSmsCode']>>;
     try {
-      answer = await checks.confirmSmsCode({ verificationId: this.verificationId!, code });
+      answer = await this.confirm(code);
+    } catch (err) {
+      // Before the patch a failed check failed the update and the application kept waiting.
+      if (!this.endsForSure || !isActivityFailure(err)) throw err;
+      this.fail('SMS_CODE', providerFailure(err));
+      return { status: 'FAILED', reasons: this.reasons };
     } finally {
       this.checkingCode = false;
     }
@@ -84,13 +130,26 @@ export class Application {
       if (this.smsAttemptsLeft > 0) return { status: 'WRONG_CODE', attemptsLeft: this.smsAttemptsLeft };
       this.record(reject('SMS_CODE', 'SMS_CODE_TRIES_EXHAUSTED'));
     }
-    return this.status === 'OPENED'
-      ? {
-          status: 'OPENED',
-          accountNumber: this.accountNumber!,
-          review: this.needsReview ? 'PENDING' : 'NONE',
-        }
+    if (this.status === 'OPENED') {
+      return {
+        status: 'OPENED',
+        accountNumber: this.accountNumber!,
+        review: this.needsReview ? 'PENDING' : 'NONE',
+      };
+    }
+    return this.status === 'FAILED'
+      ? { status: 'FAILED', reasons: this.reasons }
       : { status: 'REJECTED', reasons: this.reasons };
+  }
+
+  /** The code to UnionPay: as before the patch, or within what is left of the deadline. */
+  private confirm(code: string) {
+    const input = { verificationId: this.verificationId!, code };
+    if (!this.endsForSure) return checks.confirmSmsCode(input);
+    return untilDeadline(this.deadlineAt).confirmSmsCode({
+      ...input,
+      deadlineAt: new Date(this.deadlineAt).toISOString(),
+    });
   }
 
   validateSmsCode(code: string): void {
@@ -102,6 +161,76 @@ export class Application {
     if (this.checkingCode) {
       refuse('CODE_IN_FLIGHT', 'a code for this application is being checked; try again in a moment');
     }
+    if (this.resending) {
+      refuse('CODE_IN_FLIGHT', 'a new code is being sent; enter it once it arrives');
+    }
+  }
+
+  /** UnionPay sends a new code for the same verification; the tries left carry over. */
+  async resendSmsCode(): Promise<ResendCodeResult> {
+    this.resending = true;
+    const resend = this.resendsUsed + 1;
+    try {
+      // The app waits on this call: half a minute at most, and never past the deadline.
+      const giveUpAt = Math.min(this.deadlineAt, Date.now() + RESEND_WAIT_MS);
+      const sent = await untilDeadline(giveUpAt).resendSmsCode({
+        applicationId: this.input.applicationId,
+        verificationId: this.verificationId!,
+        resend,
+        deadlineAt: new Date(giveUpAt).toISOString(),
+      });
+      this.resendsUsed = resend;
+      this.codeSent(sent.codeExpiresAt);
+    } catch (err) {
+      if (!isActivityFailure(err)) throw err;
+      // No new code went out: the last one still counts, until it expires.
+      throw ApplicationFailure.create({
+        type: 'RESEND_FAILED',
+        message: 'UnionPay did not send a new code; the last code sent still counts until it expires',
+        nonRetryable: true,
+      });
+    } finally {
+      this.resending = false;
+    }
+    return { resendsLeft: this.resendsLeft };
+  }
+
+  validateResend(): void {
+    if (!this.endsForSure || !this.flow.smsCode) {
+      refuse('WRONG_STATE', 'this application cannot be sent a new code');
+    }
+    if (this.status !== 'AWAITING_SMS_CODE') {
+      refuse('WRONG_STATE', `the application is ${this.status}, not waiting for a code`);
+    }
+    if (this.checkingCode || this.resending) {
+      refuse('CODE_IN_FLIGHT', 'a code for this application is being checked or sent; try again in a moment');
+    }
+    if (this.resendsLeft <= 0) {
+      refuse(
+        'RESENDS_EXHAUSTED',
+        `no new codes are left (${this.policy.smsMaxResends} were allowed); enter the last code sent`,
+      );
+    }
+    const waitMs = (this.codeSentAt ?? 0) + this.policy.smsResendIntervalSeconds * 1000 - Date.now();
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      refuse('RESEND_TOO_EARLY', `a new code may be asked for in ${seconds} s`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+  }
+
+  /** A code went out now; it lives until UnionPay's expiry, and no longer than the policy's wait. */
+  codeSent(codeExpiresAt: string | undefined): void {
+    const now = Date.now();
+    const longest = now + this.policy.smsCodeWaitSeconds * 1000;
+    const vendor = codeExpiresAt ? Date.parse(codeExpiresAt) : Number.NaN;
+    this.codeSentAt = now;
+    this.codeExpiresAt = Number.isFinite(vendor) ? Math.min(vendor, longest) : longest;
+  }
+
+  get resendsLeft(): number {
+    return Math.max(0, this.policy.smsMaxResends - this.resendsUsed);
   }
 
   record(...results: StepResult[]): void {
@@ -120,6 +249,13 @@ export class Application {
     this.reasons = [reason];
   }
 
+  /** Terminal: the application could not finish at `step`. */
+  fail(step: FailedStep, reason: ReasonCode): void {
+    this.status = 'FAILED';
+    this.failedStep = step;
+    this.reasons = [reason];
+  }
+
   get needsReview(): boolean {
     return this.steps.some((s) => s.outcome === 'REVIEW');
   }
@@ -130,11 +266,17 @@ export class Application {
   }
 
   get isDecided(): boolean {
-    return this.status === 'OPENED' || this.status === 'REJECTED' || this.status === 'ABANDONED';
+    return (
+      this.status === 'OPENED' ||
+      this.status === 'REJECTED' ||
+      this.status === 'ABANDONED' ||
+      this.status === 'FAILED'
+    );
   }
 
   view(): ApplicationView {
     const { applicationId, flowVersion, channel, partnerId, warnings } = this.input;
+    const waiting = this.status === 'AWAITING_SMS_CODE';
     return {
       applicationId,
       status: this.status,
@@ -145,11 +287,33 @@ export class Application {
       warnings,
       deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       ...(this.reasons.length > 0 && { reasons: [...this.reasons] }),
-      ...(this.status === 'AWAITING_SMS_CODE' && { smsAttemptsLeft: this.smsAttemptsLeft }),
+      ...(waiting && { smsAttemptsLeft: this.smsAttemptsLeft }),
+      ...(waiting && this.endsForSure && { smsResendsLeft: this.resendsLeft }),
+      ...(this.failedStep && { failedStep: this.failedStep }),
       ...(this.accountNumber && {
         accountNumber: this.accountNumber,
         review: this.needsReview ? ('PENDING' as const) : ('NONE' as const),
       }),
     };
   }
+}
+
+const RESEND_WAIT_MS = 30_000;
+
+/**
+ * The checks' local-activity options, bounded by what is left of the deadline: a vendor down
+ * until then fails the call (each call also carries the deadline, which the activity checks
+ * before each try: a local activity retried inside a workflow task can outlive its timeout).
+ */
+export function untilDeadline(deadlineAt: number) {
+  const left = Math.max(1, deadlineAt - Date.now());
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: Number.isFinite(left) ? Math.ceil(left) : undefined,
+    retry: {
+      initialInterval: '200 ms',
+      maximumInterval: '10 seconds',
+      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
+    },
+  });
 }

@@ -2,17 +2,30 @@
  * One application, from checks to an opened account, following its flow version
  * (domain/flows.ts): the version's independent checks at once, then (v1, v3) the SMS code, then
  * core banking. Rejections are answers, not failures; a step that says "review" still opens the
- * account. The v3 path keeps the commands it always had, so recorded v3 histories replay.
- * What apps ask and send a running application (queries, updates, validators) is application.ts.
+ * account. What apps ask and send a running application (queries, updates, validators) is
+ * application.ts.
+ *
+ * Applications started since the `no-stuck-applications` patch always end in a documented
+ * terminal state (OPENED, REJECTED, ABANDONED or FAILED, each with its webhook): a business
+ * deadline bounds every wait and call; a refusal for good, a broken contract, a missing document
+ * or the deadline ends the application as FAILED; an account opened before such a failure is
+ * restricted at once and ops are alerted; the review, where one is due, starts before the bind
+ * (the one step after opening that can fail); the funnel sees an application waiting for its
+ * code. Applications started before the patch keep the commands they always had, so recorded
+ * histories replay (docs/changing-workflows.md).
  */
 import {
   allHandlersFinished,
   condition,
   ParentClosePolicy,
   patched,
+  proxyActivities,
+  sleep,
   startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
 import type { ApplicationView, OnboardingInput } from '../../domain/application';
 import type { CheckName } from '../../domain/flows';
 import type { ReviewInput } from '../../domain/review';
@@ -22,65 +35,125 @@ import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
 import { review } from '../review/review';
 import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
-import { Application } from './application';
+import { Application, untilDeadline } from './application';
+import { failureReason, isActivityFailure, providerFailure } from './failures';
+
+/** The patch id (docs/changing-workflows.md); one marker, at the start, per application. */
+export const NO_STUCK_APPLICATIONS = 'no-stuck-applications';
 
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
-  const app = new Application(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));
+  const app = new Application(
+    input,
+    new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId),
+    new Outbox(input.policy.webhookGiveUpSeconds),
+  );
   app.handleMessages();
+  // Decided once, at the start: an application keeps the path it started on.
+  app.endsForSure = patched(NO_STUCK_APPLICATIONS);
+  if (app.endsForSure) {
+    app.deadlineAt = workflowInfo().startTime.getTime() + app.policy.applicationDeadlineSeconds * 1000;
+  }
 
   // 1. The flow's independent checks, all at once; any rejection ends the application.
-  app.record(...(await Promise.all(app.flow.checks.map((check) => runCheck(app, check)))));
+  if (app.endsForSure) await runChecks(app);
+  else app.record(...(await Promise.all(app.flow.checks.map((check) => runCheck(app, check)))));
 
   // 2. v1 and v3: the applicant confirms the code UnionPay sent to the card's reserved mobile.
   //    v2 has no code: the face check stood in for the reserved phone.
   if (app.status === 'CHECKING') {
-    if (app.flow.smsCode) await awaitSmsCode(app);
-    else app.status = 'OPENING';
+    if (!app.flow.smsCode) app.status = 'OPENING';
+    else if (app.endsForSure) await awaitSmsCodeWhileItLives(app);
+    else await awaitSmsCode(app);
   }
 
   // 3. Open the Class II account, bind the card, and hand any doubt to a review.
-  if (app.status === 'OPENING') await openAndBind(app);
+  if (app.status === 'OPENING') {
+    if (app.endsForSure) await openReviewAndBind(app);
+    else await openAndBind(app);
+  }
 
-  // 4. Tell the funnel and the app.
+  // 4. Tell the funnel, the app and, when it failed, ops.
   publishFunnel(app);
   announceDecision(app);
 
-  await app.outbox.settled();
+  await Promise.all([app.outbox.settled(), app.opsOutbox.settled()]);
   await condition(allHandlersFinished);
   return app.view();
 }
 
-/** One check of the flow as a local activity; the four-element check also keeps UnionPay's handle for the code. */
-function runCheck(app: Application, check: CheckName): Promise<StepResult> {
+/**
+ * One check of the flow as a local activity; the four-element check also keeps UnionPay's handle
+ * for the code. `deadline`: since the patch, each call carries the application's deadline.
+ */
+function runCheck(
+  app: Application,
+  check: CheckName,
+  activities = checks,
+  deadline: { deadlineAt?: string } = {},
+): Promise<StepResult> {
   const { applicationId, applicant, boundAccount, documents } = app.input;
   const person = { name: applicant.name, idNumber: applicant.idNumber };
   switch (check) {
     case 'ID_DOCUMENT':
-      return checks.checkIdDocument({ applicant: person, documents });
+      return activities.checkIdDocument({ applicant: person, documents, ...deadline });
     case 'IDENTITY':
-      return checks.checkIdentity(person);
+      return activities.checkIdentity({ ...person, ...deadline });
     case 'WATCHLIST':
-      return checks.screenWatchlist(person);
+      return activities.screenWatchlist({ ...person, ...deadline });
     case 'CARD_FOUR_ELEMENTS':
-      return checks
+      return activities
         .checkCardFourElements({
           applicationId,
           applicant: { ...person, mobile: applicant.mobile! },
           cardNumber: boundAccount.number,
+          ...deadline,
         })
         .then((card) => {
           app.verificationId = card.verificationId;
+          if (app.endsForSure && card.verificationId) app.codeSent(card.codeExpiresAt);
           return card.result;
         });
     case 'CARD_THREE_ELEMENTS':
-      return checks.checkCardThreeElements({
+      return activities.checkCardThreeElements({
         applicationId,
         applicant: person,
         cardNumber: boundAccount.number,
+        ...deadline,
       });
     case 'FACE':
-      return checks.checkFace({ applicationId, idNumber: applicant.idNumber, selfie: documents.selfie! });
+      return activities.checkFace({
+        applicationId,
+        idNumber: applicant.idNumber,
+        selfie: documents.selfie!,
+        ...deadline,
+      });
   }
+}
+
+/**
+ * The checks within the deadline. A rejection is an answer and wins: the application is
+ * rejected with every reason given. Otherwise a check that could not answer (refused for good, a
+ * broken contract, a missing document, the deadline) fails the application at the first such
+ * step of the flow.
+ */
+async function runChecks(app: Application): Promise<void> {
+  const activities = untilDeadline(app.deadlineAt);
+  const deadline = { deadlineAt: new Date(app.deadlineAt).toISOString() };
+  const settled = await Promise.all(
+    app.flow.checks.map((check) =>
+      runCheck(app, check, activities, deadline).then(
+        (result) => ({ check, result }),
+        (err: unknown) => {
+          if (!isActivityFailure(err)) throw err;
+          return { check, reason: providerFailure(err) };
+        },
+      ),
+    ),
+  );
+  const results = settled.flatMap((s) => ('result' in s ? [s.result] : []));
+  app.record(...results);
+  const failed = settled.find((s) => 'reason' in s);
+  if (app.status === 'CHECKING' && failed && 'reason' in failed) app.fail(failed.check, failed.reason);
 }
 
 /** Waits for the code within the policy's time; the update handler checks it and moves the application on. */
@@ -96,15 +169,58 @@ async function awaitSmsCode(app: Application): Promise<void> {
   }
 }
 
+/**
+ * Waits for the code as long as the code lives (UnionPay's expiry, capped by the policy's wait),
+ * and again for each new code the app asks for; never past the deadline. A code or a new code in
+ * flight when the time is up is let finish. Abandoned when the last code expired unanswered;
+ * FAILED when the deadline came first.
+ */
+async function awaitSmsCodeWhileItLives(app: Application): Promise<void> {
+  app.status = 'AWAITING_SMS_CODE';
+  upsertSearchAttributes(funnelAttributes(app));
+  while (app.status === 'AWAITING_SMS_CODE') {
+    const sentAt = app.codeSentAt;
+    const until = Math.min(app.codeExpiresAt ?? app.deadlineAt, app.deadlineAt);
+    const waitMs = Math.ceil(until - Date.now());
+    const moved =
+      waitMs > 0 &&
+      (await conditionOrLapse(() => app.status !== 'AWAITING_SMS_CODE' || app.codeSentAt !== sentAt, waitMs));
+    if (moved) continue;
+    await condition(() => !app.checkingCode && !app.resending);
+    if (app.status !== 'AWAITING_SMS_CODE' || app.codeSentAt !== sentAt) continue;
+    if (Date.now() >= app.deadlineAt && (app.codeExpiresAt ?? 0) > app.deadlineAt) {
+      app.fail('SMS_CODE', 'DEADLINE_EXCEEDED');
+    } else {
+      app.abandon('SMS_CODE_NOT_SUBMITTED');
+    }
+  }
+}
+
+/**
+ * `condition(fn, ms)` without its cancel: true once `fn` holds, false once `ms` have passed. The
+ * timer is left to lapse rather than cancelled when `fn` comes first: a cancel is a history event
+ * on every application that sends its code, and a timer still pending when the workflow ends costs
+ * nothing (one that fires while the application goes on only wakes it to look again).
+ */
+async function conditionOrLapse(fn: () => boolean, ms: number): Promise<boolean> {
+  let lapsed = false;
+  void sleep(ms).then(() => {
+    lapsed = true;
+  });
+  await condition(() => lapsed || fn());
+  return fn();
+}
+
 /** Core banking refuses beyond the per-person cap; otherwise open now, review later. */
 async function openAndBind(app: Application): Promise<void> {
-  const { applicationId, applicant, boundAccount, channel, partnerId, policy } = app.input;
+  const { applicationId, applicant, boundAccount, channel, partnerId } = app.input;
+  // (It used to send the policy's per-person cap too: activity inputs are not replayed, and core
+  // banking now applies its own.)
   const opened = await bank.openAccount({
     applicationId,
     applicant,
     channel,
     ...(partnerId && { partnerId }),
-    perPersonCap: policy.classIIPerPersonCap,
   });
   if ('refused' in opened) {
     app.reject(opened.refused);
@@ -117,6 +233,92 @@ async function openAndBind(app: Application): Promise<void> {
   app.status = 'OPENED';
 }
 
+/** Core banking's calls, retried until it answers, but never past the deadline. */
+const bankUntil = (deadlineAt: number) =>
+  proxyActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: Math.max(1, Math.ceil(deadlineAt - Date.now())),
+    retry: {
+      initialInterval: '200 ms',
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
+    },
+  });
+
+/**
+ * Opens the account (core banking applies its per-person cap), starts the review where one is
+ * due, then binds the card. A refusal or broken contract fails the application; once the
+ * account exists, it is restricted at once (the policy's hold), and ops hear either way.
+ */
+async function openReviewAndBind(app: Application): Promise<void> {
+  const { applicationId, applicant, boundAccount, channel, partnerId } = app.input;
+  if (Date.now() >= app.deadlineAt) return app.fail('OPEN_ACCOUNT', 'DEADLINE_EXCEEDED');
+  let opened: Awaited<ReturnType<Activities['openAccount']>>;
+  app.accountOpened = 'UNKNOWN';
+  try {
+    opened = await bankUntil(app.deadlineAt).openAccount({
+      applicationId,
+      applicant,
+      channel,
+      ...(partnerId && { partnerId }),
+    });
+  } catch (err) {
+    if (!isActivityFailure(err)) throw err;
+    const reason = failureReason(err, 'ACCOUNT_OPENING_REFUSED', 'CORE_BANKING_CONTRACT_ERROR');
+    // Refused: nothing was opened. A broken answer or the deadline: core banking may hold one.
+    if (reason === 'ACCOUNT_OPENING_REFUSED') app.accountOpened = 'NO';
+    return app.fail('OPEN_ACCOUNT', reason);
+  }
+  app.accountOpened = 'refused' in opened ? 'NO' : 'YES';
+  if ('refused' in opened) return app.reject(opened.refused);
+  app.accountNumber = opened.accountNumber;
+
+  // The doubt has its owner before anything else can fail: a review that outlives this workflow.
+  if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
+
+  try {
+    await bankUntil(app.deadlineAt).bindAccount({
+      applicationId,
+      accountNumber: opened.accountNumber,
+      boundAccount,
+    });
+  } catch (err) {
+    if (!isActivityFailure(err)) throw err;
+    app.fail('BIND_ACCOUNT', failureReason(err, 'ACCOUNT_BINDING_REFUSED', 'CORE_BANKING_CONTRACT_ERROR'));
+    await restrict(app, opened.accountNumber);
+    return;
+  }
+  app.status = 'OPENED';
+}
+
+/** The hold on an account whose application failed: idempotent by its id, retried for the policy's time. */
+export const failedApplicationHoldId = (applicationId: string) => `application-${applicationId}:failed`;
+
+async function restrict(app: Application, accountNumber: string): Promise<void> {
+  const { policy } = app;
+  const activities = proxyActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: policy.restrictionGiveUpSeconds * 1000,
+    retry: {
+      initialInterval: '200 ms',
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
+    },
+  });
+  try {
+    await activities.placeHold({
+      accountNumber,
+      holdId: failedApplicationHoldId(app.input.applicationId),
+      type: policy.failedAccountRestriction,
+      reason: 'APPLICATION_FAILED',
+    });
+    app.restriction = 'PLACED';
+  } catch (err) {
+    if (!isActivityFailure(err)) throw err;
+    app.restriction = 'FAILED';
+  }
+}
+
 function startReview(input: OnboardingInput, accountNumber: string, reasons: ReasonCode[]) {
   const reviewInput: ReviewInput = {
     applicationId: input.applicationId,
@@ -127,6 +329,11 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
     applicant: { name: input.applicant.name, idNumber: input.applicant.idNumber },
     reasons,
     policy: input.policy.review,
+    // The photos staff judge (the console's case file); input data only, so no patch.
+    ...(input.documents.idFront &&
+      input.documents.idBack && {
+        documents: { idFront: input.documents.idFront, idBack: input.documents.idBack },
+      }),
   };
   return startChild(review, {
     workflowId: reviewWorkflowId(input.applicationId),
@@ -144,18 +351,22 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
   });
 }
 
+/** The funnel's search attributes as the application stands, where it failed included. */
+const funnelAttributes = (app: Application) => funnelSearchAttributes(app, app.failedStep);
+
 /**
- * Funnel search attributes, once per application when it is decided (a running application
- * counts as waiting at its SMS code). They arrived after the v1-v3 histories were recorded:
- * behind a patch, so those replay without them (docs/changing-workflows.md).
+ * Funnel search attributes when the application is decided (and, since the patch, when it starts
+ * waiting for its code, so the funnel counts it waiting). They arrived after the v1-v3 histories
+ * were recorded: behind a patch, so those replay without them (docs/changing-workflows.md).
  */
 function publishFunnel(app: Application): void {
-  if (patched('funnel-search-attributes')) upsertSearchAttributes(funnelSearchAttributes(app));
+  if (app.endsForSure) upsertSearchAttributes(funnelAttributes(app));
+  else if (patched('funnel-search-attributes')) upsertSearchAttributes(funnelSearchAttributes(app));
 }
 
-/** The decision's webhook: the opened account, or why the application was rejected. */
+/** The decision's webhook: the opened account, why the application was rejected, or why it failed. */
 function announceDecision(app: Application): void {
-  const { applicationId } = app.input;
+  const { applicationId, partnerId, channel } = app.input;
   if (app.status === 'OPENED') {
     app.outbox.send({
       eventId: `${applicationId}:ACCOUNT_OPENED`,
@@ -170,5 +381,55 @@ function announceDecision(app: Application): void {
       applicationId,
       data: { reasons: app.reasons },
     });
+  } else if (app.status === 'FAILED') {
+    // The app hears that it failed, never of an account: one opened first is the bank's to settle.
+    app.outbox.send({
+      eventId: `${applicationId}:APPLICATION_FAILED`,
+      type: 'APPLICATION_FAILED',
+      applicationId,
+      data: { reasons: app.reasons, failedStep: app.failedStep },
+    });
+    const account = app.accountNumber
+      ? {
+          accountNumber: app.accountNumber,
+          restriction: app.restriction,
+          hold: app.restriction === 'PLACED' ? app.policy.failedAccountRestriction : 'NONE',
+          review: app.needsReview ? 'PENDING' : 'NONE',
+        }
+      : {};
+    app.opsOutbox.send(
+      {
+        eventId: `${applicationId}:OPS_APPLICATION_FAILED`,
+        type: 'OPS_APPLICATION_FAILED',
+        applicationId,
+        data: {
+          reasons: app.reasons,
+          failedStep: app.failedStep,
+          channel,
+          ...(partnerId && { partnerId }),
+          // UNKNOWN: core banking may hold an account for it that nobody knows of; reconciliation will tell.
+          accountOpened: app.accountOpened,
+          ...account,
+        },
+      },
+      'ops',
+    );
+    if (app.restriction === 'FAILED') {
+      app.opsOutbox.send(
+        {
+          eventId: `${applicationId}:OPS_ACCOUNT_NOT_RESTRICTED`,
+          type: 'OPS_ACCOUNT_NOT_RESTRICTED',
+          applicationId,
+          data: {
+            severity: 'CRITICAL',
+            accountNumber: app.accountNumber,
+            wanted: app.policy.failedAccountRestriction,
+            holdId: failedApplicationHoldId(applicationId),
+            action: 'restrict this account by hand now: its application failed and money could move',
+          },
+        },
+        'ops',
+      );
+    }
   }
 }

@@ -17,6 +17,7 @@ import {
   applicationViewSchema,
   idempotencyHeadersSchema,
   problemSchema,
+  resendCodeAnswerSchema,
   submitCodeAnswerSchema,
 } from '../../../sdk/schemas';
 import type { Applications } from '../../applications';
@@ -135,6 +136,36 @@ export const applicationRoutes =
           );
         }
         return reply.send(publicCodeResult(result));
+      },
+    );
+
+    app.post(
+      routes.resendSmsCode.path,
+      {
+        onRequest: allow(deps.tokens, 'app'),
+        preHandler: bindIdempotencyKey(deps.idempotency),
+        schema: {
+          summary:
+            'Ask for a new SMS code; 202 with the new codes left, or 429 with Retry-After when too early',
+          description:
+            "The same verification gets a new code, sent to the card's reserved mobile; the code sent before stops counting and the tries left carry over. The application waits for the new code as long as it lives. A new code may be asked for once the policy's interval since the last one has passed (else 429, Retry-After in seconds), a few times (then 409); 409 too when the application is not waiting for a code.",
+          params: applicationParamsSchema,
+          headers: idempotencyHeadersSchema,
+          response: {
+            202: resendCodeAnswerSchema,
+            404: problemSchema,
+            409: problemSchema,
+            429: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        await readable(req.caller!, req.params.applicationId);
+        const result = await deps.applications.resendSmsCode(
+          req.params.applicationId,
+          req.headers['idempotency-key'],
+        );
+        return reply.code(202).send(result);
       },
     );
 
