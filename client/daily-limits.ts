@@ -4,6 +4,9 @@
  * day. Keys are HMACs under a secret key, not bare hashes: an 18-character ID number or an
  * 11-digit mobile is found again from its plain SHA-256 in minutes. Re-sending the same
  * application counts once.
+ *
+ * The port is `DailyLimitStore`; this file is its SQLite adapter (one machine: `npm start`), and
+ * client/daily-limits-postgres.ts the one several API hosts share (DATABASE_URL).
  */
 import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -16,13 +19,25 @@ export interface Use {
   limit: number;
 }
 
-export class DailyLimits {
+export interface DailyLimitStore {
+  /**
+   * Records `ref` (an application id) against every value for `day`, all or nothing, or answers
+   * the first limit already reached (and records nothing). A ref seen before counts once.
+   */
+  take(uses: Use[], ref: string, day: string): LimitKind | undefined | Promise<LimitKind | undefined>;
+  close(): void | Promise<void>;
+}
+
+/** The keyed HMAC that stands for a value in the counters (both adapters use it). */
+export const limitKey = (hmacKey: string, kind: LimitKind, value: string): string =>
+  createHmac('sha256', hmacKey).update(`${kind}:${value}`).digest('hex');
+
+export class DailyLimits implements DailyLimitStore {
   private readonly db: Database.Database;
   private readonly take_: (uses: Use[], ref: string, day: string) => LimitKind | undefined;
 
   constructor(file: string, hmacKey: string) {
-    const keyOf = (kind: LimitKind, value: string) =>
-      createHmac('sha256', hmacKey).update(`${kind}:${value}`).digest('hex');
+    const keyOf = (kind: LimitKind, value: string) => limitKey(hmacKey, kind, value);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS uses (

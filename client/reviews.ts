@@ -36,6 +36,7 @@ import {
   ReviewStatusKey,
 } from '../workflows/search-attributes';
 import { ConflictError, NotFoundError } from './errors';
+import { type AgeCursor, oldestFirstPage } from './oldest-first';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
 
@@ -54,7 +55,7 @@ export class PageTokenError extends Error {
 }
 
 export class Reviews {
-  /** Whether visibility takes `ORDER BY StartTime` (SQL and Elasticsearch stores do; the dev server's SQLite does not). */
+  /** Whether visibility takes `ORDER BY StartTime` (Elasticsearch does; SQL visibility in 1.29 does not). */
   private orderBy: boolean | undefined;
 
   /** With `taskQueue`, the queue lists this deployment's reviews only (as the funnel counts its own). */
@@ -69,22 +70,31 @@ export class Reviews {
   }
 
   /**
-   * One page of the queue from Temporal visibility, oldest case first. Where visibility orders
-   * (`ORDER BY StartTime ASC`: PostgreSQL, MySQL, Elasticsearch) that holds across pages; the dev
-   * server's SQLite refuses ORDER BY (TEMPORAL_NOTES.md), so there pages come in its own order
-   * (newest first) and each page is sorted oldest first.
+   * One page of the queue from Temporal visibility, oldest case first across pages. Where
+   * visibility orders (`ORDER BY StartTime ASC`: Elasticsearch) it does the ordering; SQL
+   * visibility (PostgreSQL, MySQL and the dev server's SQLite, server 1.29) refuses ORDER BY, and
+   * there the pages are found by StartTime ranges and counts (client/oldest-first.ts).
    */
   async page(filter: ReviewFilter): Promise<ReviewPage> {
     const where = this.where(filter);
     const tag = queryTag(where);
     let after: Buffer | undefined;
+    let ageCursor: AgeCursor | undefined;
     if (filter.pageToken) {
       // Ours is `<visibility's token>.<the query's tag>`: a token of another filter, or none of
       // ours, is refused here (visibility itself answers a bad token only after its retries).
-      const [inner, tagged] = filter.pageToken.split('.');
-      if (!inner || tagged !== tag) throw new PageTokenError();
-      after = Buffer.from(inner, 'base64url');
+      // The oldest-first walk's are `age.<cursor>.<tag>`.
+      const parts = filter.pageToken.split('.');
+      const [inner, tagged] = parts.length === 3 && parts[0] === AGE_TOKEN ? parts.slice(1) : parts;
+      if (!inner || tagged !== tag || parts.length > 3) throw new PageTokenError();
+      if (parts.length === 3) ageCursor = parseAgeCursor(inner);
+      else after = Buffer.from(inner, 'base64url');
     }
+    // Where visibility cannot order (SQL visibility), oldest first across pages by StartTime
+    // ranges (client/oldest-first.ts); its tokens are its own.
+    // An age token says so itself, whichever API instance gave it.
+    if (ageCursor || (this.orderBy === false && !after))
+      return this.pageByAge(where, tag, filter.limit, ageCursor);
     const ordered = this.orderBy !== false;
     let res: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>;
     try {
@@ -94,27 +104,59 @@ export class Reviews {
       if (!ordered || !/order by/i.test(String((err as Error)?.message)))
         throw await this.tokenAtFault(err, where, after);
       this.orderBy = false;
+      if (!after) return this.pageByAge(where, tag, filter.limit, undefined);
       res = await this.listRaw(where, filter.limit, after).catch(async (e: unknown) => {
         throw await this.tokenAtFault(e, where, after);
       });
     }
+    const reviews = await this.summaries(res.executions ?? []);
+    if (!this.orderBy) reviews.sort((a, b) => (a.openedAt ?? '').localeCompare(b.openedAt ?? ''));
+    const token = res.nextPageToken?.length
+      ? `${Buffer.from(res.nextPageToken).toString('base64url')}.${tag}`
+      : undefined;
+    return { reviews, ...(token && { nextPageToken: token }) };
+  }
+
+  /** The oldest `limit` cases after the cursor, by StartTime ranges and counts (SQL visibility). */
+  private async pageByAge(
+    where: string,
+    tag: string,
+    limit: number,
+    cursor: AgeCursor | undefined,
+  ): Promise<ReviewPage> {
+    const namespace = this.client.options.namespace;
+    const { executions, next } = await oldestFirstPage(
+      {
+        count: async (query) =>
+          Number(
+            (await this.client.workflowService.countWorkflowExecutions({ namespace, query })).count ?? 0,
+          ),
+        list: async (query, pageSize) => (await this.listRaw(query, pageSize, undefined)).executions ?? [],
+      },
+      where,
+      limit,
+      cursor,
+    );
+    const reviews = await this.summaries(executions);
+    const token = next && `${AGE_TOKEN}.${Buffer.from(JSON.stringify(next)).toString('base64url')}.${tag}`;
+    return { reviews, ...(token && { nextPageToken: token }) };
+  }
+
+  private async summaries(
+    executions: Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions'] & {},
+  ): Promise<ReviewSummary[]> {
     const { namespace, loadedDataConverter } = this.client.options;
     // A memo this process cannot decode (another environment's data key) costs the row its
     // account number, not the whole page.
     const infos = await Promise.all(
-      (res.executions ?? []).map((raw) =>
+      executions.map((raw) =>
         executionInfoFromRaw(raw, loadedDataConverter, raw, namespace).catch(() =>
           executionInfoFromRaw({ ...raw, memo: null }, loadedDataConverter, raw, namespace),
         ),
       ),
     );
     const now = Date.now();
-    const reviews = infos.map((wf) => summarize(wf, now));
-    if (!this.orderBy) reviews.sort((a, b) => (a.openedAt ?? '').localeCompare(b.openedAt ?? ''));
-    const token = res.nextPageToken?.length
-      ? `${Buffer.from(res.nextPageToken).toString('base64url')}.${tag}`
-      : undefined;
-    return { reviews, ...(token && { nextPageToken: token }) };
+    return infos.map((wf) => summarize(wf, now));
   }
 
   /**
@@ -313,5 +355,19 @@ const translate = (err: unknown) =>
   });
 
 /** Ties a page token to the query it pages (8 base64url characters of its SHA-256). */
+/** Page tokens of the oldest-first walk over SQL visibility start with this. */
+const AGE_TOKEN = 'age';
+
+function parseAgeCursor(b64: string): AgeCursor {
+  try {
+    const c = JSON.parse(Buffer.from(b64, 'base64url').toString('utf8')) as AgeCursor;
+    if (typeof c.us === 'number' && Array.isArray(c.shown) && c.shown.every((s) => typeof s === 'string'))
+      return c;
+  } catch {
+    // not ours
+  }
+  throw new PageTokenError();
+}
+
 const queryTag = (where: string): string =>
   createHash('sha256').update(where).digest('base64url').slice(0, 8);

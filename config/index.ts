@@ -6,17 +6,43 @@ import path from 'node:path';
 import { z } from 'zod';
 import { credentials, developmentTokens } from '../domain/credentials';
 import { productionProblems, UnsafeConfigurationError } from './production';
+import { temporalConnectConfig } from './temporal';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const envSchema = z.object({
   DATA_DIR: z.string().default('data'),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
+  /**
+   * Shared state for several hosts (daily limits, idempotency records, the audit log, data keys):
+   * a PostgreSQL URL. Unset: SQLite files under DATA_DIR, for one machine (`npm start`).
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL')
+    .optional(),
+  /** Where each process serves /metrics, /health and /ready (the API serves them on its own port). */
+  WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+  /** 0 picks a free port; unset, the worker serves none. */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** host:port for the SDK's own Prometheus metrics (Temporal Core's); unset, none. */
+  WORKER_SDK_METRICS_ADDRESS: z.string().optional(),
+  /**
+   * Workflows a worker keeps in memory (the SDK's default grows with the heap): 10,000 parked
+   * reviews cost a worker about 1.7 GB of RSS uncapped (scripts/bench/README.md). Evicted ones
+   * are replayed from history when a decision comes.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** How long a worker's shutdown (SIGTERM) lets the tasks in flight finish. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
   TEMPORAL_UI_PORT: port(8233),
   TASK_QUEUE: z.string().default('account-opening'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port(8080),
+  /**
+   * On SIGTERM the API answers /ready 503 at once and keeps serving this long before it stops
+   * accepting, so that a load balancer polling /ready sends it nothing new (then it drains).
+   */
+  API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).default(0),
   PROVIDERS_SANDBOX_PORT: port(7310),
   CORE_BANKING_SANDBOX_PORT: port(7320),
   PROVIDERS_URL: z.string().url().optional(),
@@ -85,13 +111,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     dataDir: path.resolve(e.DATA_DIR),
     documentsDir: path.resolve(e.DATA_DIR, 'documents'),
+    // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API keys the Temporal way (config/temporal.ts).
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
+      ...temporalSettings(env),
       uiPort: e.TEMPORAL_UI_PORT,
       taskQueue: e.TASK_QUEUE,
     },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: { host: e.API_HOST, port: e.API_PORT, drainDelayMs: e.API_DRAIN_DELAY_SECONDS * 1000 },
+    databaseUrl: e.DATABASE_URL,
+    worker: {
+      health:
+        e.WORKER_HEALTH_PORT === undefined
+          ? undefined
+          : { host: e.WORKER_HEALTH_HOST, port: e.WORKER_HEALTH_PORT },
+      sdkMetricsAddress: e.WORKER_SDK_METRICS_ADDRESS,
+      shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
     sandbox: { providersPort: e.PROVIDERS_SANDBOX_PORT, coreBankingPort: e.CORE_BANKING_SANDBOX_PORT },
     providersUrl,
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
@@ -124,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Only the default key file is generated (development); a key file named explicitly must exist. */
       generateMasterKeyFile: !e.ENCRYPTION_MASTER_KEY && !e.ENCRYPTION_MASTER_KEY_FILE,
       dataKeysDb: path.resolve(e.ENCRYPTION_DATA_KEYS_DB ?? path.join(e.DATA_DIR, 'keys', 'data-keys.db')),
+      /** With DATABASE_URL the data keys live in PostgreSQL, shared by every host; else in dataKeysDb. */
+      dataKeysUrl: e.DATABASE_URL,
       keyCache: { size: e.ENCRYPTION_KEY_CACHE_SIZE, ttlMs: e.ENCRYPTION_KEY_CACHE_SECONDS * 1000 },
     },
     codecServer: {
@@ -138,6 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     engineerTokens: e.ENGINEER_TOKENS,
   };
+}
+
+function temporalSettings(env: NodeJS.ProcessEnv) {
+  const c = temporalConnectConfig(env);
+  return { address: c.connectionOptions.address, namespace: c.namespace, connect: c };
 }
 
 /** One token, one caller: a token listed twice would make the role it gets depend on list order. */

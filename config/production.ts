@@ -63,6 +63,11 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       'ENCRYPTION_MASTER_KEY (or ENCRYPTION_MASTER_KEY_FILE) is not set (a development key would be generated)',
     );
   }
+  if (!env.DATABASE_URL) {
+    problems.push(
+      'DATABASE_URL is not set (limits, idempotency records, the audit log and the data keys would be SQLite files of this host alone)',
+    );
+  }
   const sandboxPorts = [env.PROVIDERS_SANDBOX_PORT ?? '7310', env.CORE_BANKING_SANDBOX_PORT ?? '7320'];
   for (const name of REQUIRED_URLS) {
     const value = env[name];

@@ -5,7 +5,8 @@
  *   npm run keys -- status <applicationId>  whether its data key is live or shredded
  *   npm run keys -- rewrap                  after a master key rotation: re-wrap older data keys
  *
- * Reads the same configuration as the services (DATA_DIR, ENCRYPTION_*, TEMPORAL_ADDRESS).
+ * Reads the same configuration as the services (DATA_DIR or DATABASE_URL, ENCRYPTION_*, and
+ * TEMPORAL_* or a temporal.toml profile).
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +15,7 @@ import proto from '@temporalio/proto';
 import { Command, InvalidArgumentError } from 'commander';
 import { auditTrailFromConfig } from '../adapters/audit';
 import { loadConfig } from '../config';
+import type { TemporalConnectionOptions } from '../config/temporal';
 import { isShredded } from './data-key-store';
 import { keyringFromConfig } from './from-config';
 import { applicationKeyId, type Keyring, type ShredResult } from './keyring';
@@ -74,8 +76,13 @@ export async function shredApplication(opts: ShredOptions): Promise<ShredResult>
   return opts.keyring.shred(opts.applicationId);
 }
 
-async function withClient<T>(address: string, namespace: string, fn: (c: Client) => Promise<T>) {
-  const connection = await Connection.connect({ address, connectTimeout: 5000 });
+async function withClient<T>(
+  connect: TemporalConnectionOptions,
+  namespace: string,
+  fn: (c: Client) => Promise<T>,
+) {
+  // The Temporal way, as the services connect (config/temporal.ts): TLS and API keys included.
+  const connection = await Connection.connect({ ...connect, connectTimeout: 5000 });
   try {
     // No data converter: describe reads statuses only, never a payload.
     return await fn(new Client({ connection, namespace }));
@@ -110,7 +117,7 @@ export function keysProgram(io = { out: (s: string) => process.stdout.write(s) }
         const keyring = keyringFromConfig(c, { existing: true });
         const result = flags.force
           ? await shredApplication({ keyring, applicationId, force: true })
-          : await withClient(c.temporal.address, c.temporal.namespace, (client) =>
+          : await withClient(c.temporal.connect.connectionOptions, c.temporal.namespace, (client) =>
               shredApplication({ keyring, applicationId, client }),
             );
         // The shred itself is audited (who, why, which key): the entry outlives what it erased.

@@ -1,6 +1,7 @@
 /** The codec server process (`npm start` runs it): decodes payloads for the Web UI and the CLI. */
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
+import { observabilityRoutes, ProjectMetrics } from '../config/metrics';
 import { EncryptionCodec } from './codec';
 import { buildCodecServer, type CodecCaller } from './codec-server';
 import { keyringFromConfig } from './from-config';
@@ -20,6 +21,10 @@ const app = buildCodecServer({
   allowedOrigins: config.codecServer.corsOrigins,
   logger: log,
 });
+// /metrics and /ready beside its /health (config/metrics.ts).
+await app.register(
+  observabilityRoutes({ metrics: new ProjectMetrics('codec-server'), ready: () => true, health: false }),
+);
 await app.listen({ host: config.codecServer.host, port: config.codecServer.port });
 log.info({ origins: config.codecServer.corsOrigins }, 'codec server ready');
 

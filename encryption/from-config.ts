@@ -1,14 +1,16 @@
 /**
  * The keyring as configured (config/index.ts, docs/encryption.md): the master key from
- * ENCRYPTION_MASTER_KEY or a key file, the wrapped data keys in a SQLite file. With neither key
- * set, a development master key is generated into <DATA_DIR>/keys/ on first start.
+ * ENCRYPTION_MASTER_KEY or a key file, the wrapped data keys in a SQLite file (or PostgreSQL with
+ * DATABASE_URL). With neither key set, a development master key is generated into
+ * <DATA_DIR>/keys/ on first start.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { SqliteDataKeyStore } from './data-key-store';
+import { type DataKeyStore, SqliteDataKeyStore } from './data-key-store';
+import { PostgresDataKeyStore } from './data-key-store-postgres';
 import { Keyring } from './keyring';
 import { LocalKms, type MasterKey, parseKeyList } from './kms';
 
@@ -83,7 +85,8 @@ export function keyringFromConfig(
   config: Pick<Config, 'encryption'>,
   opts: { existing?: boolean } = {},
 ): Keyring {
-  if (opts.existing && !existsSync(config.encryption.dataKeysDb)) {
+  const url = config.encryption.dataKeysUrl;
+  if (opts.existing && !url && !existsSync(config.encryption.dataKeysDb)) {
     throw new Error(
       `no data-key store at ${config.encryption.dataKeysDb} (is DATA_DIR or ENCRYPTION_DATA_KEYS_DB right?)`,
     );
@@ -91,7 +94,13 @@ export function keyringFromConfig(
   const { kms } = masterKeys(config, { generate: !opts.existing });
   return new Keyring({
     kms,
-    store: new SqliteDataKeyStore(config.encryption.dataKeysDb),
+    store: dataKeyStoreFromConfig(config),
     cache: config.encryption.keyCache,
   });
+}
+
+/** PostgreSQL when DATABASE_URL is set (several hosts), else the SQLite file (one machine). */
+export function dataKeyStoreFromConfig(config: Pick<Config, 'encryption'>): DataKeyStore {
+  const url = config.encryption.dataKeysUrl;
+  return url ? new PostgresDataKeyStore(url) : new SqliteDataKeyStore(config.encryption.dataKeysDb);
 }

@@ -4,7 +4,13 @@
  * it pins the log as it is now), or names the first broken entry and exits 1.
  */
 import { Command } from 'commander';
-import { auditDbFile, type ChainCheck, SqliteAuditLog } from '../adapters/audit';
+import {
+  type AuditLog,
+  auditDbFile,
+  type ChainCheck,
+  PostgresAuditLog,
+  SqliteAuditLog,
+} from '../adapters/audit';
 import { loadConfig } from '../config';
 
 const program = new Command('npm run audit:verify')
@@ -12,7 +18,10 @@ const program = new Command('npm run audit:verify')
     'Verifies the audit log: every entry hashes to its stored hash and chains onto the one before.\n' +
       'Exit status: 0 the chain verifies, 1 an entry is broken (named), 2 the log cannot be read.',
   )
-  .option('--db <file>', 'the SQLite audit log (default <DATA_DIR>/audit.db)')
+  .option(
+    '--db <file>',
+    'the SQLite audit log (default: PostgreSQL at DATABASE_URL when set, else <DATA_DIR>/audit.db)',
+  )
   .option('--json', 'print the result as one JSON object')
   .parse();
 
@@ -30,8 +39,18 @@ function describe(file: string, check: ChainCheck): string {
 
 let file = opts.db;
 try {
-  file ??= auditDbFile(loadConfig().dataDir);
-  const log = new SqliteAuditLog(file, { readonly: true });
+  const config = opts.db ? undefined : loadConfig();
+  let log: AuditLog;
+  if (config?.databaseUrl) {
+    // Named without its password.
+    const url = new URL(config.databaseUrl);
+    url.password = '';
+    file = url.toString();
+    log = new PostgresAuditLog(config.databaseUrl);
+  } else {
+    file ??= auditDbFile(config!.dataDir);
+    log = new SqliteAuditLog(file, { readonly: true });
+  }
   const check = await log.verify();
   log.close();
   console.log(opts.json ? JSON.stringify({ file, ...check }) : describe(file, check));

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
   if (opts.dataDir) process.env.DATA_DIR = path.resolve(opts.dataDir);
   const config = loadConfig();
   const temporalPort = Number(config.temporal.address.split(':').pop());
+  const workerHealth = config.worker.health ?? { host: '127.0.0.1', port: 9101 };
   const services: Service[] = [];
   let devServer: Promise<DevServer> | undefined;
   let stopping = false;
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
       [config.sandbox.coreBankingPort, 'core-banking sandbox'],
       [config.api.port, 'API', config.api.host],
       [config.codecServer.port, 'codec server', config.codecServer.host],
+      [workerHealth.port, "worker's /metrics", workerHealth.host],
     ];
     for (const [port, what, host] of ports) await assertPortFree(port, what, host);
 
@@ -267,7 +269,12 @@ async function main(): Promise<void> {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: config.temporal.namespace,
     };
-    const worker = run('worker', 'worker/main.ts', [], appEnv);
+    // The worker's /metrics, /health and /ready (docs/observability.md), the SDK's metrics in them.
+    const worker = run('worker', 'worker/main.ts', [], {
+      ...appEnv,
+      WORKER_HEALTH_PORT: String(workerHealth.port),
+      WORKER_SDK_METRICS_ADDRESS: config.worker.sdkMetricsAddress ?? `127.0.0.1:${workerHealth.port + 10}`,
+    });
     const workerReady = untilLine(worker, 'worker ready');
     run('api', 'client/api/main.ts', [], appEnv);
     run('codec', 'encryption/codec-server-main.ts', [], appEnv);
@@ -295,6 +302,9 @@ async function main(): Promise<void> {
         ],
         ['Codec server', `${codecUrl}  (sign in at ${codecUrl}/login, docs/encryption.md)`],
         ['API', apiUrl],
+        ['Worker metrics', `http://${workerHealth.host}:${workerHealth.port}/metrics  (/health, /ready)`],
+        ['Review console', `${apiUrl}/console`],
+        ["Applicant's page", `${apiUrl}/apply`],
         ['Providers sandbox', providersLocal],
         ['Core-banking sandbox', coreBankingLocal],
         ['SMS inbox', `${config.providersUrl}/sandbox/sms?mobile=<mobile>`],

@@ -5,6 +5,7 @@ import {
   type BundleOptions,
   bundleWorkflowCode,
   type NativeConnection,
+  type WorkerOptions as SdkWorkerOptions,
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
@@ -31,6 +32,16 @@ export interface WorkerOptions {
   /** `encryptedDataConverter(keyring)` everywhere but a benchmark's plaintext baseline. */
   dataConverter: DataConverter;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * Observability (worker/main.ts): sinks and interceptors for metrics and tracing, and plugins
+   * (OpenTelemetry), how long a shutdown lets tasks in flight finish, the workflow cache's size
+   * (WORKER_MAX_CACHED_WORKFLOWS). Workflow interceptor modules apply when the worker bundles its
+   * own code.
+   */
+  observability?: Pick<
+    SdkWorkerOptions,
+    'sinks' | 'interceptors' | 'plugins' | 'shutdownGraceTime' | 'maxCachedWorkflows'
+  >;
 }
 
 export function createWorker(opts: WorkerOptions): Promise<Worker> {
@@ -41,5 +52,6 @@ export function createWorker(opts: WorkerOptions): Promise<Worker> {
     activities: createActivities(opts.ports),
     dataConverter: opts.dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    ...opts.observability,
   });
 }

@@ -1,35 +1,113 @@
 /**
  * The worker process: runs the workflows and the activities that call providers and core
- * banking over HTTP. Run as many as load needs; they share the task queue.
+ * banking over HTTP. Run as many as load needs; they share the task queue. It connects the
+ * Temporal way (temporal.toml profiles, TEMPORAL_* variables: config/temporal.ts), serves
+ * /metrics, /health and /ready on WORKER_HEALTH_PORT, and drains on SIGTERM or SIGINT: it stops
+ * polling, lets the tasks in flight finish (up to WORKER_SHUTDOWN_GRACE_SECONDS), then exits.
  */
-import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { httpPorts } from '../adapters/http';
+import { visibilityApplicationIndex } from '../adapters/visibility';
+import { ensureReconcileSchedule } from '../client/reconciliation';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
+import { ProjectMetrics } from '../config/metrics';
 import { sdkLogger } from '../config/sdk-logger';
+import { describeTemporal } from '../config/temporal';
+import { setUpTracing } from '../config/tracing';
 import { encryptedDataConverter } from '../encryption/data-converter';
 import { keyringFromConfig } from '../encryption/from-config';
 import { createWorker } from './create-worker';
+import { serveWorkerHealth } from './health';
+import { instrumentPorts, metricsInterceptorPath, metricsSinks } from './metrics';
 
 const config = loadConfigOrExit('worker');
 const log = logger(config, 'worker');
+const metrics = new ProjectMetrics('worker');
+const tracing = await setUpTracing('account-opening-worker');
 // The SDK's own info lines (webpack output, state changes) drown the service's; keep warnings,
 // and send them through the service's logger so that they are redacted like every other line.
+// The SDK's metrics (Temporal Core's Prometheus exporter) when WORKER_SDK_METRICS_ADDRESS is set.
 Runtime.install({
   logger: sdkLogger(log),
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) },
+    ...(config.worker.sdkMetricsAddress && {
+      metrics: { prometheus: { bindAddress: config.worker.sdkMetricsAddress } },
+    }),
+  },
 });
 
-const connection = await NativeConnection.connect({ address: config.temporal.address });
+let worker: Worker | undefined;
+const health = config.worker.health
+  ? await serveWorkerHealth({
+      ...config.worker.health,
+      metrics,
+      worker: () => worker,
+      sdkMetricsAddress: config.worker.sdkMetricsAddress,
+    })
+  : undefined;
+
+const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
 const keyring = keyringFromConfig(config);
-const worker = await createWorker({
+// A client too: reconciliation reads this deployment's applications through visibility, and the
+// worker makes sure reconciliation's Schedule exists (idempotent: every worker may).
+const clientConnection = await Connection.connect(config.temporal.connect.connectionOptions);
+const client = new Client({
+  connection: clientConnection,
+  namespace: config.temporal.namespace,
+  dataConverter: encryptedDataConverter(keyring),
+});
+const reconcileSchedule = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue });
+worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  ports: httpPorts(config, keyring),
+  ports: {
+    ...instrumentPorts(httpPorts(config, keyring), metrics),
+    applications: visibilityApplicationIndex(client, config.temporal.taskQueue),
+  },
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
   dataConverter: encryptedDataConverter(keyring),
+  observability: {
+    sinks: metricsSinks(metrics),
+    interceptors: { workflowModules: [metricsInterceptorPath] },
+    // Tasks in flight at SIGTERM finish within this; activities still running after it are
+    // cancelled and retried by another worker.
+    shutdownGraceTime: config.worker.shutdownGraceSeconds * 1000,
+    ...(config.worker.maxCachedWorkflows !== undefined && {
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    }),
+    ...(tracing && {
+      plugins: [
+        new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryPlugin({
+          resource: tracing.resource,
+          spanProcessor: tracing.spanProcessor,
+        }),
+      ],
+    }),
+  },
 });
-log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker ready');
+log.info(
+  {
+    taskQueue: config.temporal.taskQueue,
+    temporal: describeTemporal(config.temporal.connect),
+    ...(health && { health: `http://${config.worker.health!.host}:${health.port}` }),
+    tracing: Boolean(tracing),
+    reconcileSchedule,
+  },
+  'worker ready',
+);
+// Runtime.install's default shutdown signals (SIGINT, SIGTERM, SIGQUIT, SIGUSR2) make the SDK
+// call worker.shutdown(): polling stops, /ready turns 503, run() resolves once drained.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => log.info({ signal }, 'draining: finishing the tasks in flight'));
+}
 await worker.run();
+log.info('worker drained');
+await tracing?.shutdown();
+await health?.close();
 await connection.close();
+await clientConnection.close();
+process.exit(0);

@@ -8,12 +8,15 @@ import { keyringFromConfig } from '../../encryption/from-config';
 import { Keyring } from '../../encryption/keyring';
 import { LocalKms, newMasterKey } from '../../encryption/kms';
 import type { AuditRecorder } from '../ports';
+import type { AuditLog } from './log';
+import { PostgresAuditLog } from './postgres';
 import { type DataKeys, keyringSealer } from './sealer';
 import { SqliteAuditLog } from './sqlite';
 import { AuditTrail } from './trail';
 
 export { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
 export type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
+export { PostgresAuditLog } from './postgres';
 export { type DataKeys, keyringSealer, type Sealer } from './sealer';
 export { SqliteAuditLog } from './sqlite';
 export { AuditTrail, type AuditTrailOptions, publicEntry } from './trail';
@@ -30,22 +33,32 @@ export function sqliteAuditTrail(opts: { file: string; hmacKey: string; keyring:
   });
 }
 
+/** The configured store: PostgreSQL with DATABASE_URL (every host shares it), else <DATA_DIR>/audit.db. */
+export function auditLogFromConfig(
+  config: Pick<Config, 'dataDir'> & Partial<Pick<Config, 'databaseUrl'>>,
+): AuditLog {
+  return config.databaseUrl
+    ? new PostgresAuditLog(config.databaseUrl)
+    : new SqliteAuditLog(auditDbFile(config.dataDir));
+}
+
 /**
- * As configured: <DATA_DIR>/audit.db, account references keyed with COUNTER_HMAC_KEY, notes
+ * As configured: PostgreSQL with DATABASE_URL, else <DATA_DIR>/audit.db; account references keyed
+ * with COUNTER_HMAC_KEY, notes
  * sealed with the process's keyring (one key cache, so a shred takes effect at once), or else
  * with a keyring opened from the configuration.
  */
 export function auditTrailFromConfig(
-  config: Pick<Config, 'dataDir' | 'counterHmacKey'> & Partial<Pick<Config, 'encryption'>>,
+  config: Pick<Config, 'dataDir' | 'counterHmacKey'> & Partial<Pick<Config, 'encryption' | 'databaseUrl'>>,
   keyring?: DataKeys,
 ): AuditTrail {
   const keys = keyring ?? (config.encryption && keyringFromConfig({ encryption: config.encryption }));
   if (!keys)
     throw new Error('the audit log needs a keyring to seal notes: pass one, or the encryption settings');
-  return sqliteAuditTrail({
-    file: auditDbFile(config.dataDir),
+  return new AuditTrail({
+    log: auditLogFromConfig(config),
     hmacKey: config.counterHmacKey,
-    keyring: keys,
+    sealer: keyringSealer(keys),
   });
 }
 

@@ -14,19 +14,19 @@ import {
 
 /**
  * The production wiring: every port over HTTP, documents from the shared store, the audit log in
- * <DATA_DIR>/audit.db, notes sealed with `sealer` (given dataDir and counterHmacKey; without them
- * recording fails and retries, never drops).
+ * PostgreSQL (DATABASE_URL) or <DATA_DIR>/audit.db, notes sealed with `sealer` (given dataDir and
+ * counterHmacKey; without them recording fails and retries, never drops).
  */
 export function httpPorts(
   config: Pick<
     Config,
     'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'webhookSecret' | 'documentsDir'
   > &
-    Partial<Pick<Config, 'dataDir' | 'counterHmacKey' | 'partnerWebhooks'>>,
+    Partial<Pick<Config, 'dataDir' | 'counterHmacKey' | 'partnerWebhooks' | 'databaseUrl'>>,
   /** Seals and opens documents under each application's data key: the keyring the codec uses. */
   sealer: Sealer,
 ): Ports {
-  const { dataDir, counterHmacKey } = config;
+  const { dataDir, counterHmacKey, databaseUrl } = config;
   return {
     idCards: httpIdCardReader(config.providersUrl),
     identity: httpIdentityRegister(config.providersUrl),
@@ -42,7 +42,7 @@ export function httpPorts(
     documents: new DocumentStore(config.documentsDir, sealer),
     audit:
       dataDir && counterHmacKey
-        ? auditTrailFromConfig({ dataDir, counterHmacKey }, sealer)
+        ? auditTrailFromConfig({ dataDir, counterHmacKey, databaseUrl }, sealer)
         : unconfiguredAudit,
   };
 }

@@ -1,9 +1,10 @@
 /** The HTTP API v1 for apps and operators, with its OpenAPI document at /openapi.json and docs at /docs. */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { AuditTrail } from '../../adapters/audit';
 import type { DocumentStore } from '../../adapters/documents';
 import type { CoreBanking } from '../../adapters/ports';
 import type { Applications } from '../applications';
@@ -15,8 +16,11 @@ import { documentImageUpload, documentProblems } from './openapi-errors';
 import { problemHandler } from './problem';
 import { accountRoutes } from './routes/accounts';
 import { applicationRoutes } from './routes/applications';
+import { auditRoutes } from './routes/audit';
+import { consoleRoutes } from './routes/console';
 import { documentRoutes } from './routes/documents';
 import { funnelRoutes } from './routes/funnel';
+import { documentImageDownload, reviewCaseRoutes } from './routes/review-cases';
 import { reviewRoutes } from './routes/reviews';
 import { answerUnrouted } from './unrouted';
 
@@ -29,7 +33,14 @@ export interface ApiDeps {
   coreBanking: CoreBanking;
   /** Which request each Idempotency-Key came with (a 422 for the same key with another request). */
   idempotency: IdempotencyRecords;
+  /** The audit log (adapters/audit): supervisors read it; routes that show documents append to it. */
+  audit: AuditTrail;
   logger?: Logger;
+  /**
+   * Registered before every route (client/api/main.ts): /metrics, /health and /ready with a timer
+   * per route (config/metrics.ts), and a trace span per request (config/tracing.ts).
+   */
+  plugins?: FastifyPluginAsync[];
 }
 
 /** JSON bodies are small; images have their own limit on their route. */
@@ -47,6 +58,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemHandler);
   answerUnrouted(app);
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
 
   await app.register(swagger, {
     openapi: {
@@ -62,9 +74,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: (doc) =>
       documentProblems(
-        documentImageUpload(
-          'openapiObject' in doc ? (doc.openapiObject as Record<string, unknown>) : {},
-          '/v1/documents',
+        documentImageDownload(
+          documentImageUpload(
+            'openapiObject' in doc ? (doc.openapiObject as Record<string, unknown>) : {},
+            '/v1/documents',
+          ),
         ),
         [{ path: '/v1/applications', method: 'post', statuses: ['429'] }],
       ),
@@ -78,5 +92,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(accountRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(funnelRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(reviewCaseRoutes(deps));
+  // The review console (/console) and the applicant's page (/apply), over the same /v1 calls.
+  await app.register(consoleRoutes());
   return app;
 }

@@ -16,7 +16,7 @@ export const bindIdempotencyKey =
     // Keys are the caller's own: two callers may pick the same one without meeting.
     const scope = `${req.caller?.id ?? ''} ${req.method} ${req.routeOptions.url}`;
     const request = canonicalJson({ params: req.params, body: req.body });
-    if (records.claim(scope, key, request) === 'MISMATCH') {
+    if ((await records.claim(scope, key, request)) === 'MISMATCH') {
       return sendProblem(
         reply,
         422,

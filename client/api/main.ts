@@ -1,33 +1,54 @@
-/** The API process: HTTP for apps and operators, a Temporal client behind it. */
+/**
+ * The API process: HTTP for apps and operators, a Temporal client behind it. Run as many as load
+ * needs behind one address: with DATABASE_URL they share limits, idempotency records, the audit
+ * log and the data keys (PostgreSQL); documents live on the shared DATA_DIR. It connects the
+ * Temporal way (config/temporal.ts), serves /metrics, /health and /ready on its own port, and
+ * drains on SIGTERM or SIGINT: /ready turns 503, new connections are refused, the requests in
+ * flight are answered, then it exits.
+ */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { auditTrailFromConfig } from '../../adapters/audit';
 import { DocumentStore } from '../../adapters/documents';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import { loadConfigOrExit } from '../../config';
 import { logger } from '../../config/logger';
+import { observabilityRoutes, ProjectMetrics } from '../../config/metrics';
+import { describeTemporal } from '../../config/temporal';
+import { httpTracing, setUpTracing } from '../../config/tracing';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { keyringFromConfig } from '../../encryption/from-config';
 import { Applications } from '../applications';
-import { DailyLimits } from '../daily-limits';
 import { Funnel } from '../funnel';
-import { SqliteIdempotencyRecords } from '../idempotency-records';
 import { Reviews } from '../reviews';
+import { apiStoresFromConfig } from '../stores';
 import { buildApi } from './app';
+import { reviewQueueGauges } from './metrics';
 
 const config = loadConfigOrExit('api');
 mkdirSync(config.dataDir, { recursive: true });
 const log = logger(config, 'api');
-const connection = await Connection.connect({ address: config.temporal.address });
+const metrics = new ProjectMetrics('api');
+const tracing = await setUpTracing('account-opening-api');
+const connection = await Connection.connect(config.temporal.connect.connectionOptions);
 // The same codec as the worker's: the API encrypts what it sends and decodes what it reads.
 const keyring = keyringFromConfig(config);
 const client = new Client({
   connection,
   namespace: config.temporal.namespace,
   dataConverter: encryptedDataConverter(keyring),
+  // The trace context rides in Temporal headers to the workflow and its activities.
+  ...(tracing && {
+    interceptors: {
+      workflow: [
+        new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryWorkflowClientInterceptor(),
+      ],
+    },
+  }),
 });
+const stores = apiStoresFromConfig(config);
+let draining = false;
 const documents = new DocumentStore(config.documentsDir, keyring);
 // Uploads no application took are deleted after the policy time; every API instance may sweep.
 const sweep = setInterval(
@@ -46,26 +67,47 @@ const api = await buildApi({
     taskQueue: config.temporal.taskQueue,
     policy: defaultPolicy,
     limits: {
-      store: new DailyLimits(path.join(config.dataDir, 'api-limits.db'), config.counterHmacKey),
+      store: stores.limits,
       caps: defaultAbuseLimits,
     },
   }),
-  reviews: new Reviews(client),
+  // This deployment's reviews only, as the funnel counts its own applications.
+  reviews: new Reviews(client, config.temporal.taskQueue),
   funnel: new Funnel(client, config.temporal.taskQueue),
   documents,
   coreBanking: httpCoreBanking(config.coreBankingUrl),
-  idempotency: new SqliteIdempotencyRecords(
-    path.join(config.dataDir, 'api-idempotency.db'),
-    config.counterHmacKey,
-  ),
+  idempotency: stores.idempotency,
   audit: auditTrailFromConfig(config, keyring),
   logger: log,
+  plugins: [
+    observabilityRoutes({
+      metrics,
+      // buildApi serves /health itself.
+      health: false,
+      // Ready while not draining and Temporal answers.
+      ready: async () => !draining && (await connection.healthService.check({})).status === 1,
+    }),
+    ...(tracing ? [httpTracing(tracing)] : []),
+  ],
+});
+reviewQueueGauges(metrics, {
+  client,
+  reviews: new Reviews(client, config.temporal.taskQueue),
+  taskQueue: config.temporal.taskQueue,
 });
 await api.listen({ host: config.api.host, port: config.api.port });
+log.info({ temporal: describeTemporal(config.temporal.connect), tracing: Boolean(tracing) }, 'api ready');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
+    // Drain: /ready answers 503 at once; close() stops accepting and waits for requests in flight.
+    draining = true;
+    log.info({ signal }, 'draining: answering the requests in flight');
+    // Still serving while load balancers see /ready fail and stop sending (API_DRAIN_DELAY_SECONDS).
+    await new Promise((resolve) => setTimeout(resolve, config.api.drainDelayMs));
     await api.close();
+    await Promise.allSettled([stores.limits.close(), stores.idempotency.close()]);
+    await tracing?.shutdown();
     await connection.close();
     process.exit(0);
   });

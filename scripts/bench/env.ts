@@ -18,6 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import { DocumentStore } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
+import { temporalConnectConfig } from '../../config/temporal';
 import { defaultPolicy } from '../../domain/policy';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { SqliteDataKeyStore } from '../../encryption/data-key-store';
@@ -125,9 +126,14 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
     const [address, providersUrl, coreBankingUrl, bundle] = await Promise.all(starting);
 
     const documentsDir = path.join(dir, 'documents');
-    const workerConnection = await NativeConnection.connect({ address });
+    // A server of your own is reached the Temporal way (config/temporal.ts): TLS, API key and
+    // gRPC metadata from temporal.toml or TEMPORAL_*, the address from --address.
+    const connect = opts.address
+      ? temporalConnectConfig({ ...process.env, TEMPORAL_ADDRESS: address }).connectionOptions
+      : { address };
+    const workerConnection = await NativeConnection.connect(connect);
     cleanups.push(() => workerConnection.close());
-    const connection = await Connection.connect({ address });
+    const connection = await Connection.connect(connect);
     cleanups.push(() => connection.close());
     const plainClient = new Client({ connection, namespace: opts.namespace });
     const store = new SqliteDataKeyStore(path.join(dir, 'data-keys.db'));

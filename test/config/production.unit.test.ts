@@ -22,6 +22,7 @@ const safe: NodeJS.ProcessEnv = {
   CORE_BANKING_URL: 'https://core.bank.example/',
   APP_WEBHOOK_URL: 'https://app.bank.example/webhooks',
   OPS_WEBHOOK_URL: 'https://ops.bank.example/webhooks',
+  DATABASE_URL: 'postgres://account-opening@db.bank.example:5432/account_opening',
 };
 
 const problemsOf = (env: NodeJS.ProcessEnv): readonly string[] => {
@@ -49,6 +50,7 @@ describe('NODE_ENV=production', () => {
       'CORE_BANKING_URL',
       'APP_WEBHOOK_URL',
       'OPS_WEBHOOK_URL',
+      'DATABASE_URL',
     ]) {
       expect(problems.some((p) => p.startsWith(setting))).toBe(true);
     }

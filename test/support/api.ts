@@ -47,7 +47,8 @@ export function startApi(h: Harness, logger?: Logger): Promise<FastifyInstance> 
   return buildApi({
     tokens,
     applications: h.applications,
-    reviews: new Reviews(h.client),
+    // Its own task queue's reviews: other test files' cases (and data keys) stay theirs.
+    reviews: new Reviews(h.client, h.taskQueue),
     funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),

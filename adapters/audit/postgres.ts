@@ -1,0 +1,218 @@
+/**
+ * The audit log in PostgreSQL (DATABASE_URL), shared by every worker, API and command of a
+ * deployment. The chain is chain.ts's, the same as SQLite's. An append is one transaction that
+ * takes a transaction-scoped advisory lock (one per log), reads the last hash and inserts, so
+ * appends from any number of hosts are serialised and never chain onto the same entry. Triggers
+ * refuse UPDATE, DELETE and TRUNCATE: the table is append-only to anyone short of its owner
+ * dropping the triggers, and the chain exposes any edit made that way.
+ */
+import type { AuditAction } from '../../domain/audit';
+import { inTransaction, type PostgresHandle, SchemaOnce, sharedPool } from '../postgres';
+import { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
+import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
+
+interface Row {
+  seq: string | number;
+  id: string;
+  at: string;
+  recorded_at: string;
+  actor: string;
+  action: string;
+  application_id: string;
+  account_ref: string | null;
+  reason: string | null;
+  round: number | null;
+  rule_version: string | null;
+  refs: string | null;
+  sealed_note: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const APPEND_LOCK = 7_233_002;
+const VERIFY_BATCH = 1000;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS audit_log (
+    seq BIGINT PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    application_id TEXT NOT NULL,
+    account_ref TEXT,
+    reason TEXT,
+    round INTEGER,
+    rule_version TEXT,
+    refs TEXT,
+    sealed_note TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS audit_log_account ON audit_log (account_ref);
+  CREATE INDEX IF NOT EXISTS audit_log_application ON audit_log (application_id);
+  CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+  DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'audit_log_no_update') THEN
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+    END IF;
+  END $$;
+`;
+
+const COLUMNS =
+  'seq, id, at, recorded_at, actor, action, application_id, account_ref, reason, round, rule_version, refs, sealed_note, prev_hash, hash';
+
+export class PostgresAuditLog implements AuditLog {
+  private readonly db: PostgresHandle;
+  private readonly schema: SchemaOnce;
+
+  constructor(url: string) {
+    this.db = sharedPool(url);
+    this.schema = new SchemaOnce(this.db.pool, SCHEMA);
+  }
+
+  async append(record: AuditRecord): Promise<{ entry: StoredAuditEntry; appended: boolean }> {
+    await this.schema.get();
+    return inTransaction(this.db.pool, async (client) => {
+      // Serialises appends across every process on this database: the lock is held to COMMIT.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      const existing = await client.query<Row>(`SELECT ${COLUMNS} FROM audit_log WHERE id = $1`, [record.id]);
+      if (existing.rows[0]) return { entry: fromRow(existing.rows[0]), appended: false };
+      const tail = await client.query<{ seq: string; hash: string }>(
+        'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+      );
+      const seq = Number(tail.rows[0]?.seq ?? 0) + 1;
+      const prevHash = tail.rows[0]?.hash ?? GENESIS_HASH;
+      const entry: StoredAuditEntry = {
+        ...record,
+        seq,
+        prevHash,
+        hash: entryHash(prevHash, { ...record, seq }),
+      };
+      const r = toRow(entry);
+      await client.query(
+        `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+        [
+          r.seq,
+          r.id,
+          r.at,
+          r.recorded_at,
+          r.actor,
+          r.action,
+          r.application_id,
+          r.account_ref,
+          r.reason,
+          r.round,
+          r.rule_version,
+          r.refs,
+          r.sealed_note,
+          r.prev_hash,
+          r.hash,
+        ],
+      );
+      return { entry, appended: true };
+    });
+  }
+
+  async listByAccount(accountRef: string): Promise<StoredAuditEntry[]> {
+    await this.schema.get();
+    const { rows } = await this.db.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM audit_log
+       WHERE account_ref = $1
+          OR (account_ref IS NULL
+              AND application_id IN (SELECT application_id FROM audit_log WHERE account_ref = $1))
+       ORDER BY seq`,
+      [accountRef],
+    );
+    return rows.map(fromRow);
+  }
+
+  /** Streams the log in seq order in batches, inside one snapshot: appends made meanwhile are not seen. */
+  async verify(): Promise<ChainCheck> {
+    await this.schema.get();
+    return inTransaction(
+      this.db.pool,
+      async (client) => {
+        const verifier = new ChainVerifier();
+        let after = 0;
+        for (;;) {
+          const { rows } = await client.query<Row>(
+            `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT ${VERIFY_BATCH}`,
+            [after],
+          );
+          for (const row of rows) {
+            let entry: StoredAuditEntry;
+            try {
+              entry = fromRow(row);
+            } catch (err) {
+              return verifier.broken(
+                { seq: Number(row.seq), id: row.id },
+                `unreadable: ${(err as Error).message}`,
+              );
+            }
+            const problem = verifier.next(entry);
+            if (problem) return verifier.broken(entry, problem);
+          }
+          if (rows.length < VERIFY_BATCH) return verifier.result();
+          after = Number(rows[rows.length - 1]!.seq);
+        }
+      },
+      { isolation: 'REPEATABLE READ', readOnly: true },
+    );
+  }
+
+  close(): void {
+    void this.db.release();
+  }
+}
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function fromRow(row: Row): StoredAuditEntry {
+  const entry: StoredAuditEntry = {
+    seq: Number(row.seq),
+    id: row.id,
+    at: row.at,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    action: row.action as AuditAction,
+    applicationId: row.application_id,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+  const optional = {
+    accountRef: opt(row.account_ref),
+    reason: opt(row.reason),
+    round: opt(row.round),
+    ruleVersion: opt(row.rule_version),
+    refs: row.refs === null ? undefined : (JSON.parse(row.refs) as Record<string, string>),
+    sealedNote: opt(row.sealed_note),
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(entry, { [k]: v });
+  return entry;
+}
+
+function toRow(e: StoredAuditEntry): Row {
+  return {
+    seq: e.seq,
+    id: e.id,
+    at: e.at,
+    recorded_at: e.recordedAt,
+    actor: e.actor,
+    action: e.action,
+    application_id: e.applicationId,
+    account_ref: e.accountRef ?? null,
+    reason: e.reason ?? null,
+    round: e.round ?? null,
+    rule_version: e.ruleVersion ?? null,
+    refs: e.refs === undefined ? null : JSON.stringify(e.refs),
+    sealed_note: e.sealedNote ?? null,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
+}

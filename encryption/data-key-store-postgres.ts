@@ -1,0 +1,105 @@
+/**
+ * The wrapped data keys in PostgreSQL (DATABASE_URL), shared by every worker, API, codec server
+ * and key command of a deployment: the same records and rules as the SQLite adapter
+ * (encryption/data-key-store.ts). The store never holds a key in the clear; a shred clears the
+ * wrapped key and keeps a tombstone. PostgreSQL keeps the old row version until VACUUM reclaims
+ * it, so a shred runs `VACUUM` on the table afterwards when it can (outside a transaction);
+ * the wrapped key is useless without the master key in any case.
+ */
+import { type PostgresHandle, SchemaOnce, sharedPool } from '../adapters/postgres';
+import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
+
+interface Row {
+  key_id: string;
+  master_key_id: string | null;
+  wrapped: Buffer | null;
+  created_at: string;
+  shredded_at: string | null;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS data_keys (
+    key_id TEXT PRIMARY KEY,
+    master_key_id TEXT,
+    wrapped BYTEA,
+    created_at TEXT NOT NULL,
+    shredded_at TEXT
+  );
+`;
+
+export class PostgresDataKeyStore implements DataKeyStore {
+  private readonly db: PostgresHandle;
+  private readonly schema: SchemaOnce;
+
+  constructor(url: string) {
+    this.db = sharedPool(url);
+    this.schema = new SchemaOnce(this.db.pool, SCHEMA);
+  }
+
+  private async row(keyId: string): Promise<DataKeyRecord | undefined> {
+    const { rows } = await this.db.pool.query<Row>('SELECT * FROM data_keys WHERE key_id = $1', [keyId]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async get(keyId: string) {
+    await this.schema.get();
+    return this.row(keyId);
+  }
+
+  async insert(key: WrappedDataKey) {
+    await this.schema.get();
+    await this.db.pool.query(
+      'INSERT INTO data_keys (key_id, master_key_id, wrapped, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [key.keyId, key.masterKeyId, Buffer.from(key.wrapped), key.createdAt],
+    );
+    return (await this.row(key.keyId))!;
+  }
+
+  async rewrap(keyId: string, masterKeyId: string, wrapped: Uint8Array) {
+    await this.schema.get();
+    await this.db.pool.query(
+      'UPDATE data_keys SET master_key_id = $1, wrapped = $2 WHERE key_id = $3 AND shredded_at IS NULL',
+      [masterKeyId, Buffer.from(wrapped), keyId],
+    );
+  }
+
+  async shred(keyId: string, at: string) {
+    await this.schema.get();
+    const live = await this.db.pool.query(
+      'UPDATE data_keys SET wrapped = NULL, master_key_id = NULL, shredded_at = $1 WHERE key_id = $2 AND shredded_at IS NULL',
+      [at, keyId],
+    );
+    if (live.rowCount === 0) {
+      // Never seen (or shredded already): a tombstone all the same, so no key is made under it later.
+      await this.db.pool.query(
+        'INSERT INTO data_keys (key_id, created_at, shredded_at) VALUES ($1, $2, $2) ON CONFLICT DO NOTHING',
+        [keyId, at],
+      );
+    }
+    // The old row version holds the wrapped key until vacuumed; a failure here is not the shred's.
+    await this.db.pool.query('VACUUM data_keys').catch(() => {});
+    return (live.rowCount ?? 0) > 0;
+  }
+
+  async list() {
+    await this.schema.get();
+    const { rows } = await this.db.pool.query<Row>('SELECT * FROM data_keys ORDER BY key_id COLLATE "C"');
+    return rows.map(fromRow);
+  }
+
+  close() {
+    void this.db.release();
+  }
+}
+
+function fromRow(row: Row): DataKeyRecord {
+  if (row.shredded_at || !row.wrapped || !row.master_key_id) {
+    return { keyId: row.key_id, shreddedAt: row.shredded_at ?? row.created_at };
+  }
+  return {
+    keyId: row.key_id,
+    masterKeyId: row.master_key_id,
+    wrapped: new Uint8Array(row.wrapped),
+    createdAt: row.created_at,
+  };
+}
