@@ -18,7 +18,7 @@ import { PostgresDataKeyStore } from '../../encryption/data-key-store-postgres';
 import { dataKeyStoreFromConfig } from '../../encryption/from-config';
 import { DataKeyShreddedError } from '../../encryption/keyring';
 import { testKeyring } from '../security/keys';
-import { havePostgres, startTestPostgres, type TestPostgres } from '../support/postgres';
+import { startTestPostgres, type TestPostgres } from '../support/postgres';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -31,14 +31,14 @@ let server: TestPostgres;
 const closers: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  if (havePostgres) server = await startTestPostgres();
+  server = await startTestPostgres();
 }, 60_000);
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
   await server?.stop();
 });
 
-describe.runIf(havePostgres)('PostgreSQL stores', () => {
+describe('PostgreSQL stores', () => {
   describe('daily limits', () => {
     it('count per value and day, once per application, and refuse past the limit recording nothing', async () => {
       const url = await server.freshDatabase();
