@@ -184,23 +184,12 @@ export class Applications {
     code: string,
     idempotencyKey?: string,
   ): Promise<SubmitCodeResult> {
-    const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
-    try {
-      return await handle.executeUpdate(submitSmsCode, {
+    return this.whileWaiting(applicationId, () =>
+      this.handle(applicationId).executeUpdate(submitSmsCode, {
         args: [code],
         ...(idempotencyKey && { updateId: `sms-code-${idempotencyKey}` }),
-      });
-    } catch (err) {
-      // An update to a workflow that just closed can also come back as "not found": the query,
-      // which works on closed workflows, tells the two apart.
-      if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
-        const view = await this.get(applicationId);
-        throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
-          applicationStatus: view.status,
-        });
-      }
-      throw translate(err);
-    }
+      }),
+    );
   }
 
   /**
@@ -208,13 +197,25 @@ export class Applications {
    * may be asked for. Too early is a 429 with Retry-After; none left, or not waiting, a 409.
    */
   async resendSmsCode(applicationId: string, idempotencyKey?: string): Promise<ResendCodeResult> {
-    const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
-    try {
-      return await handle.executeUpdate(resendSmsCode, {
+    return this.whileWaiting(applicationId, () =>
+      this.handle(applicationId).executeUpdate(resendSmsCode, {
         args: [],
         ...(idempotencyKey && { updateId: `sms-resend-${idempotencyKey}` }),
-      });
+      }),
+    );
+  }
+
+  private handle(applicationId: string) {
+    return this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
+  }
+
+  /** An update meant for an application waiting for its code: one that has ended is a 409 saying how. */
+  private async whileWaiting<T>(applicationId: string, update: () => Promise<T>): Promise<T> {
+    try {
+      return await update();
     } catch (err) {
+      // An update to a workflow that just closed can also come back as "not found": the query,
+      // which works on closed workflows, tells the two apart.
       if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
         const view = await this.get(applicationId);
         throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
