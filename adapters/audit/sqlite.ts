@@ -8,27 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AuditAction } from '../../domain/audit';
 import { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
 import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
-
-interface Row {
-  seq: number;
-  id: string;
-  at: string;
-  recorded_at: string;
-  actor: string;
-  action: string;
-  application_id: string;
-  account_ref: string | null;
-  reason: string | null;
-  round: number | null;
-  rule_version: string | null;
-  refs: string | null;
-  sealed_note: string | null;
-  prev_hash: string;
-  hash: string;
-}
+import { fromRow, type Row, toRow } from './rows';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS audit_log (
@@ -127,7 +109,10 @@ export class SqliteAuditLog implements AuditLog {
         try {
           entry = fromRow(row);
         } catch (err) {
-          return verifier.broken(row, `unreadable: ${(err as Error).message}`);
+          return verifier.broken(
+            { seq: Number(row.seq), id: row.id },
+            `unreadable: ${(err as Error).message}`,
+          );
         }
         const problem = verifier.next(entry);
         if (problem) return verifier.broken(entry, problem);
@@ -140,50 +125,4 @@ export class SqliteAuditLog implements AuditLog {
   close(): void {
     this.db.close();
   }
-}
-
-const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
-
-function fromRow(row: Row): StoredAuditEntry {
-  const entry: StoredAuditEntry = {
-    seq: row.seq,
-    id: row.id,
-    at: row.at,
-    recordedAt: row.recorded_at,
-    actor: row.actor,
-    action: row.action as AuditAction,
-    applicationId: row.application_id,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-  const optional = {
-    accountRef: opt(row.account_ref),
-    reason: opt(row.reason),
-    round: opt(row.round),
-    ruleVersion: opt(row.rule_version),
-    refs: row.refs === null ? undefined : (JSON.parse(row.refs) as Record<string, string>),
-    sealedNote: opt(row.sealed_note),
-  };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(entry, { [k]: v });
-  return entry;
-}
-
-function toRow(e: StoredAuditEntry): Row {
-  return {
-    seq: e.seq,
-    id: e.id,
-    at: e.at,
-    recorded_at: e.recordedAt,
-    actor: e.actor,
-    action: e.action,
-    application_id: e.applicationId,
-    account_ref: e.accountRef ?? null,
-    reason: e.reason ?? null,
-    round: e.round ?? null,
-    rule_version: e.ruleVersion ?? null,
-    refs: e.refs === undefined ? null : JSON.stringify(e.refs),
-    sealed_note: e.sealedNote ?? null,
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  };
 }
