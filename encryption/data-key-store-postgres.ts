@@ -7,15 +7,13 @@
  * the wrapped key is useless without the master key in any case.
  */
 import { type PostgresHandle, SchemaOnce, sharedPool } from '../adapters/postgres';
-import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from './data-key-store';
-
-interface Row {
-  key_id: string;
-  master_key_id: string | null;
-  wrapped: Buffer | null;
-  created_at: string;
-  shredded_at: string | null;
-}
+import {
+  type DataKeyRecord,
+  type DataKeyRow,
+  type DataKeyStore,
+  fromRow,
+  type WrappedDataKey,
+} from './data-key-store';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS data_keys (
@@ -37,7 +35,9 @@ export class PostgresDataKeyStore implements DataKeyStore {
   }
 
   private async row(keyId: string): Promise<DataKeyRecord | undefined> {
-    const { rows } = await this.db.pool.query<Row>('SELECT * FROM data_keys WHERE key_id = $1', [keyId]);
+    const { rows } = await this.db.pool.query<DataKeyRow>('SELECT * FROM data_keys WHERE key_id = $1', [
+      keyId,
+    ]);
     return rows[0] && fromRow(rows[0]);
   }
 
@@ -83,23 +83,13 @@ export class PostgresDataKeyStore implements DataKeyStore {
 
   async list() {
     await this.schema.get();
-    const { rows } = await this.db.pool.query<Row>('SELECT * FROM data_keys ORDER BY key_id COLLATE "C"');
+    const { rows } = await this.db.pool.query<DataKeyRow>(
+      'SELECT * FROM data_keys ORDER BY key_id COLLATE "C"',
+    );
     return rows.map(fromRow);
   }
 
   close() {
     void this.db.release();
   }
-}
-
-function fromRow(row: Row): DataKeyRecord {
-  if (row.shredded_at || !row.wrapped || !row.master_key_id) {
-    return { keyId: row.key_id, shreddedAt: row.shredded_at ?? row.created_at };
-  }
-  return {
-    keyId: row.key_id,
-    masterKeyId: row.master_key_id,
-    wrapped: new Uint8Array(row.wrapped),
-    createdAt: row.created_at,
-  };
 }

@@ -72,7 +72,8 @@ export class MemoryDataKeyStore implements DataKeyStore {
   }
 }
 
-interface Row {
+/** A data key as both SQL stores keep it. */
+export interface DataKeyRow {
   key_id: string;
   master_key_id: string | null;
   wrapped: Buffer | null;
@@ -104,7 +105,9 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   private row(keyId: string): DataKeyRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM data_keys WHERE key_id = ?').get(keyId) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM data_keys WHERE key_id = ?').get(keyId) as
+      | DataKeyRow
+      | undefined;
     return row && fromRow(row);
   }
 
@@ -145,7 +148,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 
   async list() {
-    return (this.db.prepare('SELECT * FROM data_keys ORDER BY key_id').all() as Row[]).map(fromRow);
+    return (this.db.prepare('SELECT * FROM data_keys ORDER BY key_id').all() as DataKeyRow[]).map(fromRow);
   }
 
   close() {
@@ -153,7 +156,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   }
 }
 
-function fromRow(row: Row): DataKeyRecord {
+export function fromRow(row: DataKeyRow): DataKeyRecord {
   if (row.shredded_at || !row.wrapped || !row.master_key_id) {
     return { keyId: row.key_id, shreddedAt: row.shredded_at ?? row.created_at };
   }

@@ -12,7 +12,7 @@
  * ~/.cache/account-opening/ (scripts/cluster/binaries.ts), and the CLI if needed.
  * docs/cluster.md has the details.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { masterKeys } from '../encryption/from-config';
+import { color, killGroup, readable } from './child-processes';
 import { findOrBuildClusterBinaries, SERVER_VERSION, UI_VERSION } from './cluster/binaries';
 import { type PostgresServer, startPostgresServer } from './cluster/postgres';
 import { startProxy } from './cluster/proxy';
@@ -82,15 +83,12 @@ interface Service {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-const color = process.stdout.isTTY
-  ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
-  : (_: number, s: string) => s;
 const say = (name: string, line: string) =>
   process.stdout.write(
     `${color(name.startsWith('api') ? 32 : name.startsWith('worker') ? 33 : 36, name.padEnd(9))}| ${line}\n`,
   );
 
-const PINO: Record<number, string> = {
+const _PINO: Record<number, string> = {
   10: 'TRACE',
   20: 'DEBUG',
   30: 'INFO',
@@ -98,34 +96,6 @@ const PINO: Record<number, string> = {
   50: 'ERROR',
   60: 'FATAL',
 };
-function readable(line: string): string {
-  if (!line.startsWith('{')) return line;
-  try {
-    const {
-      level,
-      msg,
-      time: _t,
-      pid: _p,
-      hostname: _h,
-      service: _s,
-      ...rest
-    } = JSON.parse(line) as Record<string, unknown>;
-    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${PINO[Number(level)] ?? String(level)} ${String(msg ?? '')}${extra}`;
-  } catch {
-    return line;
-  }
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 /** A child in its own process group; its lines go to the console, or to `logFile` only. */
 function startProcess(
   name: string,

@@ -2,7 +2,7 @@
  * `npm start`: everything on one machine — a Temporal dev server on a SQLite file, the
  * sandboxes, the worker and the API — with prefixed output, and one Ctrl-C to stop it all.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadConfig } from '../config';
 import { masterKeys } from '../encryption/from-config';
+import { color, killGroup, readable } from './child-processes';
 import { assertPortFree, type DevServer, startDevServer } from './dev-server';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
@@ -56,9 +57,6 @@ interface Service {
   stop(): Promise<void>;
 }
 
-const color = process.stdout.isTTY
-  ? (code: number, s: string) => `\x1b[${code}m${s}\x1b[0m`
-  : (_: number, s: string) => s;
 const COLORS: Record<string, number> = {
   temporal: 35,
   sandbox: 36,
@@ -69,35 +67,6 @@ const COLORS: Record<string, number> = {
 };
 const say = (name: string, line: string) =>
   process.stdout.write(`${color(COLORS[name] ?? 34, name.padEnd(8))}| ${line}\n`);
-
-const PINO_LEVELS: Record<number, string> = {
-  10: 'TRACE',
-  20: 'DEBUG',
-  30: 'INFO',
-  40: 'WARN',
-  50: 'ERROR',
-  60: 'FATAL',
-};
-
-/** Pino JSON to `LEVEL msg {other fields}`: readable, nothing dropped but noise. */
-function readable(line: string): string {
-  if (!line.startsWith('{')) return line;
-  try {
-    const {
-      level,
-      msg,
-      time: _t,
-      pid: _p,
-      hostname: _h,
-      service: _s,
-      ...rest
-    } = JSON.parse(line) as Record<string, unknown>;
-    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${PINO_LEVELS[Number(level)] ?? String(level)} ${String(msg ?? '')}${extra}`;
-  } catch {
-    return line;
-  }
-}
 
 function startService(name: string, script: string, args: string[], env: NodeJS.ProcessEnv): Service {
   // Own process group, so a terminal Ctrl-C reaches us only and we stop things in order.
@@ -132,15 +101,6 @@ function startService(name: string, script: string, args: string[], env: NodeJS.
       process.off('exit', killOnExit);
     },
   };
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 async function untilHealthy(url: string): Promise<void> {
