@@ -222,7 +222,14 @@ export class Applications {
           applicationStatus: view.status,
         });
       }
-      throw translate(err);
+      // A refusal while the workflow still runs (it has just opened, say) says where it stands
+      // too: the same 409, whether or not the workflow has closed yet.
+      const refused = translate(err);
+      if (refused instanceof ConflictError && refused.extra.applicationStatus === undefined) {
+        const { status } = await this.get(applicationId);
+        throw new ConflictError(refused.message, { ...refused.extra, applicationStatus: status });
+      }
+      throw refused;
     }
   }
 

@@ -6,8 +6,12 @@ import { eventually } from '../support/review';
 
 const t = apiPerFile();
 
+/** Each application's own back photo: byte-identical uploads would be one document, sealed once. */
+let backs = 0;
+
 async function rejectedAs(name: string, card?: string) {
-  const req = await newApplication(t.h.documents, { person: newPerson(name), ...(card && { card }) });
+  const back = { validUntil: `2041-01-${String(10 + ++backs).padStart(2, '0')}` };
+  const req = await newApplication(t.h.documents, { person: newPerson(name), back, ...(card && { card }) });
   const app = await t.api.inject({
     method: 'POST',
     url: '/v1/applications',
