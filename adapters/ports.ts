@@ -3,6 +3,17 @@
  * in without module mocking; the HTTP adapters in ./http are the production implementations.
  */
 import type { CoreAccount } from '../contracts/core-banking';
+import type {
+  AccountLedger,
+  Agreement,
+  CreditRefusalReason,
+  CreditRequest,
+  Debit,
+  DebitRefusalReason,
+  DebitRequest,
+  LedgerEntry,
+  RegisterAgreementRequest,
+} from '../contracts/core-banking-payments';
 import type { AppEvent, FaceResponse, OcrResponse, UnionPayResult } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
 import type { RequestApplicant } from '../domain/application';
@@ -46,6 +57,24 @@ export interface FaceVerifier {
 
 export type OpenAccountAnswer = { opened: CoreAccount } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' };
 
+/** The agreement as core banking now has it (a repeated registration answers it unchanged, even cancelled). */
+export type RegisterAgreementAnswer =
+  | { registered: Agreement }
+  | { refused: 'ACCOUNT_CLOSED' | 'ACCOUNT_NOT_FOUND' };
+
+/**
+ * A settled debit (`replayed`: this reference had settled it before), a refusal with core
+ * banking's reason, or the institution's reference already used for another debit.
+ */
+export type DebitAnswer =
+  | { settled: Debit; replayed: boolean }
+  | { refused: DebitRefusalReason }
+  | { refused: 'REFERENCE_REUSED' };
+
+export type CreditAnswer = { credited: LedgerEntry; balanceCny: string } | { refused: CreditRefusalReason };
+
+export type CloseAccountAnswer = { closed: CoreAccount } | { refused: 'BALANCE_REMAINS' };
+
 export interface CoreBanking {
   /**
    * `reference` is the application id: it keys idempotency and is recorded on the account, as
@@ -69,6 +98,36 @@ export interface CoreBanking {
   ): Promise<void>;
   /** Lifts only this hold; lifting it again changes nothing. */
   liftHold(accountNumber: string, holdId: string): Promise<void>;
+  /**
+   * Final and idempotent: cancels the account's agreements and sends what is left to the bound
+   * account; a frozen account (or one with nothing bound) that still holds money stays open.
+   */
+  closeAccount(accountNumber: string, reason: string): Promise<CloseAccountAnswer>;
+  /**
+   * Registers an agreement the bank signed with the customer, under the number the bank issued
+   * (idempotent by that number; other terms under a known number are a contract error).
+   */
+  registerAgreement(
+    agreementNumber: string,
+    agreement: RegisterAgreementRequest,
+  ): Promise<RegisterAgreementAnswer>;
+  /** Final and idempotent; undefined for an unknown number. */
+  cancelAgreement(agreementNumber: string): Promise<Agreement | undefined>;
+  getAgreement(agreementNumber: string): Promise<Agreement | undefined>;
+  /** Oldest first; undefined for an unknown account. */
+  listAgreements(accountNumber: string): Promise<Agreement[] | undefined>;
+  /** Idempotent by (institution, reference); a refusal records nothing, so the same debit may be sent again. */
+  debit(request: DebitRequest): Promise<DebitAnswer>;
+  /**
+   * Funds an account (the sandbox's `/sandbox/accounts/{n}/credits`; a real core banking credits
+   * through its payment rails). With a key, the same credit is made once.
+   */
+  credit(accountNumber: string, credit: CreditRequest, idempotencyKey?: string): Promise<CreditAnswer>;
+  /** Balance, what counts towards the caps today and this year, and a page of entries; undefined for an unknown account. */
+  getLedger(
+    accountNumber: string,
+    page?: { afterSeq?: number; limit?: number },
+  ): Promise<AccountLedger | undefined>;
 }
 
 export interface AppNotifier {

@@ -5,7 +5,8 @@
 import * as z from 'zod';
 
 export const accountClassSchema = z.enum(['II', 'III']);
-export const accountStatusSchema = z.enum(['ACTIVE', 'RECEIVE_ONLY', 'FROZEN']);
+/** CLOSED is final (POST .../close) and wins over any hold. */
+export const accountStatusSchema = z.enum(['ACTIVE', 'RECEIVE_ONLY', 'FROZEN', 'CLOSED']);
 export const holdTypeSchema = z.enum(['RECEIVE_ONLY', 'FROZEN']);
 
 /** Non-bound payments and inflows, each direction (PBoC 2016-11, 2018-01). */
@@ -54,6 +55,8 @@ export const accountSchema = z.object({
   openedAt: z.string(),
   binding: bindingSchema.nullable(),
   holds: z.array(holdSchema),
+  /** Set once the account is closed; absent on open accounts (and from core banking before closing existed). */
+  closedAt: z.string().optional(),
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
@@ -89,6 +92,11 @@ export const coreErrorSchema = z.object({
     'IDEMPOTENCY_KEY_REUSED',
     'BAD_REQUEST',
     'REFUSED',
+    'AGREEMENT_NOT_FOUND',
+    'AGREEMENT_NUMBER_REUSED',
+    'ACCOUNT_CLOSED',
+    'REFERENCE_REUSED',
+    'BALANCE_REMAINS',
   ]),
   message: z.string(),
 });

@@ -17,3 +17,13 @@ export function todayInChina(now: Date = new Date()): string {
 export function secondsToChinaMidnight(now: Date = new Date()): number {
   return Math.ceil((DAY_MS - (chinaClock(now) % DAY_MS)) / 1000);
 }
+
+/** A calendar date (YYYY-MM-DD) moved by whole days: dates have no time zone, so UTC arithmetic is exact. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from one calendar date to another (negative when `to` comes first). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}

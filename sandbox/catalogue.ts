@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { accountLimitsSchema } from '../contracts/core-banking';
+import { creditRefusalReasonSchema, debitRefusalReasonSchema } from '../contracts/core-banking-payments';
 import {
   faceResponseSchema,
   fourElementsResponseSchema,
@@ -27,7 +28,13 @@ export const idCardMarkerSchema = z.object({
   side: idCardSideSchema,
   name: z.string().optional(),
   idNumber: z.string().optional(),
+  /** What the back side prints: YYYY-MM-DD, or LONG (长期). Any text: an OCR reads what is there. */
   validUntil: z.string().optional(),
+  /**
+   * A card valid for this many days from the sandbox's today (China time; negative: expired that
+   * long ago). Replaces validUntil, so "expires soon" stays soon whenever the test runs.
+   */
+  validForDays: z.number().int().min(-36_500).max(36_500).optional(),
   quality: z.array(imageQualityFlagSchema).optional(),
   notIdCard: z.boolean().optional(),
 });
@@ -36,6 +43,8 @@ export type IdCardMarker = z.infer<typeof idCardMarkerSchema>;
 const ocrSchema = z.object({
   about: z.string(),
   markerPrefix: z.string().min(1),
+  /** The China date the entries' answers are written for (entries with validForDays depend on it). */
+  answersAsOf: z.iso.date(),
   unreadableOmits: z.record(idCardSideSchema, z.array(z.enum(['name', 'idNumber', 'validUntil']))),
   entries: z.array(
     z.object({
@@ -155,6 +164,14 @@ export const catalogueSchema = z.object({
         reasons: z.array(reasonCodeSchema),
         meaning: z.string(),
       }),
+    ),
+    /** Why a debit is refused, in the order core banking checks: each reason once. */
+    debitRules: z.array(
+      z.object({ reason: debitRefusalReasonSchema, when: z.string(), meaning: z.string() }),
+    ),
+    /** Why a sandbox credit is refused, in the order checked. */
+    creditRules: z.array(
+      z.object({ reason: creditRefusalReasonSchema, when: z.string(), meaning: z.string() }),
     ),
   }),
   /** The fault knobs' refusals: which operations each service's `refuse` may name, and the answer. */

@@ -16,6 +16,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** More fields of the answer beside error and message (a refusal's `reason`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -72,7 +74,9 @@ export function createServer(opts: {
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: error.code, message: error.message });
+      return reply
+        .status(error.statusCode)
+        .send({ error: error.code, ...error.details, message: error.message });
     }
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

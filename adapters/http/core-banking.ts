@@ -1,10 +1,12 @@
-/** HTTP adapter for the core banking system's account API. */
+/** HTTP adapter for the core banking system's account API (payments: core-banking-payments.ts). */
 import { accountListSchema, accountSchema, coreErrorSchema } from '../../contracts/core-banking';
 import type { CoreBanking } from '../ports';
+import { httpCoreBankingPayments } from './core-banking-payments';
 import { callJson, expect } from './json-client';
 
 export function httpCoreBanking(baseUrl: string): CoreBanking {
   return {
+    ...httpCoreBankingPayments(baseUrl),
     async openClassII(applicant, channel, reference, partnerId) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
         body: {
@@ -55,6 +57,18 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
         { method: 'DELETE' },
       );
       expect(answer, [200], accountSchema);
+    },
+    async closeAccount(accountNumber, reason) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/close`,
+        {
+          body: { reason },
+        },
+      );
+      if (answer.status === 409 && coreErrorSchema.safeParse(answer.body).data?.error === 'BALANCE_REMAINS') {
+        return { refused: 'BALANCE_REMAINS' };
+      }
+      return { closed: expect(answer, [200], accountSchema) };
     },
   };
 }

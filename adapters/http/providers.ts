@@ -11,6 +11,7 @@ import {
   threeElementsResponseSchema,
   watchlistResponseSchema,
 } from '../../contracts/providers';
+import { readValidUntil } from '../../domain/id-validity';
 import type { FaceVerifier, IdCardReader, IdentityRegister, UnionPay, Watchlist } from '../ports';
 import { CONTRACT, callJson, expect } from './json-client';
 
@@ -20,7 +21,12 @@ export function httpIdCardReader(baseUrl: string): IdCardReader {
       const answer = await callJson(`${baseUrl}/ocr/v1/id-card`, {
         body: { side, imageBase64: image.toString('base64') },
       });
-      return expect(answer, [200], ocrResponseSchema);
+      const read = expect(answer, [200], ocrResponseSchema);
+      // The validity in the domain's one form (YYYY-MM-DD or LONG); a date the reader garbled is
+      // left out, so the photo goes to review as partly unreadable instead of failing the step.
+      const { validUntil, ...fields } = read.fields;
+      const valid = readValidUntil(validUntil);
+      return { ...read, fields: { ...fields, ...(valid && { validUntil: valid }) } };
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The core banking account API (contracts/core-banking.ts): open, bind, read, hold and lift. */
+/** The core banking account API (contracts/core-banking.ts): open, bind, read, hold, lift and close. */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -9,7 +9,9 @@ import {
   openAccountRequestSchema,
   placeHoldRequestSchema,
 } from '../../contracts/core-banking';
+import { closeAccountRequestSchema } from '../../contracts/core-banking-payments';
 import { withLuhnDigit } from '../../domain/bank-card';
+import { todayInChina } from '../../domain/china-time';
 import { catalogue } from '../catalogue';
 import { HttpError, parseOr400, requireIdempotencyKey } from '../http';
 import { fingerprintOf } from '../idempotency';
@@ -32,7 +34,7 @@ function newAccountNumber(store: CoreBankingStore): string {
   }
 }
 
-function accountOr404(store: CoreBankingStore, accountNumber: string): CoreAccount {
+export function accountOr404(store: CoreBankingStore, accountNumber: string): CoreAccount {
   const account = store.getAccount(accountNumber);
   if (!account) throw new HttpError(404, 'ACCOUNT_NOT_FOUND', 'no such account');
   return account;
@@ -148,6 +150,43 @@ export function registerAccountRoutes(
     return store.transaction(() => {
       accountOr404(store, accountNumber);
       store.liftHold(accountNumber, holdId, now());
+      return accountOr404(store, accountNumber);
+    });
+  });
+
+  /**
+   * Final: the account's agreements are cancelled and what is left goes to the bound account,
+   * outside the caps. A frozen account moves no money (不收不付), so one with a balance stays open
+   * (409 BALANCE_REMAINS), as does one with a balance and nothing bound. Closing again answers
+   * the closed account.
+   */
+  app.post('/core/v1/accounts/:accountNumber/close', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(closeAccountRequestSchema, request.body);
+    return store.transaction(() => {
+      const account = accountOr404(store, accountNumber);
+      if (account.status === 'CLOSED') return account;
+      const at = now();
+      const balanceFen = store.payments.balanceFen(accountNumber);
+      if (balanceFen > 0) {
+        if (account.status === 'FROZEN' || !store.isBound(accountNumber)) {
+          throw new HttpError(
+            409,
+            'BALANCE_REMAINS',
+            'the balance cannot leave the account (frozen, or nothing bound): it stays open',
+          );
+        }
+        store.payments.append({
+          accountNumber,
+          at,
+          chinaDate: todayInChina(at),
+          kind: 'CLOSING_TRANSFER_TO_BOUND',
+          amountFen: balanceFen,
+          countsTowardsCaps: false,
+        });
+      }
+      store.closeAccount(accountNumber, body.reason, at);
+      store.payments.cancelAgreementsOf(accountNumber, 'ACCOUNT_CLOSED', at);
       return accountOr404(store, accountNumber);
     });
   });

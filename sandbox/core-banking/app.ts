@@ -1,10 +1,16 @@
-/** The core banking sandbox: accounts, bindings and holds, idempotent, in an embedded database. */
+/**
+ * The core banking sandbox: accounts, bindings, holds, agreements, debits and a ledger per
+ * account, idempotent, in an embedded database.
+ */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { catalogue } from '../catalogue';
 import { type FaultSettings, installFaults, pathOf, type RefusableOperation } from '../faults';
 import { createServer, parseOr400 } from '../http';
 import { registerAccountRoutes } from './accounts';
+import { registerAgreementRoutes } from './agreements';
+import { registerDebitRoutes } from './debits';
+import { registerLedgerRoutes } from './ledger';
 import { CoreBankingStore } from './store';
 
 const statsQuerySchema = z.object({ idNumber: z.string().min(1).optional() });
@@ -23,7 +29,7 @@ export interface CoreBankingSandboxOptions {
   faults?: FaultSettings;
   /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
   faultHangMs?: number;
-  /** The sandbox's clock (openedAt, boundAt, placedAt). */
+  /** The sandbox's clock (openedAt, boundAt, placedAt; the China day and year of the caps and limits). */
   now?: () => Date;
 }
 
@@ -49,10 +55,16 @@ export function buildCoreBankingSandbox(opts: CoreBankingSandboxOptions): Fastif
     return store.stats(idNumber);
   });
   registerAccountRoutes(app, store, now, { ...catalogue.coreBanking.perPersonCaps, ...opts.perPersonCaps });
+  registerAgreementRoutes(app, store, now);
+  registerDebitRoutes(app, store, now);
+  registerLedgerRoutes(app, store, now);
   return app;
 }
 
-/** What `PUT /sandbox/faults {"refuse": [...]}` may refuse: open, bind, place a hold, lift a hold. */
+/**
+ * What `PUT /sandbox/faults {"refuse": [...]}` may refuse: open, bind, place a hold, lift a hold,
+ * register or cancel an agreement, debit, close.
+ */
 const CORE_REFUSABLE: RefusableOperation[] = [
   {
     name: 'open',
@@ -61,4 +73,10 @@ const CORE_REFUSABLE: RefusableOperation[] = [
   { name: 'bind', matches: (r) => r.method === 'POST' && pathOf(r.url)[4] === 'binding' },
   { name: 'hold', matches: (r) => r.method === 'POST' && pathOf(r.url)[4] === 'holds' },
   { name: 'lift', matches: (r) => r.method === 'DELETE' && pathOf(r.url)[4] === 'holds' },
+  {
+    name: 'agreement',
+    matches: (r) => ['PUT', 'DELETE'].includes(r.method) && pathOf(r.url)[2] === 'agreements',
+  },
+  { name: 'debit', matches: (r) => r.method === 'POST' && pathOf(r.url).join('/') === 'core/v1/debits' },
+  { name: 'close', matches: (r) => r.method === 'POST' && pathOf(r.url)[4] === 'close' },
 ];

@@ -8,6 +8,7 @@ import type { CoreAccount } from '../../contracts/core-banking';
 import { maskCardNumber } from '../../domain/masking';
 import { IdempotencyStore, idempotencySchemaSql } from '../idempotency';
 import { openDatabase, type Sql, statementCache } from '../sqlite';
+import { PaymentsStore } from './payments-store';
 
 const SCHEMA = `
 ${idempotencySchemaSql}
@@ -23,7 +24,9 @@ CREATE TABLE IF NOT EXISTS accounts (
   yearly_cny REAL NOT NULL,
   balance_cap_cny REAL,
   opened_at TEXT NOT NULL,
-  partner_id TEXT
+  partner_id TEXT,
+  closed_at TEXT,
+  close_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS accounts_by_person ON accounts (customer_id_number, account_class);
 CREATE INDEX IF NOT EXISTS accounts_by_opening ON accounts (opened_at);
@@ -69,6 +72,7 @@ interface AccountRow {
   yearlyCny: number;
   balanceCapCny: number | null;
   openedAt: string;
+  closedAt: string | null;
 }
 
 interface BindingRow {
@@ -77,8 +81,12 @@ interface BindingRow {
   boundAt: string;
 }
 
-/** The strictest active hold wins: frozen (不收不付) over receive-only (只收不付). */
-export function deriveStatus(holds: ReadonlyArray<Pick<Hold, 'type'>>): CoreAccount['status'] {
+/** Closing is final and wins; otherwise the strictest active hold: frozen (不收不付) over receive-only (只收不付). */
+export function deriveStatus(
+  holds: ReadonlyArray<Pick<Hold, 'type'>>,
+  closedAt: string | null = null,
+): CoreAccount['status'] {
+  if (closedAt !== null) return 'CLOSED';
   if (holds.some((hold) => hold.type === 'FROZEN')) return 'FROZEN';
   if (holds.some((hold) => hold.type === 'RECEIVE_ONLY')) return 'RECEIVE_ONLY';
   return 'ACTIVE';
@@ -89,6 +97,8 @@ const personKey = (idNumber: string): string => idNumber.trim().toUpperCase();
 
 export class CoreBankingStore {
   readonly idempotency: IdempotencyStore;
+  /** Balances, the ledger, agreements and debits (payments-store.ts), in the same file and transactions. */
+  readonly payments: PaymentsStore;
   private readonly db: Database.Database;
   private readonly sql: Sql;
 
@@ -98,8 +108,14 @@ export class CoreBankingStore {
     const columns = this.db.prepare('PRAGMA table_info(accounts)').all() as { name: string }[];
     if (!columns.some((c) => c.name === 'partner_id'))
       this.db.exec('ALTER TABLE accounts ADD COLUMN partner_id TEXT');
+    // ... and files made before closing existed lack these.
+    if (!columns.some((c) => c.name === 'closed_at'))
+      this.db.exec(
+        'ALTER TABLE accounts ADD COLUMN closed_at TEXT; ALTER TABLE accounts ADD COLUMN close_reason TEXT',
+      );
     this.sql = statementCache(this.db);
     this.idempotency = new IdempotencyStore(this.db);
+    this.payments = new PaymentsStore(this.db);
   }
 
   /** Runs fn atomically; handlers never await inside, so this also serialises concurrent calls. */
@@ -125,8 +141,9 @@ export class CoreBankingStore {
       .map((row) => row.n);
   }
 
-  /** Forgets the account, its binding and its holds (a sandbox route simulates a lost account). */
+  /** Forgets the account, its binding, holds, agreements and ledger (a sandbox route simulates a lost account). */
   deleteAccount(accountNumber: string): void {
+    this.payments.forget(accountNumber);
     this.sql('DELETE FROM holds WHERE account_number = ?').run(accountNumber);
     this.sql('DELETE FROM bindings WHERE account_number = ?').run(accountNumber);
     this.sql('DELETE FROM accounts WHERE account_number = ?').run(accountNumber);
@@ -165,7 +182,8 @@ export class CoreBankingStore {
     const row = this.sql<[string], AccountRow>(
       `SELECT account_number AS accountNumber, account_class AS accountClass, channel, partner_id AS partnerId,
          reference, daily_cny AS dailyCny,
-         yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt
+         yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt,
+         closed_at AS closedAt
        FROM accounts WHERE account_number = ?`,
     ).get(accountNumber);
     if (!row) return undefined;
@@ -179,7 +197,7 @@ export class CoreBankingStore {
     return {
       accountNumber: row.accountNumber,
       accountClass: row.accountClass,
-      status: deriveStatus(holds),
+      status: deriveStatus(holds, row.closedAt),
       channel: row.channel,
       ...(row.partnerId !== null && { partnerId: row.partnerId }),
       reference: row.reference,
@@ -190,7 +208,25 @@ export class CoreBankingStore {
         ? { maskedNumber: maskCardNumber(binding.number), kind: binding.kind, boundAt: binding.boundAt }
         : null,
       holds,
+      ...(row.closedAt !== null && { closedAt: row.closedAt }),
     };
+  }
+
+  /** Marks the account closed, once: closing it again keeps the first closedAt and reason. */
+  closeAccount(accountNumber: string, reason: string, now: Date): boolean {
+    const result = this.sql(
+      'UPDATE accounts SET closed_at = ?, close_reason = ? WHERE account_number = ? AND closed_at IS NULL',
+    ).run(now.toISOString(), reason, accountNumber);
+    return result.changes > 0;
+  }
+
+  /** The full bound number stays inside core banking: ledger entries name the binding, not the card. */
+  isBound(accountNumber: string): boolean {
+    return (
+      this.sql<[string], { one: number }>('SELECT 1 AS one FROM bindings WHERE account_number = ?').get(
+        accountNumber,
+      ) !== undefined
+    );
   }
 
   /** Binds, or rebinds to another card; binding the same card again keeps the original boundAt. */

@@ -26,7 +26,7 @@ export interface ProvidersSandboxOptions {
   faults?: FaultSettings;
   /** How long a simulated timeout hangs; 30 s unless a test wants it shorter. */
   faultHangMs?: number;
-  /** The sandbox's clock, so tests can expire codes and age counters without waiting. */
+  /** The sandbox's clock, so tests can expire codes, age counters and date ID cards without waiting. */
   now?: () => Date;
 }
 
@@ -47,7 +47,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
     hangMs: opts.faultHangMs,
   });
   app.get('/sandbox/catalogue', async () => catalogue);
-  registerOcrRoutes(app);
+  registerOcrRoutes(app, now);
   registerIdentityRoutes(app);
   registerWatchlistRoutes(app);
   registerFaceRoutes(app);

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type OcrResponse, ocrRequestSchema } from '../../contracts/providers';
+import { addDays, todayInChina } from '../../domain/china-time';
 import { catalogue, type IdCardMarker, idCardMarkerSchema } from '../catalogue';
 import { parseOr400 } from '../http';
 import { makeIdCardImage } from './id-card-image';
@@ -54,14 +55,19 @@ export function findJsonMarker(image: Buffer, prefix: Buffer): unknown {
   return undefined;
 }
 
-export function readIdCard(image: Buffer): OcrResponse {
+/** What the back side prints; `today` (China) anchors a relative validity (validForDays). */
+function printedValidUntil(marker: IdCardMarker, today: string): string | undefined {
+  return marker.validForDays === undefined ? marker.validUntil : addDays(today, marker.validForDays);
+}
+
+export function readIdCard(image: Buffer, today: string = todayInChina()): OcrResponse {
   const marker = findMarker(image);
   if (!marker || marker.notIdCard) return { isIdCard: false, fields: {}, quality: [] };
   const quality = marker.quality ?? [];
   const fields: OcrResponse['fields'] =
     marker.side === 'FRONT'
       ? { name: marker.name, idNumber: marker.idNumber }
-      : { validUntil: marker.validUntil };
+      : { validUntil: printedValidUntil(marker, today) };
   if (quality.includes('PARTLY_UNREADABLE')) {
     for (const field of unreadableOmits[marker.side] ?? []) delete fields[field];
   }
@@ -78,10 +84,10 @@ export function decodeImage(imageBase64: string): Buffer {
 /** Strict so a misspelt field (`qualty`) is a 400, not a silently clean image. */
 const imageRequestSchema = z.strictObject(idCardMarkerSchema.shape);
 
-export function registerOcrRoutes(app: FastifyInstance): void {
+export function registerOcrRoutes(app: FastifyInstance, now: () => Date): void {
   app.post('/ocr/v1/id-card', async (request) => {
     const body = parseOr400(ocrRequestSchema, request.body);
-    return readIdCard(decodeImage(body.imageBase64));
+    return readIdCard(decodeImage(body.imageBase64), todayInChina(now()));
   });
 
   app.post('/sandbox/id-card-images', async (request, reply) => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditRefusalReasonSchema, debitRefusalReasonSchema } from '../../contracts/core-banking-payments';
 import { imageQualityFlagSchema, unionPayResultSchema } from '../../contracts/providers';
 import { todayInChina } from '../../domain/applicant';
 import { passesLuhn } from '../../domain/bank-card';
@@ -35,17 +36,42 @@ const post = (url: string, payload: object, headers: Record<string, string> = {}
   app.inject({ method: 'POST', url, payload, headers });
 
 describe('OCR entries', () => {
+  // Entries with validForDays answer relative to today: the catalogue writes them for answersAsOf.
+  let asOf: FastifyInstance;
+  beforeAll(() => {
+    asOf = buildProvidersSandbox({
+      dbFile: dir.dbFile(),
+      now: () => new Date(`${ocr.answersAsOf}T10:00:00+08:00`),
+    });
+  });
+  afterAll(() => asOf.close());
+
   for (const entry of ocr.entries) {
     it(`${entry.name} answers as documented`, async () => {
       const image = entry.marker ? makeIdCardImage(entry.marker) : makePlainImage();
-      const res = await post('/ocr/v1/id-card', {
-        side: entry.marker?.side ?? 'FRONT',
-        imageBase64: image.toString('base64'),
+      const res = await asOf.inject({
+        method: 'POST',
+        url: '/ocr/v1/id-card',
+        payload: {
+          side: entry.marker?.side ?? 'FRONT',
+          imageBase64: image.toString('base64'),
+        },
       });
       expect(res.statusCode).toBe(entry.answer.status);
       expect(res.json()).toEqual(entry.answer.body);
     });
   }
+
+  it('has a back side for each validity the bank acts on: expired, expiring today, expiring soon, valid for life', () => {
+    const validities = ocr.entries.flatMap((e) => (e.marker?.side === 'BACK' ? [e.marker] : []));
+    expect(
+      validities.some((m) => m.validUntil && m.validUntil !== 'LONG' && m.validUntil < ocr.answersAsOf),
+    ).toBe(true);
+    expect(validities.map((m) => m.validForDays).filter((d) => d !== undefined)).toEqual(
+      expect.arrayContaining([-1, 0, 20]),
+    );
+    expect(validities.some((m) => m.validUntil === 'LONG')).toBe(true);
+  });
 
   it('quality flags map to the tier-2 reasons and nothing else sends to review', () => {
     for (const entry of ocr.entries) {
@@ -302,6 +328,19 @@ describe('core banking limits', () => {
   }
 });
 
+describe('core banking money rules', () => {
+  const { debitRules, creditRules } = catalogue.coreBanking;
+
+  it('name every debit refusal reason once and every credit refusal reason once', () => {
+    expect(debitRules.map((rule) => rule.reason).sort()).toEqual(
+      [...debitRefusalReasonSchema.options].sort(),
+    );
+    expect(creditRules.map((rule) => rule.reason).sort()).toEqual(
+      [...creditRefusalReasonSchema.options].sort(),
+    );
+  });
+});
+
 describe('docs/sandbox.md', () => {
   const doc = readFileSync(new URL('../../docs/sandbox.md', import.meta.url), 'utf8');
 
@@ -324,6 +363,18 @@ describe('docs/sandbox.md', () => {
       'codeExpiresAt',
       '/sandbox/accounts/{n}',
       'openedFrom',
+      ...catalogue.coreBanking.debitRules.map((rule) => `\`${rule.reason}\``),
+      ...catalogue.coreBanking.creditRules.map((rule) => `\`${rule.reason}\``),
+      ...ocr.entries.flatMap((entry) =>
+        entry.marker?.validForDays === undefined ? [] : [`"validForDays": ${entry.marker.validForDays}`],
+      ),
+      'answersAsOf',
+      '/sandbox/accounts/{accountNumber}/credits',
+      '/core/v1/agreements/{agreementNumber}',
+      '/core/v1/debits',
+      '/core/v1/accounts/{n}/ledger',
+      '/core/v1/accounts/{n}/agreements',
+      '/core/v1/accounts/{n}/close',
       ...[...catalogue.faults.refuse.providers, ...catalogue.faults.refuse.coreBanking].map(
         (name) => `\`${name}\``,
       ),

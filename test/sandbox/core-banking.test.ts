@@ -70,6 +70,33 @@ const stats = async (idNumber?: string) =>
 
 const account = (res: LightMyRequestResponse) => accountSchema.parse(res.json());
 
+const putAgreement = (agreementNumber: string, terms: object) =>
+  app.inject({ method: 'PUT', url: `/core/v1/agreements/${agreementNumber}`, payload: terms });
+
+const quickPay = (accountNumber: string) => ({
+  accountNumber,
+  institution: 'WECHAT_PAY',
+  scope: 'QUICK_PAY',
+  perDebitLimitCny: '100',
+  dailyLimitCny: '100',
+});
+
+const debit = (body: object) => app.inject({ method: 'POST', url: '/core/v1/debits', payload: body });
+
+const credit = (accountNumber: string, amountCny: string, from: 'BOUND' | 'OTHER' = 'OTHER') =>
+  app.inject({
+    method: 'POST',
+    url: `/sandbox/accounts/${accountNumber}/credits`,
+    payload: { amountCny, from },
+  });
+
+const closeAccount = (accountNumber: string) =>
+  app.inject({
+    method: 'POST',
+    url: `/core/v1/accounts/${accountNumber}/close`,
+    payload: { reason: 'CUSTOMER_REQUEST' },
+  });
+
 async function openedAccount(): Promise<string> {
   const res = await open(openBody(newIdNumber()), `open-${++seq}`);
   expect(res.statusCode).toBe(201);
@@ -382,8 +409,16 @@ describe('refusals for good', () => {
   it("names only core banking's operations", async () => {
     const res = await refuse(['ocr']);
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toContain('open, bind, hold, lift');
-    expect(catalogue.faults.refuse.coreBanking).toEqual(['open', 'bind', 'hold', 'lift']);
+    expect(res.json().message).toContain('open, bind, hold, lift, agreement, debit, close');
+    expect(catalogue.faults.refuse.coreBanking).toEqual([
+      'open',
+      'bind',
+      'hold',
+      'lift',
+      'agreement',
+      'debit',
+      'close',
+    ]);
   });
 });
 
@@ -423,6 +458,47 @@ const scenarios: Record<string, () => Promise<LightMyRequestResponse>> = {
     return open(body, 'k');
   },
   'account-not-found': () => getAccount('6230999999999999999'),
+  'agreement-number-reused': async () => {
+    const accountNumber = await openedAccount();
+    const terms = {
+      accountNumber,
+      institution: 'WECHAT_PAY',
+      scope: 'QUICK_PAY',
+      perDebitLimitCny: '1',
+      dailyLimitCny: '1',
+    };
+    await putAgreement('AGR-CATALOGUE', terms);
+    return putAgreement('AGR-CATALOGUE', { ...terms, dailyLimitCny: '2' });
+  },
+  'account-closed': async () => {
+    const accountNumber = await openedAccount();
+    await closeAccount(accountNumber);
+    return putAgreement('AGR-CLOSED', quickPay(accountNumber));
+  },
+  'debit-refused': async () => {
+    const accountNumber = await openedAccount();
+    await putAgreement('AGR-POOR', quickPay(accountNumber));
+    return debit({ agreementNumber: 'AGR-POOR', institution: 'WECHAT_PAY', amountCny: '1', reference: 'r1' });
+  },
+  'debit-reference-reused': async () => {
+    const accountNumber = await openedAccount();
+    await credit(accountNumber, '10');
+    await putAgreement('AGR-REF', quickPay(accountNumber));
+    const body = { agreementNumber: 'AGR-REF', institution: 'WECHAT_PAY', amountCny: '1', reference: 'r1' };
+    expect((await debit(body)).statusCode).toBe(201);
+    return debit({ ...body, amountCny: '2' });
+  },
+  'credit-refused': async () => {
+    const accountNumber = await openedAccount();
+    await placeHold(accountNumber, 'freeze', 'FROZEN');
+    return credit(accountNumber, '1');
+  },
+  'balance-remains': async () => {
+    const accountNumber = await openedAccount();
+    await credit(accountNumber, '1', 'OTHER');
+    // Nothing is bound: the balance has nowhere to go.
+    return closeAccount(accountNumber);
+  },
   'missing-idempotency-key': () => open(openBody(newIdNumber())),
 };
 

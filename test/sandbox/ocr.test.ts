@@ -1,9 +1,14 @@
+import type { AddressInfo } from 'node:net';
 import { crc32, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpIdCardReader } from '../../adapters/http/providers';
+import type { IdCardReader } from '../../adapters/ports';
 import { imageQualityFlagSchema, ocrResponseSchema } from '../../contracts/providers';
-import type { IdCardMarker } from '../../sandbox/catalogue';
+import { todayInChina } from '../../domain/china-time';
+import { classifyIdDocument } from '../../domain/id-document';
+import { catalogue, type IdCardMarker } from '../../sandbox/catalogue';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { encodeMarker, makeIdCardImage, makePlainImage } from '../../sandbox/providers/id-card-image';
 import { findMarker, readIdCard } from '../../sandbox/providers/ocr';
@@ -33,6 +38,7 @@ function readPng(png: Buffer): Chunk[] {
   return chunks;
 }
 
+const { ocr } = catalogue.providers;
 const front: IdCardMarker = { side: 'FRONT', name: '阿依古丽·买买提', idNumber: '11010119900307002X' };
 
 describe('ID-card images', () => {
@@ -198,5 +204,94 @@ describe('POST /ocr/v1/id-card and POST /sandbox/id-card-images', () => {
       error: 'BAD_REQUEST',
       message: expect.stringContaining('body.imageBase64'),
     });
+  });
+});
+
+describe("the back side's validity date (validUntil)", () => {
+  const dir = tempDir();
+  const backs = new Map(ocr.entries.filter((e) => e.marker?.side === 'BACK').map((e) => [e.name, e]));
+  let app: FastifyInstance;
+  let reader: IdCardReader;
+  beforeAll(async () => {
+    // The catalogue's relative entries are written for its answersAsOf day in China.
+    app = buildProvidersSandbox({
+      dbFile: dir.dbFile(),
+      now: () => new Date(`${ocr.answersAsOf}T10:00:00+08:00`),
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    reader = httpIdCardReader(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await app.close();
+    dir.remove();
+  });
+
+  it('validForDays counts from the China date, not the UTC one: 01:00 on 2 March in China is still 1 March in UTC', () => {
+    const today = todayInChina(new Date('2025-03-01T17:00:00Z'));
+    expect(today).toBe('2025-03-02');
+    const read = (validForDays: number) =>
+      readIdCard(makeIdCardImage({ side: 'BACK', validForDays }), today).fields.validUntil;
+    expect([read(20), read(0), read(-1)]).toEqual(['2025-03-22', '2025-03-02', '2025-03-01']);
+  });
+
+  it('validForDays replaces a validUntil in the same marker', () => {
+    const fields = readIdCard(
+      makeIdCardImage({ side: 'BACK', validUntil: 'LONG', validForDays: 3 }),
+      '2025-03-01',
+    );
+    expect(fields.fields).toEqual({ validUntil: '2025-03-04' });
+  });
+
+  for (const name of [
+    'expired card',
+    'card expired recently',
+    'card expiring today',
+    'card expiring soon',
+    'clean back, valid for life',
+  ]) {
+    it(`the OCR adapter answers the catalogue's validUntil for "${name}" over HTTP`, async () => {
+      const entry = backs.get(name);
+      expect(entry, `catalogue entry ${name}`).toBeDefined();
+      const read = await reader.read('BACK', makeIdCardImage(entry!.marker!));
+      expect(read).toEqual(entry!.answer.body);
+    });
+  }
+
+  it('the expired, expiring-soon and valid-for-life entries classify as reject, pass and pass on answersAsOf', async () => {
+    const frontImage = makeIdCardImage(front);
+    const entered = { name: front.name!, idNumber: front.idNumber! };
+    const outcome = async (name: string) =>
+      classifyIdDocument(
+        await reader.read('FRONT', frontImage),
+        await reader.read('BACK', makeIdCardImage(backs.get(name)!.marker!)),
+        entered,
+        ocr.answersAsOf,
+      ).outcome;
+    expect(await outcome('card expired recently')).toBe('REJECT');
+    expect(await outcome('card expiring soon')).toBe('PASS');
+    expect(await outcome('card expiring today')).toBe('PASS');
+    expect(await outcome('clean back, valid for life')).toBe('PASS');
+  });
+
+  it('the OCR adapter reads 长期 as LONG and dotted or compact dates as YYYY-MM-DD', async () => {
+    const read = async (validUntil: string) =>
+      (await reader.read('BACK', makeIdCardImage({ side: 'BACK', validUntil }))).fields.validUntil;
+    expect(await read('长期')).toBe('LONG');
+    expect(await read('2040.03.07')).toBe('2040-03-07');
+    expect(await read('20400307')).toBe('2040-03-07');
+  });
+
+  it('the OCR adapter leaves out a validity it cannot read (no such date, not a date), so the photo goes to review', async () => {
+    for (const validUntil of ['2040-02-30', 'soon', '2040-3-7']) {
+      const back = await reader.read('BACK', makeIdCardImage({ side: 'BACK', validUntil }));
+      expect(back.fields, validUntil).toEqual({});
+      const result = classifyIdDocument(
+        await reader.read('FRONT', makeIdCardImage(front)),
+        back,
+        { name: front.name!, idNumber: front.idNumber! },
+        ocr.answersAsOf,
+      );
+      expect(result).toMatchObject({ outcome: 'REVIEW', reasons: ['ID_IMAGE_PARTLY_UNREADABLE'] });
+    }
   });
 });
