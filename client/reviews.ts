@@ -16,6 +16,7 @@ import type {
   Resubmission,
   ResubmissionResult,
   ReviewCase,
+  ReviewStatus,
   ReviewSummary,
 } from '../domain/review';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
@@ -39,6 +40,14 @@ import { ConflictError, NotFoundError } from './errors';
 import { type AgeCursor, oldestFirstPage } from './oldest-first';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
+
+/** Statuses in which a case waits on someone: the operator, the customer or core banking. */
+const OPEN_STATUSES: readonly ReviewStatus[] = [
+  'PENDING',
+  'AWAITING_SECOND_DECISION',
+  'ACTION_PENDING',
+  'AWAITING_RESUBMISSION',
+];
 
 /** A page of the queue, and where the next one starts (absent on the last page). */
 export interface ReviewPage {
@@ -186,6 +195,9 @@ export class Reviews {
     const where = ["WorkflowType = 'review'"];
     if (this.taskQueue) where.push(`TaskQueue = '${this.taskQueue.replace(/'/g, "''")}'`);
     if (filter.status) where.push(`ReviewStatus = '${filter.status}'`);
+    // A review that failed or was terminated keeps the status it last published: a case that
+    // waits on someone is one whose workflow is still running.
+    if (filter.status && OPEN_STATUSES.includes(filter.status)) where.push("ExecutionStatus = 'Running'");
     if (filter.escalated) where.push(`Escalated = ${filter.escalated}`);
     if (filter.hold) where.push(`Hold = '${filter.hold}'`);
     if (filter.reason) where.push(`ReviewReasons = '${filter.reason}'`);
@@ -206,12 +218,13 @@ export class Reviews {
   async decide(
     reviewId: string,
     decision: DecisionRequest,
-    operator: string,
+    caller: string | { id: string; role: string },
     idempotencyKey?: string,
   ): Promise<ReviewCase> {
+    const { id: operator, role } = typeof caller === 'string' ? { id: caller, role: 'operator' } : caller;
     try {
       return await this.handle(reviewId).executeUpdate(decide, {
-        args: [{ ...decision, operator }],
+        args: [{ ...decision, operator, supervisor: role === 'supervisor' }],
         ...(idempotencyKey && { updateId: `decide-${idempotencyKey}` }),
       });
     } catch (err) {

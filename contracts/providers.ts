@@ -133,6 +133,8 @@ export const appEventTypeSchema = z.enum([
   'ACCOUNT_FROZEN',
   /** The application could not finish (status FAILED); the reasons say why. */
   'APPLICATION_FAILED',
+  /** A review closed the account (operator and supervisor, or frozen past the policy's deadline). */
+  'ACCOUNT_CLOSED',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
   /** An application failed: what happened, and what became of any account opened for it. */
@@ -141,6 +143,10 @@ export const appEventTypeSchema = z.enum([
   'OPS_ACCOUNT_NOT_RESTRICTED',
   /** Reconciliation found an account and its application that do not agree. */
   'OPS_RECONCILIATION_MISMATCH',
+  /** Core banking would not place or lift a review's hold, or close its account: retried, someone should look. */
+  'OPS_REVIEW_ACTION_FAILED',
+  /** A supervisor confirmed fraud: the account is frozen and the case is to be reported. */
+  'OPS_FRAUD_CONFIRMED',
 ]);
 export const appEventSchema = z.object({
   eventId: z.string(),

@@ -11,6 +11,11 @@ export const auditActionSchema = z.enum([
   /** An operator's decision on a round (reason: the decision's reason code). */
   'APPROVED',
   'REJECTED',
+  /** Decisions to close the account and to confirm fraud (each the first or the supervisor's second: refs.stage). */
+  'CLOSE_DECIDED',
+  'FRAUD_CONFIRMED',
+  /** Core banking closed the account (refs.closedBy: the decision, or the frozen deadline). */
+  'ACCOUNT_CLOSED',
   /** A receive-only hold (只收不付) placed in core banking; refs.holdId names it. */
   'HOLD_PLACED',
   /** A hold this review placed, lifted on approval; refs.holdId names it. */

@@ -35,6 +35,7 @@ const PUBLIC: Record<ReasonCode, PublicReason> = {
   SMS_CODE_EXPIRED: 'SMS_CODE_EXPIRED',
   SMS_CODE_NOT_SUBMITTED: 'SMS_CODE_NOT_SUBMITTED',
   ID_RESUBMITTED: 'UNDER_REVIEW',
+  RESUBMISSIONS_EXHAUSTED: 'UNDER_REVIEW',
   PERSON_ACCOUNT_CAP_REACHED: 'ACCOUNT_LIMIT_REACHED',
   // Could not finish: the customer may upload again, or start again later; staff read which system.
   DOCUMENT_MISSING: 'DOCUMENT_NOT_ACCEPTED',

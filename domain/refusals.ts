@@ -39,8 +39,15 @@ export const refusals = {
   STALE_ROUND: { status: 409 },
   /** The open round already has its decision. */
   ROUND_DECIDED: { status: 409 },
-  /** Four eyes: the operator who rejected the previous round may not approve this one. */
+  /**
+   * Four eyes: the operator who rejected the previous round may not approve this one, and a
+   * decision that needs a second one may not be seconded by the operator who made it.
+   */
   SAME_OPERATOR: { status: 403 },
+  /** Closing the account or confirming fraud is confirmed by a supervisor, not another operator. */
+  SUPERVISOR_REQUIRED: { status: 403 },
+  /** The round's failed re-submissions reached the policy's cap: the case is with an operator now. */
+  RESUBMISSIONS_EXHAUSTED: { status: 409 },
   /** Photos arrived while the review was not asking for them. */
   NOT_AWAITING_RESUBMISSION: { status: 409 },
   /** Photos for the review are being checked. */

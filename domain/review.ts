@@ -4,12 +4,29 @@
  * another operator approves.
  */
 import * as z from 'zod';
+import { appEventSchema } from '../contracts/providers';
+import { auditEventSchema } from './audit';
 import { deliverySchema } from './deliveries';
 import { type IdCardPhotos, idCardPhotosSchema } from './documents';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { reasonCodeSchema } from './steps';
 
-export const reviewStatusSchema = z.enum(['PENDING', 'AWAITING_RESUBMISSION', 'CLEARED']);
+/**
+ * PENDING: a round waits for an operator. AWAITING_SECOND_DECISION: its first decision needs a
+ * second one from someone else (a watch-list approval: another operator; closing the account or
+ * confirming fraud: a supervisor). ACTION_PENDING: decided, and core banking has not yet done its
+ * part (a hold, a lift, a close): retried, ops alerted. AWAITING_RESUBMISSION: the customer is
+ * asked for new photos. CLEARED, CLOSED and FRAUD_CONFIRMED end the review (docs/terminal-states.md).
+ */
+export const reviewStatusSchema = z.enum([
+  'PENDING',
+  'AWAITING_SECOND_DECISION',
+  'ACTION_PENDING',
+  'AWAITING_RESUBMISSION',
+  'CLEARED',
+  'CLOSED',
+  'FRAUD_CONFIRMED',
+]);
 export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
 
 export const holdStateSchema = z.enum(['NONE', 'RECEIVE_ONLY', 'FROZEN']);
@@ -27,17 +44,51 @@ export const rejectReasonSchema = z.enum([
   'PHOTO_DOES_NOT_MATCH_APPLICANT',
   'OTHER',
 ]);
-export const decisionReasonSchema = z.union([approveReasonSchema, rejectReasonSchema]);
+/** Closing the account: the bank will not keep it (the customer keeps the money: core banking returns it). */
+export const closeReasonSchema = z.enum([
+  'CUSTOMER_UNREACHABLE',
+  'IDENTITY_NOT_ESTABLISHED',
+  'CUSTOMER_REQUESTED',
+  'FROZEN_PAST_DEADLINE',
+]);
+/** Confirming fraud: the account stays frozen and the case is marked for reporting. */
+export const fraudReasonSchema = z.enum(['IDENTITY_THEFT', 'FORGED_DOCUMENT', 'ACCOUNT_RENTED_OR_SOLD']);
+export const decisionReasonSchema = z.union([
+  approveReasonSchema,
+  rejectReasonSchema,
+  closeReasonSchema,
+  fraudReasonSchema,
+]);
+
+export const decisionKindSchema = z.enum(['APPROVE', 'REJECT', 'CLOSE_ACCOUNT', 'CONFIRM_FRAUD']);
+export type DecisionKind = z.infer<typeof decisionKindSchema>;
+
+/** The reasons each kind of decision may give. */
+export const reasonsFor: Record<DecisionKind, z.ZodEnum> = {
+  APPROVE: approveReasonSchema,
+  REJECT: rejectReasonSchema,
+  CLOSE_ACCOUNT: closeReasonSchema,
+  CONFIRM_FRAUD: fraudReasonSchema,
+};
+
+/** Decisions that end the account's life with the bank: a supervisor's second decision confirms them. */
+export const TERMINAL_DECISIONS: readonly DecisionKind[] = ['CLOSE_ACCOUNT', 'CONFIRM_FRAUD'];
+
+const NOTE_REQUIRED = {
+  REJECT: 'is required when rejecting',
+  CLOSE_ACCOUNT: 'is required when closing the account',
+  CONFIRM_FRAUD: 'is required when confirming fraud',
+} as const;
 
 export const decisionRequestSchema = z
   .strictObject({
     round: z.number().int().min(1),
-    decision: z.enum(['APPROVE', 'REJECT']),
+    decision: decisionKindSchema,
     reasonCode: decisionReasonSchema,
     note: z.string().trim().min(1).max(1000).optional(),
   })
   .superRefine((d, ctx) => {
-    const allowed = d.decision === 'APPROVE' ? approveReasonSchema : rejectReasonSchema;
+    const allowed = reasonsFor[d.decision];
     if (!allowed.safeParse(d.reasonCode).success) {
       ctx.addIssue({
         code: 'custom',
@@ -45,21 +96,28 @@ export const decisionRequestSchema = z
         message: `must be one of ${allowed.options.join(', ')} for ${d.decision}`,
       });
     }
-    if (d.decision === 'REJECT' && !d.note) {
-      ctx.addIssue({ code: 'custom', path: ['note'], message: 'is required when rejecting' });
+    if (d.decision !== 'APPROVE' && !d.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: NOTE_REQUIRED[d.decision] });
     }
   });
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
 
 export const decisionSchema = z.object({
   round: z.number().int(),
-  decision: z.enum(['APPROVE', 'REJECT']),
+  decision: decisionKindSchema,
   reasonCode: decisionReasonSchema,
   note: z.string().optional(),
   /** From the caller's token, never from the request body. */
   operator: z.string(),
   decidedAt: z.string(),
   ruleVersion: z.string(),
+  /**
+   * FIRST: the first of the two decisions the round needs (it took no effect alone); SECOND: the
+   * one that confirmed it; absent: a decision that took effect by itself.
+   */
+  stage: z.enum(['FIRST', 'SECOND']).optional(),
+  /** True when the caller decided as a supervisor. */
+  supervisor: z.boolean().optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
@@ -78,6 +136,30 @@ export const reviewPolicySchema = z.object({
    * reviews started before claims existed use DEFAULT_CLAIM_LEASE_SECONDS.
    */
   claimLeaseSeconds: z.number().positive().optional(),
+  // The settings below came with bounded reviews (the `bounded-reviews` patch); a review whose
+  // policy lacks one goes by boundedReviewDefaults.
+  /**
+   * Doubts that restrict the account from the start (只收不付: receive-only) until the review
+   * clears them; other doubts open it fully, reviewed later.
+   */
+  restrictingReasons: z.array(reasonCodeSchema).optional(),
+  /** Doubts whose approval needs two different operators. */
+  secondApprovalReasons: z.array(reasonCodeSchema).optional(),
+  /** Re-submitted photos the check refuses, per round, before the case goes back to an operator, escalated. */
+  maxFailedResubmissionsPerRound: z.number().int().min(1).optional(),
+  /** How long an account may stay frozen for want of new photos before `afterFrozenDeadline`. */
+  frozenDeadlineSeconds: z.number().positive().optional(),
+  /** CLOSE_ACCOUNT: core banking closes it; ESCALATE: ops and the queue are told, and it stays frozen. */
+  afterFrozenDeadline: z.enum(['CLOSE_ACCOUNT', 'ESCALATE']).optional(),
+  /** One call to core banking (a hold, a lift, a close) is retried this long before the review backs off and alerts ops. */
+  bankActionWindowSeconds: z.number().positive().optional(),
+  /** The first back-off after a failed window; it doubles up to `bankActionMaxBackoffSeconds`. */
+  bankActionBackoffSeconds: z.number().positive().optional(),
+  bankActionMaxBackoffSeconds: z.number().positive().optional(),
+  /** A review continues as new (state carried) once its history has this many events... */
+  continueAsNewAtEvents: z.number().int().min(20).optional(),
+  /** ...or once this run has taken this many updates (Temporal allows 2,000 per run). */
+  continueAsNewAtUpdates: z.number().int().min(2).max(1900).optional(),
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
@@ -93,6 +175,41 @@ export const defaultReviewPolicy: ReviewPolicy = {
 
 export const DEFAULT_CLAIM_LEASE_SECONDS = 15 * 60;
 
+type BoundedSetting =
+  | 'restrictingReasons'
+  | 'secondApprovalReasons'
+  | 'maxFailedResubmissionsPerRound'
+  | 'frozenDeadlineSeconds'
+  | 'afterFrozenDeadline'
+  | 'bankActionWindowSeconds'
+  | 'bankActionBackoffSeconds'
+  | 'bankActionMaxBackoffSeconds'
+  | 'continueAsNewAtEvents'
+  | 'continueAsNewAtUpdates';
+export type BoundedReviewPolicy = ReviewPolicy & Required<Pick<ReviewPolicy, BoundedSetting>>;
+
+/** The bounded-review settings, for policies that predate them too. */
+export const boundedReviewDefaults: Required<Pick<ReviewPolicy, BoundedSetting>> = {
+  restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE'],
+  secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH'],
+  maxFailedResubmissionsPerRound: 5,
+  // Three months frozen without new photos: the bank closes the account (and returns the money).
+  frozenDeadlineSeconds: 90 * 24 * 3600,
+  afterFrozenDeadline: 'CLOSE_ACCOUNT',
+  bankActionWindowSeconds: 60,
+  bankActionBackoffSeconds: 60,
+  bankActionMaxBackoffSeconds: 3600,
+  // Well below Temporal's warnings (10,240 events, 10 MB) and its 2,000 updates per run.
+  continueAsNewAtEvents: 5_000,
+  continueAsNewAtUpdates: 1_000,
+};
+
+/** The review's policy with every bounded-review setting filled in. */
+export const boundedPolicy = (policy: ReviewPolicy): BoundedReviewPolicy => ({
+  ...boundedReviewDefaults,
+  ...policy,
+});
+
 export const reviewInputSchema = z.object({
   applicationId: applicationIdSchema,
   accountNumber: z.string(),
@@ -107,7 +224,7 @@ export const reviewInputSchema = z.object({
   /** The ID photos the application was opened with (reviews started before this field lack it). */
   documents: idCardPhotosSchema.optional(),
 });
-export type ReviewInput = z.infer<typeof reviewInputSchema>;
+export type ReviewInput = z.infer<typeof reviewInputSchema> & { carried?: CarriedReview };
 
 /** New photos of both sides of the ID card. */
 export const resubmissionSchema = idCardPhotosSchema;
@@ -156,8 +273,27 @@ export const reviewCaseSchema = z.object({
   claim: claimSchema.optional(),
   /** While pending: when the open round escalates if nobody decides it. */
   slaDueAt: z.string().optional(),
+  /** AWAITING_SECOND_DECISION: the first decision, which the second must come from someone else. */
+  proposal: decisionSchema.optional(),
+  /** ACTION_PENDING: what core banking has not done yet, how often it was tried, and why it failed. */
+  pendingAction: z.lazy(() => pendingActionSchema).optional(),
+  /** FRAUD_CONFIRMED: the case is marked for reporting to the authorities. */
+  reportable: z.boolean().optional(),
 });
 export type ReviewCase = z.infer<typeof reviewCaseSchema>;
+
+/** A call to core banking the review must make happen: retried with back-off until it does. */
+export const pendingActionSchema = z.object({
+  action: z.enum(['PLACE_HOLD', 'LIFT_HOLD', 'CLOSE_ACCOUNT']),
+  holdId: z.string().optional(),
+  /** Windows tried so far (each is several quick retries). */
+  attempts: z.number().int(),
+  since: z.string(),
+  /** REFUSED: core banking said no (422); UNAVAILABLE: it did not answer in the window; CONTRACT: it answered off-contract. */
+  lastError: z.enum(['REFUSED', 'UNAVAILABLE', 'CONTRACT']),
+  nextAttemptAt: z.string(),
+});
+export type PendingAction = z.infer<typeof pendingActionSchema>;
 
 /** One stored ID photo of a case: the application's, or a re-submission's. */
 export const caseDocumentSchema = z.object({
@@ -204,3 +340,35 @@ export const reviewSummarySchema = reviewCaseSchema
     claim: claimSchema.optional(),
   });
 export type ReviewSummary = z.infer<typeof reviewSummarySchema>;
+
+/**
+ * What a review carries into its next run when it continues as new: its whole state, with times
+ * as workflow time (ms since the epoch), so timers resume where they stood. Events and audit
+ * entries not yet confirmed go along and are sent again (each has its own id: receivers and the
+ * log keep one).
+ */
+export const carriedReviewSchema = z.object({
+  run: z.number().int(),
+  status: reviewStatusSchema,
+  round: z.number().int(),
+  reasons: z.array(reasonCodeSchema),
+  escalated: z.boolean(),
+  hold: holdStateSchema,
+  holdIds: z.array(z.string()),
+  decisions: z.array(decisionSchema),
+  proposal: decisionSchema.optional(),
+  resubmissions: reviewCaseSchema.shape.resubmissions,
+  resubmittedPhotos: z.array(
+    z.object({ round: z.number().int(), at: z.string(), accepted: z.boolean(), photos: idCardPhotosSchema }),
+  ),
+  claim: z.object({ claimedBy: z.string(), until: z.number() }).optional(),
+  roundOpenedAt: z.number(),
+  awaitingSince: z.number().optional(),
+  frozenAt: z.number().optional(),
+  deliveries: z.array(deliverySchema),
+  /** Events sent but not yet delivered or given up, sent again in the next run. */
+  unsent: z.array(z.object({ event: appEventSchema.omit({ occurredAt: true }), to: z.enum(['app', 'ops']) })),
+  /** Audit entries not yet written. */
+  unwritten: z.array(auditEventSchema),
+});
+export type CarriedReview = z.infer<typeof carriedReviewSchema>;

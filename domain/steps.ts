@@ -54,6 +54,8 @@ export const reasonCodeSchema = z.enum([
   'SMS_CODE_NOT_SUBMITTED',
   // review
   'ID_RESUBMITTED',
+  /** The customer's re-submitted photos failed the check as often as the policy allows in one round. */
+  'RESUBMISSIONS_EXHAUSTED',
   // core banking
   'PERSON_ACCOUNT_CAP_REACHED',
   // could not finish (status FAILED): nothing answered no, but the application cannot go on

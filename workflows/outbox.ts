@@ -8,9 +8,17 @@ import type { Activities } from '../activities';
 import type { AppEvent } from '../contracts/providers';
 import type { Delivery } from '../domain/deliveries';
 
+/** An event as the workflow sends it, and where to. */
+export interface OutgoingEvent {
+  event: Omit<AppEvent, 'occurredAt'>;
+  to: 'app' | 'ops';
+}
+
 export class Outbox {
   readonly deliveries: Delivery[] = [];
   private readonly inFlight: Promise<void>[] = [];
+  /** Sent and not yet delivered or given up: what a review carries when it continues as new. */
+  private readonly undelivered = new Map<string, OutgoingEvent>();
   private readonly activities: Pick<Activities, 'notifyApp' | 'notifyOps'>;
 
   /** `partnerId`: the partner bank the application came through, whose webhook its events go to. */
@@ -29,13 +37,43 @@ export class Outbox {
   send(event: Omit<AppEvent, 'occurredAt'>, to: 'app' | 'ops' = 'app'): void {
     const delivery: Delivery = { eventId: event.eventId, type: event.type, status: 'PENDING' };
     this.deliveries.push(delivery);
+    this.deliver(delivery, { event, to });
+  }
+
+  /**
+   * A run that continues another: the deliveries so far, and the events still on their way sent
+   * again (each keeps its event id, so a receiver that had it already keeps one).
+   */
+  restore(deliveries: Delivery[], undelivered: OutgoingEvent[]): void {
+    this.deliveries.push(...deliveries.map((d) => ({ ...d })));
+    for (const outgoing of undelivered) {
+      const delivery = this.deliveries.find((d) => d.eventId === outgoing.event.eventId);
+      if (delivery) this.deliver(delivery, outgoing);
+      else this.send(outgoing.event, outgoing.to);
+    }
+  }
+
+  /** The events sent and not yet delivered or given up. */
+  pending(): OutgoingEvent[] {
+    return [...this.undelivered.values()];
+  }
+
+  private deliver(delivery: Delivery, outgoing: OutgoingEvent): void {
+    const { event, to } = outgoing;
+    this.undelivered.set(event.eventId, outgoing);
     const deliver = to === 'app' ? this.activities.notifyApp : this.activities.notifyOps;
     this.inFlight.push(
+      // One `then`, as before the carried events existed: the chain's length orders commands.
       deliver(this.partnerId ? { ...event, partnerId: this.partnerId } : event).then(
-        ({ attempts }) =>
-          Object.assign(delivery, { status: 'DELIVERED', attempts, at: new Date().toISOString() }),
-        () => Object.assign(delivery, { status: 'GAVE_UP', at: new Date().toISOString() }),
-      ) as Promise<unknown> as Promise<void>,
+        ({ attempts }) => {
+          this.undelivered.delete(event.eventId);
+          Object.assign(delivery, { status: 'DELIVERED', attempts, at: new Date().toISOString() });
+        },
+        () => {
+          this.undelivered.delete(event.eventId);
+          Object.assign(delivery, { status: 'GAVE_UP', at: new Date().toISOString() });
+        },
+      ),
     );
   }
 

@@ -1,8 +1,12 @@
 /** Chinese names for the codes the API answers; the code itself stays visible beside them. */
 export const STATUS: Record<string, string> = {
   PENDING: '待审核',
+  AWAITING_SECOND_DECISION: '待复核',
+  ACTION_PENDING: '核心系统处理中',
   AWAITING_RESUBMISSION: '待重新上传',
   CLEARED: '已结案',
+  CLOSED: '已销户',
+  FRAUD_CONFIRMED: '确认欺诈',
 };
 
 export const HOLD: Record<string, string> = {

@@ -50,8 +50,8 @@ afterAll(async () => {
 });
 
 /** Each path under its encrypted name; the plaintext recordings of the same paths stay as they are. */
-const saveHistory = (client: Harness['client'], workflowId: string, name: string) =>
-  savePlain(client, workflowId, `${name}-encrypted`);
+const saveHistory = (client: Harness['client'], workflowId: string, name: string, runId?: string) =>
+  savePlain(client, workflowId, `${name}-encrypted`, runId);
 
 const finish = (workflowId: string) => h.client.workflow.getHandle(workflowId).result();
 const approve = { decision: 'APPROVE', reasonCode: 'RESUBMITTED_DOCUMENT_VERIFIED' } as const;
@@ -294,5 +294,107 @@ it('records the no-stuck-applications paths', async () => {
     await saveHistory(h.client, workflowId, 'reconcile-run');
   } finally {
     await knobs([]);
+  }
+});
+
+/**
+ * The review paths since the `bounded-reviews` patch: approved at once; a watch-list doubt that
+ * restricts from the start and is cleared by two operators; a hold core banking refused, then
+ * placed; closed with a supervisor; fraud confirmed; frozen past the deadline and closed; and a
+ * review that continued as new (both runs). Recorded on their own (`npm run record-histories --
+ * -t bounded`).
+ */
+it('records the bounded-review paths', async () => {
+  const b = await startHarness(
+    {
+      review: {
+        operatorSlaSeconds: 60,
+        resubmissionDeadlineSeconds: 2,
+        frozenDeadlineSeconds: 1,
+        continueAsNewAtUpdates: 3,
+        bankActionWindowSeconds: 1,
+        bankActionBackoffSeconds: 1,
+        bankActionMaxBackoffSeconds: 2,
+      },
+    },
+    { keyring: testKeyring(keyStore) },
+  );
+  const finished = (workflowId: string) => b.client.workflow.getHandle(workflowId).result();
+  const record = async (reviewId: string, name: string) => {
+    await finished(reviewId);
+    await saveHistory(b.client, reviewId, name);
+  };
+  const supervisor = { id: 'sup-carol', role: 'supervisor' };
+  const close = {
+    decision: 'CLOSE_ACCOUNT',
+    reasonCode: 'CUSTOMER_UNREACHABLE',
+    note: 'unreachable',
+  } as const;
+  const fraud = { decision: 'CONFIRM_FRAUD', reasonCode: 'FORGED_DOCUMENT', note: 'montage' } as const;
+  const legible = { decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' } as const;
+  try {
+    const approved = await openWithReview(b);
+    await b.reviews.decide(approved.reviewId, { round: 1, ...legible }, 'op-alice');
+    await record(approved.reviewId, 'review-bounded-approved');
+
+    const watch = await newApplication(b.documents, { person: newPerson('周疑似') });
+    await b.applications.start(watch);
+    await b.applications.submitSmsCode(
+      watch.applicationId,
+      await readSmsCode(b.providersUrl, watch.applicant.mobile),
+    );
+    const watchId = reviewWorkflowId(watch.applicationId);
+    await eventually(
+      () => b.reviews.get(watchId),
+      (c) => c.hold === 'RECEIVE_ONLY',
+    );
+    await b.reviews.decide(watchId, { round: 1, ...legible }, 'op-alice');
+    await b.reviews.decide(watchId, { round: 1, ...legible }, 'op-bob');
+    await record(watchId, 'review-bounded-watchlist-two-operators');
+
+    const refused = await openWithReview(b);
+    await refuse(b.coreBankingUrl, ['hold']);
+    expect((await b.reviews.decide(refused.reviewId, { round: 1, ...reject }, 'op-alice')).status).toBe(
+      'ACTION_PENDING',
+    );
+    await refuse(b.coreBankingUrl, []);
+    await eventually(
+      () => b.reviews.get(refused.reviewId),
+      (c) => c.status === 'AWAITING_RESUBMISSION',
+    );
+    await b.reviews.resubmit(refused.req.applicationId, await newPhotos(b, refused.req.applicant));
+    await b.reviews.decide(refused.reviewId, { round: 2, ...approve }, 'op-bob');
+    await record(refused.reviewId, 'review-bounded-hold-refused-then-placed');
+
+    const closed = await openWithReview(b);
+    await b.reviews.decide(closed.reviewId, { round: 1, ...close }, 'op-alice');
+    await b.reviews.decide(closed.reviewId, { round: 1, ...close }, supervisor);
+    await record(closed.reviewId, 'review-bounded-closed');
+
+    const fraudulent = await openWithReview(b);
+    await b.reviews.decide(fraudulent.reviewId, { round: 1, ...fraud }, 'op-alice');
+    await b.reviews.decide(fraudulent.reviewId, { round: 1, ...fraud }, supervisor);
+    await record(fraudulent.reviewId, 'review-bounded-fraud-confirmed');
+
+    const frozen = await openWithReview(b);
+    await b.reviews.decide(frozen.reviewId, { round: 1, ...reject }, 'op-alice');
+    await record(frozen.reviewId, 'review-bounded-frozen-then-closed');
+
+    const long = await openWithReview(b);
+    const firstRun = (await b.client.workflow.getHandle(long.reviewId).describe()).runId;
+    await b.reviews.decide(long.reviewId, { round: 1, ...reject }, 'op-alice');
+    await b.reviews.resubmit(long.req.applicationId, await newPhotos(b, long.req.applicant));
+    await b.reviews.claim(long.reviewId, 'op-bob');
+    await eventually(
+      async () => (await b.client.workflow.getHandle(long.reviewId).describe()).runId,
+      (runId) => runId !== firstRun,
+    );
+    await b.reviews.decide(long.reviewId, { round: 2, ...approve }, 'op-bob');
+    await finished(long.reviewId);
+    await saveHistory(b.client, long.reviewId, 'review-bounded-continued-first-run', firstRun);
+    await saveHistory(b.client, long.reviewId, 'review-bounded-continued-second-run');
+  } finally {
+    await refuse(b.coreBankingUrl, []);
+    await b.stop();
   }
 });

@@ -40,6 +40,15 @@ describe('recorded histories replay on the current code', () => {
         'onboarding-v3-tier2-review',
         'review-approved',
         'review-longest-path',
+        // Since the bounded-reviews patch (encrypted only).
+        'review-bounded-approved-encrypted',
+        'review-bounded-watchlist-two-operators-encrypted',
+        'review-bounded-hold-refused-then-placed-encrypted',
+        'review-bounded-closed-encrypted',
+        'review-bounded-fraud-confirmed-encrypted',
+        'review-bounded-frozen-then-closed-encrypted',
+        'review-bounded-continued-first-run-encrypted',
+        'review-bounded-continued-second-run-encrypted',
       ]),
     );
   });

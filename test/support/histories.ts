@@ -11,8 +11,14 @@ import { temporal } from '@temporalio/proto';
 
 export const historiesDir = fileURLToPath(new URL('../histories', import.meta.url));
 
-export async function saveHistory(client: Client, workflowId: string, name: string): Promise<string> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+/** The run's history (`runId`; the latest run unless given) as test/histories/<name>.bin. */
+export async function saveHistory(
+  client: Client,
+  workflowId: string,
+  name: string,
+  runId?: string,
+): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
   const file = path.join(historiesDir, `${name}.bin`);
   await writeFile(file, temporal.api.history.v1.History.encode(history).finish());
   return file;

@@ -28,6 +28,8 @@ const { audit } = proxyActivities<Pick<Activities, 'audit'>>({
 
 export class AuditTrail {
   private readonly queue: AuditEvent[] = [];
+  /** The batch the activity is writing now. */
+  private batch: AuditEvent[] = [];
   private writing: Promise<void> | undefined;
 
   /** Queues the entry; entries queued while one batch is being written go together in the next. */
@@ -42,9 +44,18 @@ export class AuditTrail {
     while (this.writing) await this.writing;
   }
 
+  /** Entries recorded and not yet written: what a review carries when it continues as new. */
+  unwritten(): AuditEvent[] {
+    return [...this.batch, ...this.queue];
+  }
+
   private async write(): Promise<void> {
     try {
-      while (this.queue.length > 0) await audit({ entries: this.queue.splice(0) });
+      while (this.queue.length > 0) {
+        this.batch = this.queue.splice(0);
+        await audit({ entries: this.batch });
+        this.batch = [];
+      }
     } finally {
       this.writing = undefined;
     }

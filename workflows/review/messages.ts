@@ -9,8 +9,14 @@ import type {
   ReviewCase,
 } from '../../domain/review';
 
-/** An operator's decision on a round; `operator` comes from the caller's token. */
-export const decide = defineUpdate<ReviewCase, [DecisionRequest & { operator: string }]>('decide');
+/**
+ * An operator's decision on a round; `operator` and `supervisor` come from the caller's token
+ * (callers from before `supervisor` existed send none: not a supervisor).
+ */
+export const decide = defineUpdate<
+  ReviewCase,
+  [DecisionRequest & { operator: string; supervisor?: boolean }]
+>('decide');
 
 /** New ID-card photos from the customer; answers whether they were good enough to review. */
 export const resubmit = defineUpdate<ResubmissionResult, [Resubmission]>('resubmit');

@@ -6,6 +6,9 @@
 import { condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { AuditEvent } from '../../domain/audit';
 import {
+  type BoundedReviewPolicy,
+  boundedPolicy,
+  type CarriedReview,
   type CaseDocument,
   type CaseFile,
   type Claim,
@@ -14,11 +17,13 @@ import {
   type DecisionRequest,
   decisionRequestSchema,
   type HoldState,
+  type PendingAction,
   type Resubmission,
   type ResubmissionResult,
   type ReviewCase,
   type ReviewInput,
   type ReviewStatus,
+  TERMINAL_DECISIONS,
 } from '../../domain/review';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
@@ -37,7 +42,16 @@ import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from '.
 export const CLAIM_PATCH = 'review-claim';
 
 /** The app events a review sends, each once per round. */
-export type ReviewEvent = 'HOLD_APPLIED' | 'RESUBMISSION_REQUESTED' | 'HOLD_LIFTED' | 'ACCOUNT_FROZEN';
+export type ReviewEvent =
+  | 'HOLD_APPLIED'
+  | 'RESUBMISSION_REQUESTED'
+  | 'HOLD_LIFTED'
+  | 'ACCOUNT_FROZEN'
+  | 'ACCOUNT_CLOSED';
+
+/** Statuses in which a round waits for a decision (the first, or the second). */
+const DECIDING: readonly ReviewStatus[] = ['PENDING', 'AWAITING_SECOND_DECISION'];
+export const isDeciding = (status: ReviewStatus) => DECIDING.includes(status);
 
 export class Review {
   status: ReviewStatus = 'PENDING';
@@ -62,11 +76,91 @@ export class Review {
   /** Re-submitted photos, for the case file. */
   readonly resubmittedPhotos: { round: number; at: string; accepted: boolean; photos: Resubmission }[] = [];
 
+  // Bounded reviews (the `bounded-reviews` patch): reviews started before keep `bounded` false.
+  bounded = false;
+  /** The policy with the bounded-review settings a review started before them lacks. */
+  readonly policy: BoundedReviewPolicy;
+  /** The first of two decisions the open round needs, until the second comes. */
+  proposal: Decision | undefined;
+  /** A call core banking has not done yet, being retried. */
+  pendingAction: PendingAction | undefined;
+  /** Confirmed fraud: to be reported. */
+  reportable = false;
+  /** When the customer was asked for photos, and when the account was frozen for want of them (ms). */
+  awaitingSince: number | undefined;
+  frozenAt: number | undefined;
+  /** Which run of the review this is (1 + how often it continued as new), and the updates it took. */
+  run = 1;
+  updatesThisRun = 0;
+
   constructor(
     readonly input: ReviewInput,
     readonly outbox: Outbox,
   ) {
     this.reasons = [...input.reasons];
+    this.policy = boundedPolicy(input.policy);
+    if (input.carried) this.restore(input.carried);
+  }
+
+  /** The state the previous run carried over. */
+  private restore(c: CarriedReview): void {
+    this.bounded = true;
+    this.run = c.run;
+    this.status = c.status;
+    this.round = c.round;
+    this.reasons = [...c.reasons];
+    this.escalated = c.escalated;
+    this.hold = c.hold;
+    this.holdIds.push(...c.holdIds);
+    this.decisions.push(...c.decisions);
+    this.proposal = c.proposal;
+    this.resubmissions.push(...c.resubmissions);
+    this.resubmittedPhotos.push(...c.resubmittedPhotos);
+    this.claim = c.claim;
+    this.roundOpenedAt = c.roundOpenedAt;
+    this.awaitingSince = c.awaitingSince;
+    this.frozenAt = c.frozenAt;
+    this.outbox.restore(c.deliveries, c.unsent);
+    for (const entry of c.unwritten) this.trail.record(entry);
+  }
+
+  /** Everything the next run needs to go on where this one stands. */
+  carry(): CarriedReview {
+    return {
+      run: this.run + 1,
+      status: this.status,
+      round: this.round,
+      reasons: [...this.reasons],
+      escalated: this.escalated,
+      hold: this.hold,
+      holdIds: [...this.holdIds],
+      decisions: [...this.decisions],
+      ...(this.proposal && { proposal: this.proposal }),
+      resubmissions: [...this.resubmissions],
+      resubmittedPhotos: [...this.resubmittedPhotos],
+      ...(this.claim && { claim: this.claim }),
+      roundOpenedAt: this.roundOpenedAt,
+      ...(this.awaitingSince !== undefined && { awaitingSince: this.awaitingSince }),
+      ...(this.frozenAt !== undefined && { frozenAt: this.frozenAt }),
+      deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
+      unsent: this.outbox.pending(),
+      unwritten: this.trail.unwritten(),
+    };
+  }
+
+  /**
+   * Time to continue as new: near the policy's history or update bound (or when Temporal
+   * suggests it), and only between messages: no decision waiting to be acted on, no photos
+   * being checked, no call to core banking outstanding.
+   */
+  shouldContinueAsNew(): boolean {
+    if (this.decision || this.checkingPhotos || this.pendingAction) return false;
+    const info = workflowInfo();
+    return (
+      info.continueAsNewSuggested ||
+      info.historyLength >= this.policy.continueAsNewAtEvents ||
+      this.updatesThisRun >= this.policy.continueAsNewAtUpdates
+    );
   }
 
   /** The query and the updates, each update with its validator; before the workflow's first await. */
@@ -91,6 +185,7 @@ export class Review {
 
   /** Takes or renews the claim for the policy's lease. */
   takeClaim(operator: string): Claim {
+    this.updatesThisRun += 1;
     const lease = this.input.policy.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
     this.claim = { claimedBy: operator, until: Date.now() + lease * 1000 };
     this.publish();
@@ -99,7 +194,7 @@ export class Review {
 
   validateClaim(operator: string): void {
     if (!operator) refuse('INVALID_DECISION', 'a claim needs the operator who takes it');
-    if (this.status !== 'PENDING' || this.decision) {
+    if (!this.awaitsDecision()) {
       refuse('NOT_CLAIMABLE', `the review is ${this.status}: round ${this.round} has nothing to decide`);
     }
     const held = this.liveClaim();
@@ -109,6 +204,7 @@ export class Review {
   }
 
   endClaim(): void {
+    this.updatesThisRun += 1;
     if (!this.claim) return;
     this.claim = undefined;
     this.publish();
@@ -141,9 +237,9 @@ export class Review {
   }
 
   /** Answers once the decision has taken effect: hold placed or lifted, case moved on. */
-  async decide(req: DecisionRequest & { operator: string }): Promise<ReviewCase> {
+  async decide(req: DecisionRequest & { operator: string; supervisor?: boolean }): Promise<ReviewCase> {
     const round = req.round;
-    this.decision = {
+    const decision: Decision = {
       round,
       decision: req.decision,
       reasonCode: req.reasonCode,
@@ -151,14 +247,47 @@ export class Review {
       operator: req.operator,
       decidedAt: new Date().toISOString(),
       ruleVersion: this.input.policy.ruleVersion,
+      ...(this.bounded && req.supervisor && { supervisor: true }),
     };
+    this.decision = decision;
     // The decision ends the claim; the search attributes follow when the case moves on.
     this.claim = undefined;
-    await condition(() => this.status !== 'PENDING' || this.round !== round);
+    if (this.bounded) {
+      this.updatesThisRun += 1;
+      // Answered once the workflow has acted on it: took effect, awaits its second decision, or
+      // core banking is being retried (ACTION_PENDING, never a status it has not reached).
+      await condition(() => this.decision !== decision);
+    } else {
+      await condition(() => this.status !== 'PENDING' || this.round !== round);
+    }
     return this.view();
   }
 
-  validateDecision({ operator, ...body }: DecisionRequest & { operator: string }): void {
+  /** A round open for a decision, with none being acted on. */
+  private awaitsDecision(): boolean {
+    if (this.decision) return false;
+    return this.bounded ? isDeciding(this.status) : this.status === 'PENDING';
+  }
+
+  /** Whether this decision, on the open round, takes effect only once someone else seconds it. */
+  needsSecondDecision(d: Pick<Decision, 'decision'>): boolean {
+    if (TERMINAL_DECISIONS.includes(d.decision)) return true;
+    if (d.decision !== 'APPROVE') return false;
+    // Clearing the case clears every doubt it was opened with, not only the open round's.
+    const doubts = new Set([...this.input.reasons, ...this.reasons]);
+    return this.policy.secondApprovalReasons.some((r) => doubts.has(r));
+  }
+
+  /** Whether this decision seconds the proposal on the table. */
+  seconds(d: Pick<Decision, 'decision'>): boolean {
+    return this.status === 'AWAITING_SECOND_DECISION' && this.proposal?.decision === d.decision;
+  }
+
+  validateDecision({
+    operator,
+    supervisor,
+    ...body
+  }: DecisionRequest & { operator: string; supervisor?: boolean }): void {
     if (!operator) refuse('INVALID_DECISION', 'a decision needs the operator who made it');
     const parsed = decisionRequestSchema.safeParse(body);
     if (!parsed.success) {
@@ -171,8 +300,11 @@ export class Review {
         `round ${body.round} is not open; the case is at round ${this.round} (${this.status})`,
       );
     }
-    if (this.status !== 'PENDING' || this.decision) {
+    if (!this.awaitsDecision()) {
       refuse('ROUND_DECIDED', `round ${this.round} is already decided`);
+    }
+    if (!this.bounded && body.decision !== 'APPROVE' && body.decision !== 'REJECT') {
+      refuse('INVALID_DECISION', `decision ${body.decision}: this review started before it existed`);
     }
     const held = this.liveClaim();
     if (held && held.claimedBy !== operator) {
@@ -181,10 +313,22 @@ export class Review {
     if (body.decision === 'APPROVE' && this.input.policy.fourEyes && operator === this.lastRejecter) {
       refuse('SAME_OPERATOR', 'the operator who rejected the previous round may not approve this one');
     }
+    if (this.status === 'AWAITING_SECOND_DECISION' && this.proposal) {
+      if (operator === this.proposal.operator) {
+        refuse(
+          'SAME_OPERATOR',
+          `${operator} made the first decision on round ${this.round}: someone else decides now`,
+        );
+      }
+      if (this.seconds(body) && TERMINAL_DECISIONS.includes(body.decision) && !supervisor) {
+        refuse('SUPERVISOR_REQUIRED', `${body.decision} takes effect when a supervisor confirms it`);
+      }
+    }
   }
 
   /** New ID photos: checked at once; photos that pass open the next round. */
   async resubmit(documents: Resubmission): Promise<ResubmissionResult> {
+    if (this.bounded) this.updatesThisRun += 1;
     this.checkingPhotos = true;
     const check = await checks
       .checkIdDocument({ applicant: this.input.applicant, documents })
@@ -209,14 +353,44 @@ export class Review {
       photos: documents,
     });
     if (accepted) {
-      this.roundOpenedAt = Date.now();
-      this.round += 1;
-      this.reasons = ['ID_RESUBMITTED'];
-      this.escalated = false;
-      this.status = 'PENDING';
-      this.publish();
+      this.openRound(['ID_RESUBMITTED']);
+    } else if (this.bounded && this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
+      // The customer cannot get photos through: an operator takes it from here (a call, closing).
+      this.openRound(['RESUBMISSIONS_EXHAUSTED']);
+      this.escalate('RESUBMISSIONS_EXHAUSTED');
     }
     return { reviewId: this.reviewId, round: this.round, accepted, reasons: check.reasons };
+  }
+
+  /** The next round, for an operator to decide. */
+  private openRound(reasons: ReasonCode[]): void {
+    this.roundOpenedAt = Date.now();
+    this.round += 1;
+    this.reasons = reasons;
+    this.escalated = false;
+    this.status = 'PENDING';
+    this.awaitingSince = undefined;
+    this.publish();
+  }
+
+  /** Re-submitted photos the check refused in the open round. */
+  failedResubmissions(): number {
+    return this.resubmissions.filter((r) => r.round === this.round && !r.accepted).length;
+  }
+
+  /** Flagged for the queue and the bank's operations team told (past the SLA, or `reason`). */
+  escalate(reason?: string): void {
+    this.escalated = true;
+    this.publish();
+    this.outbox.send(
+      {
+        eventId: `${this.reviewId}:round-${this.round}:REVIEW_ESCALATED`,
+        type: 'REVIEW_ESCALATED',
+        applicationId: this.input.applicationId,
+        data: { reviewId: this.reviewId, round: this.round, ...(reason && { reason }) },
+      },
+      'ops',
+    );
   }
 
   validateResubmission(): void {
@@ -225,6 +399,9 @@ export class Review {
     }
     if (this.checkingPhotos) {
       refuse('PHOTOS_IN_FLIGHT', 'photos for this review are being checked; try again shortly');
+    }
+    if (this.bounded && this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
+      refuse('RESUBMISSIONS_EXHAUSTED', `round ${this.round} has had its re-submissions`);
     }
   }
 
@@ -256,7 +433,7 @@ export class Review {
   /** When the open round escalates, and who holds the case (null: none). */
   queueAttributes() {
     return [
-      { key: ReviewDueAt, value: this.status === 'PENDING' ? new Date(this.slaDueAt) : null },
+      { key: ReviewDueAt, value: isDeciding(this.status) ? new Date(this.slaDueAt) : null },
       { key: ClaimedBy, value: this.claim?.claimedBy ?? null },
       { key: ClaimedUntil, value: this.claim ? new Date(this.claim.until) : null },
     ];
@@ -304,12 +481,15 @@ export class Review {
       deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       resubmissions: [...this.resubmissions],
       ...this.claimAndDue(),
+      ...(this.proposal && { proposal: { ...this.proposal } }),
+      ...(this.pendingAction && { pendingAction: { ...this.pendingAction } }),
+      ...(this.reportable && { reportable: true }),
     };
   }
 
-  /** Only while pending: who holds the case, and when the round escalates. */
+  /** Only while a round waits for a decision: who holds the case, and when the round escalates. */
   private claimAndDue(): Pick<ReviewCase, 'claim' | 'slaDueAt'> {
-    if (this.status !== 'PENDING') return {};
+    if (!isDeciding(this.status)) return {};
     const claim = this.liveClaim();
     return { ...(claim && { claim }), slaDueAt: new Date(this.slaDueAt).toISOString() };
   }

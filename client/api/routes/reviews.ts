@@ -59,7 +59,7 @@ export const reviewRoutes =
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary:
-            'Decide the open round; the operator is the caller. 409 when the round is stale or decided, or another operator holds the claim',
+            'Decide the open round; the operator is the caller. APPROVE and REJECT take effect (a watch-list approval once another operator approves too); CLOSE_ACCOUNT and CONFIRM_FRAUD once a supervisor sends the same decision. 409 when the round is stale or decided, or another operator holds the claim; 403 when the second decision comes from the first decider, or a non-supervisor confirms a terminal one',
           params: reviewParamsSchema,
           headers: idempotencyHeadersSchema,
           body: decisionRequestSchema,
@@ -74,6 +74,6 @@ export const reviewRoutes =
         },
       },
       async (req) =>
-        deps.reviews.decide(req.params.reviewId, req.body, req.caller!.id, req.headers['idempotency-key']),
+        deps.reviews.decide(req.params.reviewId, req.body, req.caller!, req.headers['idempotency-key']),
     );
   };
