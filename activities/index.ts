@@ -1,4 +1,5 @@
 import type { Ports } from '../adapters/ports';
+import { createAgreementActivities } from './agreements';
 import { createAuditActivities } from './audit';
 import { createOnboardingActivities } from './onboarding';
 import { createReconcileActivities } from './reconcile';
@@ -11,6 +12,7 @@ export function createActivities(ports: Ports) {
     ...createReviewActivities(ports),
     ...createAuditActivities(ports),
     ...createReconcileActivities(ports),
+    ...createAgreementActivities(ports),
   };
 }
 

@@ -188,12 +188,15 @@ export function createOnboardingActivities(ports: Ports) {
        * one (core banking applies its own).
        */
       perPersonCap?: number;
+      /** The ID card's validity read from its back (YYYY-MM-DD or LONG), kept with the account for the expiry sweep. */
+      idValidUntil?: string;
     }): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
       const answer = await ports.coreBanking.openClassII(
         input.applicant,
         input.channel,
         input.applicationId,
         input.partnerId,
+        input.idValidUntil === undefined ? undefined : { idValidUntil: input.idValidUntil },
       );
       return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
     },

@@ -2,7 +2,7 @@
  * One port per external system. Activities are built from ports, so tests and sandboxes plug
  * in without module mocking; the HTTP adapters in ./http are the production implementations.
  */
-import type { CoreAccount } from '../contracts/core-banking';
+import type { CoreAccount, HolderCheckAnswer, IdExpiringList } from '../contracts/core-banking';
 import type {
   AccountLedger,
   Agreement,
@@ -55,6 +55,18 @@ export interface FaceVerifier {
   verify(selfie: Buffer, idNumber: string, idempotencyKey: string): Promise<FaceResponse>;
 }
 
+/** The bank's own SMS one-time-code gateway (agreement signing: the bank verifies its customer itself). */
+export interface BankSms {
+  /** Sends a code to the mobile; the same key answers the same otp and sends nothing more. */
+  sendOtp(
+    mobile: string,
+    purpose: 'AGREEMENT_SIGNING',
+    idempotencyKey: string,
+  ): Promise<{ otpId: string; expiresAt: string }>;
+  /** A MATCH stays a MATCH for the same code, so a retried verify cannot flip. */
+  verifyOtp(otpId: string, code: string): Promise<'MATCH' | 'MISMATCH' | 'EXPIRED'>;
+}
+
 export type OpenAccountAnswer = { opened: CoreAccount } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' };
 
 /** The agreement as core banking now has it (a repeated registration answers it unchanged, even cancelled). */
@@ -86,7 +98,24 @@ export interface CoreBanking {
     channel: string,
     reference: string,
     partnerId?: string,
+    /** `idValidUntil`: the ID card's validity read at opening (YYYY-MM-DD or LONG), kept with the account. */
+    opts?: { idValidUntil?: string },
   ): Promise<OpenAccountAnswer>;
+  /**
+   * Whether the elements are the account's holder (MATCH only when all three are; never which one
+   * differed); `mobileOnFile` false for an account opened without a mobile. Undefined: unknown account.
+   */
+  checkHolder(
+    accountNumber: string,
+    holder: { name: string; idNumber: string; mobile: string },
+  ): Promise<HolderCheckAnswer | undefined>;
+  /** Replaces the kept validity of the holder's ID card (YYYY-MM-DD or LONG); the same value again changes nothing. */
+  recordIdValidity(accountNumber: string, validUntil: string): Promise<void>;
+  /**
+   * A page of the open accounts whose dated ID validity is before `before` (a China date), in
+   * (idValidUntil, accountNumber) order; pass `nextCursor` as `after` for the next page.
+   */
+  listIdExpiring(before: string, page: { after?: string; limit: number }): Promise<IdExpiringList>;
   /** The accounts opened in [from, to), oldest first (reconciliation). */
   listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
@@ -158,6 +187,8 @@ export interface Ports {
   unionPay: UnionPay;
   face: FaceVerifier;
   coreBanking: CoreBanking;
+  /** The bank's own services at the providers' address: today its SMS one-time codes. */
+  providers: BankSms;
   notifier: AppNotifier;
   /** The bank's operations team: supervisors hear of escalated reviews here. */
   opsNotifier: AppNotifier;

@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   approveReasonSchema,
+  closeReasonSchema,
   type DecisionRequest,
+  fraudReasonSchema,
   holdStateSchema,
   rejectReasonSchema,
   reviewStatusSchema,
@@ -71,6 +73,13 @@ interface DecisionFlags {
   json?: boolean;
 }
 
+/** How a proposal is confirmed: the same decision, by whom; said in each command's help. */
+const SECOND_BY_SUPERVISOR =
+  '\n\nIt takes effect once a supervisor sends the same decision on the same round (their token ' +
+  'has the supervisor role): until then the case is AWAITING_SECOND_DECISION and the account is ' +
+  'unchanged. Your confirmation of your own proposal is refused with 403, as is one from an ' +
+  'operator who is not a supervisor; a different decision replaces the proposal.';
+
 const DECISIONS = {
   approve: {
     decision: 'APPROVE',
@@ -81,7 +90,10 @@ const DECISIONS = {
       'operator approve review-5f0c... --round 1 --reason DOCUMENT_LEGIBLE_ON_INSPECTION',
       'operator approve review-5f0c... --round 2 --reason RESUBMITTED_DOCUMENT_VERIFIED --note "new photos clear"',
     ],
-    more: '\n\nWhoever rejected a round may not approve the next one (four eyes): that is refused with 403.',
+    more:
+      '\n\nWhoever rejected a round may not approve the next one (four eyes): that is refused with 403.' +
+      ' A case opened for a possible watch-list match needs two approvals from different operators:' +
+      ' the first leaves it AWAITING_SECOND_DECISION, the same approve from someone else clears it.',
   },
   reject: {
     decision: 'REJECT',
@@ -93,6 +105,30 @@ const DECISIONS = {
       'operator reject review-5f0c... --round 1 --reason DOCUMENT_ILLEGIBLE --note "glare covers the number"',
     ],
     more: undefined,
+  },
+  close: {
+    decision: 'CLOSE_ACCOUNT',
+    reasons: closeReasonSchema.options,
+    description:
+      'Propose, or as a supervisor confirm, closing the account: core banking closes it and returns the balance to the bound account',
+    note: 'required: why the bank will not keep the account (calls made, what was asked)',
+    examples: [
+      'operator close review-5f0c... --round 1 --reason CUSTOMER_UNREACHABLE --note "three calls unanswered"',
+      'OPERATOR_TOKEN=<supervisor token> operator close review-5f0c... --round 1 --reason CUSTOMER_UNREACHABLE --note "call log checked"',
+    ],
+    more: SECOND_BY_SUPERVISOR,
+  },
+  fraud: {
+    decision: 'CONFIRM_FRAUD',
+    reasons: fraudReasonSchema.options,
+    description:
+      'Propose, or as a supervisor confirm, that the account is fraud: it is frozen for good and the case marked reportable',
+    note: 'required: the evidence, for the report to the authorities',
+    examples: [
+      'operator fraud review-5f0c... --round 1 --reason FORGED_DOCUMENT --note "the photo is a montage"',
+      'OPERATOR_TOKEN=<supervisor token> operator fraud review-5f0c... --round 1 --reason FORGED_DOCUMENT --note "montage confirmed"',
+    ],
+    more: SECOND_BY_SUPERVISOR,
   },
 } as const;
 
@@ -114,7 +150,7 @@ export function buildOperatorProgram(io: OperatorIo): Command {
     .option('--api-url <url>', `the API's base URL (env API_URL; default ${DEFAULT_API_URL})`, httpUrl)
     .option(
       '--token <token>',
-      'your operator bearer token; decisions are recorded under its identity ' +
+      'your operator or supervisor bearer token; decisions are recorded under its identity and role ' +
         '(env OPERATOR_TOKEN, preferred: flags show in process lists; ' +
         'default: the first development operator token from OPERATOR_TOKENS)',
     )
@@ -126,6 +162,8 @@ export function buildOperatorProgram(io: OperatorIo): Command {
           'operator show review-5f0c...',
           'operator reject review-5f0c... --round 1 --reason DOCUMENT_ILLEGIBLE --note "glare covers the number"',
           'OPERATOR_TOKEN=... operator approve review-5f0c... --round 2 --reason RESUBMITTED_DOCUMENT_VERIFIED',
+          'operator close review-5f0c... --round 1 --reason CUSTOMER_UNREACHABLE --note "three calls unanswered"',
+          'operator queue --status AWAITING_SECOND_DECISION',
         ),
     );
 
@@ -153,6 +191,8 @@ export function buildOperatorProgram(io: OperatorIo): Command {
       examples(
         'operator queue --status PENDING',
         'operator queue --status AWAITING_RESUBMISSION --hold FROZEN',
+        'operator queue --status AWAITING_SECOND_DECISION',
+        'operator queue --status ACTION_PENDING --json',
         'operator queue --escalated --reason ID_IMAGE_GLARE --json',
       ),
     )
@@ -176,7 +216,9 @@ export function buildOperatorProgram(io: OperatorIo): Command {
 
   program
     .command('show')
-    .description('Show one case: its state, every decision (who, when, why, rule version) and re-submissions')
+    .description(
+      'Show one case: its state, a proposal awaiting its second decision, what core banking has yet to do, every decision (who, when, why, rule version) and re-submissions',
+    )
     .argument('<reviewId>', 'the case, e.g. review-<applicationId>')
     .option('--json', 'print the case as JSON')
     .addHelpText('after', examples('operator show review-5f0c...', 'operator show review-5f0c... --json'))

@@ -1,4 +1,5 @@
 /** Plain-text views of the queue and of one case, for a terminal. */
+import { TERMINAL_DECISIONS } from '../domain/review';
 import type { FunnelRow, ReviewCase, ReviewSummary } from '../sdk/client';
 
 /** Left-aligned columns; the last column is not padded so free text can run on. */
@@ -31,6 +32,52 @@ export function renderQueue(reviews: readonly ReviewSummary[]): string {
   );
 }
 
+type Proposal = NonNullable<ReviewCase['proposal']>;
+type PendingAction = NonNullable<ReviewCase['pendingAction']>;
+
+/** Who may confirm a proposal: the API's rule (a supervisor for a terminal decision), in words. */
+const confirmedBy = (p: Proposal) =>
+  TERMINAL_DECISIONS.includes(p.decision)
+    ? `a supervisor sending ${p.decision} on round ${p.round}`
+    : `another operator sending ${p.decision} on round ${p.round}`;
+
+const command: Record<Proposal['decision'], string> = {
+  APPROVE: 'approve',
+  REJECT: 'reject',
+  CLOSE_ACCOUNT: 'close',
+  CONFIRM_FRAUD: 'fraud',
+};
+
+function renderProposal(p: Proposal): string {
+  return table(
+    ['FIELD', 'VALUE'],
+    [
+      ['decision', p.decision],
+      ['reason', p.reasonCode],
+      ['proposed by', p.supervisor ? `${p.operator} (supervisor)` : p.operator],
+      ['at', p.decidedAt],
+      ['confirmed by', `${confirmedBy(p)} (\`operator ${command[p.decision]}\`); not ${p.operator}`],
+      ['note', p.note ?? '-'],
+    ],
+  );
+}
+
+function renderPendingAction(a: PendingAction): string {
+  return table(
+    ['FIELD', 'VALUE'],
+    [
+      ['action', a.holdId ? `${a.action} ${a.holdId}` : a.action],
+      ['attempts', String(a.attempts)],
+      ['since', a.since],
+      ['last error', a.lastError],
+      ['next attempt', a.nextAttemptAt],
+    ],
+  );
+}
+
+const operatorOf = (d: ReviewCase['decisions'][number]) =>
+  d.supervisor ? `${d.operator} (supervisor)` : d.operator;
+
 export function renderCase(c: ReviewCase): string {
   const head = table(
     ['FIELD', 'VALUE'],
@@ -44,17 +91,28 @@ export function renderCase(c: ReviewCase): string {
       ['account', c.accountNumber],
       ['application', c.applicationId],
       ['flow', `${c.flowVersion} ${c.channel}`],
+      ...(c.reportable ? [['reportable', 'yes: for the report to the authorities']] : []),
     ],
   );
+  // Only while they apply: a proposal waits for its second decision, core banking has yet to act.
+  const proposal = c.status === 'AWAITING_SECOND_DECISION' && c.proposal;
+  const waiting = [
+    proposal ? `\nAwaiting second decision\n${renderProposal(proposal)}` : '',
+    c.pendingAction
+      ? `\nCore banking has not done yet (retried)\n${renderPendingAction(c.pendingAction)}`
+      : '',
+  ].join('');
   // The note is free text, so it goes last where its length cannot break the columns.
   const decisions = c.decisions.length
     ? table(
-        ['ROUND', 'DECISION', 'REASON', 'OPERATOR', 'WHEN', 'RULES', 'NOTE'],
+        ['ROUND', 'DECISION', 'STAGE', 'REASON', 'OPERATOR', 'WHEN', 'RULES', 'NOTE'],
         c.decisions.map((d) => [
           String(d.round),
           d.decision,
+          // FIRST: a proposal (it took no effect alone); SECOND: the decision that confirmed it.
+          d.stage?.toLowerCase() ?? '-',
           d.reasonCode,
-          d.operator,
+          operatorOf(d),
           d.decidedAt,
           d.ruleVersion,
           d.note ?? '-',
@@ -67,14 +125,21 @@ export function renderCase(c: ReviewCase): string {
         c.resubmissions.map((r) => [String(r.round), r.at, yesNo(r.accepted), list(r.reasons)]),
       )
     : 'none\n';
-  return `${head}\nDecisions\n${decisions}\nRe-submissions\n${resubmissions}`;
+  return `${head}${waiting}\nDecisions\n${decisions}\nRe-submissions\n${resubmissions}`;
 }
 
 /** One line on what a decision did, for the operator who just made it. */
 export function renderDecided(c: ReviewCase): string {
   const d = c.decisions.at(-1);
-  const what = d ? `round ${d.round} ${d.decision} by ${d.operator} (${d.reasonCode})` : 'decided';
-  return `${c.reviewId}: ${what} -> ${c.status}, hold ${c.hold}\n`;
+  const what = d ? `round ${d.round} ${d.decision} by ${operatorOf(d)} (${d.reasonCode})` : 'decided';
+  const next =
+    c.status === 'AWAITING_SECOND_DECISION' && c.proposal
+      ? `  takes effect once confirmed by ${confirmedBy(c.proposal)}\n`
+      : c.pendingAction
+        ? `  core banking has not done ${c.pendingAction.action} yet (${c.pendingAction.lastError}); ` +
+          `retried, next at ${c.pendingAction.nextAttemptAt}\n`
+        : '';
+  return `${c.reviewId}: ${what} -> ${c.status}, hold ${c.hold}${c.reportable ? ', reportable' : ''}\n${next}`;
 }
 
 /** One block per flow version and channel: each step's reached / passed / rejected / abandoned / waiting / failed. */

@@ -62,6 +62,15 @@ export class PostgresDailyLimits implements DailyLimitStore {
     });
   }
 
+  async count(kind: LimitKind, value: string, day: string): Promise<number> {
+    await this.schema.get();
+    const { rows } = await this.db.pool.query<{ n: number }>(
+      'SELECT COUNT(*)::int AS n FROM daily_limit_uses WHERE kind = $1 AND key = $2 AND day = $3',
+      [kind, limitKey(this.hmacKey, kind, value), day],
+    );
+    return rows[0]!.n;
+  }
+
   close(): Promise<void> {
     return this.db.release();
   }

@@ -11,7 +11,8 @@
 import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
 
-export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller';
+/** `agreementMismatch`: signings refused because the elements did not match the account's holder (per account). */
+export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller' | 'agreementMismatch';
 
 export interface Use {
   kind: LimitKind;
@@ -25,6 +26,8 @@ export interface DailyLimitStore {
    * the first limit already reached (and records nothing). A ref seen before counts once.
    */
   take(uses: Use[], ref: string, day: string): LimitKind | undefined | Promise<LimitKind | undefined>;
+  /** How many refs are recorded against the value for `day`. */
+  count(kind: LimitKind, value: string, day: string): number | Promise<number>;
   close(): void | Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export const limitKey = (hmacKey: string, kind: LimitKind, value: string): strin
 export class DailyLimits implements DailyLimitStore {
   private readonly db: Database.Database;
   private readonly take_: (uses: Use[], ref: string, day: string) => LimitKind | undefined;
+  private readonly count_: (kind: LimitKind, value: string, day: string) => number;
 
   constructor(file: string, hmacKey: string) {
     const keyOf = (kind: LimitKind, value: string) => limitKey(hmacKey, kind, value);
@@ -46,6 +50,7 @@ export class DailyLimits implements DailyLimitStore {
     const seen = this.db.prepare('SELECT 1 FROM uses WHERE kind = ? AND key = ? AND day = ? AND ref = ?');
     const count = this.db.prepare('SELECT COUNT(*) AS n FROM uses WHERE kind = ? AND key = ? AND day = ?');
     const insert = this.db.prepare('INSERT INTO uses (kind, key, day, ref) VALUES (?, ?, ?, ?)');
+    this.count_ = (kind, value, day) => (count.get(kind, keyOf(kind, value), day) as { n: number }).n;
     // One transaction, all or nothing: two API processes cannot both take the last use, and a
     // refusal on one limit records nothing on the others.
     this.take_ = this.db.transaction((uses: Use[], ref: string, day: string) => {
@@ -62,6 +67,10 @@ export class DailyLimits implements DailyLimitStore {
   /** Records `ref` (an application id) against every value today, or answers the first limit reached. */
   take(uses: Use[], ref: string, day: string): LimitKind | undefined {
     return this.take_(uses, ref, day);
+  }
+
+  count(kind: LimitKind, value: string, day: string): number {
+    return this.count_(kind, value, day);
   }
 
   close(): void {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { institutionSchema } from '../domain/agreements';
 import { credentials, developmentTokens } from '../domain/credentials';
 import { productionProblems, UnsafeConfigurationError } from './production';
 import { temporalConnectConfig } from './temporal';
@@ -62,6 +63,11 @@ const envSchema = z.object({
   PARTNER_APP_TOKENS: credentials(developmentTokens.PARTNER_APP_TOKENS),
   OPERATOR_TOKENS: credentials(developmentTokens.OPERATOR_TOKENS),
   SUPERVISOR_TOKENS: credentials(developmentTokens.SUPERVISOR_TOKENS),
+  /** Payment institutions, `WECHAT_PAY=token,UNIONPAY=token,JD_PAY=token`: each sees only its own agreements. */
+  INSTITUTION_TOKENS: credentials(developmentTokens.INSTITUTION_TOKENS).refine(
+    (list) => list.every((c) => institutionSchema.safeParse(c.id).success),
+    { message: `each entry must name an institution: ${institutionSchema.options.join(', ')}` },
+  ),
   /** Uploads no application references are deleted after this long. */
   DOCUMENT_TTL_HOURS: z.coerce.number().positive().default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     e.OPERATOR_TOKENS,
     e.SUPERVISOR_TOKENS,
     e.ENGINEER_TOKENS,
+    e.INSTITUTION_TOKENS,
   ]);
   const providersUrl = e.PROVIDERS_URL ?? `http://127.0.0.1:${e.PROVIDERS_SANDBOX_PORT}`;
   return {
@@ -146,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       })),
       ...e.OPERATOR_TOKENS.map((c) => ({ ...c, role: 'operator' as const })),
       ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
+      ...e.INSTITUTION_TOKENS.map((c) => ({ ...c, role: 'institution' as const })),
     ],
     logLevel: e.LOG_LEVEL,
     documentTtlHours: e.DOCUMENT_TTL_HOURS,

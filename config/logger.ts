@@ -16,6 +16,8 @@ const PII_KEYS = new Set([
   'cardNumber',
   'accountNumber',
   'code',
+  // A one-time code under another name (the bank's own SMS gateway's word for it).
+  'otp',
   'note',
   'applicant',
   'boundAccount',

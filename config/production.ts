@@ -31,7 +31,7 @@ const REQUIRED_SECRETS = [
 ] as const;
 
 /** Lists that may be empty (a bank without partners) but, when set, must hold real tokens. */
-const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS', 'PARTNER_WEBHOOK_SECRETS'] as const;
+const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS', 'PARTNER_WEBHOOK_SECRETS', 'INSTITUTION_TOKENS'] as const;
 
 const REQUIRED_URLS = ['PROVIDERS_URL', 'CORE_BANKING_URL', 'APP_WEBHOOK_URL', 'OPS_WEBHOOK_URL'] as const;
 

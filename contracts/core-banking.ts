@@ -9,6 +9,13 @@ export const accountClassSchema = z.enum(['II', 'III']);
 export const accountStatusSchema = z.enum(['ACTIVE', 'RECEIVE_ONLY', 'FROZEN', 'CLOSED']);
 export const holdTypeSchema = z.enum(['RECEIVE_ONLY', 'FROZEN']);
 
+/**
+ * An ID card's validity as core banking keeps it: the card's last valid day (a China date,
+ * YYYY-MM-DD) or LONG (长期, valid for life). The domain's own form (domain/id-validity.ts);
+ * spelled out here because contracts import nothing of the project.
+ */
+export const idValiditySchema = z.union([z.literal('LONG'), z.iso.date()]);
+
 /** Non-bound payments and inflows, each direction (PBoC 2016-11, 2018-01). */
 export const accountLimitsSchema = z.object({
   dailyCny: z.number(),
@@ -26,6 +33,8 @@ export const openAccountRequestSchema = z.object({
   partnerId: z.string().optional(),
   /** What originated the account (the application id): leads an account back to its review. */
   reference: z.string(),
+  /** The ID card's validity read at opening; absent from callers that predate it (nothing is then known). */
+  idValidUntil: idValiditySchema.optional(),
   // Core banking owns the per-person cap (a setting of its own, counting the person's accounts of
   // every channel): 409 PERSON_ACCOUNT_CAP_REACHED beyond it. Requests no longer carry it; one
   // that still does (`perPersonCap`) is read without it.
@@ -57,6 +66,8 @@ export const accountSchema = z.object({
   holds: z.array(holdSchema),
   /** Set once the account is closed; absent on open accounts (and from core banking before closing existed). */
   closedAt: z.string().optional(),
+  /** The holder's ID card validity as last recorded; absent when never recorded (and from core banking before it kept it). */
+  idValidUntil: idValiditySchema.optional(),
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
@@ -80,6 +91,52 @@ export const listAccountsQuerySchema = z.object({
   reference: z.string().min(1).optional(),
 });
 export const accountListSchema = z.object({ accounts: z.array(accountSchema) });
+
+/**
+ * POST /core/v1/accounts/{accountNumber}/holder-check: whether the elements a payment institution
+ * sent with a signing request are the account's holder. A read, so no Idempotency-Key. The answer
+ * never says which element differed: a caller probing with one real element learns nothing more.
+ */
+export const holderCheckRequestSchema = z.object({
+  name: z.string().min(1),
+  idNumber: z.string().min(1),
+  mobile: z.string().min(1),
+});
+export const holderCheckResponseSchema = z.object({
+  result: z.enum(['MATCH', 'MISMATCH']),
+  /** False for accounts opened without a mobile (flow v2): the bank has nowhere to send a code. */
+  mobileOnFile: z.boolean(),
+});
+export type HolderCheckAnswer = z.infer<typeof holderCheckResponseSchema>;
+
+/** PUT /core/v1/accounts/{accountNumber}/id-validity: a newly presented card's validity; answers the account. */
+export const idValidityRequestSchema = z.object({ validUntil: idValiditySchema });
+
+/**
+ * GET /core/v1/accounts/id-expiring?before=YYYY-MM-DD[&after=cursor][&limit=N]: the open (not
+ * CLOSED) accounts whose holder's card, dated (not LONG), is valid until a day before `before`,
+ * ordered by (idValidUntil, accountNumber). `nextCursor` is set when more remain: pass it as
+ * `after` for the next page.
+ */
+export const idExpiringQuerySchema = z.object({
+  before: z.iso.date(),
+  after: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const idExpiringAccountSchema = z.object({
+  accountNumber: z.string(),
+  idValidUntil: z.iso.date(),
+  status: accountStatusSchema,
+  channel: z.string(),
+  reference: z.string(),
+  partnerId: z.string().nullable().optional(),
+});
+export type IdExpiringAccount = z.infer<typeof idExpiringAccountSchema>;
+export const idExpiringListSchema = z.object({
+  accounts: z.array(idExpiringAccountSchema),
+  nextCursor: z.string().optional(),
+});
+export type IdExpiringList = z.infer<typeof idExpiringListSchema>;
 
 /**
  * Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. `422 REFUSED` is a

@@ -1,6 +1,6 @@
 /**
  * Wire formats of the identity-provider HTTP APIs (OCR, identity register, UnionPay,
- * SMS inbox, app webhook). The activities' HTTP adapters speak them; the sandbox serves them.
+ * SMS inbox, app webhook) and of the bank's own SMS one-time-code gateway. The activities' HTTP adapters speak them; the sandbox serves them.
  * Every state-changing call carries an `Idempotency-Key` header.
  */
 import * as z from 'zod';
@@ -110,6 +110,27 @@ export const smsResendResponseSchema = z.object({
   result: z.literal('SENT'),
   codeExpiresAt: z.string().optional(),
 });
+
+/**
+ * POST /sms/v1/otp (Idempotency-Key): the bank's own SMS gateway sends a one-time code to a
+ * mobile, for one purpose (signing a payment agreement with the holder). The same key answers
+ * the same otp and sends nothing more.
+ */
+export const otpPurposeSchema = z.enum(['AGREEMENT_SIGNING']);
+export const otpSendRequestSchema = z.object({ mobile: z.string().min(1), purpose: otpPurposeSchema });
+export const otpSendResponseSchema = z.object({
+  otpId: z.string(),
+  /** ISO 8601: the code is not confirmable after it. */
+  expiresAt: z.string(),
+});
+
+/**
+ * POST /sms/v1/otp/verify: MATCH for the code sent within its lifetime (and again for that code
+ * once matched, so a retried verify cannot flip), EXPIRED past it, MISMATCH otherwise; 404 for an
+ * unknown otpId.
+ */
+export const otpVerifyRequestSchema = z.object({ otpId: z.string().min(1), code: z.string() });
+export const otpVerifyResponseSchema = z.object({ result: z.enum(['MATCH', 'MISMATCH', 'EXPIRED']) });
 
 /**
  * A vendor's refusal for good: `422 {"error": "REFUSED"}` (the call will not be done, however

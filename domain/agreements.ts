@@ -21,6 +21,8 @@ export {
   type Debit,
   type DebitRefusalReason,
   debitRefusalReasonSchema,
+  debitRequestSchema,
+  debitSchema,
   type Institution,
   institutionSchema,
   type MandatePeriod,

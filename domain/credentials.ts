@@ -17,6 +17,9 @@ export const developmentTokens = {
   PARTNER_APP_TOKENS: 'partner-demo=dev-partner-app-token-change-me',
   OPERATOR_TOKENS: 'op-alice=dev-operator-alice-change-me,op-bob=dev-operator-bob-change-me',
   SUPERVISOR_TOKENS: 'sup-carol=dev-supervisor-carol-change-me',
+  /** Payment institutions (WECHAT_PAY, UNIONPAY, JD_PAY): they sign agreements and debit under them. */
+  INSTITUTION_TOKENS:
+    'WECHAT_PAY=dev-wechat-pay-token-change-me,UNIONPAY=dev-unionpay-token-change-me,JD_PAY=dev-jd-pay-token-change-me',
   /** Not tokens: the development partner's webhook signing secret, listed the same way. */
   PARTNER_WEBHOOK_SECRETS: 'partner-demo=dev-partner-demo-webhook-secret-change-me',
 } as const;

@@ -10,3 +10,21 @@ export const applicationIdOfReview = (reviewId: string): string | undefined =>
 /** The application an onboarding or review workflow belongs to. */
 export const applicationIdOfWorkflow = (workflowId: string): string | undefined =>
   /^(?:application|review)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
+
+/** A signing's workflow: its id is the agreementId, derived from the institution and its reference. */
+export const agreementWorkflowId = (agreementId: string): string => `agreement-${agreementId}`;
+
+const AGREEMENT_ID = /^agr-([0-9a-f]{32})$/;
+export const isAgreementId = (id: string): boolean => AGREEMENT_ID.test(id);
+
+/**
+ * The agreement number (协议号) the bank issues on signing, derived from the agreementId, so
+ * that cancelling or reading a signed agreement finds it in core banking whether or not the
+ * signing's workflow is still kept. A number alone debits nothing: core banking also checks the
+ * institution on every debit.
+ */
+export const agreementNumberOf = (agreementId: string): string => {
+  const hex = AGREEMENT_ID.exec(agreementId)?.[1];
+  if (!hex) throw new Error('not an agreementId');
+  return `AG${hex.toUpperCase()}`;
+};

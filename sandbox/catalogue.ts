@@ -14,6 +14,7 @@ import {
   identityResponseSchema,
   imageQualityFlagSchema,
   ocrResponseSchema,
+  otpVerifyResponseSchema,
   smsConfirmResponseSchema,
   unionPayResultSchema,
   watchlistResponseSchema,
@@ -137,6 +138,18 @@ export const catalogueSchema = z.object({
     }),
     face: faceSchema,
     smsResend: z.object({ about: z.string() }),
+    /** The bank's own SMS one-time codes (agreement signing): the lifetime and the magic codes. */
+    bankOtp: z.object({
+      about: z.string(),
+      defaultCodeTtlSeconds: z.number().positive(),
+      rules: z.array(
+        z.object({
+          code: z.string().regex(/^\d{6}$/),
+          answer: answerOf(otpVerifyResponseSchema),
+          meaning: z.string(),
+        }),
+      ),
+    }),
     smsConfirm: z.object({
       about: z.string(),
       defaultCodeTtlSeconds: z.number().positive(),

@@ -27,8 +27,8 @@ const program = new Command()
   .name('sandbox')
   .description(
     'Runs the vendor sandboxes used in development and tests:\n' +
-      '  providers     OCR, identity, UnionPay + SMS code, SMS inbox, app webhook\n' +
-      '  core banking  accounts, bindings and holds; its own per-person cap\n' +
+      "  providers     OCR, identity, UnionPay + SMS code, the bank's SMS one-time codes, SMS inbox, app webhook\n" +
+      "  core banking  accounts, bindings, holds, agreements, debits, the holder's ID validity; its own per-person cap\n" +
       'Magic inputs: sandbox/catalogue.json, docs/sandbox.md.\n' +
       'Data stays in SQLite files under --data-dir across restarts.',
   )
@@ -56,6 +56,11 @@ const program = new Command()
       .argParser(positive),
   )
   .addOption(
+    new Option('--otp-ttl <seconds>', "lifetime of the bank's own one-time codes (agreement signing)")
+      .default(300)
+      .argParser(positive),
+  )
+  .addOption(
     new Option(
       '--class-ii-cap <accounts>',
       "core banking's cap on Class II accounts per person, every channel counted",
@@ -78,6 +83,7 @@ interface CliOptions {
   host: string;
   dataDir: string;
   smsCodeTtl: number;
+  otpTtl: number;
   classIiCap: number;
   log?: boolean;
 }
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
         dbFile: path.join(dataDir, 'sandbox-providers.db'),
         logger: opts.log ?? false,
         smsCodeTtlSeconds: opts.smsCodeTtl,
+        otpTtlSeconds: opts.otpTtl,
         // The same secret the worker signs with (WEBHOOK_SECRET), so the inbox checks signatures.
         webhookSecret: loadConfig().webhookSecret,
         partnerWebhookSecrets: Object.fromEntries(

@@ -21,6 +21,13 @@ export const routes = {
   listEvents: { method: 'GET', path: '/v1/applications/:applicationId/events' },
   getAccount: { method: 'GET', path: '/v1/accounts/:accountNumber' },
   resubmitIdDocuments: { method: 'POST', path: '/v1/accounts/:accountNumber/id-documents' },
+  // Payment institutions' calls (and the account's app: list and cancel its agreements).
+  startAgreement: { method: 'POST', path: '/v1/agreements' },
+  getAgreement: { method: 'GET', path: '/v1/agreements/:agreementId' },
+  submitAgreementCode: { method: 'POST', path: '/v1/agreements/:agreementId/sms-code' },
+  cancelAgreement: { method: 'DELETE', path: '/v1/agreements/:agreementId' },
+  listAgreements: { method: 'GET', path: '/v1/accounts/:accountNumber/agreements' },
+  debit: { method: 'POST', path: '/v1/debits' },
   // The operators' calls.
   listReviews: { method: 'GET', path: '/v1/reviews' },
   getReview: { method: 'GET', path: '/v1/reviews/:reviewId' },

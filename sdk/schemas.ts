@@ -1,6 +1,13 @@
 /** Request and answer shapes of HTTP API v1, built from the domain schemas. */
 import * as z from 'zod';
 import { accountClassSchema, accountLimitsSchema, accountStatusSchema, holdSchema } from '../domain/account';
+import {
+  agreementScopeSchema,
+  agreementStatusSchema,
+  debitRequestSchema,
+  institutionSchema,
+  mandatePeriodSchema,
+} from '../domain/agreements';
 import { boundAccountKindSchema } from '../domain/applicant';
 import {
   applicationIdSchema,
@@ -24,6 +31,8 @@ export const problemSchema = z.object({
   /** On a 409 about a claimed review: who holds it, and until when. */
   claimedBy: z.string().optional(),
   until: z.string().optional(),
+  /** On a 422 refusing a debit: core banking's reason code (ACCOUNT_RESTRICTED, DAILY_LIMIT, ...). */
+  reason: z.string().optional(),
 });
 
 export const applicationParamsSchema = z.strictObject({ applicationId: applicationIdSchema });
@@ -96,8 +105,35 @@ export const reviewPageSchema = z.object({
 /** GET /v1/me: who the token stands for. */
 export const callerViewSchema = z.object({
   id: z.string(),
-  role: z.enum(['app', 'operator', 'supervisor']),
+  role: z.enum(['app', 'operator', 'supervisor', 'institution']),
 });
+
+/** /v1/agreements/{agreementId}: the signing's id, as POST /v1/agreements answered it. */
+export const agreementParamsSchema = z.object({
+  agreementId: z
+    .string()
+    .regex(/^agr-[0-9a-f]{32}$/, 'must be an agreementId as POST /v1/agreements answered it'),
+});
+
+/** GET /v1/accounts/{accountNumber}/agreements */
+export const agreementListSchema = z.object({
+  agreements: z.array(
+    z.object({
+      agreementId: z.string().optional(),
+      agreementNumber: z.string(),
+      institution: institutionSchema,
+      scope: agreementScopeSchema,
+      status: agreementStatusSchema,
+      payee: z.string().optional(),
+      period: mandatePeriodSchema.optional(),
+      limits: z.object({ perDebitLimitCny: z.string(), dailyLimitCny: z.string() }),
+    }),
+  ),
+});
+export type AgreementList = z.infer<typeof agreementListSchema>;
+
+/** POST /v1/debits: the institution is the caller's token, never the body. */
+export const debitRequestBodySchema = debitRequestSchema.omit({ institution: true }).strict();
 export type CallerView = z.infer<typeof callerViewSchema>;
 
 /** POST /v1/reviews/{reviewId}/reveal: one of the applicant's entered fields, unmasked (audited). */

@@ -20,6 +20,7 @@ const VENDORS = {
   unionPay: 'unionpay',
   face: 'face',
   coreBanking: 'core-banking',
+  providers: 'bank-sms',
 } as const satisfies Partial<Record<keyof Ports, string>>;
 
 const errorKind = (err: unknown): string => {

@@ -1,4 +1,23 @@
 // The worker bundles this file: every workflow type it serves is exported here.
+
+import type { agreement as agreementWorkflow } from './agreement/agreement';
+import type { review as reviewWorkflow } from './review/review';
+
 export { onboarding } from './onboarding/onboarding';
 export { reconcile } from './reconcile';
-export { review } from './review/review';
+
+/**
+ * The review's modules load when a review runs, not at every workflow's start: with
+ * reuseV8Context each workflow evaluates the modules it loads anew, and the review's bring in
+ * domain/review.ts and its schemas, which an onboarding without a doubt never uses.
+ */
+export function review(...args: Parameters<typeof reviewWorkflow>): ReturnType<typeof reviewWorkflow> {
+  return (require('./review/review') as typeof import('./review/review')).review(...args);
+}
+
+/** A signing loads its own modules only when one runs, for the same reason. */
+export function agreement(
+  ...args: Parameters<typeof agreementWorkflow>
+): ReturnType<typeof agreementWorkflow> {
+  return (require('./agreement/agreement') as typeof import('./agreement/agreement')).agreement(...args);
+}

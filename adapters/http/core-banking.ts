@@ -1,5 +1,11 @@
 /** HTTP adapter for the core banking system's account API (payments: core-banking-payments.ts). */
-import { accountListSchema, accountSchema, coreErrorSchema } from '../../contracts/core-banking';
+import {
+  accountListSchema,
+  accountSchema,
+  coreErrorSchema,
+  holderCheckResponseSchema,
+  idExpiringListSchema,
+} from '../../contracts/core-banking';
 import type { CoreBanking } from '../ports';
 import { httpCoreBankingPayments } from './core-banking-payments';
 import { callJson, expect } from './json-client';
@@ -7,7 +13,7 @@ import { callJson, expect } from './json-client';
 export function httpCoreBanking(baseUrl: string): CoreBanking {
   return {
     ...httpCoreBankingPayments(baseUrl),
-    async openClassII(applicant, channel, reference, partnerId) {
+    async openClassII(applicant, channel, reference, partnerId, opts = {}) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts`, {
         body: {
           customer: applicant,
@@ -15,6 +21,8 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
           channel,
           ...(partnerId && { partnerId }),
           reference,
+          // Left out when unknown, so a retry of an opening sent before this existed sends the same body.
+          ...(opts.idValidUntil && { idValidUntil: opts.idValidUntil }),
         },
         idempotencyKey: `${reference}:open-account`,
       });
@@ -38,6 +46,29 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       const query = new URLSearchParams({ openedFrom: from.toISOString(), openedTo: to.toISOString() });
       const answer = await callJson(`${baseUrl}/core/v1/accounts?${query}`, { timeoutMs: 30_000 });
       return expect(answer, [200], accountListSchema).accounts;
+    },
+    async checkHolder(accountNumber, holder) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/holder-check`,
+        { body: { name: holder.name, idNumber: holder.idNumber, mobile: holder.mobile } },
+      );
+      if (answer.status === 404) return undefined;
+      return expect(answer, [200], holderCheckResponseSchema);
+    },
+    async recordIdValidity(accountNumber, validUntil) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/id-validity`,
+        { method: 'PUT', body: { validUntil } },
+      );
+      expect(answer, [200], accountSchema);
+    },
+    async listIdExpiring(before, page) {
+      const query = new URLSearchParams({ before, limit: String(page.limit) });
+      if (page.after !== undefined) query.set('after', page.after);
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/id-expiring?${query}`, {
+        timeoutMs: 30_000,
+      });
+      return expect(answer, [200], idExpiringListSchema);
     },
     async getAccount(accountNumber) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);

@@ -5,6 +5,7 @@ import type { Ports } from '../ports';
 import { httpAppNotifier, tenantNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
 import {
+  httpBankSms,
   httpFaceVerifier,
   httpIdCardReader,
   httpIdentityRegister,
@@ -34,6 +35,7 @@ export function httpPorts(
     unionPay: httpUnionPay(config.providersUrl),
     face: httpFaceVerifier(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),
+    providers: httpBankSms(config.providersUrl),
     notifier: tenantNotifier(
       { url: config.appWebhookUrl, secret: config.webhookSecret },
       config.partnerWebhooks ?? {},

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { AuditTrail } from '../../adapters/audit';
 import type { DocumentStore } from '../../adapters/documents';
 import type { CoreBanking } from '../../adapters/ports';
+import type { Agreements } from '../agreements';
 import type { Applications } from '../applications';
 import type { Funnel } from '../funnel';
 import type { IdempotencyRecords } from '../idempotency-records';
@@ -15,6 +16,7 @@ import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
 import { problemHandler } from './problem';
 import { accountRoutes } from './routes/accounts';
+import { agreementRoutes } from './routes/agreements';
 import { applicationRoutes } from './routes/applications';
 import { auditRoutes } from './routes/audit';
 import { consoleRoutes } from './routes/console';
@@ -27,6 +29,8 @@ import { answerUnrouted } from './unrouted';
 export interface ApiDeps {
   tokens: Credentials;
   applications: Applications;
+  /** Payment institutions' agreements and debits (the API runs without them in benchmarks of other routes). */
+  agreements?: Agreements;
   reviews: Reviews;
   funnel: Funnel;
   documents: DocumentStore;
@@ -93,6 +97,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reviewRoutes(deps));
   await app.register(funnelRoutes(deps));
   await app.register(auditRoutes(deps));
+  if (deps.agreements) await app.register(agreementRoutes({ ...deps, agreements: deps.agreements }));
   await app.register(reviewCaseRoutes(deps));
   // The review console (/console) and the applicant's page (/apply), over the same /v1 calls.
   await app.register(consoleRoutes());

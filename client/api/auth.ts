@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Channel } from '../../domain/application';
 import { sendProblem } from './problem';
 
-export type Role = 'app' | 'operator' | 'supervisor';
+/** `institution`: a payment institution (its id is WECHAT_PAY, UNIONPAY or JD_PAY), for agreements and debits only. */
+export type Role = 'app' | 'operator' | 'supervisor' | 'institution';
 
 export interface Caller {
   role: Role;

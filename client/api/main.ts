@@ -16,9 +16,11 @@ import { logger } from '../../config/logger';
 import { observabilityRoutes, ProjectMetrics } from '../../config/metrics';
 import { describeTemporal } from '../../config/temporal';
 import { httpTracing, setUpTracing } from '../../config/tracing';
+import { defaultAgreementPolicy } from '../../domain/agreement-signing';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { keyringFromConfig } from '../../encryption/from-config';
+import { Agreements } from '../agreements';
 import { Applications } from '../applications';
 import { Funnel } from '../funnel';
 import { Reviews } from '../reviews';
@@ -76,6 +78,14 @@ const api = await buildApi({
   funnel: new Funnel(client, config.temporal.taskQueue),
   documents,
   coreBanking: httpCoreBanking(config.coreBankingUrl),
+  agreements: new Agreements({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    policy: defaultAgreementPolicy,
+    coreBanking: httpCoreBanking(config.coreBankingUrl),
+    // Mismatched elements are counted in the same shared store as the applications' limits.
+    limits: stores.limits,
+  }),
   idempotency: stores.idempotency,
   audit: auditTrailFromConfig(config, keyring),
   logger: log,

@@ -14,7 +14,9 @@ export interface Owned {
 }
 
 export function visibleTo(caller: Caller, thing: Owned): boolean {
-  if (caller.role !== 'app') return true;
+  if (caller.role === 'operator' || caller.role === 'supervisor') return true;
+  // Institutions see their agreements only, never accounts, applications or documents.
+  if (caller.role !== 'app') return false;
   const mine = ownerOf(caller);
   return thing.channel === mine.channel && (thing.partnerId ?? null) === (mine.partnerId ?? null);
 }

@@ -2,7 +2,8 @@
  * One case: opening it to decide claims it (a lease the API enforces); the ID photos side by
  * side with zoom and rotate (each view audited by the API); the applicant's entries masked until
  * revealed (audited); each check's outcome; the decision history as a timeline; holds and the
- * account's status; the decision form with its keyboard shortcuts.
+ * account's status; a proposal awaiting its second decision, and core banking's unfinished part;
+ * the decision form with its keyboard shortcuts.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -13,18 +14,22 @@ import {
   type CallerView,
   type CaseFile,
   type Claim,
+  type DecisionRequest,
   type ReviewCase,
 } from '../../sdk/index';
 import { formatTime, messageOf, relative } from '../shared/format';
 import {
   ACCOUNT_STATUS,
-  APPROVE_REASONS,
+  BANK_ACTION,
+  BANK_ERROR,
   CHANNEL,
+  DECISION,
+  type DecisionKind,
   HOLD,
   label,
+  NEEDS_SUPERVISOR,
   OUTCOME,
   REASON,
-  REJECT_REASONS,
   STATUS,
   STEP,
 } from './labels';
@@ -59,6 +64,65 @@ export const SHORTCUTS: [string, string][] = [
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 
+/** Statuses in which the open round takes a decision: its first, or the second a proposal needs. */
+const DECIDING: readonly ReviewCase['status'][] = ['PENDING', 'AWAITING_SECOND_DECISION'];
+
+/** The first decision on the table, while it waits for its second. */
+const proposalOf = (r: ReviewCase) => (r.status === 'AWAITING_SECOND_DECISION' ? r.proposal : undefined);
+
+/** Who may send the same decision to confirm a proposal: someone else, a supervisor for a terminal one. */
+function mayConfirm(me: CallerView, proposal: NonNullable<ReviewCase['proposal']>): boolean {
+  if (proposal.operator === me.id) return false;
+  return !NEEDS_SUPERVISOR.includes(proposal.decision) || me.role === 'supervisor';
+}
+
+const needsNote = (d: DecisionKind) => d !== 'APPROVE';
+
+/**
+ * Sends a decision; a refusal is the API's own words, after what kind of refusal it is. A 403 is
+ * four eyes (the rejecter approving, the proposer deciding again) unless the caller, not being a
+ * supervisor, sent a terminal proposal's decision again: that one wants a supervisor.
+ */
+function useDecide(api: ApiClient, me: CallerView, review: ReviewCase, after: (r: ReviewCase) => void) {
+  const [refusal, setRefusal] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const send = async (request: DecisionRequest) => {
+    if (busy) return;
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      after(await api.decide(review.reviewId, request, crypto.randomUUID()));
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const proposal = proposalOf(review);
+        const wantsSupervisor =
+          proposal?.decision === request.decision &&
+          NEEDS_SUPERVISOR.includes(request.decision) &&
+          me.role !== 'supervisor';
+        const why =
+          err.status === 403
+            ? wantsSupervisor
+              ? '需主管确认：'
+              : '四眼原则不允许：'
+            : err.status === 409
+              ? '无法决定：'
+              : err.status === 400
+                ? '请求有误：'
+                : '';
+        setRefusal(`${why}${err.detail}`);
+      } else setRefusal(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { send, busy, refusal };
+}
+
+function decisionText(d: Pick<ReviewCase['decisions'][number], 'decision' | 'reasonCode'>) {
+  const { name, reasons } = DECISION[d.decision];
+  return { name, reason: `${label(reasons, d.reasonCode)}（${d.reasonCode}）` };
+}
+
 export function CasePage({ api, me, reviewId, next, previous, back, decided }: Props) {
   const [review, setReview] = useState<ReviewCase>();
   const [file, setFile] = useState<CaseFile>();
@@ -67,19 +131,22 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
   const [claim, setClaim] = useState<ClaimState>({ kind: 'claiming' });
   const [error, setError] = useState<string>();
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (): Promise<ReviewCase | undefined> => {
     try {
       const [r, f] = await Promise.all([api.getReview(reviewId), api.getCaseFile(reviewId)]);
       setReview(r);
       setFile(f);
-      const [app, acc] = await Promise.allSettled([
-        api.getApplication(r.applicationId),
-        api.getAccount(r.accountNumber),
-      ]);
-      if (app.status === 'fulfilled') setApplication(app.value);
-      if (acc.status === 'fulfilled') setAccount(acc.value);
+      // The checks and the account are read beside the claim, which waits only for the case.
+      void Promise.allSettled([api.getApplication(r.applicationId), api.getAccount(r.accountNumber)]).then(
+        ([app, acc]) => {
+          if (app.status === 'fulfilled') setApplication(app.value);
+          if (acc.status === 'fulfilled') setAccount(acc.value);
+        },
+      );
+      return r;
     } catch (err) {
       setError(messageOf(err));
+      return undefined;
     }
   }, [api, reviewId]);
 
@@ -101,12 +168,28 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
   const mine = useRef(false);
   mine.current = claim.kind === 'mine';
   useEffect(() => {
-    void takeClaim();
-    void load();
+    let live = true;
+    void load().then((r) => {
+      if (!live) return;
+      // Nothing to decide: no claim to ask for (an ended review's workflow no longer takes one).
+      if (r && !DECIDING.includes(r.status)) {
+        setClaim({
+          kind: 'closed',
+          why: `本案为「${label(STATUS, r.status)}」（${r.status}），没有待决定的轮次。`,
+        });
+      } else if (r && proposalOf(r)?.operator === me.id) {
+        // The proposer cannot decide the round again, and a claim would keep out whoever must.
+        setClaim({
+          kind: 'closed',
+          why: '你已提出本轮的决定，正等待他人复核；本页不认领本案，以免挡住复核人。',
+        });
+      } else void takeClaim();
+    });
     return () => {
+      live = false;
       if (mine.current) void api.releaseClaim(reviewId).catch(() => {});
     };
-  }, [api, reviewId, takeClaim, load]);
+  }, [api, me.id, reviewId, takeClaim, load]);
 
   // Renew the lease half-way through while the case stays open.
   useEffect(() => {
@@ -115,6 +198,12 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
     const timer = setTimeout(() => void takeClaim(), Math.max(5_000, left / 2));
     return () => clearTimeout(timer);
   }, [claim, takeClaim]);
+
+  const afterDecision = (updated: ReviewCase) => {
+    mine.current = false;
+    decided(reviewId, updated.status);
+    next();
+  };
 
   const release = async () => {
     try {
@@ -145,6 +234,16 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
       {review && (
         <>
           <Summary review={review} account={account} />
+          {review.pendingAction && <PendingAction action={review.pendingAction} />}
+          {proposalOf(review) && (
+            <Proposal
+              api={api}
+              me={me}
+              review={review}
+              canDecide={claim.kind === 'mine'}
+              after={afterDecision}
+            />
+          )}
           <div class="columns">
             <section class="photos-col" aria-labelledby="photos-title">
               <h2 id="photos-title">身份证照片</h2>
@@ -162,13 +261,10 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
           </div>
           <DecisionForm
             api={api}
+            me={me}
             review={review}
-            canDecide={claim.kind === 'mine' && review.status === 'PENDING'}
-            after={(updated) => {
-              mine.current = false;
-              decided(reviewId, updated.status);
-              next();
-            }}
+            canDecide={claim.kind === 'mine' && DECIDING.includes(review.status)}
+            after={afterDecision}
             next={next}
             previous={previous}
             back={back}
@@ -235,6 +331,7 @@ function Summary({ review, account }: { review: ReviewCase; account?: AccountVie
         <dd>
           {label(STATUS, review.status)} · 第 {review.round} 轮
           {review.escalated && <span class="tag escalated">已升级（超 SLA）</span>}
+          {review.reportable && <span class="tag reportable">须上报监管（reportable）</span>}
         </dd>
       </div>
       <div>
@@ -482,18 +579,23 @@ function Checks({ application }: { application?: ApplicationView }) {
 
 function Timeline({ review }: { review: ReviewCase }) {
   const items = [
-    ...review.decisions.map((d) => ({
-      at: d.decidedAt,
-      key: `d-${d.round}`,
-      text: (
-        <>
-          <strong>{d.operator}</strong> {d.decision === 'APPROVE' ? '批准' : '驳回'}第 {d.round} 轮：
-          {label(d.decision === 'APPROVE' ? APPROVE_REASONS : REJECT_REASONS, d.reasonCode)}（{d.reasonCode}）
-          {d.note && <q>{d.note}</q>}
-        </>
-      ),
-      kind: d.decision === 'APPROVE' ? 'approve' : 'reject',
-    })),
+    ...review.decisions.map((d, i) => {
+      const { name, reason } = decisionText(d);
+      const verb = d.stage === 'FIRST' ? `提议${name}` : d.stage === 'SECOND' ? `确认${name}` : name;
+      return {
+        at: d.decidedAt,
+        // A round may hold two decisions (a proposal and its confirmation, or one replaced).
+        key: `d-${i}`,
+        text: (
+          <>
+            <strong>{d.operator}</strong>
+            {d.supervisor && '（主管）'} {verb}第 {d.round} 轮：{reason}
+            {d.note && <q>{d.note}</q>}
+          </>
+        ),
+        kind: d.decision === 'APPROVE' ? 'approve' : 'reject',
+      };
+    }),
     ...review.resubmissions.map((r, i) => ({
       at: r.at,
       key: `r-${i}`,
@@ -526,8 +628,136 @@ function Timeline({ review }: { review: ReviewCase }) {
   );
 }
 
+/** Core banking has not done its part of a decision yet: the review retries it with back-off. */
+function PendingAction({ action }: { action: NonNullable<ReviewCase['pendingAction']> }) {
+  return (
+    <section class="pending-action" aria-labelledby="pending-action-title">
+      <h2 id="pending-action-title">核心系统尚未完成</h2>
+      <dl>
+        <div>
+          <dt>待办</dt>
+          <dd>
+            {label(BANK_ACTION, action.action)}（{action.action}）
+            {action.holdId && (
+              <>
+                {' '}
+                · <code>{action.holdId}</code>
+              </>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>已尝试</dt>
+          <dd>
+            {action.attempts} 轮，自 {formatTime(action.since)} 起
+          </dd>
+        </div>
+        <div>
+          <dt>最近错误</dt>
+          <dd>
+            {label(BANK_ERROR, action.lastError)}（{action.lastError}）
+          </dd>
+        </div>
+        <div>
+          <dt>下次尝试</dt>
+          <dd>
+            {formatTime(action.nextAttemptAt)}（{relative(action.nextAttemptAt)}）
+          </dd>
+        </div>
+      </dl>
+      <p class="hint">系统会自动重试，运营已收到告警；完成后本案继续。</p>
+    </section>
+  );
+}
+
+/**
+ * The first decision of the round, waiting for its second: who proposed what, who must confirm
+ * it, and, for those who may, the confirmation (the same decision and reason, with their note).
+ */
+function Proposal(props: {
+  api: ApiClient;
+  me: CallerView;
+  review: ReviewCase;
+  canDecide: boolean;
+  after(updated: ReviewCase): void;
+}) {
+  const { api, me, review, canDecide } = props;
+  const proposal = proposalOf(review)!;
+  const { send, busy, refusal } = useDecide(api, me, review, props.after);
+  const [note, setNote] = useState('');
+  const { name, reason } = decisionText(proposal);
+  const terminal = NEEDS_SUPERVISOR.includes(proposal.decision);
+  const confirm = (e?: Event) => {
+    e?.preventDefault();
+    if (!canDecide) return;
+    void send({
+      round: review.round,
+      decision: proposal.decision,
+      reasonCode: proposal.reasonCode,
+      ...(note.trim() && { note: note.trim() }),
+    });
+  };
+  return (
+    <section class="proposal" aria-labelledby="proposal-title">
+      <h2 id="proposal-title">待复核的提议</h2>
+      <p>
+        <strong>{proposal.operator}</strong>
+        {proposal.supervisor && '（主管）'} 于 {formatTime(proposal.decidedAt)} 提议
+        <strong class="proposed">{name}</strong>：{reason}
+        {proposal.note && <q>{proposal.note}</q>}
+      </p>
+      <p>
+        {terminal
+          ? `须由主管发送相同的决定（${name}）确认后生效。`
+          : '须由另一位审核员同样批准后生效（名单疑似命中须两人批准）。'}
+        其他决定将取代此提议。
+      </p>
+      {proposal.operator === me.id ? (
+        <p class="hint">这是你的提议：须由他人复核，你不能再决定本轮。</p>
+      ) : mayConfirm(me, proposal) ? (
+        <form onSubmit={confirm}>
+          <fieldset disabled={!canDecide || busy}>
+            <label class="block">
+              复核备注{needsNote(proposal.decision) && '（必填）'}
+              <textarea
+                name="confirm-note"
+                rows={2}
+                maxLength={1000}
+                required={needsNote(proposal.decision)}
+                value={note}
+                onInput={(e) => setNote(e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  // Ctrl+Enter here confirms the proposal, not whatever the form below has chosen.
+                  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+                    e.preventDefault();
+                    e.stopPropagation();
+                    confirm();
+                  }
+                }}
+              />
+            </label>
+            <button type="submit" class={proposal.decision === 'APPROVE' ? 'approve' : 'reject'}>
+              确认{name}
+              {terminal && '（主管）'}
+            </button>
+          </fieldset>
+          {!canDecide && <p class="hint">需先认领本案才能确认。</p>}
+        </form>
+      ) : (
+        <p class="hint">你不是主管，不能确认此提议；可以在下方作出不同的决定。</p>
+      )}
+      {refusal && (
+        <p role="alert" class="error refusal">
+          {refusal}
+        </p>
+      )}
+    </section>
+  );
+}
+
 function DecisionForm(props: {
   api: ApiClient;
+  me: CallerView;
   review: ReviewCase;
   canDecide: boolean;
   after(updated: ReviewCase): void;
@@ -535,24 +765,30 @@ function DecisionForm(props: {
   previous(): void;
   back(): void;
 }) {
-  const { api, review, canDecide } = props;
-  const [decision, setDecision] = useState<'APPROVE' | 'REJECT'>('APPROVE');
-  const defaultReason = (d: 'APPROVE' | 'REJECT') =>
-    d === 'REJECT'
-      ? 'DOCUMENT_ILLEGIBLE'
-      : review.round > 1
+  const { api, me, review } = props;
+  const proposal = proposalOf(review);
+  // The proposer may not decide the round again; the proposal's own kind, sent again, is the
+  // confirmation above: this form offers the decisions that replace it.
+  const canDecide = props.canDecide && proposal?.operator !== me.id;
+  const kinds = (Object.keys(DECISION) as DecisionKind[]).filter((k) => k !== proposal?.decision);
+  const defaultReason = (d: DecisionKind) =>
+    d === 'APPROVE'
+      ? review.round > 1
         ? 'RESUBMITTED_DOCUMENT_VERIFIED'
-        : 'DOCUMENT_LEGIBLE_ON_INSPECTION';
-  const [reason, setReason] = useState(defaultReason('APPROVE'));
+        : 'DOCUMENT_LEGIBLE_ON_INSPECTION'
+      : d === 'REJECT'
+        ? 'DOCUMENT_ILLEGIBLE'
+        : Object.keys(DECISION[d].reasons)[0]!;
+  const [decision, setDecision] = useState<DecisionKind>(kinds[0]!);
+  const [reason, setReason] = useState(defaultReason(kinds[0]!));
   const [note, setNote] = useState('');
-  const [refusal, setRefusal] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { send, busy, refusal } = useDecide(api, me, review, props.after);
   const reasonRef = useRef<HTMLSelectElement>(null);
   const noteRef = useRef<HTMLTextAreaElement>(null);
-  const formRef = useRef<HTMLFormElement>(null);
 
   /** From a shortcut, the note gets the focus: Ctrl+Enter decides from there (Shift+Tab: the reason). */
-  const choose = (d: 'APPROVE' | 'REJECT', focus = false) => {
+  const choose = (d: DecisionKind, focus = false) => {
+    if (!kinds.includes(d)) return;
     setDecision(d);
     setReason(defaultReason(d));
     if (focus) noteRef.current?.focus();
@@ -560,36 +796,13 @@ function DecisionForm(props: {
 
   const submit = async (e?: Event) => {
     e?.preventDefault();
-    if (!canDecide || busy) return;
-    setBusy(true);
-    setRefusal(undefined);
-    try {
-      const updated = await api.decide(
-        review.reviewId,
-        {
-          round: review.round,
-          decision,
-          reasonCode: reason as never,
-          ...(note.trim() && { note: note.trim() }),
-        },
-        crypto.randomUUID(),
-      );
-      props.after(updated);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        const why =
-          err.status === 403
-            ? '四眼原则不允许：'
-            : err.status === 409
-              ? '无法决定：'
-              : err.status === 400
-                ? '请求有误：'
-                : '';
-        setRefusal(`${why}${err.detail}`);
-      } else setRefusal(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    if (!canDecide) return;
+    await send({
+      round: review.round,
+      decision,
+      reasonCode: reason as DecisionRequest['reasonCode'],
+      ...(note.trim() && { note: note.trim() }),
+    });
   };
   const submitRef = useRef(submit);
   submitRef.current = submit;
@@ -627,33 +840,29 @@ function DecisionForm(props: {
     return () => removeEventListener('keydown', onKey);
   }, [next, previous, back]);
 
-  const reasons = decision === 'APPROVE' ? APPROVE_REASONS : REJECT_REASONS;
+  const { name, reasons } = DECISION[decision];
   return (
     <section class="decide" aria-labelledby="decide-title">
       <h2 id="decide-title">决定第 {review.round} 轮</h2>
-      <form ref={formRef} onSubmit={submit}>
+      <form onSubmit={submit}>
         <fieldset disabled={!canDecide || busy}>
-          <legend>决定</legend>
-          <label>
-            <input
-              type="radio"
-              name="decision"
-              value="APPROVE"
-              checked={decision === 'APPROVE'}
-              onChange={() => choose('APPROVE')}
-            />
-            批准 (a)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="decision"
-              value="REJECT"
-              checked={decision === 'REJECT'}
-              onChange={() => choose('REJECT')}
-            />
-            驳回 (r)
-          </label>
+          <legend>{proposal ? `决定（将取代 ${proposal.operator} 的提议）` : '决定'}</legend>
+          {kinds.map((k) => (
+            <label key={k}>
+              <input
+                type="radio"
+                name="decision"
+                value={k}
+                checked={decision === k}
+                onChange={() => choose(k)}
+              />
+              {DECISION[k].name}
+              {k === 'APPROVE' ? ' (a)' : k === 'REJECT' ? ' (r)' : ''}
+            </label>
+          ))}
+          {NEEDS_SUPERVISOR.includes(decision) && (
+            <p class="hint">{name}须经主管确认才生效：提交后本案待复核，账户暂不变动。</p>
+          )}
           <label class="block">
             原因代码
             <select
@@ -670,21 +879,30 @@ function DecisionForm(props: {
             </select>
           </label>
           <label class="block">
-            备注 (n){decision === 'REJECT' && '，驳回时必填'}
+            备注 (n){needsNote(decision) && `，${name}时必填`}
             <textarea
               ref={noteRef}
               name="note"
               rows={3}
               maxLength={1000}
+              required={needsNote(decision)}
               value={note}
               onInput={(e) => setNote(e.currentTarget.value)}
             />
           </label>
           <button type="submit" class={decision === 'APPROVE' ? 'approve' : 'reject'}>
-            {decision === 'APPROVE' ? '批准' : '驳回'}并进入下一件 (Ctrl+Enter)
+            {name}并进入下一件 (Ctrl+Enter)
           </button>
         </fieldset>
-        {!canDecide && <p class="hint">需先认领待审核的案件才能决定。</p>}
+        {!canDecide && (
+          <p class="hint">
+            {proposal?.operator === me.id
+              ? '本轮的决定已由你提出，等待他人复核。'
+              : DECIDING.includes(review.status)
+                ? '需先认领待审核的案件才能决定。'
+                : '本案当前没有待决定的轮次。'}
+          </p>
+        )}
         {refusal && (
           <p role="alert" class="error refusal">
             {refusal}

@@ -1,4 +1,16 @@
 /** Chinese names for the codes the API answers; the code itself stays visible beside them. */
+import type * as z from 'zod';
+import type {
+  approveReasonSchema,
+  closeReasonSchema,
+  fraudReasonSchema,
+  rejectReasonSchema,
+} from '../../domain/review';
+import type { DecisionRequest } from '../../sdk/index';
+
+/** Every reason code of a kind of decision, and none of another's: the compiler checks each table. */
+type ReasonNames<S extends z.ZodEnum> = Record<z.infer<S>, string>;
+
 export const STATUS: Record<string, string> = {
   PENDING: '待审核',
   AWAITING_SECOND_DECISION: '待复核',
@@ -19,6 +31,7 @@ export const ACCOUNT_STATUS: Record<string, string> = {
   ACTIVE: '正常',
   RECEIVE_ONLY: '只收不付',
   FROZEN: '冻结',
+  CLOSED: '已销户',
 };
 
 export const CHANNEL: Record<string, string> = { OWN_APP: '本行 App', PARTNER: '合作行' };
@@ -50,6 +63,7 @@ export const REASON: Record<string, string> = {
   SMS_CODE_EXPIRED: '验证码过期',
   SMS_CODE_NOT_SUBMITTED: '未提交验证码',
   ID_RESUBMITTED: '已重新上传证件',
+  RESUBMISSIONS_EXHAUSTED: '重新上传次数用尽',
   PERSON_ACCOUNT_CAP_REACHED: '开户数达上限',
 };
 
@@ -66,17 +80,55 @@ export const STEP: Record<string, string> = {
 
 export const OUTCOME: Record<string, string> = { PASS: '通过', REVIEW: '需复核', REJECT: '拒绝' };
 
-export const APPROVE_REASONS: Record<string, string> = {
+export const APPROVE_REASONS: ReasonNames<typeof approveReasonSchema> = {
   DOCUMENT_LEGIBLE_ON_INSPECTION: '人工查看证件清晰',
   IDENTITY_CONFIRMED_BY_CALL: '电话核实身份',
   RESUBMITTED_DOCUMENT_VERIFIED: '重新上传证件已核实',
 };
 
-export const REJECT_REASONS: Record<string, string> = {
+export const REJECT_REASONS: ReasonNames<typeof rejectReasonSchema> = {
   DOCUMENT_ILLEGIBLE: '证件无法辨认',
   DOCUMENT_SUSPECTED_ALTERED: '疑似篡改',
   PHOTO_DOES_NOT_MATCH_APPLICANT: '照片与申请人不符',
   OTHER: '其他',
+};
+
+export const CLOSE_REASONS: ReasonNames<typeof closeReasonSchema> = {
+  CUSTOMER_UNREACHABLE: '无法联系客户',
+  IDENTITY_NOT_ESTABLISHED: '无法确认身份',
+  CUSTOMER_REQUESTED: '客户申请销户',
+  FROZEN_PAST_DEADLINE: '冻结逾期未补件',
+};
+
+export const FRAUD_REASONS: ReasonNames<typeof fraudReasonSchema> = {
+  IDENTITY_THEFT: '冒用他人身份',
+  FORGED_DOCUMENT: '伪造证件',
+  ACCOUNT_RENTED_OR_SOLD: '出租、出借或买卖账户',
+};
+
+export type DecisionKind = DecisionRequest['decision'];
+
+/** Each decision: its name, the reasons it may give (the API's `reasonsFor`) and its usual one. */
+export const DECISION: Record<DecisionKind, { name: string; reasons: Record<string, string> }> = {
+  APPROVE: { name: '批准', reasons: APPROVE_REASONS },
+  REJECT: { name: '驳回', reasons: REJECT_REASONS },
+  CLOSE_ACCOUNT: { name: '销户', reasons: CLOSE_REASONS },
+  CONFIRM_FRAUD: { name: '确认欺诈', reasons: FRAUD_REASONS },
+};
+
+/** Decisions a supervisor's same decision confirms (the API's TERMINAL_DECISIONS). */
+export const NEEDS_SUPERVISOR: readonly DecisionKind[] = ['CLOSE_ACCOUNT', 'CONFIRM_FRAUD'];
+
+/** What core banking has yet to do for an ACTION_PENDING case, and why its last try failed. */
+export const BANK_ACTION: Record<string, string> = {
+  PLACE_HOLD: '设置账户限制',
+  LIFT_HOLD: '解除账户限制',
+  CLOSE_ACCOUNT: '销户',
+};
+export const BANK_ERROR: Record<string, string> = {
+  REFUSED: '核心系统拒绝',
+  UNAVAILABLE: '核心系统未在时限内应答',
+  CONTRACT: '核心系统应答不符合接口约定',
 };
 
 export const label = (table: Record<string, string>, code: string): string => table[code] ?? code;

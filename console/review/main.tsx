@@ -134,13 +134,14 @@ function App() {
   }
   if (!me) return <p class="loading">正在登录…</p>;
 
-  /** The case after or before this one in the loaded queue page. */
+  /** The case after or before this one in the loaded queue page that waits for a decision and nobody else holds. */
   const neighbour = (reviewId: string, step: 1 | -1): ReviewSummary | undefined => {
     const rows = queue.page?.reviews ?? [];
     const at = rows.findIndex((r) => r.reviewId === reviewId);
     for (let i = at + step; i >= 0 && i < rows.length; i += step) {
       const row = rows[i]!;
-      if (row.status === 'PENDING' && (!row.claim || row.claim.claimedBy === me.id)) return row;
+      const deciding = row.status === 'PENDING' || row.status === 'AWAITING_SECOND_DECISION';
+      if (deciding && (!row.claim || row.claim.claimedBy === me.id)) return row;
     }
     return undefined;
   };

@@ -1,10 +1,17 @@
-/** The core banking account API (contracts/core-banking.ts): open, bind, read, hold, lift and close. */
+/**
+ * The core banking account API (contracts/core-banking.ts): open, bind, read, hold, lift and
+ * close; check a signing request's holder; keep the holder's ID card validity and list expiring ones.
+ */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   bindRequestSchema,
   type CoreAccount,
+  holderCheckRequestSchema,
+  type IdExpiringList,
+  idExpiringQuerySchema,
+  idValidityRequestSchema,
   listAccountsQuerySchema,
   openAccountRequestSchema,
   placeHoldRequestSchema,
@@ -15,7 +22,7 @@ import { todayInChina } from '../../domain/china-time';
 import { catalogue } from '../catalogue';
 import { HttpError, parseOr400, requireIdempotencyKey } from '../http';
 import { fingerprintOf } from '../idempotency';
-import type { CoreBankingStore } from './store';
+import type { CoreBankingStore, ExpiryPosition } from './store';
 
 const OPEN_SCOPE = 'core.open-account';
 const BIND_SCOPE = 'core.bind';
@@ -46,6 +53,30 @@ const keyReused = () =>
 /** Idempotency records point at the account; a replay answers the account as it is now, not a stale copy. */
 const recordedAccountNumber = (body: unknown): string =>
   z.object({ accountNumber: z.string() }).parse(body).accountNumber;
+
+/**
+ * The id-expiring listing's cursor: where the last page ended, opaque to callers (base64url) so
+ * none builds one by hand and the order's columns can change without breaking them.
+ */
+const cursorSchema = z.tuple([z.iso.date(), z.string().min(1)]);
+const cursorOf = (at: ExpiryPosition): string =>
+  Buffer.from(JSON.stringify([at.validUntil, at.accountNumber])).toString('base64url');
+function positionOf(cursor: string): ExpiryPosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (!parsed.success)
+    throw new HttpError(400, 'BAD_REQUEST', 'query.after: not a cursor this listing answered');
+  return { validUntil: parsed.data[0], accountNumber: parsed.data[1] };
+}
+
+/** Elements compare as a person would write them: spaces around them ignored, an ID number's x is X. */
+const sameElement = (a: string, b: string): boolean => a.trim() === b.trim();
+const sameIdNumber = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 
 /** The cap per person and class core banking keeps itself (every channel's accounts count). */
 export type PerPersonCaps = Record<CoreAccount['accountClass'], number>;
@@ -85,6 +116,7 @@ export function registerAccountRoutes(
         customer: body.customer,
         limits: limits[body.accountClass],
         openedAt: now().toISOString(),
+        ...(body.idValidUntil && { idValidUntil: body.idValidUntil }),
       });
       store.idempotency.save(OPEN_SCOPE, key, fingerprint, { status: 201, body: { accountNumber } }, now());
       return { status: 201, account: accountOr404(store, accountNumber) };
@@ -117,6 +149,65 @@ export function registerAccountRoutes(
       query.reference,
     );
     return { accounts: numbers.map((n) => accountOr404(store, n)) };
+  });
+
+  /**
+   * The expiry sweep's listing. Registered beside `/core/v1/accounts/:accountNumber`: the router
+   * prefers the static segment, so no account number can shadow it.
+   */
+  app.get('/core/v1/accounts/id-expiring', async (request): Promise<IdExpiringList> => {
+    const query = parseOr400(idExpiringQuerySchema, request.query, 'query');
+    const after = query.after === undefined ? undefined : positionOf(query.after);
+    // One more than asked says whether another page follows without a second query.
+    const rows = store.idExpiring(query.before, after, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      accounts: page.map((row) => {
+        const account = accountOr404(store, row.accountNumber);
+        return {
+          accountNumber: account.accountNumber,
+          idValidUntil: row.validUntil,
+          status: account.status,
+          channel: account.channel,
+          reference: account.reference,
+          ...(account.partnerId && { partnerId: account.partnerId }),
+        };
+      }),
+      ...(rows.length > query.limit && last && { nextCursor: cursorOf(last) }),
+    };
+  });
+
+  /**
+   * Whether a signing request's elements are the holder's: MATCH only when name, ID number and
+   * mobile all are, and never which one differed. A read: nothing recorded, no key.
+   */
+  app.post('/core/v1/accounts/:accountNumber/holder-check', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(holderCheckRequestSchema, request.body);
+    const holder = store.holderOf(accountNumber);
+    if (!holder) throw new HttpError(404, 'ACCOUNT_NOT_FOUND', 'no such account');
+    const mobileOnFile = holder.mobile !== '';
+    const matches =
+      sameElement(body.name, holder.name) &&
+      sameIdNumber(body.idNumber, holder.idNumber) &&
+      mobileOnFile &&
+      sameElement(body.mobile, holder.mobile);
+    return { result: matches ? 'MATCH' : 'MISMATCH', mobileOnFile };
+  });
+
+  /**
+   * A newly presented card's validity replaces the one kept. Idempotent by its nature (the same
+   * value again changes nothing and answers the same account), so no key is needed.
+   */
+  app.put('/core/v1/accounts/:accountNumber/id-validity', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(idValidityRequestSchema, request.body);
+    return store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.recordIdValidity(accountNumber, body.validUntil);
+      return accountOr404(store, accountNumber);
+    });
   });
 
   /** Sandbox only: the account is gone from core banking, as after a loss or a closure made elsewhere. */

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS accounts (
   opened_at TEXT NOT NULL,
   partner_id TEXT,
   closed_at TEXT,
-  close_reason TEXT
+  close_reason TEXT,
+  id_valid_until TEXT -- YYYY-MM-DD or LONG; NULL when never recorded
 );
 CREATE INDEX IF NOT EXISTS accounts_by_person ON accounts (customer_id_number, account_class);
 CREATE INDEX IF NOT EXISTS accounts_by_opening ON accounts (opened_at);
@@ -47,6 +48,17 @@ CREATE TABLE IF NOT EXISTS holds (
 );
 `;
 
+/**
+ * A page of the expiry sweep. Its first line of WHERE is accounts_by_id_expiry's, word for word:
+ * SQLite uses a partial index only for a query whose WHERE repeats the index's. Exported so a
+ * test can ask SQLite for this very statement's plan.
+ */
+export const ID_EXPIRING_SQL = `SELECT id_valid_until AS validUntil, account_number AS accountNumber FROM accounts
+  WHERE closed_at IS NULL AND id_valid_until <> 'LONG'
+    AND id_valid_until < @before
+    AND (id_valid_until, account_number) > (@afterValid, @afterAccount)
+  ORDER BY id_valid_until, account_number LIMIT @limit`;
+
 type AccountClass = CoreAccount['accountClass'];
 type Hold = CoreAccount['holds'][number];
 type BindingKind = NonNullable<CoreAccount['binding']>['kind'];
@@ -60,6 +72,20 @@ export interface NewAccount {
   customer: { name: string; idNumber: string; mobile?: string };
   limits: CoreAccount['limits'];
   openedAt: string;
+  idValidUntil?: string;
+}
+
+/** Where a page of the id-expiring listing ended: the last (validity, account) it answered. */
+export interface ExpiryPosition {
+  validUntil: string;
+  accountNumber: string;
+}
+
+export interface Holder {
+  name: string;
+  idNumber: string;
+  /** '' when the flow asked for none (v2). */
+  mobile: string;
 }
 
 interface AccountRow {
@@ -73,6 +99,7 @@ interface AccountRow {
   balanceCapCny: number | null;
   openedAt: string;
   closedAt: string | null;
+  idValidUntil: string | null;
 }
 
 interface BindingRow {
@@ -113,6 +140,16 @@ export class CoreBankingStore {
       this.db.exec(
         'ALTER TABLE accounts ADD COLUMN closed_at TEXT; ALTER TABLE accounts ADD COLUMN close_reason TEXT',
       );
+    // ... and files made before the ID card's validity was kept lack this.
+    if (!columns.some((c) => c.name === 'id_valid_until'))
+      this.db.exec('ALTER TABLE accounts ADD COLUMN id_valid_until TEXT');
+    // The expiry sweep pages through dated validities of open accounts in (validity, account)
+    // order: this index answers each page without reading the rest or sorting (made here, after
+    // the column exists, not in SCHEMA). ID_EXPIRING_SQL repeats its WHERE, or SQLite ignores it.
+    this.db.exec(
+      `CREATE INDEX IF NOT EXISTS accounts_by_id_expiry ON accounts (id_valid_until, account_number)
+       WHERE closed_at IS NULL AND id_valid_until <> 'LONG'`,
+    );
     this.sql = statementCache(this.db);
     this.idempotency = new IdempotencyStore(this.db);
     this.payments = new PaymentsStore(this.db);
@@ -160,8 +197,8 @@ export class CoreBankingStore {
   insertAccount(account: NewAccount): void {
     this.sql(
       `INSERT INTO accounts (account_number, account_class, channel, reference, customer_name, customer_id_number,
-         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id, id_valid_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       account.accountNumber,
       account.accountClass,
@@ -175,7 +212,37 @@ export class CoreBankingStore {
       account.limits.balanceCapCny,
       account.openedAt,
       account.partnerId ?? null,
+      account.idValidUntil ?? null,
     );
+  }
+
+  /** The holder as opened: what a signing request's elements are compared with. */
+  holderOf(accountNumber: string): Holder | undefined {
+    return this.sql<[string], Holder>(
+      `SELECT customer_name AS name, customer_id_number AS idNumber, customer_mobile AS mobile
+       FROM accounts WHERE account_number = ?`,
+    ).get(accountNumber);
+  }
+
+  recordIdValidity(accountNumber: string, validUntil: string): void {
+    this.sql('UPDATE accounts SET id_valid_until = ? WHERE account_number = ?').run(
+      validUntil,
+      accountNumber,
+    );
+  }
+
+  /** Open accounts whose dated validity is before `before`, after `after` in (validity, account) order, at most `limit`. */
+  idExpiring(before: string, after: ExpiryPosition | undefined, limit: number): ExpiryPosition[] {
+    return this.sql<
+      [{ before: string; afterValid: string; afterAccount: string; limit: number }],
+      ExpiryPosition
+    >(ID_EXPIRING_SQL).all({
+      before,
+      // '' sorts before every date: no cursor starts at the first.
+      afterValid: after?.validUntil ?? '',
+      afterAccount: after?.accountNumber ?? '',
+      limit,
+    });
   }
 
   getAccount(accountNumber: string): CoreAccount | undefined {
@@ -183,7 +250,7 @@ export class CoreBankingStore {
       `SELECT account_number AS accountNumber, account_class AS accountClass, channel, partner_id AS partnerId,
          reference, daily_cny AS dailyCny,
          yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt,
-         closed_at AS closedAt
+         closed_at AS closedAt, id_valid_until AS idValidUntil
        FROM accounts WHERE account_number = ?`,
     ).get(accountNumber);
     if (!row) return undefined;
@@ -209,6 +276,7 @@ export class CoreBankingStore {
         : null,
       holds,
       ...(row.closedAt !== null && { closedAt: row.closedAt }),
+      ...(row.idValidUntil !== null && { idValidUntil: row.idValidUntil }),
     };
   }
 

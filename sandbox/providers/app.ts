@@ -1,9 +1,13 @@
-/** The providers sandbox: OCR, identity register, watch list, UnionPay, face, SMS inbox and app webhook in one service. */
+/**
+ * The providers sandbox: OCR, identity register, watch list, UnionPay, face, the bank's own SMS
+ * one-time codes, SMS inbox and app webhook in one service.
+ */
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../catalogue';
 import { type FaultSettings, installFaults, pathOf, type RefusableOperation } from '../faults';
 import { createServer } from '../http';
 import { registerAppWebhookRoutes } from './app-webhook';
+import { registerBankOtpRoutes } from './bank-otp';
 import { registerFaceRoutes } from './face';
 import { registerIdentityRoutes } from './identity';
 import { registerOcrRoutes } from './ocr';
@@ -18,6 +22,8 @@ export interface ProvidersSandboxOptions {
   /** Where log lines go when `logger` is on. */
   logStream?: { write(line: string): void };
   smsCodeTtlSeconds?: number;
+  /** Lifetime of the bank's own one-time codes (POST /sms/v1/otp); the catalogue's 300 s unless given. */
+  otpTtlSeconds?: number;
   /** When set, webhook deliveries must carry a valid signature made with it (as a real app would insist). */
   webhookSecret?: string;
   /** Partner banks' inboxes and the secrets their webhooks are signed with. */
@@ -40,7 +46,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   app.addHook('onClose', async () => store.close());
 
   installFaults(app, {
-    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/', '/face/'],
+    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/', '/face/', '/sms/'],
     refusable: PROVIDER_REFUSABLE,
     initial: opts.faults,
     transient: { status: 503, body: { result: 'BUSY' } },
@@ -56,6 +62,11 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
     now,
     smsCodeTtlSeconds: opts.smsCodeTtlSeconds ?? catalogue.providers.smsConfirm.defaultCodeTtlSeconds,
   });
+  registerBankOtpRoutes(app, {
+    store,
+    now,
+    ttlSeconds: opts.otpTtlSeconds ?? catalogue.providers.bankOtp.defaultCodeTtlSeconds,
+  });
   registerSmsInboxRoutes(app, store);
   registerAppWebhookRoutes(app, store, now, opts.webhookSecret, opts.partnerWebhookSecrets);
   return app;
@@ -69,7 +80,8 @@ const unionPayCall =
 
 /**
  * What `PUT /sandbox/faults {"refuse": [...]}` may refuse: each vendor's calls; `unionpay` is the
- * element checks, `sms` the code's confirmation and re-sending.
+ * element checks, `sms` every code sent or checked after them: UnionPay's confirmation and
+ * re-sending, and the bank's own one-time codes (`/sms/v1/...`).
  */
 const PROVIDER_REFUSABLE: RefusableOperation[] = [
   { name: 'ocr', matches: under('ocr') },
@@ -77,5 +89,8 @@ const PROVIDER_REFUSABLE: RefusableOperation[] = [
   { name: 'watchlist', matches: under('watchlist') },
   { name: 'unionpay', matches: unionPayCall('four-elements', 'three-elements') },
   { name: 'face', matches: under('face') },
-  { name: 'sms', matches: unionPayCall('sms-confirm', 'sms-resend') },
+  {
+    name: 'sms',
+    matches: (r) => unionPayCall('sms-confirm', 'sms-resend')(r) || under('sms')(r),
+  },
 ];

@@ -1,8 +1,8 @@
 /**
- * Everything the providers sandbox remembers, in one SQLite file so a restart keeps codes,
- * idempotency records, per-card counters and webhook events. Card numbers are kept only as
- * hashes (the counter needs identity, not the number); SMS codes are kept in clear because
- * the test inbox must show them.
+ * Everything the providers sandbox remembers, in one SQLite file so a restart keeps codes
+ * (UnionPay's and the bank's own one-time codes), idempotency records, per-card counters and
+ * webhook events. Card numbers are kept only as hashes (the counter needs identity, not the
+ * number); SMS codes are kept in clear because the test inbox must show them.
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
@@ -17,6 +17,15 @@ CREATE TABLE IF NOT EXISTS verifications (
   mobile TEXT NOT NULL,
   code TEXT NOT NULL,
   expires_at_ms INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS otps (
+  otp_id TEXT PRIMARY KEY,
+  mobile TEXT NOT NULL,
+  purpose TEXT NOT NULL,
+  code TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  matched INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sms_messages (
@@ -55,6 +64,16 @@ export interface Verification {
   mobile: string;
   code: string;
   expiresAtMs: number;
+}
+
+/** A one-time code of the bank's own SMS gateway; `matched` once its code was verified in time. */
+export interface Otp {
+  otpId: string;
+  mobile: string;
+  purpose: string;
+  code: string;
+  expiresAtMs: number;
+  matched: boolean;
 }
 
 export interface SmsMessage {
@@ -133,6 +152,31 @@ export class ProvidersStore {
       code,
       now.toISOString(),
     );
+  }
+
+  /** Stores the one-time code and "sends" it: the inbox shows it like UnionPay's codes. */
+  createOtp(otp: Omit<Otp, 'matched'>, now: Date): void {
+    this.sql(
+      `INSERT INTO otps (otp_id, mobile, purpose, code, expires_at_ms, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(otp.otpId, otp.mobile, otp.purpose, otp.code, otp.expiresAtMs, now.toISOString());
+    this.sql('INSERT INTO sms_messages (mobile, code, sent_at) VALUES (?, ?, ?)').run(
+      otp.mobile,
+      otp.code,
+      now.toISOString(),
+    );
+  }
+
+  findOtp(otpId: string): Otp | undefined {
+    const row = this.sql<[string], Omit<Otp, 'matched'> & { matched: number }>(
+      `SELECT otp_id AS otpId, mobile, purpose, code, expires_at_ms AS expiresAtMs, matched
+         FROM otps WHERE otp_id = ?`,
+    ).get(otpId);
+    return row && { ...row, matched: row.matched === 1 };
+  }
+
+  /** Remembers the match, so the same code answers MATCH again after the lifetime (a retried verify). */
+  markOtpMatched(otpId: string): void {
+    this.sql('UPDATE otps SET matched = 1 WHERE otp_id = ?').run(otpId);
   }
 
   findVerification(verificationId: string): Verification | undefined {

@@ -249,7 +249,9 @@ interface Case {
   valid(step: Step): Promise<void>;
 }
 
-const ALL_ROLES: readonly Role[] = ['app', 'operator', 'supervisor'];
+const ALL_ROLES: readonly Role[] = ['app', 'operator', 'supervisor', 'institution'];
+/** Everyone but payment institutions, which see their agreements only. */
+const BANK_ROLES: readonly Role[] = ['app', 'operator', 'supervisor'];
 const madeUpAccount = () => `9${String(Math.floor(Math.random() * 1e15)).padStart(15, '0')}`;
 const madeUpReview = () => `review-${randomUUID()}`;
 const uniqueImage = () => makeIdCardImage({ side: 'FRONT', name: '张伟', idNumber: randomUUID() });
@@ -350,7 +352,7 @@ const cases: Record<string, Case> = {
   },
 
   'GET /v1/applications/{applicationId}': {
-    roles: ALL_ROLES,
+    roles: BANK_ROLES,
     shaped: async () => ({ params: { applicationId: randomUUID() } }),
     malformed: () => ({ params: { applicationId: 'not-a-uuid' } }),
     async valid(step) {
@@ -364,7 +366,7 @@ const cases: Record<string, Case> = {
   },
 
   'GET /v1/applications/{applicationId}/events': {
-    roles: ALL_ROLES,
+    roles: BANK_ROLES,
     shaped: async () => ({ params: { applicationId: randomUUID() } }),
     malformed: () => ({ params: { applicationId: 'not-a-uuid' } }),
     async valid(step) {
@@ -383,7 +385,7 @@ const cases: Record<string, Case> = {
   },
 
   'GET /v1/accounts/{accountNumber}': {
-    roles: ALL_ROLES,
+    roles: BANK_ROLES,
     shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
     malformed: () => ({ params: { accountNumber: '12ab' } }),
     async valid(step) {
@@ -604,6 +606,171 @@ const cases: Record<string, Case> = {
     },
   },
 };
+
+const wechat = { role: 'institution', id: 'WECHAT_PAY' } as const;
+const jdPay = { role: 'institution', id: 'JD_PAY' } as const;
+const madeUpAgreement = () => `agr-${randomUUID().replace(/-/g, '')}`;
+let signingRefs = 0;
+
+/** An opened account, its holder, and a signing request for it (QUICK_PAY, small limits). */
+async function signable() {
+  const req = await newApplication(h.documents);
+  await h.applications.start(req);
+  const opened = await h.applications.submitSmsCode(
+    req.applicationId,
+    await readSmsCode(h.providersUrl, req.applicant.mobile),
+  );
+  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+  return {
+    accountNumber: opened.accountNumber,
+    holder: req.applicant,
+    request: {
+      accountNumber: opened.accountNumber,
+      holder: req.applicant,
+      scope: 'QUICK_PAY',
+      perDebitLimitCny: '100',
+      dailyLimitCny: '200',
+      reference: `conformance-${randomUUID()}-${++signingRefs}`,
+    },
+  };
+}
+
+/** A signed agreement, through the API's own calls. */
+async function signed() {
+  const s = await signable();
+  const started = await api.inject({
+    method: 'POST',
+    url: '/v1/agreements',
+    headers: bearer('institution', 'WECHAT_PAY'),
+    payload: s.request,
+  });
+  const { agreementId } = started.json() as { agreementId: string };
+  const code = await readSmsCode(h.providersUrl, s.holder.mobile);
+  const answer = await api.inject({
+    method: 'POST',
+    url: `/v1/agreements/${agreementId}/sms-code`,
+    headers: bearer('institution', 'WECHAT_PAY'),
+    payload: { code },
+  });
+  return {
+    ...s,
+    agreementId,
+    agreementNumber: (answer.json() as { agreementNumber: string }).agreementNumber,
+  };
+}
+
+Object.assign(cases, {
+  'POST /v1/agreements': {
+    roles: ['institution'],
+    shaped: async () => ({ body: json((await signable()).request) }),
+    malformed: () => ({ body: json({ accountNumber: '1', scope: 'QUICK_PAY' }) }),
+    async valid(step) {
+      const { request } = await signable();
+      const started = await step('a signing request', { body: json(request) }, wechat, 200);
+      expect(field(started, 'status')).toBe('AWAITING_SMS_CODE');
+      await step('the same request again', { body: json(request) }, wechat, 200);
+      await step(
+        'another request under its reference',
+        { body: json({ ...request, dailyLimitCny: '150' }) },
+        wechat,
+        409,
+      );
+    },
+  },
+  'GET /v1/agreements/{agreementId}': {
+    roles: ['institution'],
+    shaped: async () => ({ params: { agreementId: madeUpAgreement() } }),
+    malformed: () => ({ params: { agreementId: 'agr-xyz' } }),
+    async valid(step) {
+      const { agreementId } = await signed();
+      const read = await step('its own signing', { params: { agreementId } }, wechat, 200);
+      expect(field(read, 'status')).toBe('SIGNED');
+      await step("another institution's", { params: { agreementId } }, jdPay, 404);
+    },
+  },
+  'POST /v1/agreements/{agreementId}/sms-code': {
+    roles: ['institution'],
+    shaped: async () => ({ params: { agreementId: madeUpAgreement() }, body: json({ code: '123456' }) }),
+    malformed: () => ({ params: { agreementId: madeUpAgreement() }, body: json({ code: '12' }) }),
+    async valid(step) {
+      const s = await signable();
+      const started = await api.inject({
+        method: 'POST',
+        url: '/v1/agreements',
+        headers: bearer('institution', 'WECHAT_PAY'),
+        payload: s.request,
+      });
+      const params = { agreementId: (started.json() as { agreementId: string }).agreementId };
+      const code = await readSmsCode(h.providersUrl, s.holder.mobile);
+      const wrong = code === '111111' ? '222222' : '111111';
+      const refused = await step('a wrong code', { params, body: json({ code: wrong }) }, wechat, 422);
+      expect(field(refused, 'attemptsLeft')).toBe(2);
+      const ok = await step('the right code', { params, body: json({ code }) }, wechat, 200);
+      expect(field(ok, 'status')).toBe('SIGNED');
+      await step('a code for a signed agreement', { params, body: json({ code }) }, wechat, 409);
+      await step(
+        'an unknown signing',
+        { params: { agreementId: madeUpAgreement() }, body: json({ code }) },
+        wechat,
+        404,
+      );
+    },
+  },
+  'DELETE /v1/agreements/{agreementId}': {
+    roles: ['institution', 'app'],
+    shaped: async () => ({ params: { agreementId: madeUpAgreement() } }),
+    malformed: () => ({ params: { agreementId: 'nope' } }),
+    async valid(step) {
+      const { agreementId } = await signed();
+      const cancelled = await step('a signed agreement', { params: { agreementId } }, wechat, 200);
+      expect(cancelled).toEqual({ status: 'CANCELLED' });
+      await step('it again', { params: { agreementId } }, 'app', 200);
+      await step('an unknown one', { params: { agreementId: madeUpAgreement() } }, wechat, 404);
+    },
+  },
+  'GET /v1/accounts/{accountNumber}/agreements': {
+    roles: BANK_ROLES,
+    shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
+    malformed: () => ({ params: { accountNumber: '12ab' } }),
+    async valid(step) {
+      const { accountNumber, agreementId } = await signed();
+      const listed = await step('an account with one', { params: { accountNumber } }, 'app', 200);
+      expect(field(listed, 'agreements')).toEqual([expect.objectContaining({ agreementId })]);
+      await step('an unknown account', { params: { accountNumber: madeUpAccount() } }, 'operator', 404);
+    },
+  },
+  'POST /v1/debits': {
+    roles: ['institution'],
+    shaped: async () => ({
+      body: json({ agreementNumber: 'AG0000000000', amountCny: '1', reference: 'r-1' }),
+    }),
+    malformed: () => ({ body: json({ agreementNumber: 'AG0000000000', amountCny: 1, reference: 'r-1' }) }),
+    async valid(step) {
+      const { accountNumber, agreementNumber } = await signed();
+      await fetch(`${h.coreBankingUrl}/sandbox/accounts/${accountNumber}/credits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ amountCny: '100', from: 'BOUND' }),
+      });
+      const body = { agreementNumber, amountCny: '10', reference: `debit-${randomUUID()}` };
+      await step('a debit within the limits', { body: json(body) }, wechat, 201);
+      await step('the same debit again', { body: json(body) }, wechat, 200);
+      await step(
+        'another debit under its reference',
+        { body: json({ ...body, amountCny: '11' }) },
+        wechat,
+        409,
+      );
+      const refused = await step(
+        'past the per-debit limit',
+        { body: json({ ...body, amountCny: '100.01', reference: `debit-${randomUUID()}` }) },
+        wechat,
+        422,
+      );
+      expect(field(refused, 'reason')).toBe('PER_DEBIT_LIMIT');
+    },
+  },
+} satisfies Record<string, Case>);
 
 const caseKeys = Object.keys(cases);
 

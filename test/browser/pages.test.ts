@@ -7,7 +7,10 @@
  *   with the keyboard only (reject); Bob, meanwhile, is blocked by her claim; the applicant
  *   re-uploads through /apply; Alice may not approve (four eyes); Bob approves; the account is
  *   ACTIVE again;
- * - the funnel chart shows this run's numbers, as GET /v1/funnel counts them.
+ * - the funnel chart shows this run's numbers, as GET /v1/funnel counts them;
+ * - Alice proposes to close an account; she and Bob see that a supervisor must confirm it, and
+ *   neither is offered the confirmation; Carol, a supervisor, finds it in the queue under 待复核,
+ *   confirms it, and the case ends CLOSED with the account closed in core banking.
  *
  * Every page is watched: no CSP violation, no script error, no token in any URL. Screenshots
  * go to a temp folder, or to docs/screenshots with UPDATE_SCREENSHOTS=1 (npm run screenshots).
@@ -26,7 +29,7 @@ import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
 import { type Harness, readAccount, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson, type Person } from '../support/people';
-import { eventually } from '../support/review';
+import { eventually, openWithReview } from '../support/review';
 import {
   hasChromium,
   launch,
@@ -41,6 +44,7 @@ const tokenOf = (id: string) => tokens.find((t) => t.id === id)!.token;
 const APP = tokenOf('test-app');
 const ALICE = tokenOf('op-alice');
 const BOB = tokenOf('op-bob');
+const CAROL = tokenOf('sup-carol');
 
 let h: Harness;
 let api: FastifyInstance;
@@ -337,13 +341,126 @@ describe('the funnel chart', () => {
   });
 });
 
+// After the funnel test: this case's application would count in its numbers.
+describe("closing an account takes an operator's proposal and a supervisor's confirmation", () => {
+  it('shows the proposal to all, offers the confirmation to the supervisor only, and ends CLOSED', async () => {
+    const { reviewId, accountNumber } = await openWithReview(h);
+
+    // Alice proposes to close it: the form offers the decision with its reasons and wants a note.
+    const alice = await (await context()).newPage();
+    await signIn(alice, ALICE);
+    await alice.goto(`${base}/console#/case/${reviewId}`);
+    await alice.getByText('已由你认领').waitFor();
+    await alice.getByLabel('销户', { exact: true }).check();
+    await alice.getByText('销户须经主管确认才生效').waitFor();
+    expect(await alice.getByLabel('原因代码').locator('option').allTextContents()).toEqual([
+      '无法联系客户（CUSTOMER_UNREACHABLE）',
+      '无法确认身份（IDENTITY_NOT_ESTABLISHED）',
+      '客户申请销户（CUSTOMER_REQUESTED）',
+      '冻结逾期未补件（FROZEN_PAST_DEADLINE）',
+    ]);
+    await alice.getByLabel('原因代码').selectOption('CUSTOMER_UNREACHABLE');
+    expect(await alice.getByLabel(/^备注 \(n\)，销户时必填/).getAttribute('required')).not.toBeNull();
+    await alice.getByLabel(/^备注 \(n\)/).fill('三次致电无人接听');
+    await alice.getByRole('button', { name: '销户并进入下一件 (Ctrl+Enter)' }).click();
+    await alice.getByRole('heading', { name: '审核队列' }).waitFor();
+    expect(await h.reviews.get(reviewId)).toMatchObject({
+      status: 'AWAITING_SECOND_DECISION',
+      proposal: { decision: 'CLOSE_ACCOUNT', operator: 'op-alice', stage: 'FIRST' },
+    });
+    expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('ACTIVE');
+
+    // Back on the case, Alice reads her proposal; the page does not claim it, and she may not decide.
+    await alice.goto(`${base}/console#/case/${reviewId}`);
+    const aliceProposal = alice.locator('section.proposal');
+    await aliceProposal.getByText('这是你的提议').waitFor();
+    expect(await aliceProposal.textContent()).toContain('op-alice');
+    expect(await aliceProposal.textContent()).toContain('须由主管发送相同的决定（销户）确认后生效');
+    await alice.getByText('你已提出本轮的决定').waitFor();
+    expect(await alice.locator('.decide button[type=submit]').isDisabled()).toBe(true);
+
+    // Bob, an operator, sees the proposal but no confirmation; leaving the case releases his claim.
+    const bob = await (await context()).newPage();
+    await signIn(bob, BOB);
+    await bob.goto(`${base}/console#/case/${reviewId}`);
+    await bob.getByText('已由你认领').waitFor();
+    await bob.getByText('你不是主管，不能确认此提议').waitFor();
+    expect(await bob.getByRole('button', { name: /^确认销户/ }).count()).toBe(0);
+    expect(await bob.getByLabel('销户', { exact: true }).count()).toBe(0);
+    await bob.getByRole('button', { name: '返回队列 (q)' }).click();
+
+    // Carol, a supervisor: the queue's 待复核 filter lists the case; she confirms it with her note.
+    const carol = await (await context()).newPage();
+    await signIn(carol, CAROL);
+    await carol.getByLabel('状态').selectOption('AWAITING_SECOND_DECISION');
+    const row = carol.locator(`tr[data-review="${reviewId}"]`);
+    await expect
+      .poll(
+        async () => {
+          if (await row.count()) return true;
+          await carol.getByRole('button', { name: '刷新' }).click();
+          return false;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    expect(await row.textContent()).toContain('待复核');
+    await row.getByRole('link').click();
+    await expect
+      .poll(
+        async () => {
+          if (await carol.getByText('已由你认领').isVisible()) return true;
+          const retry = carol.getByRole('button', { name: '重试认领' });
+          if (await retry.isVisible()) await retry.click();
+          return false;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const proposal = carol.locator('section.proposal');
+    expect(await proposal.textContent()).toMatch(
+      /op-alice.*提议销户：无法联系客户（CUSTOMER_UNREACHABLE）三次致电无人接听/,
+    );
+    await screenshot(carol, 'console-proposal');
+    await proposal.getByLabel('复核备注（必填）').fill('已核实通话记录，同意销户');
+    await proposal.getByRole('button', { name: '确认销户（主管）' }).click();
+    await carol.getByRole('heading', { name: '审核队列' }).waitFor();
+
+    const closed = await h.reviews.get(reviewId);
+    expect(closed.status).toBe('CLOSED');
+    expect(closed.decisions.map((d) => [d.operator, d.decision, d.stage, d.supervisor ?? false])).toEqual([
+      ['op-alice', 'CLOSE_ACCOUNT', 'FIRST', false],
+      ['sup-carol', 'CLOSE_ACCOUNT', 'SECOND', true],
+    ]);
+    expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('CLOSED');
+
+    // The closed case reads as such: its status, and both decisions in the timeline.
+    await carol.goto(`${base}/console#/case/${reviewId}`);
+    await carol.getByText('已销户 · 第 1 轮').waitFor();
+    // An ended case is not claimed (its workflow takes no more updates): the page says why, no error.
+    await carol.getByText('本案为「已销户」（CLOSED），没有待决定的轮次。').waitFor();
+    expect(await carol.locator('[role=alert]').count()).toBe(0);
+    const timeline = carol.locator('ol.timeline');
+    expect(await timeline.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(
+        /op-alice 提议销户第 1 轮：无法联系客户（CUSTOMER_UNREACHABLE）三次致电无人接听$/,
+      ),
+      expect.stringMatching(
+        /sup-carol（主管） 确认销户第 1 轮：无法联系客户（CUSTOMER_UNREACHABLE）已核实通话记录，同意销户$/,
+      ),
+    ]);
+    expect(await carol.locator('section.proposal').count()).toBe(0);
+    await screenshot(carol, 'console-closed');
+  });
+});
+
 describe('across every page of this run', () => {
   it('had no CSP violation or script error, and no token in any URL', () => {
     const problems = watches.flatMap((w) => w.problems);
     expect(problems).toEqual([]);
     const urls = watches.flatMap((w) => w.urls);
     expect(urls.length).toBeGreaterThan(10);
-    for (const token of [APP, ALICE, BOB]) expect(urls.filter((u) => u.includes(token))).toEqual([]);
+    for (const token of [APP, ALICE, BOB, CAROL]) expect(urls.filter((u) => u.includes(token))).toEqual([]);
     console.log(`[browser] screenshots in ${path.relative(process.cwd(), SCREENSHOT_DIR) || SCREENSHOT_DIR}`);
   });
 });

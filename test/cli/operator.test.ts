@@ -155,6 +155,7 @@ describe('an operator works a case from the queue to cleared', () => {
     expect(first?.split(/\s{2,}/)).toEqual([
       '1',
       'REJECT',
+      '-',
       'DOCUMENT_ILLEGIBLE',
       'op-alice',
       after.decisions[0]?.decidedAt,
@@ -165,6 +166,75 @@ describe('an operator works a case from the queue to cleared', () => {
       /RESUBMITTED_DOCUMENT_VERIFIED\s+op-bob\s.*\s-$/,
     );
     expect(history.out).toMatch(/^Re-submissions\nROUND\s+AT\s+ACCEPTED\s+REASONS\n1\s+\S+\s+yes\s+-$/m);
+  });
+});
+
+describe('closing an account: an operator proposes, a supervisor confirms', () => {
+  it("refuses the proposer's own confirmation and an operator's (403), closes on a supervisor's, and shows each step", async () => {
+    const { reviewId } = await openWithReview(h);
+    const close = ['close', reviewId, '--round', '1', '--reason', 'CUSTOMER_UNREACHABLE'];
+
+    const noNote = await operator(close);
+    expect(noNote.code).toBe(2);
+    expect(noNote.err).toContain('body.note (--note): is required when closing the account');
+
+    const proposed = await operator([
+      ...close,
+      '--note',
+      'three calls unanswered',
+      ...asOperator('op-alice'),
+    ]);
+    expect(proposed).toMatchObject({ code: 0, err: '' });
+    expect(proposed.out).toBe(
+      `${reviewId}: round 1 CLOSE_ACCOUNT by op-alice (CUSTOMER_UNREACHABLE) -> AWAITING_SECOND_DECISION, hold NONE\n` +
+        '  takes effect once confirmed by a supervisor sending CLOSE_ACCOUNT on round 1\n',
+    );
+
+    const shown = await operator(['show', reviewId]);
+    expect(shown.out).toMatch(/^status\s+AWAITING_SECOND_DECISION$/m);
+    expect(shown.out).toMatch(/^Awaiting second decision\nFIELD\s+VALUE\ndecision\s+CLOSE_ACCOUNT\n/m);
+    expect(shown.out).toMatch(/^proposed by\s+op-alice$/m);
+    expect(shown.out).toMatch(
+      /^confirmed by\s+a supervisor sending CLOSE_ACCOUNT on round 1 \(`operator close`\); not op-alice$/m,
+    );
+    expect(shown.out).toMatch(/^1\s+CLOSE_ACCOUNT\s+first\s+CUSTOMER_UNREACHABLE\s+op-alice\s/m);
+
+    const queued = await eventually(
+      () => operator(['queue', '--status', 'AWAITING_SECOND_DECISION', '--limit', '500']),
+      (r) => r.out.includes(reviewId),
+    );
+    expect(
+      queued.out
+        .split('\n')
+        .find((l) => l.startsWith(reviewId))
+        ?.split(/\s+/),
+    ).toContain('AWAITING_SECOND_DECISION');
+
+    const confirm = [...close, '--note', 'call log checked'];
+    const own = await operator([...confirm, ...asOperator('op-alice')]);
+    expect(own.code).toBe(2);
+    expect(own.err).toBe(
+      'error: 403 Forbidden: op-alice made the first decision on round 1: someone else decides now\n',
+    );
+    const notSupervisor = await operator([...confirm, ...asOperator('op-bob')]);
+    expect(notSupervisor.code).toBe(2);
+    expect(notSupervisor.err).toBe(
+      'error: 403 Forbidden: CLOSE_ACCOUNT takes effect when a supervisor confirms it\n',
+    );
+    expect((await h.reviews.get(reviewId)).status).toBe('AWAITING_SECOND_DECISION');
+
+    const closed = await operator([...confirm, ...asOperator('sup-carol')]);
+    expect(closed).toMatchObject({ code: 0, err: '' });
+    expect(closed.out).toBe(
+      `${reviewId}: round 1 CLOSE_ACCOUNT by sup-carol (supervisor) (CUSTOMER_UNREACHABLE) -> CLOSED, hold NONE\n`,
+    );
+
+    const after = await operator(['show', reviewId]);
+    expect(after.out).toMatch(/^status\s+CLOSED$/m);
+    expect(after.out).not.toContain('Awaiting second decision');
+    expect(after.out).toMatch(
+      /^1\s+CLOSE_ACCOUNT\s+second\s+CUSTOMER_UNREACHABLE\s+sup-carol \(supervisor\)\s.*call log checked$/m,
+    );
   });
 });
 
@@ -227,5 +297,40 @@ describe('refusals and failures', () => {
     const rejectHelp = await operator(['reject', '--help']);
     expect(rejectHelp.out).toContain('PHOTO_DOES_NOT_MATCH_APPLICANT');
     expect(rejectHelp.out).not.toContain('RESUBMITTED_DOCUMENT_VERIFIED');
+  });
+
+  it("lists the close and fraud reason codes in their help, says a supervisor confirms, and refuses the other kind's codes", async () => {
+    const closeHelp = await operator(['close', '--help']);
+    expect(closeHelp.code).toBe(0);
+    expect(closeHelp.out).toContain(
+      'Reason codes for close:\n  CUSTOMER_UNREACHABLE\n  IDENTITY_NOT_ESTABLISHED\n  CUSTOMER_REQUESTED\n  FROZEN_PAST_DEADLINE\n',
+    );
+    expect(closeHelp.out).toContain('once a supervisor sends the same decision');
+    expect(closeHelp.out).toContain('operator close review-5f0c... --round 1 --reason CUSTOMER_UNREACHABLE');
+
+    const fraudHelp = await operator(['fraud', '--help']);
+    expect(fraudHelp.out).toContain(
+      'Reason codes for fraud:\n  IDENTITY_THEFT\n  FORGED_DOCUMENT\n  ACCOUNT_RENTED_OR_SOLD\n',
+    );
+    expect(fraudHelp.out).not.toContain('CUSTOMER_UNREACHABLE');
+
+    const wrongKind = await operator([
+      'fraud',
+      'review-x',
+      '--round',
+      '1',
+      '--reason',
+      'CUSTOMER_UNREACHABLE',
+      '--note',
+      'n',
+    ]);
+    expect(wrongKind.code).toBe(2);
+    expect(wrongKind.err).toContain('must be one of IDENTITY_THEFT, FORGED_DOCUMENT, ACCOUNT_RENTED_OR_SOLD');
+
+    const top = await operator(['--help']);
+    expect(top.out).toMatch(
+      /^\s+close \[options\] <reviewId>\s+Propose, or as a supervisor confirm, closing/m,
+    );
+    expect(top.out).toMatch(/^\s+fraud \[options\] <reviewId>\s+Propose, or as a supervisor confirm, that/m);
   });
 });

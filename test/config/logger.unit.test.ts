@@ -27,6 +27,34 @@ describe('logger', () => {
     }
   });
 
+  it("redacts the agreement activities' personal inputs: the holder's elements, the mobile, the code and an otp", () => {
+    const { lines, log } = capture();
+    log.info(
+      {
+        input: {
+          accountNumber: '6230123412341234123',
+          holder: { name: '张伟', idNumber: '11010519491231002X', mobile: '13800138000' },
+        },
+      },
+      'checkAgreementHolder',
+    );
+    log.info({ input: { agreementId: 'a1', mobile: '13800138001', attempt: 1 } }, 'sendAgreementCode');
+    log.info({ input: { otpId: 'o1', code: '654321' }, otp: '765432' }, 'verifyAgreementCode');
+    const out = lines.join('');
+    for (const secret of [
+      '张伟',
+      '11010519491231002X',
+      '13800138000',
+      '13800138001',
+      '6230123412341234123',
+      '654321',
+      '765432',
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('o1');
+  });
+
   it('logs requests by route pattern, never by their path or query', async () => {
     const { lines, log } = capture();
     const app = Fastify({ loggerInstance: log });

@@ -80,6 +80,7 @@ describe('worker metrics', () => {
       unionPay: { checkFourElements: async () => ({ result: 'MATCH' }) },
       face: { verify: async () => ({}) },
       coreBanking: { openClassII: async () => ({}) },
+      providers: { sendOtp: async () => ({}) },
       notifier: {
         send: async () => {
           throw new Error('receiver down');

@@ -299,6 +299,22 @@ describe('SMS confirm rules', () => {
   }
 });
 
+describe('bank one-time code rules', () => {
+  for (const rule of catalogue.providers.bankOtp.rules) {
+    it(`code ${rule.code} answers ${rule.answer.body.result} for an otp just sent`, async () => {
+      const sent = await post(
+        '/sms/v1/otp',
+        { mobile: nextMobile(), purpose: 'AGREEMENT_SIGNING' },
+        { 'idempotency-key': `otp-rule-${rule.code}` },
+      );
+      expect(sent.statusCode).toBe(201);
+      const res = await post('/sms/v1/otp/verify', { otpId: sent.json().otpId, code: rule.code });
+      expect(res.statusCode).toBe(rule.answer.status);
+      expect(res.json()).toEqual(rule.answer.body);
+    });
+  }
+});
+
 describe('core banking limits', () => {
   for (const accountClass of ['II', 'III'] as const) {
     it(`a Class ${accountClass} account carries the catalogue's limits`, async () => {
@@ -361,6 +377,15 @@ describe('docs/sandbox.md', () => {
       ...catalogue.coreBanking.entries.map((entry) => String(entry.answer.status)),
       '/unionpay/v1/sms-resend',
       'codeExpiresAt',
+      '/sms/v1/otp',
+      '/sms/v1/otp/verify',
+      '--otp-ttl',
+      ...catalogue.providers.bankOtp.rules.map((rule) => `\`${rule.code}\``),
+      '/core/v1/accounts/{n}/holder-check',
+      '/core/v1/accounts/{n}/id-validity',
+      '/core/v1/accounts/id-expiring',
+      'mobileOnFile',
+      'idValidUntil',
       '/sandbox/accounts/{n}',
       'openedFrom',
       ...catalogue.coreBanking.debitRules.map((rule) => `\`${rule.reason}\``),

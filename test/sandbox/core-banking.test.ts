@@ -500,6 +500,20 @@ const scenarios: Record<string, () => Promise<LightMyRequestResponse>> = {
     return closeAccount(accountNumber);
   },
   'missing-idempotency-key': () => open(openBody(newIdNumber())),
+  'holder-mismatch': async () => {
+    const idNumber = newIdNumber();
+    const opened = account(await open(openBody(idNumber), 'holder'));
+    return app.inject({
+      method: 'POST',
+      url: `/core/v1/accounts/${opened.accountNumber}/holder-check`,
+      payload: { name: '张三', idNumber, mobile: '13900139000' },
+    });
+  },
+  'id-expiring': async () => {
+    await open(openBody(newIdNumber(), { idValidUntil: '2031-01-01' }), 'expiring');
+    // The account expires after `before`: nothing to list yet.
+    return app.inject({ method: 'GET', url: '/core/v1/accounts/id-expiring?before=2030-01-01' });
+  },
 };
 
 describe('catalogue entries', () => {

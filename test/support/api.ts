@@ -3,11 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
+import { Agreements } from '../../client/agreements';
 import { buildApi } from '../../client/api/app';
-import type { Credentials } from '../../client/api/auth';
+import type { Credentials, Role } from '../../client/api/auth';
+import { DailyLimits } from '../../client/daily-limits';
 import { Funnel } from '../../client/funnel';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
+import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
 import { type Harness, startHarness } from './harness';
 
 /** Keys the HMACs of the API's counters and idempotency records in tests. */
@@ -33,17 +36,24 @@ export const tokens: Credentials = [
     channel: 'PARTNER',
     partnerId: 'partner-y',
   },
+  // Payment institutions: each sees only its own agreements.
+  { role: 'institution', id: 'WECHAT_PAY', token: 'test-wechat-pay-0123456789' },
+  { role: 'institution', id: 'JD_PAY', token: 'test-jd-pay-0123456789' },
 ];
 
 /** The Authorization header of a caller: the first of a role, or a named one. */
-export function bearer(role: 'app' | 'operator' | 'supervisor', id?: string) {
+export function bearer(role: Role, id?: string) {
   const c = tokens.find((t) => t.role === role && (!id || t.id === id));
   if (!c) throw new Error(`no test token for ${role} ${id ?? ''}`);
   return { authorization: `Bearer ${c.token}` };
 }
 
 /** `logger`: the API's logger, for a test that reads what the API logs. */
-export function startApi(h: Harness, logger?: Logger): Promise<FastifyInstance> {
+export function startApi(
+  h: Harness,
+  logger?: Logger,
+  agreementPolicy: Partial<AgreementPolicy> = {},
+): Promise<FastifyInstance> {
   return buildApi({
     tokens,
     applications: h.applications,
@@ -52,6 +62,13 @@ export function startApi(h: Harness, logger?: Logger): Promise<FastifyInstance> 
     funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),
+    agreements: new Agreements({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      policy: { ...defaultAgreementPolicy, ...agreementPolicy },
+      coreBanking: httpCoreBanking(h.coreBankingUrl),
+      limits: new DailyLimits(':memory:', TEST_COUNTER_HMAC_KEY),
+    }),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
     ...(logger && { logger }),

@@ -161,10 +161,12 @@ export const reviewCaseRoutes =
     app.get(
       routes.whoAmI.path,
       {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
+        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor', 'institution'),
         schema: {
           summary: 'Who the token stands for: the id decisions record, and the role',
-          response: { 200: z.object({ id: z.string(), role: z.enum(['app', 'operator', 'supervisor']) }) },
+          response: {
+            200: z.object({ id: z.string(), role: z.enum(['app', 'operator', 'supervisor', 'institution']) }),
+          },
         },
       },
       async (req) => ({ id: req.caller!.id, role: req.caller!.role }),

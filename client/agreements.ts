@@ -1,0 +1,263 @@
+/**
+ * Agreements over Temporal and core banking: a signing is a workflow (start with
+ * update-with-start, the code by update, read by query); a signed agreement lives in core
+ * banking, which enforces it on every debit, so listing, cancelling a signed one and debiting go
+ * there. Institutions see only their own signings and agreements; an account's app sees its
+ * account's. The HTTP layer maps the errors to status codes.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type { CoreBanking, DebitAnswer } from '../adapters/ports';
+import type { Agreement, DebitRequest, Institution } from '../contracts/core-banking-payments';
+import type {
+  AgreementInput,
+  AgreementPolicy,
+  AgreementSigningView,
+  SigningRequest,
+  SubmitAgreementCodeResult,
+} from '../domain/agreement-signing';
+import { canonicalJson } from '../domain/canonical-json';
+import { secondsToChinaMidnight, todayInChina } from '../domain/china-time';
+import { agreementNumberOf, agreementWorkflowId, isAgreementId } from '../domain/workflow-ids';
+import type { agreement } from '../workflows/agreement/agreement';
+import {
+  awaitSigningAnswer,
+  cancelSigning,
+  getSigning,
+  getSigningFingerprint,
+  submitAgreementCode,
+} from '../workflows/agreement/messages';
+import type { DailyLimitStore } from './daily-limits';
+import { ConflictError, NotFoundError, TooManyError } from './errors';
+import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
+
+/** Who asks: an institution (its own signings), or the app of the account's channel. */
+export type AgreementCaller = { institution: Institution } | { accountApp: true };
+
+export interface AgreementsOptions {
+  client: Client;
+  taskQueue: string;
+  policy: AgreementPolicy;
+  coreBanking: CoreBanking;
+  /** Mismatched elements are counted per account and day (policy.mismatchesPerAccountPerDay). */
+  limits?: DailyLimitStore;
+}
+
+/** One agreement of an account as apps, staff and institutions read it. */
+export interface AgreementSummary {
+  agreementId?: string;
+  agreementNumber: string;
+  institution: Institution;
+  scope: Agreement['scope'];
+  status: Agreement['status'];
+  payee?: string;
+  period?: Agreement['period'];
+  limits: { perDebitLimitCny: string; dailyLimitCny: string };
+}
+
+const NOT_FOUND = 'no agreement with this agreementId';
+
+/** The signing's id: the institution's reference, hashed, so it carries nothing the reference held. */
+export const agreementIdOf = (institution: Institution, reference: string): string =>
+  `agr-${createHash('sha256').update(`${institution}:${reference}`).digest('hex').slice(0, 32)}`;
+
+/** The agreementId an agreement number was derived from (domain/workflow-ids.ts). */
+const agreementIdOfNumber = (agreementNumber: string): string | undefined =>
+  /^AG[0-9A-F]{32}$/.test(agreementNumber) ? `agr-${agreementNumber.slice(2).toLowerCase()}` : undefined;
+
+export class Agreements {
+  constructor(private readonly opts: AgreementsOptions) {}
+
+  /**
+   * Starts the signing, or finds the one this institution started with the same reference. A
+   * mismatch of the elements is counted against the account; past the policy's count for the day
+   * further signings for it are refused (429) before anything starts.
+   */
+  async start(req: SigningRequest, institution: Institution): Promise<AgreementSigningView> {
+    const agreementId = agreementIdOf(institution, req.reference);
+    const { reference: _reference, ...request } = req;
+    const requestFingerprint = createHash('sha256')
+      .update(canonicalJson({ ...req, institution }))
+      .digest('hex');
+    await this.refuseAfterMismatches(req.accountNumber);
+    const input: AgreementInput = {
+      agreementId,
+      agreementNumber: agreementNumberOf(agreementId),
+      institution,
+      request,
+      requestFingerprint,
+      policy: this.opts.policy,
+    };
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof agreement>('agreement', {
+      workflowId: agreementWorkflowId(agreementId),
+      taskQueue: this.opts.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    let view: AgreementSigningView;
+    try {
+      view = await this.opts.client.workflow.executeUpdateWithStart(awaitSigningAnswer, {
+        args: [requestFingerprint],
+        startWorkflowOperation,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw translate(err);
+      // Ended already: the same request answers how it ended; another one is a conflict.
+      const fingerprint = await this.handle(agreementId).query(getSigningFingerprint);
+      if (fingerprint !== requestFingerprint) {
+        throw new ConflictError('this reference was already used with a different signing request');
+      }
+      view = await this.read(agreementId);
+    }
+    if (view.status === 'REFUSED' && view.reason === 'HOLDER_MISMATCH' && this.opts.limits) {
+      await this.opts.limits.take(
+        [{ kind: 'agreementMismatch', value: req.accountNumber, limit: Number.MAX_SAFE_INTEGER }],
+        agreementId,
+        todayInChina(),
+      );
+    }
+    return view;
+  }
+
+  private async refuseAfterMismatches(accountNumber: string): Promise<void> {
+    if (!this.opts.limits) return;
+    const cap = this.opts.policy.mismatchesPerAccountPerDay;
+    const seen = await this.opts.limits.count('agreementMismatch', accountNumber, todayInChina());
+    if (seen >= cap) {
+      throw new TooManyError(
+        `signings for this account were refused ${seen} times today for elements that do not match; try again tomorrow`,
+        secondsToChinaMidnight(),
+      );
+    }
+  }
+
+  async submitCode(
+    agreementId: string,
+    code: string,
+    institution: Institution,
+  ): Promise<SubmitAgreementCodeResult> {
+    await this.ofInstitution(agreementId, institution);
+    try {
+      return await this.handle(agreementId).executeUpdate(submitAgreementCode, { args: [code] });
+    } catch (err) {
+      if (isClosedWorkflowError(err)) {
+        const view = await this.read(agreementId);
+        throw new ConflictError(`the signing is ${view.status}, not waiting for a code`, {
+          signingStatus: view.status,
+        });
+      }
+      throw translate(err);
+    }
+  }
+
+  /** The signing as its institution sees it; a signed one with core banking's status of its agreement. */
+  async get(agreementId: string, institution: Institution): Promise<AgreementSigningView> {
+    return this.ofInstitution(agreementId, institution);
+  }
+
+  /**
+   * Cancels: a signing still running stops; a signed agreement is cancelled in core banking
+   * (final; cancelling again answers CANCELLED). `owns` tells whether an app caller owns the
+   * account (the API's owner rule).
+   */
+  async cancel(
+    agreementId: string,
+    caller: AgreementCaller,
+    owns: (accountNumber: string) => Promise<boolean>,
+  ): Promise<{ status: 'CANCELLED' }> {
+    if (!isAgreementId(agreementId)) throw new NotFoundError(NOT_FOUND);
+    const agreementNumber = agreementNumberOf(agreementId);
+    const signing = await this.read(agreementId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    const signed = signing ? undefined : await this.opts.coreBanking.getAgreement(agreementNumber);
+    const institution = signing?.institution ?? signed?.institution;
+    const accountNumber = signing?.accountNumber ?? signed?.accountNumber;
+    if (!institution || !accountNumber) throw new NotFoundError(NOT_FOUND);
+    const allowed = 'institution' in caller ? caller.institution === institution : await owns(accountNumber);
+    if (!allowed) throw new NotFoundError(NOT_FOUND);
+
+    if (signing && (signing.status === 'CHECKING' || signing.status === 'AWAITING_SMS_CODE')) {
+      try {
+        await this.handle(agreementId).executeUpdate(cancelSigning, {
+          args: [{ by: 'institution' in caller ? caller.institution : 'ACCOUNT_APP' }],
+        });
+        return { status: 'CANCELLED' };
+      } catch (err) {
+        if (!isClosedWorkflowError(err) && !(translate(err) instanceof ConflictError)) throw translate(err);
+        // It moved on meanwhile (signed, say): read again below.
+      }
+    }
+    const now = signing ? await this.read(agreementId) : undefined;
+    if (now?.status === 'CANCELLED') return { status: 'CANCELLED' };
+    if (now && now.status !== 'SIGNED') {
+      throw new ConflictError(`the signing is ${now.status}: there is nothing to cancel`, {
+        signingStatus: now.status,
+      });
+    }
+    const cancelled = await this.opts.coreBanking.cancelAgreement(agreementNumber);
+    if (!cancelled) throw new NotFoundError(NOT_FOUND);
+    return { status: 'CANCELLED' };
+  }
+
+  /** An account's agreements, as core banking keeps them (oldest first); undefined for an unknown account. */
+  async listForAccount(
+    accountNumber: string,
+    institution?: Institution,
+  ): Promise<AgreementSummary[] | undefined> {
+    const all = await this.opts.coreBanking.listAgreements(accountNumber);
+    if (!all) return undefined;
+    return all
+      .filter((a) => !institution || a.institution === institution)
+      .map((a) => {
+        const agreementId = agreementIdOfNumber(a.agreementNumber);
+        return {
+          ...(agreementId && { agreementId }),
+          agreementNumber: a.agreementNumber,
+          institution: a.institution,
+          scope: a.scope,
+          status: a.status,
+          ...(a.payee && { payee: a.payee }),
+          ...(a.period && { period: a.period }),
+          limits: { perDebitLimitCny: a.perDebitLimitCny, dailyLimitCny: a.dailyLimitCny },
+        };
+      });
+  }
+
+  /** A debit under an agreement: core banking checks the institution, the agreement, the holds, the limits and the caps. */
+  debit(req: Omit<DebitRequest, 'institution'>, institution: Institution): Promise<DebitAnswer> {
+    return this.opts.coreBanking.debit({ ...req, institution });
+  }
+
+  private async ofInstitution(agreementId: string, institution: Institution): Promise<AgreementSigningView> {
+    if (!isAgreementId(agreementId)) throw new NotFoundError(NOT_FOUND);
+    const view = await this.read(agreementId);
+    // Another institution's signing is answered exactly like an unknown one.
+    if (view.institution !== institution) throw new NotFoundError(NOT_FOUND);
+    return view;
+  }
+
+  private async read(agreementId: string): Promise<AgreementSigningView> {
+    try {
+      return await this.handle(agreementId).query(getSigning);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  private handle(agreementId: string) {
+    return this.opts.client.workflow.getHandle<typeof agreement>(agreementWorkflowId(agreementId));
+  }
+}
+
+const translate = (err: unknown) =>
+  err instanceof WorkflowNotFoundError
+    ? new NotFoundError(NOT_FOUND)
+    : translateWorkflowError(err, { notFound: NOT_FOUND, closed: 'the signing has ended' });
