@@ -5,6 +5,7 @@ import { documentIdsSchema } from './documents';
 import { flows } from './flows';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
 import { channelPolicies, policySchema } from './policy';
+import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from './sms-code';
 import { failedStepSchema, shownReasonSchema, shownStepSchema } from './steps';
 
 export * from './identifiers';
@@ -64,7 +65,7 @@ export const startApplicationRequestSchema = z
   }));
 export type StartApplicationRequest = z.infer<typeof startApplicationRequestSchema>;
 
-export const smsCodeSchema = z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the SMS');
+export const smsCodeSchema = z.string().regex(SMS_CODE_PATTERN, SMS_CODE_MESSAGE);
 export const submitSmsCodeRequestSchema = z.strictObject({ code: smsCodeSchema });
 
 export const warningSchema = z.enum(['CARD_FAILS_LUHN']);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Channel, FlowVersion } from './identifiers';
-import { defaultReviewPolicy, type ReviewPolicy, reviewPolicySchema } from './review';
+import { type ReviewPolicy, reviewPolicySchema } from './review';
 
 /** Policy is workflow input, so tests run the same code with seconds instead of minutes. */
 export const policySchema = z.object({
@@ -30,30 +30,7 @@ export const policySchema = z.object({
 });
 export type Policy = z.infer<typeof policySchema>;
 
-/**
- * The per-person cap on Class II accounts is core banking's (it counts the person's accounts of
- * every channel): applications no longer carry it. Inputs of applications started before still
- * hold a `classIIPerPersonCap`, which nothing reads.
- */
-export const defaultPolicy: Policy = {
-  smsCodeMaxAttempts: 3,
-  // UnionPay's codes live 5 minutes (the sandbox's default too): the wait agrees.
-  smsCodeWaitSeconds: 5 * 60,
-  smsResendIntervalSeconds: 60,
-  smsMaxResends: 3,
-  applicationDeadlineSeconds: 3600,
-  // Not bound, never handed to the customer: nothing may move in or out until the bank settles it.
-  failedAccountRestriction: 'FROZEN',
-  restrictionGiveUpSeconds: 10 * 60,
-  webhookGiveUpSeconds: 24 * 3600,
-  review: defaultReviewPolicy,
-};
-
-/**
- * The policy a running application goes by: its input's, with today's defaults for any setting
- * added after it started (or sent by an API older than the worker).
- */
-export const policyWithDefaults = (policy: Policy): Policy => ({ ...defaultPolicy, ...policy });
+export { defaultPolicy, policyWithDefaults } from './policy-defaults';
 
 /** Abuse limits the API enforces before anything starts (vendors allow about 5 card checks a day). */
 export const abuseLimitsSchema = z.object({

@@ -163,17 +163,7 @@ export const reviewPolicySchema = z.object({
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
-export const defaultReviewPolicy: ReviewPolicy = {
-  operatorSlaSeconds: 4 * 3600,
-  resubmissionDeadlineSeconds: 30 * 24 * 3600,
-  restrictionAfterDeadline: 'FROZEN',
-  fourEyes: true,
-  ruleVersion: 'review-rules-2026-11',
-  webhookGiveUpSeconds: 24 * 3600,
-  claimLeaseSeconds: 15 * 60,
-};
-
-export const DEFAULT_CLAIM_LEASE_SECONDS = 15 * 60;
+export { DEFAULT_CLAIM_LEASE_SECONDS, defaultReviewPolicy } from './review-defaults';
 
 type BoundedSetting =
   | 'restrictingReasons'

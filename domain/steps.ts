@@ -117,14 +117,4 @@ export type StepResult = z.infer<typeof stepResultSchema>;
 
 export const shownStepSchema = stepResultSchema.extend({ reasons: z.array(shownReasonSchema) });
 
-export const pass = (step: StepName): StepResult => ({ step, outcome: 'PASS', reasons: [] });
-export const reject = (step: StepName, ...reasons: ReasonCode[]): StepResult => ({
-  step,
-  outcome: 'REJECT',
-  reasons,
-});
-export const review = (step: StepName, ...reasons: ReasonCode[]): StepResult => ({
-  step,
-  outcome: 'REVIEW',
-  reasons,
-});
+export { pass, reject, review } from './step-results';

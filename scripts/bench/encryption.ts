@@ -14,6 +14,7 @@ import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
 import { failureConverterPath } from '../../encryption/data-converter';
 import { newApplication, readSmsCode } from '../../test/support/harness';
 import { addressOption, type BenchEnv, namespaceOption, type ProjectLane, withBenchEnv } from './env';
+import { ownCpuMs as cpuMs, processCpuMs } from './processes';
 import { emit, machine, nonNegativeInt, note, positiveInt, round1 } from './stats';
 
 const { History } = proto.temporal.api.history.v1;
@@ -68,25 +69,6 @@ class TimedCodec implements PayloadCodec {
     }
   }
 }
-
-/** user + system CPU of a process in ms, from /proc (Linux); undefined elsewhere. */
-async function processCpuMs(pid: number | undefined): Promise<number | undefined> {
-  if (!pid) return undefined;
-  try {
-    const { readFile } = await import('node:fs/promises');
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function cleanApplication(env: BenchEnv, lane: ProjectLane, req: StartApplicationRequest) {
   const view = await lane.applications.start(req);

@@ -1,8 +1,9 @@
 /**
  * What both benchmark commands stand on: a Temporal dev server of their own (or an existing
  * one), the two vendor sandboxes on free ports with their databases in a temp folder, and the
- * project's worker in-process on a task queue of its own, wired as in production (httpPorts,
- * payloads encrypted under per-application data keys with a throwaway master key).
+ * project's worker on a task queue of its own, wired as in production (httpPorts, payloads
+ * encrypted under per-application data keys with a throwaway master key): in-process, or with
+ * `split` the worker and the sandboxes each in a process of its own (processes.ts).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -29,12 +30,19 @@ import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { type DevServer, startDevServer } from '../dev-server';
 import { findOrBuildTemporalCli } from '../temporal-cli';
+import { type SandboxesConfig, startChild, type WorkerConfig } from './processes';
 import { note } from './stats';
 
 export interface BenchEnvOptions {
   /** host:port of a running Temporal server; omitted = start a dev server of our own. */
   address?: string;
   namespace: string;
+  /**
+   * The project's worker and the sandboxes in processes of their own (processes.ts), so that each
+   * one's CPU is read apart; node flags for the worker's process (`--cpu-prof`, for example). One
+   * project lane then, its payloads encrypted as in production.
+   */
+  split?: { workerNodeArgs?: string[] };
 }
 
 export interface BenchEnv {
@@ -58,6 +66,9 @@ export interface BenchEnv {
   addProjectLane(worker: DataConverter, client?: DataConverter): Promise<ProjectLane>;
   /** The dev server's process, when we started it (to read its CPU time). */
   serverPid?: number;
+  /** With `split`: the project worker's and the sandboxes' processes. */
+  workerPid?: number;
+  sandboxesPid?: number;
   stop(): Promise<void>;
 }
 
@@ -98,14 +109,32 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
   };
 
   try {
-    const providers = buildProvidersSandbox({
-      dbFile: path.join(dir, 'providers.db'),
-      logger: false,
-      webhookSecret: WEBHOOK_SECRET,
-    });
-    cleanups.push(() => providers.close());
-    const coreBanking = buildCoreBankingSandbox({ dbFile: path.join(dir, 'core-banking.db'), logger: false });
-    cleanups.push(() => coreBanking.close());
+    const sandboxes = async (): Promise<{ providersUrl: string; coreBankingUrl: string; pid?: number }> => {
+      if (opts.split) {
+        const child = await startChild<{ providersUrl: string; coreBankingUrl: string }>(
+          'sandboxes-child.ts',
+          {
+            dir,
+            webhookSecret: WEBHOOK_SECRET,
+          } satisfies SandboxesConfig,
+        );
+        cleanups.push(() => child.stop());
+        return { ...child.ready, pid: child.pid };
+      }
+      const providers = buildProvidersSandbox({
+        dbFile: path.join(dir, 'providers.db'),
+        logger: false,
+        webhookSecret: WEBHOOK_SECRET,
+      });
+      cleanups.push(() => providers.close());
+      const coreBanking = buildCoreBankingSandbox({
+        dbFile: path.join(dir, 'core-banking.db'),
+        logger: false,
+      });
+      cleanups.push(() => coreBanking.close());
+      const [providersUrl, coreBankingUrl] = await Promise.all([listen(providers), listen(coreBanking)]);
+      return { providersUrl, coreBankingUrl };
+    };
 
     let server: DevServer | undefined;
     const startServer = async (): Promise<string> => {
@@ -115,15 +144,16 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
       cleanups.push(() => server!.stop());
       return server.address;
     };
+    // The split worker bundles in its own process.
     const starting = [
       startServer(),
-      listen(providers),
-      listen(coreBanking),
-      bundleWorkflows({ logger: quietLogger }),
+      sandboxes(),
+      opts.split ? Promise.resolve(undefined) : bundleWorkflows({ logger: quietLogger }),
     ] as const;
     // Wait for all before cleaning up on a failure: no server may start after the cleanup ran.
     await Promise.allSettled(starting);
-    const [address, providersUrl, coreBankingUrl, bundle] = await Promise.all(starting);
+    const [address, { providersUrl, coreBankingUrl, pid: sandboxesPid }, bundle] =
+      await Promise.all(starting);
 
     const documentsDir = path.join(dir, 'documents');
     // A server of your own is reached the Temporal way (config/temporal.ts): TLS, API key and
@@ -136,9 +166,11 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
     const connection = await Connection.connect(connect);
     cleanups.push(() => connection.close());
     const plainClient = new Client({ connection, namespace: opts.namespace });
-    const store = new SqliteDataKeyStore(path.join(dir, 'data-keys.db'));
+    const dataKeysFile = path.join(dir, 'data-keys.db');
+    const store = new SqliteDataKeyStore(dataKeysFile);
     cleanups.push(async () => store.close());
-    const keyring = new Keyring({ kms: new LocalKms(newMasterKey('bench-throwaway')), store });
+    const masterKey = newMasterKey('bench-throwaway');
+    const keyring = new Keyring({ kms: new LocalKms(masterKey), store });
     const documents = new DocumentStore(documentsDir, keyring);
 
     const webhook = `${providersUrl}/sandbox/app-webhook`;
@@ -153,18 +185,46 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
       },
       keyring,
     );
+    let workerPid: number | undefined;
     const addProjectLane = async (
       dataConverter: DataConverter,
       clientConverter = dataConverter,
     ): Promise<ProjectLane> => {
       const taskQueue = `bench-${randomUUID()}`;
+      if (opts.split) {
+        if (workerPid) throw new Error('a split bench environment has one project lane');
+        const child = await startChild(
+          'worker-child.ts',
+          {
+            address,
+            external: opts.address !== undefined,
+            namespace: opts.namespace,
+            taskQueue,
+            providersUrl,
+            coreBankingUrl,
+            webhookSecret: WEBHOOK_SECRET,
+            documentsDir,
+            dataKeysFile,
+            masterKey: { id: masterKey.id, base64: masterKey.key.toString('base64') },
+          } satisfies WorkerConfig,
+          opts.split.workerNodeArgs,
+        );
+        cleanups.push(() => child.stop());
+        workerPid = child.pid;
+        const client = new Client({ connection, namespace: opts.namespace, dataConverter: clientConverter });
+        return {
+          taskQueue,
+          client,
+          applications: new Applications({ client, taskQueue, policy: defaultPolicy }),
+        };
+      }
       const worker = await createWorker({
         connection: workerConnection,
         namespace: opts.namespace,
         taskQueue,
         ports,
         dataConverter,
-        workflowBundle: bundle,
+        workflowBundle: bundle!,
       });
       cleanups.push(runWorker(worker));
       const client = new Client({ connection, namespace: opts.namespace, dataConverter: clientConverter });
@@ -195,6 +255,8 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
       keyring,
       addProjectLane,
       serverPid: server?.pid,
+      workerPid,
+      sandboxesPid,
       stop,
     };
   } catch (err) {

@@ -10,6 +10,7 @@ import { newApplication, readSmsCode } from '../../test/support/harness';
 import type { onboarding } from '../../workflows/onboarding/onboarding';
 import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
 import { type Floor, type Sample, startFloor } from './floor';
+import { ownCpuMs, processCpuMs } from './processes';
 import {
   addTo,
   emit,
@@ -34,6 +35,9 @@ interface Options {
   warmup: number;
   address?: string;
   namespace: string;
+  split: boolean;
+  workerNodeArgs?: string;
+  serverPid?: number;
 }
 
 const program = new Command()
@@ -64,12 +68,32 @@ const program = new Command()
   )
   .addOption(addressOption())
   .addOption(namespaceOption())
+  .addOption(
+    new Option(
+      '--no-split',
+      "run the project's worker and the sandboxes in the bench's process (CPU is then not read per process)",
+    ),
+  )
+  .addOption(
+    new Option(
+      '--server-pid <pid>',
+      'with --address: the Temporal server process whose CPU to read (e.g. `pgrep -f temporal-server`)',
+    ).argParser(positiveInt),
+  )
+  .addOption(
+    new Option(
+      '--worker-node-args <args>',
+      "node flags for the project worker's process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'",
+    ),
+  )
   .addHelpText(
     'after',
     '\n' +
       'Starts its own Temporal dev server (fast SQLite pragmas, headless, eager activity\n' +
-      'execution), the sandboxes in a temp folder and two workers in-process (the project on one\n' +
-      'task queue, the floor on another), and stops them all at the end.\n\n' +
+      "execution), the sandboxes (one process, databases in a temp folder), the project's worker\n" +
+      "in a process of its own and the floor's worker in this one (--no-split: all in this one),\n" +
+      'and stops them all at the end. The load pass reads each process CPU time (/proc) and\n' +
+      'prints it per run: worker, bench (client and floor worker), server, sandboxes.\n\n' +
       'Cases (the floor: no-op workflows of scripts/bench/floor-workflows.ts, as ../shared/floor-bench):\n' +
       '  floor/parallel3-then-4         3 no-ops at once, then 4 in a row\n' +
       '  floor/code-then-open           3 at once, the code by update-with-start, 3 in a row; the\n' +
@@ -109,6 +133,45 @@ interface CaseFigures {
   errors: number;
   firstError?: string;
   historyEvents?: number;
+  /** Load pass only: CPU ms per run of each process, over the case's rounds. */
+  cpuMsPerRun?: CpuFigures;
+}
+
+/**
+ * `bench` is this process: the client (Applications, the API's layer) and the floor's worker,
+ * idle while the project runs; with --no-split also the project's worker and the sandboxes.
+ */
+type CpuFigures = Partial<Record<'worker' | 'bench' | 'server' | 'sandboxes' | 'total', number>>;
+type CpuTotals = Record<'worker' | 'bench' | 'server' | 'sandboxes', number | undefined>;
+
+async function cpuNow(env: BenchEnv, serverPid: number | undefined): Promise<CpuTotals> {
+  const [worker, server, sandboxes] = await Promise.all([
+    processCpuMs(env.workerPid),
+    processCpuMs(env.serverPid ?? serverPid),
+    processCpuMs(env.sandboxesPid),
+  ]);
+  return { worker, bench: ownCpuMs(), server, sandboxes };
+}
+
+function cpuAdd(total: CpuTotals, before: CpuTotals, after: CpuTotals): void {
+  for (const k of Object.keys(total) as (keyof CpuTotals)[]) {
+    const b = before[k];
+    const a = after[k];
+    total[k] = a === undefined || b === undefined ? undefined : (total[k] ?? 0) + a - b;
+  }
+}
+
+function cpuPerRun(total: CpuTotals, runs: number): CpuFigures | undefined {
+  if (runs === 0) return undefined;
+  const out: CpuFigures = {};
+  let sum = 0;
+  for (const [k, v] of Object.entries(total) as [keyof CpuTotals, number | undefined][]) {
+    if (v === undefined) continue;
+    out[k] = round1(v / runs);
+    sum += v;
+  }
+  out.total = round1(sum / runs);
+  return out;
 }
 
 function figures(name: string, pass: Pass, concurrency: number, pool: PoolResult<Sample>): CaseFigures {
@@ -182,7 +245,17 @@ interface Ratios {
   soloDeltas?: Deltas;
   loadDeltas: Deltas;
   historyEvents: { project?: number; floorCodeThenOpen?: number };
-  aims: { throughputRatioAtLeast: number; phaseDeltaAtMostMs: number; historyEventsAtMost: number };
+  /**
+   * CPU ms per run, project / floor code-then-open: all processes; the server alone; the project's
+   * worker against the floor's whole client-and-worker process.
+   */
+  cpuVsCodeThenOpen: { total?: number; server?: number; workerVsFloorProcess?: number };
+  aims: {
+    throughputRatioAtLeast: number;
+    phaseDeltaAtMostMs: number;
+    historyEventsAtMost: number;
+    workerCpuMsPerApplicationAtMost: number;
+  };
 }
 
 const ratio = (a: number | undefined, b: number | undefined) =>
@@ -244,11 +317,16 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
         `in ${opts.rounds} round(s) of alternating order`,
     );
     const loadPools = new Map(cases.map((c) => [c.name, emptyPool<Sample>()]));
+    const cpu = new Map(
+      cases.map((c) => [c.name, { worker: 0, bench: 0, server: 0, sandboxes: 0 } as CpuTotals]),
+    );
     for (let round = 0; round < opts.rounds; round++) {
       const runs = Math.floor(opts.n / opts.rounds) + (round < opts.n % opts.rounds ? 1 : 0);
       const order = round % 2 === 0 ? cases : [...cases].reverse();
       for (const c of order) {
+        const before = await cpuNow(env, opts.serverPid);
         const pool = await runPool(runs, opts.concurrency, c.run);
+        cpuAdd(cpu.get(c.name)!, before, await cpuNow(env, opts.serverPid));
         addTo(loadPools.get(c.name)!, pool);
         note(
           `[bench]   round ${round + 1}, ${c.name}: ${perSecond(pool.results.length, pool.elapsedMs)} workflows/s`,
@@ -259,6 +337,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
       const pool = loadPools.get(c.name)!;
       const f = figures(c.name, 'load', opts.concurrency, pool);
       f.historyEvents = await historyEvents(env, pool.results.at(-1)?.workflowId);
+      f.cpuMsPerRun = cpuPerRun(cpu.get(c.name)!, pool.results.length + pool.errors);
       all.push(f);
       emit({ ...f });
     }
@@ -286,7 +365,17 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
       soloDeltas: opts.solo > 0 ? phaseDeltas('solo') : undefined,
       loadDeltas: phaseDeltas('load'),
       historyEvents: { project: project('load')?.historyEvents, floorCodeThenOpen: floorCode?.historyEvents },
-      aims: { throughputRatioAtLeast: 0.9, phaseDeltaAtMostMs: 100, historyEventsAtMost: 40 },
+      cpuVsCodeThenOpen: {
+        total: ratio(project('load')?.cpuMsPerRun?.total, floorCode?.cpuMsPerRun?.total),
+        server: ratio(project('load')?.cpuMsPerRun?.server, floorCode?.cpuMsPerRun?.server),
+        workerVsFloorProcess: ratio(project('load')?.cpuMsPerRun?.worker, floorCode?.cpuMsPerRun?.bench),
+      },
+      aims: {
+        throughputRatioAtLeast: 0.9,
+        phaseDeltaAtMostMs: 100,
+        historyEventsAtMost: 40,
+        workerCpuMsPerApplicationAtMost: 20,
+      },
     };
     emit({ ...ratios });
     const end = machine('end');
@@ -319,6 +408,33 @@ function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
         (f.errors ? `  ${f.errors} errors` : ''),
     );
   }
+  note('');
+  note(
+    opts.split
+      ? "CPU ms per run in the load pass (worker: the project's worker process, idle in the floor's cases; " +
+          "bench: this process, the client (Applications, the API's layer) and the floor's worker)"
+      : 'CPU ms per run in the load pass (--no-split: bench is the client, both workers and the sandboxes)',
+  );
+  note(
+    `${'case'.padEnd(32)}${'worker'.padStart(8)}${'bench'.padStart(8)}${'server'.padStart(8)}` +
+      `${'sandboxes'.padStart(11)}${'total'.padStart(8)}`,
+  );
+  const cell = (v: number | undefined, width: number) => String(v ?? '-').padStart(width);
+  for (const f of all) {
+    const c = f.cpuMsPerRun;
+    if (!c) continue;
+    note(
+      `${f.case.padEnd(32)}${cell(c.worker, 8)}${cell(c.bench, 8)}${cell(c.server, 8)}` +
+        `${cell(c.sandboxes, 11)}${cell(c.total, 8)}`,
+    );
+  }
+  const projectCpu = all.find((f) => f.case === 'project/clean-v3' && f.pass === 'load')?.cpuMsPerRun;
+  note(
+    `worker CPU per application: ${projectCpu?.worker ?? '-'} ms (aim <= 20); CPU project / floor ` +
+      `code-then-open: all processes ${ratios.cpuVsCodeThenOpen.total ?? '-'}, server ` +
+      `${ratios.cpuVsCodeThenOpen.server ?? '-'}, worker / the floor's client-and-worker process ` +
+      `${ratios.cpuVsCodeThenOpen.workerVsFloorProcess ?? '-'}`,
+  );
   const solo = ratios.soloDeltas;
   note('');
   note(`throughput project / floor code-then-open: ${ratios.throughputVsCodeThenOpen ?? '-'} (aim >= 0.9)`);
@@ -336,7 +452,10 @@ function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
 }
 
 program.action(async (opts: Options) => {
-  await withBenchEnv({ address: opts.address, namespace: opts.namespace }, (env) => main(env, opts));
+  const split = opts.split
+    ? { workerNodeArgs: opts.workerNodeArgs?.split(/\s+/).filter(Boolean) }
+    : undefined;
+  await withBenchEnv({ address: opts.address, namespace: opts.namespace, split }, (env) => main(env, opts));
 });
 
 await program.parseAsync();
