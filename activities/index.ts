@@ -1,6 +1,7 @@
 import type { Ports } from '../adapters/ports';
 import { createAgreementActivities } from './agreements';
 import { createAuditActivities } from './audit';
+import { createIdExpiryActivities } from './id-expiry';
 import { createOnboardingActivities } from './onboarding';
 import { createReconcileActivities } from './reconcile';
 import { createReviewActivities } from './review';
@@ -13,6 +14,7 @@ export function createActivities(ports: Ports) {
     ...createAuditActivities(ports),
     ...createReconcileActivities(ports),
     ...createAgreementActivities(ports),
+    ...createIdExpiryActivities(ports),
   };
 }
 

@@ -15,6 +15,7 @@ import type { IdCardPhotos } from '../domain/documents';
 import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
+import { type IdValidUntil, readValidUntil } from '../domain/id-validity';
 import { publicReasons } from '../domain/public-reasons';
 import { pass, reject, review, type StepResult } from '../domain/steps';
 import { applicationIdOfWorkflow } from '../domain/workflow-ids';
@@ -81,7 +82,7 @@ export function createOnboardingActivities(ports: Ports) {
       applicant,
       documents,
       ...deadline
-    }: CheckIdDocumentInput & Deadline): Promise<StepResult> {
+    }: CheckIdDocumentInput & Deadline): Promise<StepResult & { validUntil?: IdValidUntil }> {
       stopAtDeadline(deadline);
       const { idFront, idBack } = documents;
       if (!idFront || !idBack) throw ApplicationFailure.nonRetryable('ID photos missing', 'MissingDocument');
@@ -90,7 +91,12 @@ export function createOnboardingActivities(ports: Ports) {
         readDocument(ports, idFront, applicationId).then((img) => ports.idCards.read('FRONT', img)),
         readDocument(ports, idBack, applicationId).then((img) => ports.idCards.read('BACK', img)),
       ]);
-      return classifyIdDocument(front, back, applicant, todayInChina());
+      // The card's end date goes with the result: kept with the account for the expiry lifecycle.
+      const validUntil = readValidUntil(back.fields.validUntil);
+      return {
+        ...classifyIdDocument(front, back, applicant, todayInChina()),
+        ...(validUntil && { validUntil }),
+      };
     },
 
     async checkIdentity(applicant: Pick<Applicant, 'name' | 'idNumber'> & Deadline): Promise<StepResult> {

@@ -2,7 +2,12 @@
  * One port per external system. Activities are built from ports, so tests and sandboxes plug
  * in without module mocking; the HTTP adapters in ./http are the production implementations.
  */
-import type { CoreAccount, HolderCheckAnswer, IdExpiringList } from '../contracts/core-banking';
+import type {
+  AccountHolder,
+  CoreAccount,
+  HolderCheckAnswer,
+  IdExpiringList,
+} from '../contracts/core-banking';
 import type {
   AccountLedger,
   Agreement,
@@ -109,13 +114,18 @@ export interface CoreBanking {
     accountNumber: string,
     holder: { name: string; idNumber: string; mobile: string },
   ): Promise<HolderCheckAnswer | undefined>;
+  /** Who holds the account (name and ID number); undefined for an unknown account. */
+  getHolder(accountNumber: string): Promise<AccountHolder | undefined>;
   /** Replaces the kept validity of the holder's ID card (YYYY-MM-DD or LONG); the same value again changes nothing. */
   recordIdValidity(accountNumber: string, validUntil: string): Promise<void>;
   /**
    * A page of the open accounts whose dated ID validity is before `before` (a China date), in
    * (idValidUntil, accountNumber) order; pass `nextCursor` as `after` for the next page.
    */
-  listIdExpiring(before: string, page: { after?: string; limit: number }): Promise<IdExpiringList>;
+  listIdExpiring(
+    before: string,
+    page: { after?: string; from?: string; limit: number },
+  ): Promise<IdExpiringList>;
   /** The accounts opened in [from, to), oldest first (reconciliation). */
   listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;

@@ -13,13 +13,32 @@ const FLAG_OF_FIELD: Record<string, string> = {
   'body.reasonCode': '--reason',
   'body.note': '--note',
   'params.reviewId': '<reviewId>',
+  'params.agreementId': '<agreementId>',
+  'params.accountNumber': '<accountNumber>',
   'querystring.status': '--status',
   'querystring.hold': '--hold',
   'querystring.reason': '--reason',
   'querystring.limit': '--limit',
 };
 
+/**
+ * An API refusal and what the operator can do about it, for refusals whose status alone does not
+ * say (a 403 where the role, not the person, is the problem; a 404 that also stands for "not yours").
+ */
+export class HintedRefusal extends Error {
+  constructor(
+    readonly refusal: ApiError,
+    readonly hint: string,
+  ) {
+    super(refusal.message);
+  }
+}
+
 export function describeFailure(err: unknown, apiUrl: string): { exitCode: number; text: string } {
+  if (err instanceof HintedRefusal) {
+    const described = describeFailure(err.refusal, apiUrl);
+    return { ...described, text: `${described.text}  ${err.hint}\n` };
+  }
   if (err instanceof ApiError) {
     const fields = err.errors.map((e) => {
       const flag = FLAG_OF_FIELD[e.field];

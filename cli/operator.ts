@@ -17,10 +17,10 @@ import {
   reviewStatusSchema,
 } from '../domain/review';
 import { reasonCodeSchema } from '../domain/steps';
-import { ApiClient, type ReviewFilterInput } from '../sdk/client';
+import { ApiClient, ApiError, type ReviewFilterInput } from '../sdk/client';
 import { apiUrlOf, DEFAULT_API_URL, resolveConnection } from './connection';
-import { describeFailure, EXIT_REFUSED } from './failure';
-import { renderCase, renderDecided, renderFunnel, renderQueue } from './render';
+import { describeFailure, EXIT_REFUSED, HintedRefusal } from './failure';
+import { renderAgreements, renderCase, renderDecided, renderFunnel, renderQueue } from './render';
 
 export interface OperatorIo {
   /** Receives whole chunks, newlines included: what a stream's write would. */
@@ -142,7 +142,9 @@ const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ $
  */
 export function buildOperatorProgram(io: OperatorIo): Command {
   const program = new Command('operator')
-    .description('Work the account review queue over HTTP API v1: list, read and decide review cases.')
+    .description(
+      "Work the account review queue over HTTP API v1: list, read and decide review cases; list an account's payment agreements and cancel one.",
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .configureHelp({ showGlobalOptions: true })
@@ -164,6 +166,7 @@ export function buildOperatorProgram(io: OperatorIo): Command {
           'OPERATOR_TOKEN=... operator approve review-5f0c... --round 2 --reason RESUBMITTED_DOCUMENT_VERIFIED',
           'operator close review-5f0c... --round 1 --reason CUSTOMER_UNREACHABLE --note "three calls unanswered"',
           'operator queue --status AWAITING_SECOND_DECISION',
+          'operator agreements 6230580000000001',
         ),
     );
 
@@ -227,6 +230,50 @@ export function buildOperatorProgram(io: OperatorIo): Command {
       io.out(opts.json ? json(found) : renderCase(found));
     });
 
+  program
+    .command('agreements')
+    .description(
+      "List an account's payment agreements, oldest first, cancelled ones included: id, number, institution, scope, status, limits, payee",
+    )
+    .argument('<accountNumber>', 'the account, e.g. 6230580000000001')
+    .option('--json', 'print the agreements as JSON')
+    .addHelpText(
+      'after',
+      examples('operator agreements 6230580000000001', 'operator agreements 6230580000000001 --json') +
+        '\n\nLimits are in yuan, as core banking enforces them on every debit. QUICK_PAY (协议支付) covers any ' +
+        'merchant of the institution; ENTRUSTED (商业委托支付) one payee within a term.',
+    )
+    .action(async (accountNumber: string, opts: { json?: boolean }) => {
+      const agreements = await client().listAgreements(accountNumber);
+      io.out(opts.json ? json(agreements) : renderAgreements(accountNumber, agreements));
+    });
+
+  program
+    .command('cancel-agreement')
+    .description(
+      'Cancel a payment agreement (解约), or a signing still waiting for its code: final, and debits under it are refused from then on',
+    )
+    .argument('<agreementId>', 'the agreement, agr-<32 hex digits> (see `agreements`)')
+    .option('--json', 'print the answer as JSON')
+    .addHelpText(
+      'after',
+      examples(
+        'operator cancel-agreement agr-3f1c...',
+        'OPERATOR_TOKEN=<the institution token> operator cancel-agreement agr-3f1c...',
+      ) +
+        "\n\nStaff (an operator's or supervisor's token: the cancel is recorded in the audit log under " +
+        "their name), the agreement's institution and the app of its account may cancel it. " +
+        'Cancelling again answers CANCELLED again.',
+    )
+    .action(async (agreementId: string, opts: { json?: boolean }) => {
+      const answer = await client()
+        .cancelAgreement(agreementId)
+        .catch((err: unknown) => {
+          throw hintedCancelRefusal(err);
+        });
+      io.out(opts.json ? json(answer) : `${agreementId}: ${answer.status}\n`);
+    });
+
   for (const [name, spec] of Object.entries(DECISIONS)) {
     program
       .command(name)
@@ -258,6 +305,18 @@ export function buildOperatorProgram(io: OperatorIo): Command {
   }
 
   return program;
+}
+
+/** What a refused cancel means for whoever holds the token, since 403 and 404 alone do not say. */
+function hintedCancelRefusal(err: unknown): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.status === 404) {
+    return new HintedRefusal(
+      err,
+      "no agreement with this id that this token may cancel: check the id (`operator agreements <accountNumber>`); another institution's or another app's agreement answers 404 too",
+    );
+  }
+  return err;
 }
 
 /** Runs one command line (arguments after the program name) and answers the exit code. */

@@ -1,6 +1,6 @@
-/** Plain-text views of the queue and of one case, for a terminal. */
+/** Plain-text views of the queue, of one case and of an account's agreements, for a terminal. */
 import { TERMINAL_DECISIONS } from '../domain/review';
-import type { FunnelRow, ReviewCase, ReviewSummary } from '../sdk/client';
+import type { AgreementSummary, FunnelRow, ReviewCase, ReviewSummary } from '../sdk/client';
 
 /** Left-aligned columns; the last column is not padded so free text can run on. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -157,4 +157,29 @@ export function renderFunnel(rows: readonly FunnelRow[]): string {
         ),
     )
     .join('\n');
+}
+
+/** An entrusted mandate's payee and term; a quick-pay agreement has neither (any merchant of the institution). */
+function payeeOf(a: AgreementSummary): string {
+  if (!a.payee) return '-';
+  return a.period ? `${a.payee} (${a.period.from} to ${a.period.to ?? 'cancelled'})` : a.payee;
+}
+
+/** An account's agreements, oldest first; the payee goes last, where its length cannot break the columns. */
+export function renderAgreements(accountNumber: string, agreements: readonly AgreementSummary[]): string {
+  if (!agreements.length) return `account ${accountNumber} has no agreements\n`;
+  return table(
+    ['AGREEMENT', 'NUMBER', 'INSTITUTION', 'SCOPE', 'STATUS', 'PER DEBIT', 'DAILY', 'PAYEE'],
+    agreements.map((a) => [
+      // Agreements registered in core banking without a signing here have no agreementId.
+      a.agreementId ?? '-',
+      a.agreementNumber,
+      a.institution,
+      a.scope,
+      a.status,
+      a.limits.perDebitLimitCny,
+      a.limits.dailyLimitCny,
+      payeeOf(a),
+    ]),
+  );
 }

@@ -36,8 +36,8 @@ import type { DailyLimitStore } from './daily-limits';
 import { ConflictError, NotFoundError, TooManyError } from './errors';
 import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
 
-/** Who asks: an institution (its own signings), or the app of the account's channel. */
-export type AgreementCaller = { institution: Institution } | { accountApp: true };
+/** Who asks: an institution (its own signings), the app of the account's channel, or staff (any). */
+export type AgreementCaller = { institution: Institution } | { accountApp: true } | { staff: string };
 
 export interface AgreementsOptions {
   client: Client;
@@ -170,7 +170,7 @@ export class Agreements {
     agreementId: string,
     caller: AgreementCaller,
     owns: (accountNumber: string) => Promise<boolean>,
-  ): Promise<{ status: 'CANCELLED' }> {
+  ): Promise<{ status: 'CANCELLED'; accountNumber: string }> {
     if (!isAgreementId(agreementId)) throw new NotFoundError(NOT_FOUND);
     const agreementNumber = agreementNumberOf(agreementId);
     const signing = await this.read(agreementId).catch((err: unknown) => {
@@ -181,22 +181,22 @@ export class Agreements {
     const institution = signing?.institution ?? signed?.institution;
     const accountNumber = signing?.accountNumber ?? signed?.accountNumber;
     if (!institution || !accountNumber) throw new NotFoundError(NOT_FOUND);
-    const allowed = 'institution' in caller ? caller.institution === institution : await owns(accountNumber);
+    const allowed =
+      'staff' in caller ||
+      ('institution' in caller ? caller.institution === institution : await owns(accountNumber));
     if (!allowed) throw new NotFoundError(NOT_FOUND);
 
     if (signing && (signing.status === 'CHECKING' || signing.status === 'AWAITING_SMS_CODE')) {
       try {
-        await this.handle(agreementId).executeUpdate(cancelSigning, {
-          args: [{ by: 'institution' in caller ? caller.institution : 'ACCOUNT_APP' }],
-        });
-        return { status: 'CANCELLED' };
+        await this.handle(agreementId).executeUpdate(cancelSigning, { args: [{ by: byWhom(caller) }] });
+        return { status: 'CANCELLED', accountNumber };
       } catch (err) {
         if (!isClosedWorkflowError(err) && !(translate(err) instanceof ConflictError)) throw translate(err);
         // It moved on meanwhile (signed, say): read again below.
       }
     }
     const now = signing ? await this.read(agreementId) : undefined;
-    if (now?.status === 'CANCELLED') return { status: 'CANCELLED' };
+    if (now?.status === 'CANCELLED') return { status: 'CANCELLED', accountNumber };
     if (now && now.status !== 'SIGNED') {
       throw new ConflictError(`the signing is ${now.status}: there is nothing to cancel`, {
         signingStatus: now.status,
@@ -204,7 +204,7 @@ export class Agreements {
     }
     const cancelled = await this.opts.coreBanking.cancelAgreement(agreementNumber);
     if (!cancelled) throw new NotFoundError(NOT_FOUND);
-    return { status: 'CANCELLED' };
+    return { status: 'CANCELLED', accountNumber };
   }
 
   /** An account's agreements, as core banking keeps them (oldest first); undefined for an unknown account. */
@@ -256,6 +256,9 @@ export class Agreements {
     return this.opts.client.workflow.getHandle<typeof agreement>(agreementWorkflowId(agreementId));
   }
 }
+
+const byWhom = (caller: AgreementCaller): string =>
+  'institution' in caller ? caller.institution : 'staff' in caller ? caller.staff : 'ACCOUNT_APP';
 
 const translate = (err: unknown) =>
   err instanceof WorkflowNotFoundError

@@ -3,9 +3,10 @@
  * it is idempotent: the worker (and `npm start`) ensure it at startup; one that exists is updated
  * to the period asked for, so changing the period needs nothing but a restart.
  */
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import { defaultReconcileInput, type ReconcileInput, reconcileInputSchema } from '../domain/reconciliation';
 import type { reconcile } from '../workflows/reconcile';
+import { ensureSchedule } from './schedules';
 
 /** One schedule per deployment (task queue): its id and its runs' workflow ids say which. */
 export const reconcileScheduleId = (taskQueue: string) => `reconcile-${taskQueue}`;
@@ -35,13 +36,5 @@ export async function ensureReconcileSchedule(
     overlap: ScheduleOverlapPolicy.BUFFER_ONE,
     catchupWindow: '1 day',
   };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule
-      .getHandle(scheduleId)
-      .update((previous) => ({ ...previous, spec, action, policies }));
-  }
-  return scheduleId;
+  return ensureSchedule(client, scheduleId, { spec, action, policies });
 }

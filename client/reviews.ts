@@ -159,9 +159,12 @@ export class Reviews {
     // account number, not the whole page.
     const infos = await Promise.all(
       executions.map((raw) =>
-        executionInfoFromRaw(raw, loadedDataConverter, raw, namespace).catch(() =>
-          executionInfoFromRaw({ ...raw, memo: null }, loadedDataConverter, raw, namespace),
-        ),
+        executionInfoFromRaw(raw, loadedDataConverter, raw, namespace).catch(() => {
+          // The same message without its memo: a spread copy would lose the defaults protobuf
+          // keeps on the prototype (historyLength, ...), so the copy inherits from the message.
+          const withoutMemo = Object.assign(Object.create(raw) as typeof raw, { memo: null });
+          return executionInfoFromRaw(withoutMemo, loadedDataConverter, raw, namespace);
+        }),
       ),
     );
     const now = Date.now();

@@ -46,6 +46,8 @@ const envSchema = z.object({
   API_DRAIN_DELAY_SECONDS: z.coerce.number().min(0).default(0),
   PROVIDERS_SANDBOX_PORT: port(7310),
   CORE_BANKING_SANDBOX_PORT: port(7320),
+  /** The payment-network simulator (sandbox/payment-network/): institutions played against the API. */
+  PAYMENT_NETWORK_PORT: port(7330),
   PROVIDERS_URL: z.string().url().optional(),
   CORE_BANKING_URL: z.string().url().optional(),
   APP_WEBHOOK_URL: z.string().url().optional(),
@@ -135,7 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
-    sandbox: { providersPort: e.PROVIDERS_SANDBOX_PORT, coreBankingPort: e.CORE_BANKING_SANDBOX_PORT },
+    sandbox: {
+      providersPort: e.PROVIDERS_SANDBOX_PORT,
+      coreBankingPort: e.CORE_BANKING_SANDBOX_PORT,
+      paymentNetworkPort: e.PAYMENT_NETWORK_PORT,
+    },
     providersUrl,
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,

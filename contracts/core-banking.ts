@@ -109,6 +109,13 @@ export const holderCheckResponseSchema = z.object({
 });
 export type HolderCheckAnswer = z.infer<typeof holderCheckResponseSchema>;
 
+/**
+ * GET /core/v1/accounts/{n}/holder: the bank's own record of who holds the account, for the
+ * bank's services only (re-submitted ID photos are checked against it years after opening).
+ */
+export const accountHolderSchema = z.object({ name: z.string(), idNumber: z.string() });
+export type AccountHolder = z.infer<typeof accountHolderSchema>;
+
 /** PUT /core/v1/accounts/{accountNumber}/id-validity: a newly presented card's validity; answers the account. */
 export const idValidityRequestSchema = z.object({ validUntil: idValiditySchema });
 
@@ -120,6 +127,8 @@ export const idValidityRequestSchema = z.object({ validUntil: idValiditySchema }
  */
 export const idExpiringQuerySchema = z.object({
   before: z.iso.date(),
+  /** Only cards valid until this day or later (the expiry sweep's window: older ones were acted on already). */
+  from: z.iso.date().optional(),
   after: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

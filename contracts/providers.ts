@@ -156,6 +156,10 @@ export const appEventTypeSchema = z.enum([
   'APPLICATION_FAILED',
   /** A review closed the account (operator and supervisor, or frozen past the policy's deadline). */
   'ACCOUNT_CLOSED',
+  /** The holder's ID card ends soon: the app asks for photos of the new one. */
+  'ID_EXPIRING_SOON',
+  /** Photos of a valid new card were accepted: the expiry holds are lifted and the new date kept. */
+  'ID_RENEWED',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
   /** An application failed: what happened, and what became of any account opened for it. */

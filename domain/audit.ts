@@ -28,6 +28,8 @@ export const auditActionSchema = z.enum([
   'DOCUMENT_VIEWED',
   /** Staff revealed an applicant's entered field in the review console (reason: NAME or ID_NUMBER). */
   'APPLICANT_REVEALED',
+  /** Staff cancelled a payment agreement (a customer's call, a suspected fraud); refs name it. */
+  'AGREEMENT_CANCELLED',
   /** The application's data key was destroyed (refs.keyId): its history and notes are unreadable. */
   'CRYPTO_SHREDDED',
 ]);

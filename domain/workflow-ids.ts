@@ -7,9 +7,12 @@ export const reviewWorkflowId = (applicationId: string): string => `review-${app
 export const applicationIdOfReview = (reviewId: string): string | undefined =>
   /^review-([0-9a-f-]{36})$/.exec(reviewId)?.[1];
 
-/** The application an onboarding or review workflow belongs to. */
+/** A renewal of the holder's ID card (the expiry lifecycle): one at a time per account. */
+export const renewalWorkflowId = (applicationId: string): string => `renewal-${applicationId}`;
+
+/** The application an onboarding, review or renewal workflow belongs to. */
 export const applicationIdOfWorkflow = (workflowId: string): string | undefined =>
-  /^(?:application|review)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
+  /^(?:application|review|renewal)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
 
 /** A signing's workflow: its id is the agreementId, derived from the institution and its reference. */
 export const agreementWorkflowId = (agreementId: string): string => `agreement-${agreementId}`;

@@ -19,6 +19,7 @@ import {
   unionPayResultSchema,
   watchlistResponseSchema,
 } from '../contracts/providers';
+import { agreementSigningStatusSchema } from '../domain/agreement-signing';
 import { reasonCodeSchema } from '../domain/steps';
 
 const busyBodySchema = z.object({ result: z.literal('BUSY') });
@@ -109,6 +110,20 @@ const faceSchema = z.object({
   ),
 });
 
+/** What the simulated holder types once the bank has sent the signing code. */
+export const holderTypesSchema = z.enum(['RIGHT', 'WRONG_THEN_RIGHT', 'WRONG_UNTIL_REFUSED', 'NOTHING']);
+export type HolderTypes = z.infer<typeof holderTypesSchema>;
+
+const signingBehaviourSchema = z.object({
+  holderTypes: holderTypesSchema,
+  /** The signing's status once the simulator is done, for a request the bank accepts. */
+  outcome: agreementSigningStatusSchema,
+  meaning: z.string(),
+});
+const debitBehaviourSchema = z.object({ sends: z.number().int().min(1).max(5), meaning: z.string() });
+/** Upper-case letters and a dash: a prefix no generated reference (sim-<uuid>) starts with. */
+const referencePrefixSchema = z.string().regex(/^[A-Z]+-$/);
+
 export const catalogueSchema = z.object({
   version: z.literal(1),
   about: z.string(),
@@ -186,6 +201,18 @@ export const catalogueSchema = z.object({
     creditRules: z.array(
       z.object({ reason: creditRefusalReasonSchema, when: z.string(), meaning: z.string() }),
     ),
+  }),
+  /** The payment-network simulator: what the institution's reference makes the holder and the institution do. */
+  paymentNetwork: z.object({
+    about: z.string(),
+    signing: z.object({
+      rules: z.array(signingBehaviourSchema.extend({ referencePrefix: referencePrefixSchema })),
+      otherwise: signingBehaviourSchema,
+    }),
+    debits: z.object({
+      rules: z.array(debitBehaviourSchema.extend({ referencePrefix: referencePrefixSchema })),
+      otherwise: debitBehaviourSchema,
+    }),
   }),
   /** The fault knobs' refusals: which operations each service's `refuse` may name, and the answer. */
   faults: z.object({

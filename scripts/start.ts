@@ -26,6 +26,7 @@ const program = new Command('npm start')
       '  - a Temporal dev server (SQLite file <data-dir>/temporal.db, Web UI, search attributes registered);\n' +
       '    the pinned Temporal CLI is found or built first (TEMPORAL_CLI names one explicitly)\n' +
       '  - the providers and core-banking sandboxes (tsx sandbox/main.ts)\n' +
+      '  - the payment-network simulator (tsx sandbox/payment-network/main.ts): payment institutions against the API\n' +
       '  - the worker (tsx worker/main.ts) and the HTTP API (tsx client/api/main.ts)\n' +
       '  - the codec server (tsx encryption/codec-server-main.ts), which the Web UI decodes payloads\n' +
       '    through for operators and engineers who sign in; everyone else sees them encrypted\n' +
@@ -43,8 +44,9 @@ Ports and settings come from environment variables (defaults in brackets):
   API_HOST, API_PORT         HTTP API [127.0.0.1, 8080]
   PROVIDERS_SANDBOX_PORT     providers sandbox, SMS inbox included [7310]
   CORE_BANKING_SANDBOX_PORT  core-banking sandbox [7320]
+  PAYMENT_NETWORK_PORT       payment-network simulator [7330]
   CODEC_SERVER_PORT          codec server for the Web UI and the CLI [8234]
-  APP_TOKENS, OPERATOR_TOKENS, SUPERVISOR_TOKENS, ENGINEER_TOKENS  who=token pairs [development tokens]
+  APP_TOKENS, OPERATOR_TOKENS, SUPERVISOR_TOKENS, INSTITUTION_TOKENS, ENGINEER_TOKENS  who=token pairs [development tokens]
   ENCRYPTION_MASTER_KEY(_ID), ENCRYPTION_MASTER_KEY_FILE  the master key [generated into <data-dir>/keys]
   TEMPORAL_CLI               a Temporal CLI 1.5.1 binary to use instead of finding/building one
   LOG_LEVEL, XDG_CACHE_HOME (the CLI cache lives under it, default ~/.cache)`,
@@ -63,6 +65,7 @@ const COLORS: Record<string, number> = {
   worker: 33,
   api: 32,
   codec: 34,
+  network: 96,
   start: 1,
 };
 const say = (name: string, line: string) =>
@@ -180,6 +183,7 @@ async function main(): Promise<void> {
     const ports: [number, string, string?][] = [
       [config.sandbox.providersPort, 'providers sandbox'],
       [config.sandbox.coreBankingPort, 'core-banking sandbox'],
+      [config.sandbox.paymentNetworkPort, 'payment-network simulator'],
       [config.api.port, 'API', config.api.host],
       [config.codecServer.port, 'codec server', config.codecServer.host],
       [workerHealth.port, "worker's /metrics", workerHealth.host],
@@ -239,16 +243,32 @@ async function main(): Promise<void> {
     run('api', 'client/api/main.ts', [], appEnv);
     run('codec', 'encryption/codec-server-main.ts', [], appEnv);
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
+    const networkUrl = `http://127.0.0.1:${config.sandbox.paymentNetworkPort}`;
+    // It only calls the API when asked to, so it may start before the API is up.
+    run(
+      'network',
+      'sandbox/payment-network/main.ts',
+      [
+        '--port',
+        String(config.sandbox.paymentNetworkPort),
+        '--api-url',
+        apiUrl,
+        '--providers-url',
+        config.providersUrl,
+      ],
+      appEnv,
+    );
     const providersLocal = `http://127.0.0.1:${config.sandbox.providersPort}`;
     const coreBankingLocal = `http://127.0.0.1:${config.sandbox.coreBankingPort}`;
     await step(
-      'sandbox, worker and API',
+      'sandbox, worker, API and payment network',
       Promise.all([
         untilHealthy(`${providersLocal}/health`),
         untilHealthy(`${coreBankingLocal}/health`),
         workerReady,
         untilHealthy(`${apiUrl}/health`),
         untilHealthy(`${codecUrl}/health`),
+        untilHealthy(`${networkUrl}/health`),
       ]),
     );
 
@@ -267,6 +287,7 @@ async function main(): Promise<void> {
         ["Applicant's page", `${apiUrl}/apply`],
         ['Providers sandbox', providersLocal],
         ['Core-banking sandbox', coreBankingLocal],
+        ['Payment network', `${networkUrl}/simulate/agreements, /simulate/debits  (docs/sandbox.md)`],
         ['SMS inbox', `${config.providersUrl}/sandbox/sms?mobile=<mobile>`],
         ...config.tokens.map(({ role, id, token }): [string, string] => [
           `${role} token`,

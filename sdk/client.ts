@@ -13,6 +13,12 @@
  * the code or is decided, so callers never see those two statuses from it.
  */
 import * as z from 'zod';
+import {
+  type AgreementSigningView,
+  agreementSigningViewSchema,
+  type signingRequestSchema,
+} from '../domain/agreement-signing';
+import { type Debit, debitSchema } from '../domain/agreements';
 import type {
   ApplicationStatus,
   ApplicationView,
@@ -38,10 +44,14 @@ import {
 import { ApiError, apiErrorFrom } from './errors';
 import { pathOf, type RouteName, type RouteParams, routes } from './routes';
 import {
+  type AgreementList,
   accountViewSchema,
+  agreementCodeAnswerSchema,
+  agreementListSchema,
   applicationViewSchema,
   type CallerView,
   callerViewSchema,
+  type debitRequestBodySchema,
   documentCreatedSchema,
   eventsAnswerSchema,
   type FunnelPeriod,
@@ -65,6 +75,20 @@ export type ReviewSummary = z.infer<typeof reviewSummarySchema>;
 /** What a caller sends: defaults (flowVersion, channel, limit) may be left out. */
 export type StartApplicationInput = z.input<typeof startApplicationRequestSchema>;
 export type ReviewFilterInput = z.input<typeof reviewFilterSchema>;
+/** What an institution sends to sign: the holder's elements, the scope and the limits it asks for. */
+export type SigningRequestInput = z.input<typeof signingRequestSchema>;
+export type { AgreementSigningView, Debit };
+/** One agreement of an account, as its app and staff read it. */
+export type AgreementSummary = AgreementList['agreements'][number];
+/**
+ * The answer to an agreement's SMS code: signed (with the agreement number and the limits the
+ * bank granted), refused, expired, or a wrong code with the tries left.
+ */
+export type AgreementCodeResult =
+  | z.infer<typeof agreementCodeAnswerSchema>
+  | { status: 'WRONG_CODE'; attemptsLeft: number };
+/** A debit as an institution sends it; the institution is its token. */
+export type DebitRequestInput = z.input<typeof debitRequestBodySchema>;
 export type {
   ApplicationView,
   DecisionRequest,
@@ -131,6 +155,7 @@ const MAX_START_RETRY_DELAY_MS = 5_000;
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 
 const funnelSchema = z.object({ funnel: z.array(funnelRowSchema) });
+const cancelledSchema = z.object({ status: z.literal('CANCELLED') });
 
 const idempotencyHeader = (key: string | undefined): Record<string, string> =>
   key ? { 'idempotency-key': key } : {};
@@ -409,6 +434,67 @@ export class ApiClient {
       query: new URLSearchParams({ accountNumber }),
     });
     return (await this.answer(res, auditAnswerSchema)).entries;
+  }
+
+  /**
+   * Starts signing an agreement (institutions): the bank checks the holder's elements against the
+   * account and sends an SMS code to the holder. Answers `AWAITING_SMS_CODE` (with `attemptsLeft`
+   * and `expiresAt`) or `REFUSED` with a `reason`. Idempotent by `reference`: the same request
+   * again answers the same signing; another request under a used reference is an ApiError 409,
+   * and past the day's count of mismatched elements for the account a 429.
+   */
+  async startAgreement(req: SigningRequestInput): Promise<AgreementSigningView> {
+    const res = await this.send({ route: 'startAgreement', params: {}, json: req });
+    return this.answer(res, agreementSigningViewSchema);
+  }
+
+  /** A signing as its institution sees it (another institution's is a 404, like an unknown one). */
+  async getAgreement(agreementId: string): Promise<AgreementSigningView> {
+    const res = await this.send({ route: 'getAgreement', params: { agreementId } });
+    return this.answer(res, agreementSigningViewSchema);
+  }
+
+  /**
+   * Submits the code the holder received. A wrong code is an answer, not an error:
+   * `{status: 'WRONG_CODE', attemptsLeft}`; after the last try the signing is `REFUSED`
+   * (`SMS_CODE_TRIES_EXHAUSTED`). A signing no longer waiting for a code is an ApiError 409.
+   */
+  async submitAgreementCode(agreementId: string, code: string): Promise<AgreementCodeResult> {
+    const res = await this.send({ route: 'submitAgreementCode', params: { agreementId }, json: { code } });
+    if (res.status === 422) {
+      const err = await apiErrorFrom(res);
+      if (err.attemptsLeft !== undefined) return { status: 'WRONG_CODE', attemptsLeft: err.attemptsLeft };
+      throw err;
+    }
+    return this.answer(res, agreementCodeAnswerSchema);
+  }
+
+  /**
+   * Cancels an agreement, or a signing still waiting for its code: its institution, or the app of
+   * the agreement's account. Final; cancelling again answers the same. Anyone else gets 404 (or
+   * 403 for a role that may not cancel at all).
+   */
+  async cancelAgreement(agreementId: string): Promise<{ status: 'CANCELLED' }> {
+    const res = await this.send({ route: 'cancelAgreement', params: { agreementId } });
+    return this.answer(res, cancelledSchema);
+  }
+
+  /** An account's agreements, oldest first, cancelled ones included (the account's app, staff). */
+  async listAgreements(accountNumber: string): Promise<AgreementSummary[]> {
+    const res = await this.send({ route: 'listAgreements', params: { accountNumber } });
+    return (await this.answer(res, agreementListSchema)).agreements;
+  }
+
+  /**
+   * Debits under a signed agreement (institutions) and answers the settled debit. Idempotent by
+   * `reference`: the same debit again answers the same `debitId` and moves no more money; another
+   * debit under a used reference is an ApiError 409. A refusal is an ApiError 422 whose `reason`
+   * says why (`ACCOUNT_RESTRICTED`, `PER_DEBIT_LIMIT`, `DAILY_LIMIT`, ...); nothing is recorded,
+   * so the same debit may be sent again once its cause is gone.
+   */
+  async debit(req: DebitRequestInput): Promise<Debit> {
+    const res = await this.send({ route: 'debit', params: {}, json: req });
+    return this.answer(res, debitSchema);
   }
 
   private send<N extends RouteName>(call: Call<N>): Promise<Response> {

@@ -22,6 +22,7 @@ export interface Problem {
   retryAfterSeconds?: number;
   claimedBy?: string;
   until?: string;
+  reason?: string;
 }
 
 export class ApiError extends Error {
@@ -43,6 +44,11 @@ export class ApiError extends Error {
   /** On a 409 about a claimed review: who holds it, and until when (ISO 8601). */
   readonly claimedBy: string | undefined;
   readonly claimedUntil: string | undefined;
+  /**
+   * On a 422 refusing a debit: why, e.g. `DAILY_LIMIT` or `ACCOUNT_RESTRICTED` (the API's list,
+   * `debitRefusalReasonSchema`; read as any string so a reason a newer API adds still arrives).
+   */
+  readonly reason: string | undefined;
 
   constructor(problem: Problem) {
     super(`${problem.status} ${problem.title}: ${problem.detail}`);
@@ -56,6 +62,7 @@ export class ApiError extends Error {
     this.retryAfterSeconds = problem.retryAfterSeconds;
     this.claimedBy = problem.claimedBy;
     this.claimedUntil = problem.until;
+    this.reason = problem.reason;
   }
 
   /** The first field the API named (`body.documents.idFront`), if any: where to point the user. */

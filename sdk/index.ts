@@ -5,6 +5,9 @@
  */
 export {
   type AccountView,
+  type AgreementCodeResult,
+  type AgreementSigningView,
+  type AgreementSummary,
   ApiClient,
   type ApiClientOptions,
   type ApplicationView,
@@ -12,6 +15,8 @@ export {
   type CallerView,
   type CaseFile,
   type Claim,
+  type Debit,
+  type DebitRequestInput,
   type DecisionRequest,
   type Delivery,
   type FunnelPeriod,
@@ -24,6 +29,7 @@ export {
   type ReviewPage,
   type ReviewSummary,
   type SettledApplicationView,
+  type SigningRequestInput,
   type StartApplicationInput,
   type StartOptions,
   StillCheckingError,

@@ -1,6 +1,7 @@
 /** Request and answer shapes of HTTP API v1, built from the domain schemas. */
 import * as z from 'zod';
 import { accountClassSchema, accountLimitsSchema, accountStatusSchema, holdSchema } from '../domain/account';
+import { submitAgreementCodeResultSchema } from '../domain/agreement-signing';
 import {
   agreementScopeSchema,
   agreementStatusSchema,
@@ -131,6 +132,17 @@ export const agreementListSchema = z.object({
   ),
 });
 export type AgreementList = z.infer<typeof agreementListSchema>;
+
+/**
+ * POST /v1/agreements/{agreementId}/sms-code, its 200 answers: the signing's result but for
+ * AWAITING_SMS_CODE, which the API answers as a 422 with `attemptsLeft` (a wrong code).
+ */
+const [codeSigned, , codeRefused, codeExpired] = submitAgreementCodeResultSchema.options;
+export const agreementCodeAnswerSchema = z.discriminatedUnion('status', [
+  codeSigned,
+  codeRefused,
+  codeExpired,
+]);
 
 /** POST /v1/debits: the institution is the caller's token, never the body. */
 export const debitRequestBodySchema = debitRequestSchema.omit({ institution: true }).strict();

@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { httpPorts } from '../adapters/http';
 import { visibilityApplicationIndex } from '../adapters/visibility';
+import { ensureIdExpirySchedule } from '../client/id-expiry';
 import { ensureReconcileSchedule } from '../client/reconciliation';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
@@ -60,6 +61,8 @@ const client = new Client({
   dataConverter: encryptedDataConverter(keyring),
 });
 const reconcileSchedule = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue });
+// And the ID-expiry sweep's: one run a day for every account (docs/id-expiry.md).
+const idExpirySchedule = await ensureIdExpirySchedule(client, { taskQueue: config.temporal.taskQueue });
 worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -96,6 +99,7 @@ log.info(
     ...(health && { health: `http://${config.worker.health!.host}:${health.port}` }),
     tracing: Boolean(tracing),
     reconcileSchedule,
+    idExpirySchedule,
   },
   'worker ready',
 );

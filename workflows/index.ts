@@ -1,6 +1,8 @@
 // The worker bundles this file: every workflow type it serves is exported here.
 
 import type { agreement as agreementWorkflow } from './agreement/agreement';
+import type { idRenewal as renewalWorkflow } from './id-expiry/renewal';
+import type { idExpirySweep as sweepWorkflow } from './id-expiry/sweep';
 import type { review as reviewWorkflow } from './review/review';
 
 export { onboarding } from './onboarding/onboarding';
@@ -20,4 +22,13 @@ export function agreement(
   ...args: Parameters<typeof agreementWorkflow>
 ): ReturnType<typeof agreementWorkflow> {
   return (require('./agreement/agreement') as typeof import('./agreement/agreement')).agreement(...args);
+}
+
+/** The ID-expiry lifecycle: the daily sweep and a renewal, each loading its modules when it runs. */
+export function idExpirySweep(...args: Parameters<typeof sweepWorkflow>): ReturnType<typeof sweepWorkflow> {
+  return (require('./id-expiry/sweep') as typeof import('./id-expiry/sweep')).idExpirySweep(...args);
+}
+
+export function idRenewal(...args: Parameters<typeof renewalWorkflow>): ReturnType<typeof renewalWorkflow> {
+  return (require('./id-expiry/renewal') as typeof import('./id-expiry/renewal')).idRenewal(...args);
 }

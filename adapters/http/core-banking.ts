@@ -1,5 +1,6 @@
 /** HTTP adapter for the core banking system's account API (payments: core-banking-payments.ts). */
 import {
+  accountHolderSchema,
   accountListSchema,
   accountSchema,
   coreErrorSchema,
@@ -55,6 +56,13 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       if (answer.status === 404) return undefined;
       return expect(answer, [200], holderCheckResponseSchema);
     },
+    async getHolder(accountNumber) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/holder`,
+      );
+      if (answer.status === 404) return undefined;
+      return expect(answer, [200], accountHolderSchema);
+    },
     async recordIdValidity(accountNumber, validUntil) {
       const answer = await callJson(
         `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/id-validity`,
@@ -65,6 +73,7 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
     async listIdExpiring(before, page) {
       const query = new URLSearchParams({ before, limit: String(page.limit) });
       if (page.after !== undefined) query.set('after', page.after);
+      if (page.from !== undefined) query.set('from', page.from);
       const answer = await callJson(`${baseUrl}/core/v1/accounts/id-expiring?${query}`, {
         timeoutMs: 30_000,
       });

@@ -10,6 +10,7 @@ import type { CoreBanking } from '../../adapters/ports';
 import type { Agreements } from '../agreements';
 import type { Applications } from '../applications';
 import type { Funnel } from '../funnel';
+import type { Renewals } from '../id-expiry';
 import type { IdempotencyRecords } from '../idempotency-records';
 import type { Reviews } from '../reviews';
 import type { Credentials } from './auth';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   applications: Applications;
   /** Payment institutions' agreements and debits (the API runs without them in benchmarks of other routes). */
   agreements?: Agreements;
+  /** Renewals of holders' ID cards (the expiry lifecycle). */
+  renewals?: Renewals;
   reviews: Reviews;
   funnel: Funnel;
   documents: DocumentStore;

@@ -23,6 +23,7 @@ import { keyringFromConfig } from '../../encryption/from-config';
 import { Agreements } from '../agreements';
 import { Applications } from '../applications';
 import { Funnel } from '../funnel';
+import { Renewals } from '../id-expiry';
 import { Reviews } from '../reviews';
 import { apiStoresFromConfig } from '../stores';
 import { buildApi } from './app';
@@ -86,6 +87,7 @@ const api = await buildApi({
     // Mismatched elements are counted in the same shared store as the applications' limits.
     limits: stores.limits,
   }),
+  renewals: new Renewals(client, config.temporal.taskQueue),
   idempotency: stores.idempotency,
   audit: auditTrailFromConfig(config, keyring),
   logger: log,

@@ -157,7 +157,13 @@ export function registerAccountRoutes(
    */
   app.get('/core/v1/accounts/id-expiring', async (request): Promise<IdExpiringList> => {
     const query = parseOr400(idExpiringQuerySchema, request.query, 'query');
-    const after = query.after === undefined ? undefined : positionOf(query.after);
+    // `from` starts the listing at that day: (from, '') sorts before every account of that day.
+    const after =
+      query.after !== undefined
+        ? positionOf(query.after)
+        : query.from !== undefined
+          ? { validUntil: query.from, accountNumber: '' }
+          : undefined;
     // One more than asked says whether another page follows without a second query.
     const rows = store.idExpiring(query.before, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
@@ -194,6 +200,14 @@ export function registerAccountRoutes(
       mobileOnFile &&
       sameElement(body.mobile, holder.mobile);
     return { result: matches ? 'MATCH' : 'MISMATCH', mobileOnFile };
+  });
+
+  /** The holder's name and ID number, for the bank's own services (never the mobile: nothing needs it). */
+  app.get('/core/v1/accounts/:accountNumber/holder', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const holder = store.holderOf(accountNumber);
+    if (!holder) throw new HttpError(404, 'ACCOUNT_NOT_FOUND', 'no such account');
+    return { name: holder.name, idNumber: holder.idNumber };
   });
 
   /**

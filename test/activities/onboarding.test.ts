@@ -105,7 +105,7 @@ describe('checkCardFourElements', () => {
 });
 
 describe('checkIdDocument', () => {
-  it('passes clean photos whose data match the entry', async () => {
+  it("passes clean photos whose data match the entry, with the card's end date read from its back", async () => {
     const applicant = newPerson();
     const idFront = await documents.put(
       makeIdCardImage({ side: 'FRONT', name: applicant.name, idNumber: applicant.idNumber }),
@@ -116,6 +116,7 @@ describe('checkIdDocument', () => {
       step: 'ID_DOCUMENT',
       outcome: 'PASS',
       reasons: [],
+      validUntil: 'LONG',
     });
   });
 
@@ -138,6 +139,7 @@ describe('checkIdDocument', () => {
       step: 'ID_DOCUMENT',
       outcome: 'REVIEW',
       reasons: ['ID_IMAGE_PARTLY_UNREADABLE'],
+      validUntil: '2040-05-01',
     });
   });
 });

@@ -7,8 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayInChina } from '../../domain/china-time';
+import { fund, openAccount, otherCode, reference } from '../support/agreements';
 import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, readAccount, readSmsCode, startHarness } from '../support/harness';
+import { type Harness, readAccount, readSmsCode, startHarness } from '../support/harness';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 
 let h: Harness;
@@ -27,21 +28,6 @@ const call = (method: 'GET' | 'POST' | 'DELETE', url: string, who: Who, payload?
   api.inject({ method, url, headers: bearer(who, id), ...(payload && { payload }) });
 const wechat = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
   call(method, url, 'institution', payload, 'WECHAT_PAY');
-
-let refs = 0;
-const reference = () => `ref-${Date.now()}-${++refs}`;
-
-/** An account opened without a doubt, and its holder as the institution would send it. */
-async function openAccount() {
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  return { accountNumber: opened.accountNumber, holder: req.applicant };
-}
 
 const quickPay = (
   accountNumber: string,
@@ -66,15 +52,6 @@ async function sign(body: { holder: { mobile: string } } & Record<string, unknow
   return { agreementId: agreementId as string, ...(signed.json() as { agreementNumber: string }) };
 }
 
-async function fund(accountNumber: string, amountCny: string) {
-  const res = await fetch(`${h.coreBankingUrl}/sandbox/accounts/${accountNumber}/credits`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ amountCny, from: 'BOUND' }),
-  });
-  return res;
-}
-
 const debit = (agreementNumber: string, amountCny: string, ref = reference(), extra: object = {}) =>
   wechat('POST', '/v1/debits', { agreementNumber, amountCny, reference: ref, ...extra });
 
@@ -89,7 +66,7 @@ async function hold(accountNumber: string, holdId: string, type: 'RECEIVE_ONLY' 
 
 describe('signing', () => {
   it('a wrong code counts down; the right one signs with the limits asked, within policy', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const body = quickPay(accountNumber, holder, { perDebitLimitCny: '8000', dailyLimitCny: '9000' });
     const started = await wechat('POST', '/v1/agreements', body);
     expect(started.statusCode).toBe(200);
@@ -101,7 +78,7 @@ describe('signing', () => {
     const { agreementId } = started.json();
     const code = await readSmsCode(h.providersUrl, holder.mobile);
     const wrong = await wechat('POST', `/v1/agreements/${agreementId}/sms-code`, {
-      code: code === '111111' ? '222222' : '111111',
+      code: otherCode(code),
     });
     expect(wrong.statusCode).toBe(422);
     expect(wrong.json()).toMatchObject({ attemptsLeft: 2 });
@@ -124,7 +101,7 @@ describe('signing', () => {
   });
 
   it('the same request again answers the same signing; another request under its reference is a 409', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const body = quickPay(accountNumber, holder);
     const first = await wechat('POST', '/v1/agreements', body);
     const again = await wechat('POST', '/v1/agreements', body);
@@ -134,7 +111,7 @@ describe('signing', () => {
   });
 
   it("elements that do not match the account's holder are refused, counted, and past the day's count a 429", async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const wrongName = { ...holder, name: holder.name === '李娜' ? '王芳' : '李娜' };
     for (let i = 0; i < 2; i++) {
       const refused = await wechat('POST', '/v1/agreements', quickPay(accountNumber, wrongName));
@@ -145,7 +122,7 @@ describe('signing', () => {
   });
 
   it("another institution's signing answers 404, as an unknown one does", async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementId } = (await wechat('POST', '/v1/agreements', quickPay(accountNumber, holder))).json();
     expect(
       (await call('GET', `/v1/agreements/${agreementId}`, 'institution', undefined, 'JD_PAY')).statusCode,
@@ -154,23 +131,23 @@ describe('signing', () => {
   });
 
   it('a frozen account is refused an agreement', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     await hold(accountNumber, `test-freeze-${accountNumber}`, 'FROZEN');
     const refused = await wechat('POST', '/v1/agreements', quickPay(accountNumber, holder));
     expect(refused.json()).toMatchObject({ status: 'REFUSED', reason: 'ACCOUNT_FROZEN' });
   });
 
   it('an institution token reads no account', async () => {
-    const { accountNumber } = await openAccount();
+    const { accountNumber } = await openAccount(h);
     expect((await wechat('GET', `/v1/accounts/${accountNumber}`)).statusCode).toBe(403);
   });
 });
 
 describe('debits', () => {
   it('within the limits they settle, idempotently by reference; past the per-debit or daily limit they are refused', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementNumber } = await sign(quickPay(accountNumber, holder));
-    expect((await fund(accountNumber, '5000')).ok).toBe(true);
+    await fund(h, accountNumber, '5000');
     const ref = reference();
     const first = await debit(agreementNumber, '1000', ref);
     expect(first.statusCode).toBe(201);
@@ -186,7 +163,7 @@ describe('debits', () => {
   it("a review's receive-only hold refuses a debit; the same debit settles once the hold is lifted", async () => {
     const { req, reviewId, accountNumber } = await openWithReview(h);
     const { agreementNumber } = await sign(quickPay(accountNumber, req.applicant));
-    await fund(accountNumber, '100');
+    await fund(h, accountNumber, '100');
     await h.reviews.decide(
       reviewId,
       { round: 1, decision: 'REJECT', reasonCode: 'DOCUMENT_ILLEGIBLE', note: 'glare' },
@@ -197,7 +174,7 @@ describe('debits', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({ reason: 'ACCOUNT_RESTRICTED' });
     // Receive-only lets money in.
-    expect((await fund(accountNumber, '1')).ok).toBe(true);
+    await fund(h, accountNumber, '1');
     await h.reviews.resubmit(req.applicationId, await newPhotos(h, req.applicant));
     await h.reviews.decide(
       reviewId,
@@ -209,24 +186,23 @@ describe('debits', () => {
   });
 
   it('a frozen account refuses credits and debits', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementNumber } = await sign(quickPay(accountNumber, holder));
-    await fund(accountNumber, '100');
+    await fund(h, accountNumber, '100');
     await hold(accountNumber, `test-freeze-${accountNumber}`, 'FROZEN');
-    const credit = await fund(accountNumber, '10');
-    expect(credit.status).toBe(422);
+    await expect(fund(h, accountNumber, '10')).rejects.toThrow(/422/);
     expect((await debit(agreementNumber, '10')).json()).toMatchObject({ reason: 'ACCOUNT_RESTRICTED' });
   });
 
   it('an entrusted debit to another payee is refused; to its payee it settles', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementNumber } = await sign({
       ...quickPay(accountNumber, holder),
       scope: 'ENTRUSTED',
       payee: 'STATE-GRID-BEIJING',
       period: { from: todayInChina() },
     });
-    await fund(accountNumber, '300');
+    await fund(h, accountNumber, '300');
     expect((await debit(agreementNumber, '50', reference(), { payee: 'SOMEONE-ELSE' })).json()).toMatchObject(
       {
         reason: 'PAYEE_NOT_IN_MANDATE',
@@ -238,9 +214,9 @@ describe('debits', () => {
   });
 
   it("another institution's agreement number debits nothing", async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementNumber } = await sign(quickPay(accountNumber, holder));
-    await fund(accountNumber, '100');
+    await fund(h, accountNumber, '100');
     const other = await call(
       'POST',
       '/v1/debits',
@@ -254,9 +230,9 @@ describe('debits', () => {
 
 describe('cancelling', () => {
   it("the holder's app cancels a signed agreement: final, and debits under it are refused", async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementId, agreementNumber } = await sign(quickPay(accountNumber, holder));
-    await fund(accountNumber, '100');
+    await fund(h, accountNumber, '100');
     expect(
       (await call('DELETE', `/v1/agreements/${agreementId}`, 'app', undefined, 'partner-x')).statusCode,
     ).toBe(404);
@@ -271,7 +247,7 @@ describe('cancelling', () => {
   });
 
   it('the institution cancels a signing waiting for its code, and the code no longer signs', async () => {
-    const { accountNumber, holder } = await openAccount();
+    const { accountNumber, holder } = await openAccount(h);
     const { agreementId } = (await wechat('POST', '/v1/agreements', quickPay(accountNumber, holder))).json();
     expect((await wechat('DELETE', `/v1/agreements/${agreementId}`)).json()).toEqual({ status: 'CANCELLED' });
     const code = await readSmsCode(h.providersUrl, holder.mobile);

@@ -717,7 +717,7 @@ Object.assign(cases, {
     },
   },
   'DELETE /v1/agreements/{agreementId}': {
-    roles: ['institution', 'app'],
+    roles: ALL_ROLES,
     shaped: async () => ({ params: { agreementId: madeUpAgreement() } }),
     malformed: () => ({ params: { agreementId: 'nope' } }),
     async valid(step) {
@@ -726,6 +726,34 @@ Object.assign(cases, {
       expect(cancelled).toEqual({ status: 'CANCELLED' });
       await step('it again', { params: { agreementId } }, 'app', 200);
       await step('an unknown one', { params: { agreementId: madeUpAgreement() } }, wechat, 404);
+    },
+  },
+  'POST /v1/accounts/{accountNumber}/id-renewal': {
+    roles: ['app'],
+    shaped: async () => ({
+      params: { accountNumber: madeUpAccount() },
+      body: json(await newPhotos(h, newPerson())),
+    }),
+    malformed: () => ({ params: { accountNumber: madeUpAccount() }, body: json({ idFront: 'x' }) }),
+    async valid(step) {
+      const { accountNumber, holder } = await signable();
+      const params = { accountNumber };
+      const renewed = await step(
+        'photos of a valid card',
+        { params, body: json(await newPhotos(h, holder)) },
+        'app',
+        200,
+      );
+      expect(renewed).toMatchObject({ accepted: true, idValidUntil: '2041-02-03' });
+      const stranger = json(await newPhotos(h, newPerson()));
+      const refused = await step("photos of someone else's card", { params, body: stranger }, 'app', 200);
+      expect(field(refused, 'accepted')).toBe(false);
+      await step(
+        'an unknown account',
+        { params: { accountNumber: madeUpAccount() }, body: stranger },
+        'app',
+        404,
+      );
     },
   },
   'GET /v1/accounts/{accountNumber}/agreements': {

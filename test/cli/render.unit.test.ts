@@ -4,7 +4,7 @@
  * of a watch-list doubt waiting for another operator.
  */
 import { describe, expect, it } from 'vitest';
-import { renderCase, renderDecided, renderQueue } from '../../cli/render';
+import { renderAgreements, renderCase, renderDecided, renderQueue } from '../../cli/render';
 import type { ReviewCase } from '../../sdk/client';
 
 const base: ReviewCase = {
@@ -120,6 +120,45 @@ describe("the CLI's case and queue views", () => {
       'AWAITING_SECOND_DECISION',
       'ACTION_PENDING',
       undefined,
+    ]);
+  });
+});
+
+describe("the CLI's agreements view", () => {
+  it("shows '-' for an agreement core banking holds without a signing here, and an entrusted mandate's payee with both ends of its term", () => {
+    const out = renderAgreements('6230000000000001', [
+      {
+        agreementNumber: 'LEGACY-0001',
+        institution: 'UNIONPAY',
+        scope: 'QUICK_PAY',
+        status: 'ACTIVE',
+        limits: { perDebitLimitCny: '500.00', dailyLimitCny: '1000.00' },
+      },
+      {
+        agreementId: `agr-${'a'.repeat(32)}`,
+        agreementNumber: `AG${'A'.repeat(32)}`,
+        institution: 'JD_PAY',
+        scope: 'ENTRUSTED',
+        status: 'CANCELLED',
+        payee: 'PICC-LIFE',
+        period: { from: '2026-01-01', to: '2026-12-31' },
+        limits: { perDebitLimitCny: '300.00', dailyLimitCny: '300.00' },
+      },
+    ]);
+    expect(out.split('\n').map((l) => l.split(/\s{2,}/))).toEqual([
+      ['AGREEMENT', 'NUMBER', 'INSTITUTION', 'SCOPE', 'STATUS', 'PER DEBIT', 'DAILY', 'PAYEE'],
+      ['-', 'LEGACY-0001', 'UNIONPAY', 'QUICK_PAY', 'ACTIVE', '500.00', '1000.00', '-'],
+      [
+        `agr-${'a'.repeat(32)}`,
+        `AG${'A'.repeat(32)}`,
+        'JD_PAY',
+        'ENTRUSTED',
+        'CANCELLED',
+        '300.00',
+        '300.00',
+        'PICC-LIFE (2026-01-01 to 2026-12-31)',
+      ],
+      [''],
     ]);
   });
 });

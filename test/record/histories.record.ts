@@ -13,12 +13,20 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { visibilityApplicationIndex } from '../../adapters/visibility';
 import { Applications } from '../../client/applications';
 import { defaultPolicy, type Policy } from '../../domain/application';
-import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { addDays, todayInChina } from '../../domain/china-time';
+import { defaultIdExpiryPolicy } from '../../domain/id-expiry';
+import {
+  agreementWorkflowId,
+  onboardingWorkflowId,
+  renewalWorkflowId,
+  reviewWorkflowId,
+} from '../../domain/workflow-ids';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { MemoryDataKeyStore } from '../../encryption/data-key-store';
 import { createWorker } from '../../worker/create-worker';
-import { saveRecordedKeys } from '../replay/recorded-keys';
+import { loadRecordedKeys, saveRecordedKeys } from '../replay/recorded-keys';
 import { testKeyring } from '../security/keys';
+import { bearer, startApi } from '../support/api';
 import {
   type Harness,
   newApplication,
@@ -31,9 +39,11 @@ import {
 import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
-import { refuse } from '../workflows/own-sandboxes';
+import { refuse, startOwnSandboxes } from '../workflows/own-sandboxes';
 
-const keyStore = new MemoryDataKeyStore();
+// The keys recorded before come along: the deployment key (for payloads of no application) must
+// stay the one earlier histories were encrypted under.
+const keyStore = new MemoryDataKeyStore(await loadRecordedKeys());
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness(
@@ -396,5 +406,95 @@ it('records the bounded-review paths', async () => {
   } finally {
     await refuse(b.coreBankingUrl, []);
     await b.stop();
+  }
+});
+
+/**
+ * Issue 14's workflows: a signing with a wrong code then the right one, a signing refused for
+ * elements that do not match, the ID-expiry sweep acting on an account, and a renewal. Recorded
+ * on their own (`npm run record-histories -- -t "agreement and expiry"`). The sweep acts on every
+ * account of the sandbox it is given: it gets sandboxes of its own.
+ */
+it('records the agreement and expiry paths', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const api = await startApi(b);
+  const wechat = bearer('institution', 'WECHAT_PAY');
+  try {
+    const req = await newApplication(b.documents, { back: { validForDays: 40 } });
+    await b.applications.start(req);
+    const opened = await b.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(b.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error('not opened');
+    const request = {
+      accountNumber: opened.accountNumber,
+      holder: req.applicant,
+      scope: 'QUICK_PAY',
+      perDebitLimitCny: '100',
+      dailyLimitCny: '200',
+    };
+    const started = await api.inject({
+      method: 'POST',
+      url: '/v1/agreements',
+      headers: wechat,
+      payload: { ...request, reference: `record-${randomUUID()}` },
+    });
+    const { agreementId } = started.json() as { agreementId: string };
+    const code = await readSmsCode(b.providersUrl, req.applicant.mobile);
+    const url = `/v1/agreements/${agreementId}/sms-code`;
+    await api.inject({
+      method: 'POST',
+      url,
+      headers: wechat,
+      payload: { code: code === '111111' ? '222222' : '111111' },
+    });
+    await api.inject({ method: 'POST', url, headers: wechat, payload: { code } });
+    await b.client.workflow.getHandle(agreementWorkflowId(agreementId)).result();
+    await saveHistory(b.client, agreementWorkflowId(agreementId), 'agreement-wrong-code-then-signed');
+
+    const mismatch = await api.inject({
+      method: 'POST',
+      url: '/v1/agreements',
+      headers: wechat,
+      payload: {
+        ...request,
+        holder: { ...req.applicant, mobile: '13900000000' },
+        reference: `record-${randomUUID()}`,
+      },
+    });
+    const refusedId = (mismatch.json() as { agreementId: string }).agreementId;
+    await b.client.workflow.getHandle(agreementWorkflowId(refusedId)).result();
+    await saveHistory(b.client, agreementWorkflowId(refusedId), 'agreement-holder-mismatch');
+
+    const validUntil = addDays(todayInChina(), 40);
+    for (const [days, name] of [
+      [30, 'id-expiry-sweep-receive-only'],
+      [60, 'id-expiry-sweep-frozen'],
+    ] as const) {
+      const workflowId = `record-id-expiry-${randomUUID()}`;
+      await b.client.workflow.execute('idExpirySweep', {
+        workflowId,
+        taskQueue: b.taskQueue,
+        args: [{ policy: defaultIdExpiryPolicy, asOf: addDays(validUntil, days) }],
+      });
+      await saveHistory(b.client, workflowId, name);
+    }
+    const renewed = await api.inject({
+      method: 'POST',
+      url: `/v1/accounts/${opened.accountNumber}/id-renewal`,
+      headers: bearer('app'),
+      payload: await newPhotos(b, req.applicant),
+    });
+    expect(renewed.json()).toMatchObject({ accepted: true });
+    await saveHistory(b.client, renewalWorkflowId(req.applicationId), 'id-renewal-accepted');
+  } finally {
+    await api.close();
+    await b.stop();
+    await own.close();
   }
 });

@@ -49,6 +49,12 @@ describe('recorded histories replay on the current code', () => {
         'review-bounded-frozen-then-closed-encrypted',
         'review-bounded-continued-first-run-encrypted',
         'review-bounded-continued-second-run-encrypted',
+        // Issue 14's workflows.
+        'agreement-wrong-code-then-signed-encrypted',
+        'agreement-holder-mismatch-encrypted',
+        'id-expiry-sweep-receive-only-encrypted',
+        'id-expiry-sweep-frozen-encrypted',
+        'id-renewal-accepted-encrypted',
       ]),
     );
   });

@@ -2,6 +2,7 @@
  * Every magic input in sandbox/catalogue.json answers as the catalogue says, and the catalogue
  * drives every branch the contracts can express.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { todayInChina } from '../../domain/applicant';
 import { passesLuhn } from '../../domain/bank-card';
 import { classifyFace } from '../../domain/face';
 import { parseIdNumber } from '../../domain/id-number';
-import { catalogue } from '../../sandbox/catalogue';
+import { catalogue, holderTypesSchema } from '../../sandbox/catalogue';
 import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { makeIdCardImage, makePlainImage, makeSelfieImage } from '../../sandbox/providers/id-card-image';
@@ -357,6 +358,26 @@ describe('core banking money rules', () => {
   });
 });
 
+describe('payment-network simulator rules', () => {
+  const { signing, debits } = catalogue.paymentNetwork;
+
+  it('no reference prefix hides another, and a generated reference (sim-<uuid>) takes the otherwise rule', () => {
+    for (const rules of [signing.rules, debits.rules]) {
+      const prefixes = rules.map((rule) => rule.referencePrefix);
+      for (const prefix of prefixes) {
+        expect(prefixes.filter((other) => other !== prefix && prefix.startsWith(other))).toEqual([]);
+        expect(`sim-${randomUUID()}`.startsWith(prefix)).toBe(false);
+      }
+      expect(new Set(prefixes).size).toBe(prefixes.length);
+    }
+  });
+
+  it('covers every way the holder may answer the code', () => {
+    const all = [...signing.rules, signing.otherwise].map((rule) => rule.holderTypes);
+    expect([...all].sort()).toEqual([...holderTypesSchema.options].sort());
+  });
+});
+
 describe('docs/sandbox.md', () => {
   const doc = readFileSync(new URL('../../docs/sandbox.md', import.meta.url), 'utf8');
 
@@ -400,6 +421,12 @@ describe('docs/sandbox.md', () => {
       '/core/v1/accounts/{n}/ledger',
       '/core/v1/accounts/{n}/agreements',
       '/core/v1/accounts/{n}/close',
+      '/simulate/agreements',
+      '/simulate/debits',
+      '/simulate/agreements/{agreementId}',
+      'npm run payment-network',
+      ...catalogue.paymentNetwork.signing.rules.map((rule) => `\`${rule.referencePrefix}\``),
+      ...catalogue.paymentNetwork.debits.rules.map((rule) => `\`${rule.referencePrefix}\``),
       ...[...catalogue.faults.refuse.providers, ...catalogue.faults.refuse.coreBanking].map(
         (name) => `\`${name}\``,
       ),

@@ -8,6 +8,7 @@ import { buildApi } from '../../client/api/app';
 import type { Credentials, Role } from '../../client/api/auth';
 import { DailyLimits } from '../../client/daily-limits';
 import { Funnel } from '../../client/funnel';
+import { Renewals } from '../../client/id-expiry';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
 import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
@@ -69,6 +70,7 @@ export function startApi(
       coreBanking: httpCoreBanking(h.coreBankingUrl),
       limits: new DailyLimits(':memory:', TEST_COUNTER_HMAC_KEY),
     }),
+    renewals: new Renewals(h.client, h.taskQueue),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
     ...(logger && { logger }),

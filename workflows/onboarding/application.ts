@@ -4,18 +4,19 @@
  */
 import { ApplicationFailure, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import {
-  type ApplicationStatus,
-  type ApplicationView,
-  type OnboardingInput,
-  type Policy,
-  policyWithDefaults,
-  type ResendCodeResult,
-  type SubmitCodeResult,
-  smsCodeSchema,
+import type {
+  ApplicationStatus,
+  ApplicationView,
+  OnboardingInput,
+  Policy,
+  ResendCodeResult,
+  SubmitCodeResult,
 } from '../../domain/application';
 import { type FlowDefinition, flows } from '../../domain/flows';
-import { type FailedStep, pass, type ReasonCode, reject, type StepResult } from '../../domain/steps';
+import { policyWithDefaults } from '../../domain/policy-defaults';
+import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from '../../domain/sms-code';
+import { pass, reject } from '../../domain/step-results';
+import type { FailedStep, ReasonCode, StepResult } from '../../domain/steps';
 import { checks } from '../activity-options';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
@@ -57,6 +58,8 @@ export class Application {
   restriction?: Restriction;
   /** Whether core banking opened an account for it: UNKNOWN after an open that neither answered nor was refused. */
   accountOpened: 'YES' | 'NO' | 'UNKNOWN' = 'NO';
+  /** The ID card's end date as the photo check read it (YYYY-MM-DD or LONG): kept with the account. */
+  idValidUntil: string | undefined;
   /** When the last code was sent and when it expires (workflow time, ms). */
   codeSentAt?: number;
   codeExpiresAt?: number;
@@ -153,8 +156,10 @@ export class Application {
   }
 
   validateSmsCode(code: string): void {
-    const parsed = smsCodeSchema.safeParse(code);
-    if (!parsed.success) refuse('INVALID_CODE', `code ${parsed.error.issues[0]?.message}`);
+    // A hand check, not smsCodeSchema: building a zod schema in workflow code costs every
+    // application its evaluation (reuseV8Context evaluates modules per workflow).
+    if (typeof code !== 'string' || !SMS_CODE_PATTERN.test(code))
+      refuse('INVALID_CODE', `code ${SMS_CODE_MESSAGE}`);
     if (this.status !== 'AWAITING_SMS_CODE') {
       refuse('WRONG_STATE', `the application is ${this.status}, not waiting for a code`);
     }

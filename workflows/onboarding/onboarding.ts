@@ -33,7 +33,7 @@ import type { ReasonCode, StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
-import { review } from '../review/review';
+import type { review } from '../review/review';
 import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
 import { Application, untilDeadline } from './application';
 import { failureReason, isActivityFailure, providerFailure } from './failures';
@@ -95,7 +95,13 @@ function runCheck(
   const person = { name: applicant.name, idNumber: applicant.idNumber };
   switch (check) {
     case 'ID_DOCUMENT':
-      return activities.checkIdDocument({ applicant: person, documents, ...deadline });
+      // The card's end date goes to core banking with the account (the expiry lifecycle), not into the steps.
+      return activities
+        .checkIdDocument({ applicant: person, documents, ...deadline })
+        .then(({ validUntil, ...result }) => {
+          app.idValidUntil = validUntil;
+          return result;
+        });
     case 'IDENTITY':
       return activities.checkIdentity({ ...person, ...deadline });
     case 'WATCHLIST':
@@ -221,6 +227,7 @@ async function openAndBind(app: Application): Promise<void> {
     applicant,
     channel,
     ...(partnerId && { partnerId }),
+    ...(app.idValidUntil && { idValidUntil: app.idValidUntil }),
   });
   if ('refused' in opened) {
     app.reject(opened.refused);
@@ -261,6 +268,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
       applicant,
       channel,
       ...(partnerId && { partnerId }),
+      ...(app.idValidUntil && { idValidUntil: app.idValidUntil }),
     });
   } catch (err) {
     if (!isActivityFailure(err)) throw err;
@@ -335,7 +343,7 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
         documents: { idFront: input.documents.idFront, idBack: input.documents.idBack },
       }),
   };
-  return startChild(review, {
+  return startChild<typeof review>('review', {
     workflowId: reviewWorkflowId(input.applicationId),
     args: [reviewInput],
     parentClosePolicy: ParentClosePolicy.ABANDON,

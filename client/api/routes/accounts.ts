@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type DocumentStore, tenantOf } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
+import type { IdCardPhotos } from '../../../domain/documents';
+import { idRenewalResultSchema } from '../../../domain/id-expiry';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
 import { routes } from '../../../sdk/routes';
 import {
@@ -10,9 +12,10 @@ import {
   idempotencyHeadersSchema,
   problemSchema,
 } from '../../../sdk/schemas';
+import type { Renewals } from '../../id-expiry';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials, ownerOf } from '../auth';
+import { allow, type Caller, type Credentials, ownerOf } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
 import { requireUploaded, sealForApplication } from '../uploaded';
@@ -22,10 +25,22 @@ export const accountRoutes =
     tokens: Credentials;
     coreBanking: CoreBanking;
     reviews: Reviews;
+    renewals?: Renewals;
     documents: DocumentStore;
     idempotency: IdempotencyRecords;
   }): FastifyPluginAsyncZod =>
   async (app) => {
+    /** The caller's account (404 otherwise), and the new photos uploaded by the same app for it. */
+    const accountWithUploads = async (caller: Caller, accountNumber: string, photos: IdCardPhotos) => {
+      const account = requireOwner(
+        caller,
+        await deps.coreBanking.getAccount(accountNumber),
+        'no account with this number',
+      );
+      await requireUploaded(deps.documents, photos, '', tenantOf(ownerOf(caller)), account.reference);
+      return account;
+    };
+
     app.get(
       routes.getAccount.path,
       {
@@ -79,13 +94,7 @@ export const accountRoutes =
         },
       },
       async (req, reply) => {
-        const account = requireOwner(
-          req.caller!,
-          await deps.coreBanking.getAccount(req.params.accountNumber),
-          'no account with this number',
-        );
-        const tenant = tenantOf(ownerOf(req.caller!));
-        await requireUploaded(deps.documents, req.body, '', tenant, account.reference);
+        const account = await accountWithUploads(req.caller!, req.params.accountNumber, req.body);
         const result = await deps.reviews.resubmit(
           account.reference,
           req.body,
@@ -93,6 +102,35 @@ export const accountRoutes =
         );
         await sealForApplication(deps.documents, req.body, account.reference);
         return reply.code(202).send(result);
+      },
+    );
+
+    const { renewals } = deps;
+    if (!renewals) return;
+    app.post(
+      routes.renewIdCard.path,
+      {
+        onRequest: allow(deps.tokens, 'app'),
+        schema: {
+          summary:
+            "Photos of the holder's new ID card: accepted, the new end date is kept and the expiry holds are lifted",
+          description:
+            "Checked as a review checks re-submitted photos: against the account's holder, and valid today. Answers accepted: false with reasons when the customer must try again; 409 while another renewal of the account is being checked.",
+          params: accountParamsSchema,
+          body: resubmissionSchema,
+          response: {
+            200: idRenewalResultSchema,
+            400: problemSchema,
+            404: problemSchema,
+            409: problemSchema,
+            422: problemSchema,
+          },
+        },
+      },
+      async (req, reply) => {
+        const account = await accountWithUploads(req.caller!, req.params.accountNumber, req.body);
+        await sealForApplication(deps.documents, req.body, account.reference);
+        return reply.send(await renewals.renew(account, req.body));
       },
     );
   };

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { AuditTrail } from '../../../adapters/audit';
 import type { CoreBanking } from '../../../adapters/ports';
 import { agreementSigningViewSchema, signingRequestSchema } from '../../../domain/agreement-signing';
 import { debitSchema, type Institution } from '../../../domain/agreements';
@@ -11,6 +12,7 @@ import { smsCodeSchema } from '../../../domain/application';
 import { routes } from '../../../sdk/routes';
 import {
   accountParamsSchema,
+  agreementCodeAnswerSchema,
   agreementListSchema,
   agreementParamsSchema,
   debitRequestBodySchema,
@@ -22,7 +24,12 @@ import { visibleTo } from '../owner';
 import { sendProblem } from '../problem';
 
 export const agreementRoutes =
-  (deps: { tokens: Credentials; agreements: Agreements; coreBanking: CoreBanking }): FastifyPluginAsyncZod =>
+  (deps: {
+    tokens: Credentials;
+    agreements: Agreements;
+    coreBanking: CoreBanking;
+    audit: AuditTrail;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     const institutions = allow(deps.tokens, 'institution');
     const institutionOf = (caller: Caller) => caller.id as Institution;
@@ -76,16 +83,7 @@ export const agreementRoutes =
           params: agreementParamsSchema,
           body: z.strictObject({ code: smsCodeSchema }),
           response: {
-            200: z.union([
-              z.object({
-                status: z.literal('SIGNED'),
-                agreementNumber: z.string(),
-                perDebitLimitCny: z.string(),
-                dailyLimitCny: z.string(),
-              }),
-              z.object({ status: z.enum(['REFUSED']), reason: z.string() }),
-              z.object({ status: z.literal('EXPIRED') }),
-            ]),
+            200: agreementCodeAnswerSchema,
             400: problemSchema,
             404: problemSchema,
             409: problemSchema,
@@ -117,10 +115,10 @@ export const agreementRoutes =
     app.delete(
       routes.cancelAgreement.path,
       {
-        onRequest: allow(deps.tokens, 'institution', 'app'),
+        onRequest: allow(deps.tokens, 'institution', 'app', 'operator', 'supervisor'),
         schema: {
           summary:
-            "Cancel an agreement (or a signing in progress): its institution, or the account's app. Final",
+            "Cancel an agreement (or a signing in progress): its institution, the account's app, or staff (recorded in the audit log). Final",
           params: agreementParamsSchema,
           response: {
             200: z.object({ status: z.literal('CANCELLED') }),
@@ -131,11 +129,32 @@ export const agreementRoutes =
       },
       async (req) => {
         const caller = req.caller!;
-        return deps.agreements.cancel(
-          req.params.agreementId,
-          caller.role === 'institution' ? { institution: institutionOf(caller) } : { accountApp: true },
-          owns(caller),
-        );
+        const staff = caller.role === 'operator' || caller.role === 'supervisor';
+        const who =
+          caller.role === 'institution'
+            ? { institution: institutionOf(caller) }
+            : staff
+              ? { staff: caller.id }
+              : { accountApp: true as const };
+        const { agreementId } = req.params;
+        const { status, accountNumber } = await deps.agreements.cancel(agreementId, who, owns(caller));
+        if (staff) {
+          // A bank employee stopping a customer's payments answers for it: who, when, which.
+          // (An agreement's account is never deleted from core banking but in the sandbox.)
+          const account = await deps.coreBanking.getAccount(accountNumber);
+          if (account) {
+            await deps.audit.record({
+              id: `agreement-cancel:${agreementId}`,
+              at: new Date().toISOString(),
+              actor: caller.id,
+              action: 'AGREEMENT_CANCELLED',
+              applicationId: account.reference,
+              accountNumber,
+              refs: { agreementId },
+            });
+          }
+        }
+        return { status };
       },
     );
 

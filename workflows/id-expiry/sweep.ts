@@ -1,0 +1,75 @@
+/**
+ * The daily ID-expiry sweep (domain/id-expiry.ts), run by a Temporal Schedule
+ * (client/id-expiry.ts): the accounts whose card ends in today's window, a page per activity,
+ * each due hold placed and each event sent through the outbox. It continues as new every so many
+ * pages or history events, so a day with many accounts never makes one long history.
+ */
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { todayInChina } from '../../domain/china-time';
+import type { IdExpiryPolicy } from '../../domain/id-expiry';
+import { Outbox } from '../outbox';
+
+const { sweepIdExpiryPage } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['ProviderContractError'],
+  },
+});
+
+/** The customer's app is retried for an hour; a reminder missed is sent again on the window's next days. */
+const EVENT_GIVE_UP_SECONDS = 3600;
+const PAGES_PER_RUN = 50;
+const HISTORY_EVENTS_PER_RUN = 5_000;
+
+export interface SweepTotals {
+  listed: number;
+  reminded: number;
+  restricted: number;
+  frozen: number;
+}
+
+export interface IdExpirySweepInput {
+  policy: IdExpiryPolicy;
+  /** The China date to act for; the run's own date when absent (the schedule's runs). */
+  asOf?: string;
+  /** A continued run: where the last page ended, and the counts so far. */
+  after?: string;
+  totals?: SweepTotals;
+}
+
+export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTotals & { asOf: string }> {
+  const asOf = input.asOf ?? todayInChina(new Date());
+  const totals = { ...(input.totals ?? { listed: 0, reminded: 0, restricted: 0, frozen: 0 }) };
+  const outbox = new Outbox(EVENT_GIVE_UP_SECONDS);
+  let after = input.after;
+  for (let pages = 1; ; pages++) {
+    const page = await sweepIdExpiryPage({
+      asOf,
+      policy: input.policy,
+      ...(after !== undefined && { after }),
+    });
+    for (const event of page.events) outbox.send(event);
+    totals.listed += page.listed;
+    totals.reminded += page.reminded;
+    totals.restricted += page.restricted;
+    totals.frozen += page.frozen;
+    if (!page.nextCursor) break;
+    after = page.nextCursor;
+    // Each event is an activity of its own (three or four history events): a busy day's history is
+    // bounded by its length, not by the pages alone.
+    const info = workflowInfo();
+    if (
+      pages >= PAGES_PER_RUN ||
+      info.historyLength >= HISTORY_EVENTS_PER_RUN ||
+      info.continueAsNewSuggested
+    ) {
+      await outbox.settled();
+      await continueAsNew<typeof idExpirySweep>({ ...input, asOf, after, totals });
+    }
+  }
+  await outbox.settled();
+  return { asOf, ...totals };
+}
