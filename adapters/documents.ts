@@ -12,6 +12,8 @@
  *   staged/<aa>/<id>                 an upload, in clear, until referenced or expired
  *   owners/<id>/<sha256(tenant)>     who uploaded it (one marker per tenant)
  *   sealed/<applicationId>/<id>      the image as one application's, encrypted
+ *   sealed-by/<aa>/<id>.first        the application that sealed it first (the same bytes may be
+ *                                    referenced by several of one tenant's applications)
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -101,12 +103,22 @@ export class DocumentStore {
     return (await exists(this.owner(id, tenant))) && (await exists(this.staged(id)));
   }
 
-  /** Makes the upload one application's: sealed under its data key, the clear copy gone. */
+  private sealedByFile(id: string): string {
+    return path.join(this.dir, 'sealed-by', id.slice(0, 2), `${id}.first`);
+  }
+
+  /**
+   * Makes the upload one application's: sealed under its data key, the clear copy gone. The
+   * same bytes referenced by a second application after the first sealed them are taken from the
+   * first's sealed copy (the clear one is gone by then).
+   */
   async seal(id: string, applicationId: string): Promise<void> {
     const target = this.sealedFile(id, applicationId);
     if (await exists(target)) return;
-    const clear = await this.readStaged(id);
+    const clear = await this.readClear(id);
     await writeAtomically(target, await this.sealer.encrypt(applicationId, clear));
+    if (!(await exists(this.sealedByFile(id))))
+      await writeAtomically(this.sealedByFile(id), Buffer.from(applicationId));
     await unlink(this.staged(id)).catch(() => undefined);
   }
 
@@ -114,7 +126,21 @@ export class DocumentStore {
   async get(id: string, applicationId: string): Promise<Buffer> {
     const sealed = await readFile(this.sealedFile(id, applicationId)).catch(() => undefined);
     if (sealed) return Buffer.from(await this.sealer.decrypt(applicationId, sealed));
-    return this.readStaged(id);
+    return this.readClear(id);
+  }
+
+  /** The upload in clear, or, once another application sealed it, that application's copy decrypted. */
+  private async readClear(id: string): Promise<Buffer> {
+    try {
+      return await this.readStaged(id);
+    } catch (err) {
+      if (!(err instanceof DocumentNotFoundError)) throw err;
+      const first = (await readFile(this.sealedByFile(id)).catch(() => undefined))?.toString();
+      const sealed = first && (await readFile(this.sealedFile(id, first)).catch(() => undefined));
+      if (!first || !sealed) throw err;
+      // That application's key shredded: for this one the image is gone too.
+      return Buffer.from(await this.sealer.decrypt(first, sealed).catch(() => Promise.reject(err)));
+    }
   }
 
   /** Deletes uploads (and ownership markers) older than `maxAgeMs` that nothing sealed; answers how many. */

@@ -75,6 +75,20 @@ describe('documents', () => {
     await expect(t.h.documents.get(idFront, req.applicationId)).rejects.toBeInstanceOf(DataKeyShreddedError);
   });
 
+  it('an upload two applications reference at once is sealed for each, the second from the first sealed copy', async () => {
+    const image = makeIdCardImage({ side: 'BACK', validUntil: '2038-08-08' });
+    const id = await t.h.documents.put(image, 'OWN_APP');
+    const [first, second] = [crypto.randomUUID(), crypto.randomUUID()];
+    // Both passed the start's check while the clear copy was there; the first seals and removes it.
+    expect(await t.h.documents.usable(id, 'OWN_APP', second)).toBe(true);
+    await t.h.documents.seal(id, first);
+    expect(await t.h.documents.get(id, second)).toEqual(image);
+    await t.h.documents.seal(id, second);
+    expect(await t.h.documents.get(id, second)).toEqual(image);
+    const files = (await filesUnder(t.h.documentsDir)).filter((f) => f.endsWith(id));
+    expect(files.map((f) => path.basename(path.dirname(f))).sort()).toEqual([first, second].sort());
+  });
+
   it('an upload nothing references is deleted after the policy time; a sealed one stays', async () => {
     const idle = await t.h.documents.put(
       makeIdCardImage({ side: 'BACK', validUntil: '2039-09-09' }),
