@@ -43,6 +43,8 @@ export interface BenchEnvOptions {
    * project lane then, its payloads encrypted as in production.
    */
   split?: { workerNodeArgs?: string[] };
+  /** The in-process worker's workflow cache (WORKER_MAX_CACHED_WORKFLOWS in production); the SDK's default unless given. */
+  maxCachedWorkflows?: number;
 }
 
 export interface BenchEnv {
@@ -225,6 +227,7 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
         ports,
         dataConverter,
         workflowBundle: bundle!,
+        ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
       });
       cleanups.push(runWorker(worker));
       const client = new Client({ connection, namespace: opts.namespace, dataConverter: clientConverter });
