@@ -4,12 +4,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOperator } from '../../cli/operator';
 import { todayInChina } from '../../domain/china-time';
 import { type AgreementSummary, ApiClient, type SigningRequestInput } from '../../sdk/client';
 import { openAccount, reference } from '../support/agreements';
 import { type Harness, readSmsCode, startHarness } from '../support/harness';
-import { listenApi, tokenOf } from './http-api';
+import { listenApi, runOperatorAt, tokenOf } from './http-api';
 
 let h: Harness;
 let api: FastifyInstance;
@@ -23,20 +22,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function operator(args: string[], env: NodeJS.ProcessEnv = { OPERATOR_TOKEN: tokenOf('op-alice') }) {
-  let out = '';
-  let err = '';
-  const code = await runOperator(args, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    env: { API_URL: url, ...env },
-  });
-  return { code, out, err };
-}
+const operator = (args: string[], env?: NodeJS.ProcessEnv) => runOperatorAt(url, args, env);
 
 /** Signs as WeChat Pay with the code from the holder's inbox. */
 async function sign(req: SigningRequestInput) {

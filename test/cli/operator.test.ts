@@ -1,11 +1,10 @@
 /** The operator command line in-process, over real HTTP to the API on the real stack. */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOperator } from '../../cli/operator';
 import { ApiClient, type ReviewCase, type ReviewSummary } from '../../sdk/client';
 import { type Harness, startHarness } from '../support/harness';
 import { eventually, newPhotos, openWithReview } from '../support/review';
-import { listenApi, tokenOf } from './http-api';
+import { listenApi, runOperatorAt, tokenOf } from './http-api';
 
 let h: Harness;
 let api: FastifyInstance;
@@ -19,21 +18,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** Runs one command line as an operator (op-alice unless told), collecting what it prints. */
-async function operator(args: string[], env: NodeJS.ProcessEnv = { OPERATOR_TOKEN: tokenOf('op-alice') }) {
-  let out = '';
-  let err = '';
-  const code = await runOperator(args, {
-    out: (s) => {
-      out += s;
-    },
-    err: (s) => {
-      err += s;
-    },
-    env: { API_URL: url, ...env },
-  });
-  return { code, out, err };
-}
+const operator = (args: string[], env?: NodeJS.ProcessEnv) => runOperatorAt(url, args, env);
 
 const asOperator = (id: string) => ['--token', tokenOf(id)];
 
