@@ -411,7 +411,8 @@ it('records the bounded-review paths', async () => {
 
 /**
  * Issue 14's workflows: a signing with a wrong code then the right one, a signing refused for
- * elements that do not match, the ID-expiry sweep acting on an account, and a renewal. Recorded
+ * elements that do not match, the ID-expiry sweep acting on an account, a renewal, and a review
+ * whose re-submitted photos record the card's end date. Recorded
  * on their own (`npm run record-histories -- -t "agreement and expiry"`). The sweep acts on every
  * account of the sandbox it is given: it gets sandboxes of its own.
  */
@@ -492,6 +493,14 @@ it('records the agreement and expiry paths', async () => {
     });
     expect(renewed.json()).toMatchObject({ accepted: true });
     await saveHistory(b.client, renewalWorkflowId(req.applicationId), 'id-renewal-accepted');
+
+    // Re-submitted photos that pass record the card's end date (the resubmitted-id-validity patch).
+    const reviewed = await openWithReview(b);
+    await b.reviews.decide(reviewed.reviewId, { round: 1, ...reject }, 'op-alice');
+    await b.reviews.resubmit(reviewed.req.applicationId, await newPhotos(b, reviewed.req.applicant));
+    await b.reviews.decide(reviewed.reviewId, { round: 2, ...approve }, 'op-bob');
+    await b.client.workflow.getHandle(reviewed.reviewId).result();
+    await saveHistory(b.client, reviewed.reviewId, 'review-resubmission-records-validity');
   } finally {
     await api.close();
     await b.stop();

@@ -55,6 +55,7 @@ describe('recorded histories replay on the current code', () => {
         'id-expiry-sweep-receive-only-encrypted',
         'id-expiry-sweep-frozen-encrypted',
         'id-renewal-accepted-encrypted',
+        'review-resubmission-records-validity-encrypted',
       ]),
     );
   });

@@ -305,6 +305,14 @@ describe('item 5: bounded reviews', () => {
     expect(types).toContain('REVIEW_ESCALATED');
   });
 
+  it("accepted re-submitted photos record the new card's end date with the account", async () => {
+    const { req, reviewId, accountNumber } = await openWithReview(h);
+    expect((await readAccount(h.coreBankingUrl, accountNumber)).idValidUntil).toBe('2040-01-01');
+    await h.reviews.decide(reviewId, decision(1, reject), 'op-alice');
+    await h.reviews.resubmit(req.applicationId, await newPhotos(h, req.applicant));
+    expect((await readAccount(h.coreBankingUrl, accountNumber)).idValidUntil).toBe('2041-02-03');
+  });
+
   it('two concurrent decisions on one round: exactly one takes effect', async () => {
     const { reviewId, accountNumber } = await openWithReview(h);
     const answers = await Promise.allSettled([

@@ -41,6 +41,9 @@ import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from '.
  */
 export const CLAIM_PATCH = 'review-claim';
 
+/** Re-submitted photos that pass record the card's end date in core banking: a command, behind this patch. */
+export const RESUBMITTED_VALIDITY_PATCH = 'resubmitted-id-validity';
+
 /** The app events a review sends, each once per round. */
 export type ReviewEvent =
   | 'HOLD_APPLIED'
@@ -330,9 +333,19 @@ export class Review {
   async resubmit(documents: Resubmission): Promise<ResubmissionResult> {
     if (this.bounded) this.updatesThisRun += 1;
     this.checkingPhotos = true;
-    const check = await checks
-      .checkIdDocument({ applicant: this.input.applicant, documents })
-      .finally(() => (this.checkingPhotos = false));
+    let check: Awaited<ReturnType<typeof checks.checkIdDocument>>;
+    try {
+      check = await checks.checkIdDocument({ applicant: this.input.applicant, documents });
+      // The new card's end date replaces the one kept with the account (the expiry lifecycle);
+      // core banking not taking it now leaves the old one, which the next renewal replaces.
+      if (check.outcome === 'PASS' && check.validUntil && patched(RESUBMITTED_VALIDITY_PATCH)) {
+        await checks
+          .recordIdValidity({ accountNumber: this.input.accountNumber, validUntil: check.validUntil })
+          .catch(() => undefined);
+      }
+    } finally {
+      this.checkingPhotos = false;
+    }
     const accepted = check.outcome === 'PASS';
     this.record(`${this.reviewId}:round-${this.round}:RESUBMISSION-${this.resubmissions.length + 1}`, {
       actor: 'customer',
