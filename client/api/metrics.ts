@@ -28,15 +28,23 @@ export function reviewQueueGauges(
   const snapshot = (): Promise<Snapshot> => {
     if (last && Date.now() - last.at < EVERY_MS) return last.value;
     const value = (async () => {
-      const [pending, awaiting, breaches, first] = await Promise.all([
+      const [pending, second, acting, awaiting, breaches, first] = await Promise.all([
         count("ReviewStatus = 'PENDING'"),
+        count("ReviewStatus = 'AWAITING_SECOND_DECISION'"),
+        // Decided, and core banking has not done its part yet: watch this one.
+        count("ReviewStatus = 'ACTION_PENDING'"),
         count("ReviewStatus = 'AWAITING_RESUBMISSION'"),
         count("ReviewStatus = 'PENDING' AND Escalated = true"),
         opts.reviews.page({ status: 'PENDING', limit: 1 }),
       ]);
       const openedAt = first.reviews[0]?.openedAt;
       return {
-        depth: { PENDING: pending, AWAITING_RESUBMISSION: awaiting },
+        depth: {
+          PENDING: pending,
+          AWAITING_SECOND_DECISION: second,
+          ACTION_PENDING: acting,
+          AWAITING_RESUBMISSION: awaiting,
+        },
         oldestPendingSeconds: openedAt ? Math.max(0, (Date.now() - Date.parse(openedAt)) / 1000) : 0,
         slaBreaches: breaches,
       };

@@ -8,7 +8,10 @@
  * refusals and latency must not reach the files running beside it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reviewQueueGauges } from '../../client/api/metrics';
 import { ConflictError, ForbiddenError } from '../../client/errors';
+import { Reviews } from '../../client/reviews';
+import { ProjectMetrics } from '../../config/metrics';
 import type { DecisionRequest, ReviewStatus } from '../../domain/review';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { type Harness, newApplication, readAccount, readSmsCode, startHarness } from '../support/harness';
@@ -109,6 +112,16 @@ describe('item 2: holds and lifts core banking refuses', () => {
       (c) => (c.pendingAction?.attempts ?? 0) >= 2,
     );
     expect(retried.status).toBe('ACTION_PENDING');
+    // Ops watch the API's queue gauges: the case counts under ACTION_PENDING.
+    const metrics = new ProjectMetrics('api', { defaultMetrics: false });
+    reviewQueueGauges(metrics, {
+      client: h.client,
+      reviews: new Reviews(h.client, h.taskQueue),
+      taskQueue: h.taskQueue,
+    });
+    expect(await metrics.registry.metrics()).toMatch(
+      /review_queue_depth\{[^}]*status="ACTION_PENDING"[^}]*\} [1-9]/,
+    );
 
     await refuse(sandboxes.coreBankingUrl, []);
     const held = await eventually(
