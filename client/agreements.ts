@@ -23,7 +23,12 @@ import type {
 } from '../domain/agreement-signing';
 import { canonicalJson } from '../domain/canonical-json';
 import { secondsToChinaMidnight, todayInChina } from '../domain/china-time';
-import { agreementNumberOf, agreementWorkflowId, isAgreementId } from '../domain/workflow-ids';
+import {
+  agreementIdOfNumber,
+  agreementNumberOf,
+  agreementWorkflowId,
+  isAgreementId,
+} from '../domain/workflow-ids';
 import type { agreement } from '../workflows/agreement/agreement';
 import {
   awaitSigningAnswer,
@@ -65,10 +70,6 @@ const NOT_FOUND = 'no agreement with this agreementId';
 /** The signing's id: the institution's reference, hashed, so it carries nothing the reference held. */
 export const agreementIdOf = (institution: Institution, reference: string): string =>
   `agr-${createHash('sha256').update(`${institution}:${reference}`).digest('hex').slice(0, 32)}`;
-
-/** The agreementId an agreement number was derived from (domain/workflow-ids.ts). */
-const agreementIdOfNumber = (agreementNumber: string): string | undefined =>
-  /^AG[0-9A-F]{32}$/.test(agreementNumber) ? `agr-${agreementNumber.slice(2).toLowerCase()}` : undefined;
 
 export class Agreements {
   constructor(private readonly opts: AgreementsOptions) {}

@@ -31,3 +31,7 @@ export const agreementNumberOf = (agreementId: string): string => {
   if (!hex) throw new Error('not an agreementId');
   return `AG${hex.toUpperCase()}`;
 };
+
+/** The agreementId an agreement number was derived from; undefined for a number the bank did not derive. */
+export const agreementIdOfNumber = (agreementNumber: string): string | undefined =>
+  /^AG[0-9A-F]{32}$/.test(agreementNumber) ? `agr-${agreementNumber.slice(2).toLowerCase()}` : undefined;
