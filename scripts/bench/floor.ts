@@ -17,8 +17,9 @@ import {
   submitCode,
   type twoStepCodeThenOpen,
 } from './floor-workflows';
+import { type FloorWorkerConfig, startChild } from './processes';
 
-const workflowsPath = fileURLToPath(new URL('./floor-workflows.ts', import.meta.url));
+export const floorWorkflowsPath = fileURLToPath(new URL('./floor-workflows.ts', import.meta.url));
 
 /** One run: its end-to-end time and the times of its phases, in ms. */
 export interface Sample {
@@ -31,6 +32,8 @@ export type Case = (workflowId: string) => Promise<Sample>;
 
 export interface Floor {
   taskQueue: string;
+  /** Its worker's process, when it runs in one of its own. */
+  workerPid?: number;
   /** floor-bench's `parallel3-then-4`: three no-ops at once, then four in a row. */
   parallel3Then4: Case;
   /**
@@ -48,24 +51,44 @@ export interface Floor {
   stop(): Promise<void>;
 }
 
-const activities: FloorActivities = { noop: async (x) => x };
+export const floorActivities: FloorActivities = { noop: async (x) => x };
 
+/**
+ * `split`: the floor's worker runs in a process of its own (floor-worker-child.ts), whose pid
+ * the Floor gives for its CPU; otherwise in this process.
+ */
 export async function startFloor(opts: {
   client: Client;
   connection: NativeConnection;
   namespace: string;
+  split?: { address: string; external: boolean };
 }): Promise<Floor> {
   const { client } = opts;
   const taskQueue = `floor-${randomUUID()}`;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  const worker = await Worker.create({
-    connection: opts.connection,
-    namespace: opts.namespace,
-    taskQueue,
-    workflowBundle,
-    activities,
-  });
-  const stop = runWorker(worker);
+  let stop: () => Promise<void>;
+  let workerPid: number | undefined;
+  if (opts.split) {
+    const child = await startChild('floor-worker-child.ts', {
+      ...opts.split,
+      namespace: opts.namespace,
+      taskQueue,
+    } satisfies FloorWorkerConfig);
+    stop = () => child.stop();
+    workerPid = child.pid;
+  } else {
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: floorWorkflowsPath,
+      logger: quietLogger,
+    });
+    const worker = await Worker.create({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      taskQueue,
+      workflowBundle,
+      activities: floorActivities,
+    });
+    stop = runWorker(worker);
+  }
 
   const parallel3Then4: Case = async (workflowId) => {
     const t0 = performance.now();
@@ -123,5 +146,5 @@ export async function startFloor(opts: {
     };
   };
 
-  return { taskQueue, parallel3Then4, codeThenOpen: codeThenOpenCase, twoStep, stop };
+  return { taskQueue, workerPid, parallel3Then4, codeThenOpen: codeThenOpenCase, twoStep, stop };
 }

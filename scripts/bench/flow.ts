@@ -91,9 +91,9 @@ const program = new Command()
     '\n' +
       'Starts its own Temporal dev server (fast SQLite pragmas, headless, eager activity\n' +
       "execution), the sandboxes (one process, databases in a temp folder), the project's worker\n" +
-      "in a process of its own and the floor's worker in this one (--no-split: all in this one),\n" +
-      'and stops them all at the end. The load pass reads each process CPU time (/proc) and\n' +
-      'prints it per run: worker, bench (client and floor worker), server, sandboxes.\n\n' +
+      "and the floor's worker each in a process of its own (--no-split: all in this one), and\n" +
+      'stops them all at the end. The load pass reads each process CPU time (/proc) and prints\n' +
+      'it per run: worker, floor worker, bench (the client), server, sandboxes.\n\n' +
       'Cases (the floor: no-op workflows of scripts/bench/floor-workflows.ts, as ../shared/floor-bench):\n' +
       '  floor/parallel3-then-4         3 no-ops at once, then 4 in a row\n' +
       '  floor/code-then-open           3 at once, the code by update-with-start, 3 in a row; the\n' +
@@ -138,19 +138,23 @@ interface CaseFigures {
 }
 
 /**
- * `bench` is this process: the client (Applications, the API's layer) and the floor's worker,
- * idle while the project runs; with --no-split also the project's worker and the sandboxes.
+ * `worker` is the project's worker process and `floorWorker` the floor's, each idle while the
+ * other's cases run; `bench` is this process, the client (Applications, the API's layer); with
+ * --no-split also both workers and the sandboxes.
  */
-type CpuFigures = Partial<Record<'worker' | 'bench' | 'server' | 'sandboxes' | 'total', number>>;
-type CpuTotals = Record<'worker' | 'bench' | 'server' | 'sandboxes', number | undefined>;
+type CpuFigures = Partial<
+  Record<'worker' | 'floorWorker' | 'bench' | 'server' | 'sandboxes' | 'total', number>
+>;
+type CpuTotals = Record<'worker' | 'floorWorker' | 'bench' | 'server' | 'sandboxes', number | undefined>;
 
-async function cpuNow(env: BenchEnv, serverPid: number | undefined): Promise<CpuTotals> {
-  const [worker, server, sandboxes] = await Promise.all([
+async function cpuNow(env: BenchEnv, floor: Floor, serverPid: number | undefined): Promise<CpuTotals> {
+  const [worker, floorWorker, server, sandboxes] = await Promise.all([
     processCpuMs(env.workerPid),
+    processCpuMs(floor.workerPid),
     processCpuMs(env.serverPid ?? serverPid),
     processCpuMs(env.sandboxesPid),
   ]);
-  return { worker, bench: ownCpuMs(), server, sandboxes };
+  return { worker, floorWorker, bench: ownCpuMs(), server, sandboxes };
 }
 
 function cpuAdd(total: CpuTotals, before: CpuTotals, after: CpuTotals): void {
@@ -247,9 +251,9 @@ interface Ratios {
   historyEvents: { project?: number; floorCodeThenOpen?: number };
   /**
    * CPU ms per run, project / floor code-then-open: all processes; the server alone; the project's
-   * worker against the floor's whole client-and-worker process.
+   * worker against the floor's worker (split only).
    */
-  cpuVsCodeThenOpen: { total?: number; server?: number; workerVsFloorProcess?: number };
+  cpuVsCodeThenOpen: { total?: number; server?: number; workerVsFloorWorker?: number };
   aims: {
     throughputRatioAtLeast: number;
     phaseDeltaAtMostMs: number;
@@ -266,6 +270,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     client: env.plainClient,
     connection: env.workerConnection,
     namespace: env.namespace,
+    ...(opts.split && { split: { address: env.address, external: !env.ownServer } }),
   });
   try {
     emit(machine('start'));
@@ -318,15 +323,18 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     );
     const loadPools = new Map(cases.map((c) => [c.name, emptyPool<Sample>()]));
     const cpu = new Map(
-      cases.map((c) => [c.name, { worker: 0, bench: 0, server: 0, sandboxes: 0 } as CpuTotals]),
+      cases.map((c) => [
+        c.name,
+        { worker: 0, floorWorker: 0, bench: 0, server: 0, sandboxes: 0 } as CpuTotals,
+      ]),
     );
     for (let round = 0; round < opts.rounds; round++) {
       const runs = Math.floor(opts.n / opts.rounds) + (round < opts.n % opts.rounds ? 1 : 0);
       const order = round % 2 === 0 ? cases : [...cases].reverse();
       for (const c of order) {
-        const before = await cpuNow(env, opts.serverPid);
+        const before = await cpuNow(env, floor, opts.serverPid);
         const pool = await runPool(runs, opts.concurrency, c.run);
-        cpuAdd(cpu.get(c.name)!, before, await cpuNow(env, opts.serverPid));
+        cpuAdd(cpu.get(c.name)!, before, await cpuNow(env, floor, opts.serverPid));
         addTo(loadPools.get(c.name)!, pool);
         note(
           `[bench]   round ${round + 1}, ${c.name}: ${perSecond(pool.results.length, pool.elapsedMs)} workflows/s`,
@@ -368,7 +376,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
       cpuVsCodeThenOpen: {
         total: ratio(project('load')?.cpuMsPerRun?.total, floorCode?.cpuMsPerRun?.total),
         server: ratio(project('load')?.cpuMsPerRun?.server, floorCode?.cpuMsPerRun?.server),
-        workerVsFloorProcess: ratio(project('load')?.cpuMsPerRun?.worker, floorCode?.cpuMsPerRun?.bench),
+        workerVsFloorWorker: ratio(project('load')?.cpuMsPerRun?.worker, floorCode?.cpuMsPerRun?.floorWorker),
       },
       aims: {
         throughputRatioAtLeast: 0.9,
@@ -412,11 +420,11 @@ function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
   note(
     opts.split
       ? "CPU ms per run in the load pass (worker: the project's worker process, idle in the floor's cases; " +
-          "bench: this process, the client (Applications, the API's layer) and the floor's worker)"
+          "floor wkr: the floor's worker process, idle in the project's; bench: this process, the client)"
       : 'CPU ms per run in the load pass (--no-split: bench is the client, both workers and the sandboxes)',
   );
   note(
-    `${'case'.padEnd(32)}${'worker'.padStart(8)}${'bench'.padStart(8)}${'server'.padStart(8)}` +
+    `${'case'.padEnd(32)}${'worker'.padStart(8)}${'floor wkr'.padStart(11)}${'bench'.padStart(8)}${'server'.padStart(8)}` +
       `${'sandboxes'.padStart(11)}${'total'.padStart(8)}`,
   );
   const cell = (v: number | undefined, width: number) => String(v ?? '-').padStart(width);
@@ -424,16 +432,17 @@ function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
     const c = f.cpuMsPerRun;
     if (!c) continue;
     note(
-      `${f.case.padEnd(32)}${cell(c.worker, 8)}${cell(c.bench, 8)}${cell(c.server, 8)}` +
+      `${f.case.padEnd(32)}${cell(c.worker, 8)}${cell(c.floorWorker, 11)}${cell(c.bench, 8)}${cell(c.server, 8)}` +
         `${cell(c.sandboxes, 11)}${cell(c.total, 8)}`,
     );
   }
   const projectCpu = all.find((f) => f.case === 'project/clean-v3' && f.pass === 'load')?.cpuMsPerRun;
+  const floorCpu = all.find((f) => f.case === 'floor/code-then-open' && f.pass === 'load')?.cpuMsPerRun;
   note(
-    `worker CPU per application: ${projectCpu?.worker ?? '-'} ms (aim <= 20); CPU project / floor ` +
-      `code-then-open: all processes ${ratios.cpuVsCodeThenOpen.total ?? '-'}, server ` +
-      `${ratios.cpuVsCodeThenOpen.server ?? '-'}, worker / the floor's client-and-worker process ` +
-      `${ratios.cpuVsCodeThenOpen.workerVsFloorProcess ?? '-'}`,
+    `worker CPU per application: ${projectCpu?.worker ?? '-'} ms (aim <= 20); the floor's worker per ` +
+      `code-then-open workflow: ${floorCpu?.floorWorker ?? '-'} ms. CPU project / floor code-then-open: ` +
+      `all processes ${ratios.cpuVsCodeThenOpen.total ?? '-'}, server ${ratios.cpuVsCodeThenOpen.server ?? '-'}, ` +
+      `worker / the floor's worker ${ratios.cpuVsCodeThenOpen.workerVsFloorWorker ?? '-'}`,
   );
   const solo = ratios.soloDeltas;
   note('');

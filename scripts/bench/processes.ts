@@ -1,7 +1,7 @@
 /**
- * The project's worker and the sandboxes as processes of their own (`--split`, flow.ts), as
- * they run in production: each one's CPU can then be read apart from the client's, and the
- * sandboxes no longer take the worker's event loop.
+ * The project's worker, the floor's worker and the sandboxes as processes of their own (`--split`,
+ * flow.ts), as they run in production: each one's CPU can then be read apart from the client's,
+ * and the sandboxes no longer take the worker's event loop.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -31,6 +31,9 @@ export interface WorkerConfig {
   masterKey: { id: string; base64: string };
 }
 
+/** The floor's worker: its no-op workflows on a task queue of its own. */
+export type FloorWorkerConfig = Pick<WorkerConfig, 'address' | 'external' | 'namespace' | 'taskQueue'>;
+
 export interface BenchChild<T> {
   pid: number;
   /** What the child printed once ready. */
@@ -45,7 +48,7 @@ export const childReady = (info: Record<string, unknown> = {}): void => {
 };
 
 export async function startChild<T>(
-  script: 'sandboxes-child.ts' | 'worker-child.ts',
+  script: 'sandboxes-child.ts' | 'worker-child.ts' | 'floor-worker-child.ts',
   config: unknown,
   nodeArgs: string[] = [],
 ): Promise<BenchChild<T>> {
