@@ -76,13 +76,55 @@ function currentApplicationId(): string {
   return id;
 }
 
+/**
+ * One check of a flow with its activity's input: the batch `runChecks` takes (since the
+ * `checks-in-one-call` patch) holds one of these per check.
+ */
+export type CheckCall =
+  | { check: 'ID_DOCUMENT'; input: CheckIdDocumentInput & Deadline }
+  | { check: 'IDENTITY' | 'WATCHLIST'; input: Pick<Applicant, 'name' | 'idNumber'> & Deadline }
+  | { check: 'CARD_FOUR_ELEMENTS'; input: CardFourElementsInput & Deadline }
+  | { check: 'CARD_THREE_ELEMENTS'; input: CardThreeElementsInput & Deadline }
+  | { check: 'FACE'; input: FaceInput & Deadline };
+
+/**
+ * What one check of the batch came to: its activity's answer; a failure no retry changes (its
+ * type: a refusal, a broken contract, a missing document, the deadline); or `retry`, a fault
+ * that may pass, which the workflow then retries as that check's own local activity.
+ */
+export type CheckOutcome =
+  | { check: CheckCall['check']; answer: CheckAnswer }
+  | { check: CheckCall['check']; failedForGood: string }
+  | { check: CheckCall['check']; retry: true };
+
+export type CheckAnswer = StepResult | CardCheckAnswer | IdDocumentAnswer;
+type IdDocumentAnswer = StepResult & { validUntil?: IdValidUntil };
+
+interface CardFourElementsInput {
+  applicationId: string;
+  applicant: Applicant;
+  cardNumber: string;
+}
+
+interface CardThreeElementsInput {
+  applicationId: string;
+  applicant: Pick<Applicant, 'name' | 'idNumber'>;
+  cardNumber: string;
+}
+
+interface FaceInput {
+  applicationId: string;
+  idNumber: string;
+  selfie: string;
+}
+
 export function createOnboardingActivities(ports: Ports) {
-  return {
+  const checks = {
     async checkIdDocument({
       applicant,
       documents,
       ...deadline
-    }: CheckIdDocumentInput & Deadline): Promise<StepResult & { validUntil?: IdValidUntil }> {
+    }: CheckIdDocumentInput & Deadline): Promise<IdDocumentAnswer> {
       stopAtDeadline(deadline);
       const { idFront, idBack } = documents;
       if (!idFront || !idBack) throw ApplicationFailure.nonRetryable('ID photos missing', 'MissingDocument');
@@ -116,13 +158,7 @@ export function createOnboardingActivities(ports: Ports) {
         : reject('WATCHLIST', 'WATCHLIST_CONFIRMED_MATCH');
     },
 
-    async checkCardFourElements(
-      input: {
-        applicationId: string;
-        applicant: Applicant;
-        cardNumber: string;
-      } & Deadline,
-    ): Promise<CardCheckAnswer> {
+    async checkCardFourElements(input: CardFourElementsInput & Deadline): Promise<CardCheckAnswer> {
       stopAtDeadline(input);
       const answer = await ports.unionPay.checkFourElements(
         input.applicant,
@@ -137,13 +173,7 @@ export function createOnboardingActivities(ports: Ports) {
     },
 
     /** Flow v2: name, ID number and card, no reserved mobile and no SMS code. */
-    async checkCardThreeElements(
-      input: {
-        applicationId: string;
-        applicant: Pick<Applicant, 'name' | 'idNumber'>;
-        cardNumber: string;
-      } & Deadline,
-    ): Promise<StepResult> {
+    async checkCardThreeElements(input: CardThreeElementsInput & Deadline): Promise<StepResult> {
       stopAtDeadline(input);
       const result = await ports.unionPay.checkThreeElements(
         input.applicant,
@@ -154,13 +184,54 @@ export function createOnboardingActivities(ports: Ports) {
     },
 
     /** Flow v2: liveness of the selfie and its likeness to the register's photo. */
-    async checkFace(
-      input: { applicationId: string; idNumber: string; selfie: string } & Deadline,
-    ): Promise<StepResult> {
+    async checkFace(input: FaceInput & Deadline): Promise<StepResult> {
       stopAtDeadline(input);
       const selfie = await readDocument(ports, input.selfie, input.applicationId);
       const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
       return classifyFace(answer);
+    },
+  };
+
+  const call = (c: CheckCall): Promise<CheckAnswer> => {
+    switch (c.check) {
+      case 'ID_DOCUMENT':
+        return checks.checkIdDocument(c.input);
+      case 'IDENTITY':
+        return checks.checkIdentity(c.input);
+      case 'WATCHLIST':
+        return checks.screenWatchlist(c.input);
+      case 'CARD_FOUR_ELEMENTS':
+        return checks.checkCardFourElements(c.input);
+      case 'CARD_THREE_ELEMENTS':
+        return checks.checkCardThreeElements(c.input);
+      case 'FACE':
+        return checks.checkFace(c.input);
+    }
+  };
+
+  return {
+    ...checks,
+
+    /**
+     * A flow's checks in one local activity, each tried once and all at once: one activation and
+     * one marker instead of one per check. Nothing here retries; a check whose fault may pass
+     * comes back as `retry`, and the workflow retries it alone, so a check that answered is never
+     * asked again (a retry of the whole batch, after a worker died, asks each under the same
+     * idempotency key).
+     */
+    async runChecks(batch: { calls: CheckCall[] }): Promise<CheckOutcome[]> {
+      return Promise.all(
+        batch.calls.map(async (c): Promise<CheckOutcome> => {
+          try {
+            return { check: c.check, answer: await call(c) };
+          } catch (err) {
+            if (err instanceof ApplicationFailure && err.nonRetryable) {
+              return { check: c.check, failedForGood: err.type ?? 'Error' };
+            }
+            return { check: c.check, retry: true };
+          }
+        }),
+      );
     },
 
     async confirmSmsCode(input: { verificationId: string; code: string } & Deadline) {

@@ -143,3 +143,29 @@ describe('checkIdDocument', () => {
     });
   });
 });
+
+describe('runChecks', () => {
+  it('answers each check in the order asked: an answer, a failure for good by its type, or retry', async () => {
+    const applicant = newPerson();
+    const person = { name: applicant.name, idNumber: applicant.idNumber };
+    const outcomes = await run(activities.runChecks, {
+      calls: [
+        { check: 'IDENTITY', input: person },
+        // No photos named: the document check can never answer.
+        { check: 'ID_DOCUMENT', input: { applicant: person, documents: {} } },
+        // A card UnionPay keeps busy: a fault that may pass.
+        {
+          check: 'CARD_FOUR_ELEMENTS',
+          input: { applicationId: randomUUID(), applicant, cardNumber: newCard('0009') },
+        },
+        { check: 'WATCHLIST', input: { ...person, deadlineAt: new Date(Date.now() - 1000).toISOString() } },
+      ],
+    });
+    expect(outcomes).toEqual([
+      { check: 'IDENTITY', answer: { step: 'IDENTITY', outcome: 'PASS', reasons: [] } },
+      { check: 'ID_DOCUMENT', failedForGood: 'MissingDocument' },
+      { check: 'CARD_FOUR_ELEMENTS', retry: true },
+      { check: 'WATCHLIST', failedForGood: 'DeadlineExceeded' },
+    ]);
+  });
+});

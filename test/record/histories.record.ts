@@ -308,6 +308,68 @@ it('records the no-stuck-applications paths', async () => {
 });
 
 /**
+ * The paths of the `checks-in-one-call` patch (issue 13): the flow's checks in one local
+ * activity. Clean v3 and v2 applications, a busy card retried alone, a check refused for good, a
+ * missing document, a rejection, and the deadline passing while a check stays busy. Recorded on
+ * their own (`npm run record-histories -- -t one-call`).
+ */
+it('records the checks-in-one-call paths', async () => {
+  const suffix = 'one-call';
+  const record = async (applicationId: string, name: string) => {
+    await finish(onboardingWorkflowId(applicationId));
+    await saveHistory(h.client, onboardingWorkflowId(applicationId), `${name}-${suffix}`);
+  };
+  const confirm = async (req: Awaited<ReturnType<typeof newApplication>>) =>
+    h.applications.submitSmsCode(req.applicationId, await readSmsCode(h.providersUrl, req.applicant.mobile));
+  try {
+    const clean = await newApplication(h.documents);
+    await h.applications.start(clean);
+    expect((await confirm(clean)).status).toBe('OPENED');
+    await record(clean.applicationId, 'onboarding-v3-clean');
+    const events = (
+      await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory()
+    ).events?.length;
+    console.log(`[figures] clean v3 application with the checks in one call: ${events} history events`);
+
+    const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
+    expect((await h.applications.start(v2, { partnerId: 'partner-x' })).status).toBe('OPENED');
+    await record(v2.applicationId, 'onboarding-v2-clean');
+
+    const busyOnce = await newApplication(h.documents, { card: newCard('0010') });
+    await h.applications.start(busyOnce);
+    expect((await confirm(busyOnce)).status).toBe('OPENED');
+    await record(busyOnce.applicationId, 'onboarding-v3-busy-check-retried');
+
+    const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0004') });
+    expect((await h.applications.start(rejected)).status).toBe('REJECTED');
+    await record(rejected.applicationId, 'onboarding-v3-rejected');
+
+    const missing = await newApplication(h.documents);
+    const gone = { idFront: randomBytes(32).toString('hex'), idBack: randomBytes(32).toString('hex') };
+    expect((await h.applications.start({ ...missing, documents: gone })).status).toBe('FAILED');
+    await record(missing.applicationId, 'onboarding-v3-document-missing');
+
+    await refuse(h.providersUrl, ['identity']);
+    const refused = await newApplication(h.documents);
+    expect((await h.applications.start(refused)).status).toBe('FAILED');
+    await record(refused.applicationId, 'onboarding-v3-check-refused');
+    await refuse(h.providersUrl, []);
+
+    const short = new Applications({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      policy: { ...defaultPolicy, applicationDeadlineSeconds: 3, smsCodeWaitSeconds: 60 },
+      firstAnswerWaitMs: 1000,
+    });
+    const busy = await newApplication(h.documents, { card: newCard('0009') });
+    await short.start(busy);
+    await record(busy.applicationId, 'onboarding-v3-deadline-in-checks');
+  } finally {
+    await refuse(h.providersUrl, []);
+  }
+});
+
+/**
  * The review paths since the `bounded-reviews` patch: approved at once; a watch-list doubt that
  * restricts from the start and is cleared by two operators; a hold core banking refused, then
  * placed; closed with a supervisor; fraud confirmed; frozen past the deadline and closed; and a

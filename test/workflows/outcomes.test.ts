@@ -1,5 +1,6 @@
 /** Real outcomes of each check, driven by the sandbox's magic inputs (docs/sandbox.md). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { CLASS_II_CAP, openElsewhere } from './core-banking-accounts';
@@ -9,6 +10,19 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.stop());
+
+/** The local activities an application ran so far, in order, from their markers' plain metadata. */
+async function localActivityTypes(applicationId: string): Promise<string[]> {
+  const history = await h.client.workflow.getHandle(onboardingWorkflowId(applicationId)).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = marker.details?.data?.payloads?.[0]?.data;
+    return data
+      ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type]
+      : [];
+  });
+}
 
 describe('ID-card photos', () => {
   it.each([
@@ -78,6 +92,16 @@ describe('UnionPay four elements', () => {
     const view = await h.applications.start(req);
     expect(view.status).toBe('AWAITING_SMS_CODE');
     expect(view.steps.find((s) => s.step === 'CARD_FOUR_ELEMENTS')?.outcome).toBe('PASS');
+  });
+
+  it('asks all the checks in one local activity, then only the busy check again', async () => {
+    const clean = await newApplication(h.documents);
+    expect((await h.applications.start(clean)).status).toBe('AWAITING_SMS_CODE');
+    expect(await localActivityTypes(clean.applicationId)).toEqual(['runChecks']);
+
+    const busy = await newApplication(h.documents, { card: newCard('0010') });
+    expect((await h.applications.start(busy)).status).toBe('AWAITING_SMS_CODE');
+    expect(await localActivityTypes(busy.applicationId)).toEqual(['runChecks', 'checkCardFourElements']);
   });
 
   it('rejects on every failed check at once, all reasons kept', async () => {

@@ -30,11 +30,18 @@ export function failureReason(
 ): ReasonCode {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof TimeoutFailure) return 'DEADLINE_EXCEEDED';
-  if (cause instanceof ApplicationFailure) {
-    if (cause.type === MISSING_DOCUMENT) return 'DOCUMENT_MISSING';
-    if (cause.type === DEADLINE) return 'DEADLINE_EXCEEDED';
-    if (cause.type === REFUSED) return refused;
-  }
+  return reasonOfFailureType(cause instanceof ApplicationFailure ? cause.type : undefined, refused, contract);
+}
+
+/** The same, from the failure's type alone (a check that failed for good in the batch of checks). */
+export function reasonOfFailureType(
+  type: string | null | undefined,
+  refused: ReasonCode,
+  contract: ReasonCode,
+): ReasonCode {
+  if (type === MISSING_DOCUMENT) return 'DOCUMENT_MISSING';
+  if (type === DEADLINE) return 'DEADLINE_EXCEEDED';
+  if (type === REFUSED) return refused;
   return contract;
 }
 

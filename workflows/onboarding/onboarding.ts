@@ -26,6 +26,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { CardCheckAnswer, CheckAnswer, CheckCall, CheckOutcome } from '../../activities/onboarding';
 import type { ApplicationView, OnboardingInput } from '../../domain/application';
 import type { CheckName } from '../../domain/flows';
 import type { ReviewInput } from '../../domain/review';
@@ -36,7 +37,7 @@ import { Outbox } from '../outbox';
 import type { review } from '../review/review';
 import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
 import { Application, untilDeadline } from './application';
-import { failureReason, isActivityFailure, providerFailure } from './failures';
+import { failureReason, isActivityFailure, providerFailure, reasonOfFailureType } from './failures';
 
 /** The patch id (docs/changing-workflows.md); one marker, at the start, per application. */
 export const NO_STUCK_APPLICATIONS = 'no-stuck-applications';
@@ -81,9 +82,19 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
   return app.view();
 }
 
+/** Each check's own local activity (before the `checks-in-one-call` patch, and for a retry). */
+const ACTIVITY_OF_CHECK = {
+  ID_DOCUMENT: 'checkIdDocument',
+  IDENTITY: 'checkIdentity',
+  WATCHLIST: 'screenWatchlist',
+  CARD_FOUR_ELEMENTS: 'checkCardFourElements',
+  CARD_THREE_ELEMENTS: 'checkCardThreeElements',
+  FACE: 'checkFace',
+} as const satisfies Record<CheckName, keyof Activities>;
+
 /**
- * One check of the flow as a local activity; the four-element check also keeps UnionPay's handle
- * for the code. `deadline`: since the patch, each call carries the application's deadline.
+ * One check of the flow as a local activity of its own. `deadline`: since the
+ * no-stuck-applications patch, each call carries the application's deadline.
  */
 function runCheck(
   app: Application,
@@ -91,75 +102,134 @@ function runCheck(
   activities = checks,
   deadline: { deadlineAt?: string } = {},
 ): Promise<StepResult> {
+  const { input } = checkCall(app, check, deadline);
+  // The activity named for the check takes that check's input (checkCall builds both from `check`).
+  const activity = activities[ACTIVITY_OF_CHECK[check]] as (
+    input: CheckCall['input'],
+  ) => Promise<CheckAnswer>;
+  return activity(input).then((answer) => absorb(app, check, answer));
+}
+
+/** What a check's activity is asked: the applicant's elements it checks, and the deadline. */
+function checkCall(app: Application, check: CheckName, deadline: { deadlineAt?: string }): CheckCall {
   const { applicationId, applicant, boundAccount, documents } = app.input;
   const person = { name: applicant.name, idNumber: applicant.idNumber };
   switch (check) {
     case 'ID_DOCUMENT':
-      // The card's end date goes to core banking with the account (the expiry lifecycle), not into the steps.
-      return activities
-        .checkIdDocument({ applicant: person, documents, ...deadline })
-        .then(({ validUntil, ...result }) => {
-          app.idValidUntil = validUntil;
-          return result;
-        });
+      return { check, input: { applicant: person, documents, ...deadline } };
     case 'IDENTITY':
-      return activities.checkIdentity({ ...person, ...deadline });
     case 'WATCHLIST':
-      return activities.screenWatchlist({ ...person, ...deadline });
+      return { check, input: { ...person, ...deadline } };
     case 'CARD_FOUR_ELEMENTS':
-      return activities
-        .checkCardFourElements({
+      return {
+        check,
+        input: {
           applicationId,
           applicant: { ...person, mobile: applicant.mobile! },
           cardNumber: boundAccount.number,
           ...deadline,
-        })
-        .then((card) => {
-          app.verificationId = card.verificationId;
-          if (app.endsForSure && card.verificationId) app.codeSent(card.codeExpiresAt);
-          return card.result;
-        });
+        },
+      };
     case 'CARD_THREE_ELEMENTS':
-      return activities.checkCardThreeElements({
-        applicationId,
-        applicant: person,
-        cardNumber: boundAccount.number,
-        ...deadline,
-      });
+      return {
+        check,
+        input: { applicationId, applicant: person, cardNumber: boundAccount.number, ...deadline },
+      };
     case 'FACE':
-      return activities.checkFace({
-        applicationId,
-        idNumber: applicant.idNumber,
-        selfie: documents.selfie!,
-        ...deadline,
-      });
+      return {
+        check,
+        input: { applicationId, idNumber: applicant.idNumber, selfie: documents.selfie!, ...deadline },
+      };
   }
 }
+
+/**
+ * A check's answer as a step result. The card's end date goes to core banking with the account
+ * (the expiry lifecycle), not into the steps; the four-element check keeps UnionPay's handle for
+ * the code.
+ */
+function absorb(app: Application, check: CheckName, answer: CheckAnswer): StepResult {
+  if (check === 'ID_DOCUMENT') {
+    const { validUntil, ...result } = answer as StepResult & { validUntil?: string };
+    app.idValidUntil = validUntil;
+    return result;
+  }
+  if (check === 'CARD_FOUR_ELEMENTS') {
+    const card = answer as CardCheckAnswer;
+    app.verificationId = card.verificationId;
+    if (app.endsForSure && card.verificationId) app.codeSent(card.codeExpiresAt);
+    return card.result;
+  }
+  return answer as StepResult;
+}
+
+/** A check that answered, or the reason it could not. */
+type Settled = { check: CheckName; result: StepResult } | { check: CheckName; reason: ReasonCode };
+
+const settle = (check: CheckName, result: Promise<StepResult>): Promise<Settled> =>
+  result.then(
+    (r) => ({ check, result: r }),
+    (err: unknown) => {
+      if (!isActivityFailure(err)) throw err;
+      return { check, reason: providerFailure(err) };
+    },
+  );
+
+/** The patch id: the flow's checks in one local activity (runChecks) instead of one each. */
+export const CHECKS_IN_ONE_CALL = 'checks-in-one-call';
 
 /**
  * The checks within the deadline. A rejection is an answer and wins: the application is
  * rejected with every reason given. Otherwise a check that could not answer (refused for good, a
  * broken contract, a missing document, the deadline) fails the application at the first such
- * step of the flow.
+ * step of the flow. Since the `checks-in-one-call` patch they go in one local activity: one
+ * activation and one history event for all of them, where each used to cost its own.
  */
 async function runChecks(app: Application): Promise<void> {
   const activities = untilDeadline(app.deadlineAt);
   const deadline = { deadlineAt: new Date(app.deadlineAt).toISOString() };
-  const settled = await Promise.all(
-    app.flow.checks.map((check) =>
-      runCheck(app, check, activities, deadline).then(
-        (result) => ({ check, result }),
-        (err: unknown) => {
-          if (!isActivityFailure(err)) throw err;
-          return { check, reason: providerFailure(err) };
-        },
-      ),
-    ),
-  );
+  const settled = patched(CHECKS_IN_ONE_CALL)
+    ? await runChecksInOneCall(app, activities, deadline)
+    : await Promise.all(
+        app.flow.checks.map((check) => settle(check, runCheck(app, check, activities, deadline))),
+      );
   const results = settled.flatMap((s) => ('result' in s ? [s.result] : []));
   app.record(...results);
   const failed = settled.find((s) => 'reason' in s);
   if (app.status === 'CHECKING' && failed && 'reason' in failed) app.fail(failed.check, failed.reason);
+}
+
+/**
+ * Every check tried once in one call, in the flow's order; a check whose fault may pass is then
+ * retried alone, as its own local activity, until the deadline. Should the call itself fail (its
+ * attempt timed out, or the deadline came), every check goes its own way.
+ */
+async function runChecksInOneCall(
+  app: Application,
+  activities: ReturnType<typeof untilDeadline>,
+  deadline: { deadlineAt: string },
+): Promise<Settled[]> {
+  let outcomes: CheckOutcome[];
+  try {
+    outcomes = await activities.runChecks({
+      calls: app.flow.checks.map((check) => checkCall(app, check, deadline)),
+    });
+  } catch (err) {
+    if (!isActivityFailure(err)) throw err;
+    outcomes = app.flow.checks.map((check) => ({ check, retry: true }));
+  }
+  return Promise.all(
+    outcomes.map((o): Settled | Promise<Settled> => {
+      if ('answer' in o) return { check: o.check, result: absorb(app, o.check, o.answer) };
+      if ('failedForGood' in o) {
+        return {
+          check: o.check,
+          reason: reasonOfFailureType(o.failedForGood, 'PROVIDER_REFUSED', 'PROVIDER_CONTRACT_ERROR'),
+        };
+      }
+      return settle(o.check, runCheck(app, o.check, activities, deadline));
+    }),
+  );
 }
 
 /** Waits for the code within the policy's time; the update handler checks it and moves the application on. */
