@@ -340,7 +340,10 @@ it('records the checks-in-one-call paths', async () => {
     expect((await confirm(busyOnce)).status).toBe('OPENED');
     await record(busyOnce.applicationId, 'onboarding-v3-busy-check-retried');
 
-    const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0004') });
+    const rejected = await newApplication(h.documents, {
+      person: newPerson('王不符'),
+      card: newCard('0004'),
+    });
     expect((await h.applications.start(rejected)).status).toBe('REJECTED');
     await record(rejected.applicationId, 'onboarding-v3-rejected');
 
