@@ -78,7 +78,7 @@ function currentApplicationId(): string {
 
 /**
  * One check of a flow with its activity's input: the batch `runChecks` takes (since the
- * `checks-in-one-call` patch) holds one of these per check.
+ * `fewer-workflow-tasks` patch) holds one of these per check.
  */
 export type CheckCall =
   | { check: 'ID_DOCUMENT'; input: CheckIdDocumentInput & Deadline }
@@ -254,20 +254,23 @@ export function createOnboardingActivities(ports: Ports) {
       );
     },
 
-    async openAccount(input: {
-      applicationId: string;
-      applicant: RequestApplicant;
-      channel: string;
-      /** Present for the PARTNER channel: the account is dedicated to that partner. */
-      partnerId?: string;
-      /**
-       * Sent by applications started before core banking owned the per-person cap; read by no
-       * one (core banking applies its own).
-       */
-      perPersonCap?: number;
-      /** The ID card's validity read from its back (YYYY-MM-DD or LONG), kept with the account for the expiry sweep. */
-      idValidUntil?: string;
-    }): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
+    async openAccount(
+      input: {
+        applicationId: string;
+        applicant: RequestApplicant;
+        channel: string;
+        /** Present for the PARTNER channel: the account is dedicated to that partner. */
+        partnerId?: string;
+        /**
+         * Sent by applications started before core banking owned the per-person cap; read by no
+         * one (core banking applies its own).
+         */
+        perPersonCap?: number;
+        /** The ID card's validity read from its back (YYYY-MM-DD or LONG), kept with the account for the expiry sweep. */
+        idValidUntil?: string;
+      } & Deadline,
+    ): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
+      stopAtDeadline(input);
       const answer = await ports.coreBanking.openClassII(
         input.applicant,
         input.channel,
@@ -278,11 +281,14 @@ export function createOnboardingActivities(ports: Ports) {
       return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
     },
 
-    async bindAccount(input: {
-      applicationId: string;
-      accountNumber: string;
-      boundAccount: BoundAccount;
-    }): Promise<void> {
+    async bindAccount(
+      input: {
+        applicationId: string;
+        accountNumber: string;
+        boundAccount: BoundAccount;
+      } & Deadline,
+    ): Promise<void> {
+      stopAtDeadline(input);
       await ports.coreBanking.bind(input.accountNumber, input.boundAccount, `${input.applicationId}:bind`);
     },
 

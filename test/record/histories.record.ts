@@ -308,13 +308,15 @@ it('records the no-stuck-applications paths', async () => {
 });
 
 /**
- * The paths of the `checks-in-one-call` patch (issue 13): the flow's checks in one local
- * activity. Clean v3 and v2 applications, a busy card retried alone, a check refused for good, a
- * missing document, a rejection, and the deadline passing while a check stays busy. Recorded on
- * their own (`npm run record-histories -- -t one-call`).
+ * The paths of the `fewer-workflow-tasks` patch (issue 13): the flow's checks in one local
+ * activity, core banking's open and bind as local activities. Clean v3 and v2 applications, a
+ * busy card retried alone, a check refused for good, a missing document, a rejection, the
+ * deadline passing while a check stays busy, a bind refused (the account restricted) and a review
+ * started between the open and the bind. Recorded on their own (`npm run record-histories -- -t
+ * fewer-tasks`).
  */
-it('records the checks-in-one-call paths', async () => {
-  const suffix = 'one-call';
+it('records the fewer-tasks paths', async () => {
+  const suffix = 'fewer-tasks';
   const record = async (applicationId: string, name: string) => {
     await finish(onboardingWorkflowId(applicationId));
     await saveHistory(h.client, onboardingWorkflowId(applicationId), `${name}-${suffix}`);
@@ -329,7 +331,7 @@ it('records the checks-in-one-call paths', async () => {
     const events = (
       await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory()
     ).events?.length;
-    console.log(`[figures] clean v3 application with the checks in one call: ${events} history events`);
+    console.log(`[figures] clean v3 application with fewer workflow tasks: ${events} history events`);
 
     const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
     expect((await h.applications.start(v2, { partnerId: 'partner-x' })).status).toBe('OPENED');
@@ -367,8 +369,20 @@ it('records the checks-in-one-call paths', async () => {
     const busy = await newApplication(h.documents, { card: newCard('0009') });
     await short.start(busy);
     await record(busy.applicationId, 'onboarding-v3-deadline-in-checks');
+
+    const tier2 = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
+    await h.applications.start(tier2);
+    expect(await confirm(tier2)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    await record(tier2.applicationId, 'onboarding-v3-tier2-review');
+
+    await refuse(h.coreBankingUrl, ['bind']);
+    const bind = await newApplication(h.documents);
+    await h.applications.start(bind);
+    expect((await confirm(bind)).status).toBe('FAILED');
+    await record(bind.applicationId, 'onboarding-v3-bind-refused');
   } finally {
     await refuse(h.providersUrl, []);
+    await refuse(h.coreBankingUrl, []);
   }
 });
 

@@ -104,6 +104,30 @@ describe('UnionPay four elements', () => {
     expect(await localActivityTypes(busy.applicationId)).toEqual(['runChecks', 'checkCardFourElements']);
   });
 
+  it('opens and binds in the workflow task of the code: three workflow tasks in all, the webhook the one activity', async () => {
+    const req = await newApplication(h.documents);
+    await h.applications.start(req);
+    const answer = await h.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(h.providersUrl, req.applicant.mobile),
+    );
+    expect(answer.status).toBe('OPENED');
+    const handle = h.client.workflow.getHandle(onboardingWorkflowId(req.applicationId));
+    await handle.result();
+    expect(await localActivityTypes(req.applicationId)).toEqual([
+      'runChecks',
+      'confirmSmsCode',
+      'openAccount',
+      'bindAccount',
+    ]);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const activities = events.flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(activities).toEqual(['notifyApp']);
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes).length).toBe(3);
+  });
+
   it('rejects on every failed check at once, all reasons kept', async () => {
     const req = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0004') });
     const view = await h.applications.start(req);

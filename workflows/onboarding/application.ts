@@ -51,6 +51,11 @@ export class Application {
    * lifetime as the wait, and new codes on request. Those started before keep their old path.
    */
   endsForSure = false;
+  /**
+   * Since the `fewer-workflow-tasks` patch (onboarding.ts): the checks in one local activity, and
+   * core banking's open and bind as local activities. Decided at the start, with `endsForSure`.
+   */
+  fewerTasks = false;
   /** When the business deadline passes (workflow time, ms); set with `endsForSure`. */
   deadlineAt = Number.POSITIVE_INFINITY;
   /** FAILED: where it stopped; and, for an account opened first, whether it was restricted. */

@@ -20,6 +20,8 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
+  type RetryPolicy,
   sleep,
   startChild,
   upsertSearchAttributes,
@@ -42,6 +44,13 @@ import { failureReason, isActivityFailure, providerFailure, reasonOfFailureType 
 /** The patch id (docs/changing-workflows.md); one marker, at the start, per application. */
 export const NO_STUCK_APPLICATIONS = 'no-stuck-applications';
 
+/**
+ * The patch id of fewer workflow tasks per application (issue 13): the flow's checks in one local
+ * activity (runChecks) instead of one each, and core banking's open and bind as local activities
+ * in the task of the code instead of a workflow task each.
+ */
+export const FEWER_WORKFLOW_TASKS = 'fewer-workflow-tasks';
+
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
   const app = new Application(
     input,
@@ -53,6 +62,7 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
   app.endsForSure = patched(NO_STUCK_APPLICATIONS);
   if (app.endsForSure) {
     app.deadlineAt = workflowInfo().startTime.getTime() + app.policy.applicationDeadlineSeconds * 1000;
+    app.fewerTasks = patched(FEWER_WORKFLOW_TASKS);
   }
 
   // 1. The flow's independent checks, all at once; any rejection ends the application.
@@ -82,7 +92,7 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
   return app.view();
 }
 
-/** Each check's own local activity (before the `checks-in-one-call` patch, and for a retry). */
+/** Each check's own local activity (before the `fewer-workflow-tasks` patch, and for a retry). */
 const ACTIVITY_OF_CHECK = {
   ID_DOCUMENT: 'checkIdDocument',
   IDENTITY: 'checkIdentity',
@@ -175,20 +185,17 @@ const settle = (check: CheckName, result: Promise<StepResult>): Promise<Settled>
     },
   );
 
-/** The patch id: the flow's checks in one local activity (runChecks) instead of one each. */
-export const CHECKS_IN_ONE_CALL = 'checks-in-one-call';
-
 /**
  * The checks within the deadline. A rejection is an answer and wins: the application is
  * rejected with every reason given. Otherwise a check that could not answer (refused for good, a
  * broken contract, a missing document, the deadline) fails the application at the first such
- * step of the flow. Since the `checks-in-one-call` patch they go in one local activity: one
+ * step of the flow. Since the `fewer-workflow-tasks` patch they go in one local activity: one
  * activation and one history event for all of them, where each used to cost its own.
  */
 async function runChecks(app: Application): Promise<void> {
   const activities = untilDeadline(app.deadlineAt);
   const deadline = { deadlineAt: new Date(app.deadlineAt).toISOString() };
-  const settled = patched(CHECKS_IN_ONE_CALL)
+  const settled = app.fewerTasks
     ? await runChecksInOneCall(app, activities, deadline)
     : await Promise.all(
         app.flow.checks.map((check) => settle(check, runCheck(app, check, activities, deadline))),
@@ -315,12 +322,40 @@ const bankUntil = (deadlineAt: number) =>
   proxyActivities<Activities>({
     startToCloseTimeout: '10 seconds',
     scheduleToCloseTimeout: Math.max(1, Math.ceil(deadlineAt - Date.now())),
-    retry: {
-      initialInterval: '200 ms',
-      maximumInterval: '30 seconds',
-      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-    },
+    retry: BANK_RETRY,
   });
+
+const BANK_RETRY: RetryPolicy = {
+  initialInterval: '200 ms',
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
+};
+
+/**
+ * The same calls as local activities (since the `fewer-workflow-tasks` patch): they run in the
+ * workflow task of the code, which saves a workflow task, three activity events and a server
+ * round trip each. Each call carries the deadline, which the activity checks before each try (a
+ * local activity retried inside a workflow task can outlive its timeout); a retry further off
+ * than a minute waits on a durable timer.
+ */
+function coreBanking(app: Application) {
+  if (!app.fewerTasks) {
+    const activities = bankUntil(app.deadlineAt);
+    return { openAccount: activities.openAccount, bindAccount: activities.bindAccount };
+  }
+  const activities = proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: Math.max(1, Math.ceil(app.deadlineAt - Date.now())),
+    retry: BANK_RETRY,
+  });
+  const deadlineAt = new Date(app.deadlineAt).toISOString();
+  return {
+    openAccount: (input: Parameters<Activities['openAccount']>[0]) =>
+      activities.openAccount({ ...input, deadlineAt }),
+    bindAccount: (input: Parameters<Activities['bindAccount']>[0]) =>
+      activities.bindAccount({ ...input, deadlineAt }),
+  };
+}
 
 /**
  * Opens the account (core banking applies its per-person cap), starts the review where one is
@@ -333,7 +368,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
   let opened: Awaited<ReturnType<Activities['openAccount']>>;
   app.accountOpened = 'UNKNOWN';
   try {
-    opened = await bankUntil(app.deadlineAt).openAccount({
+    opened = await coreBanking(app).openAccount({
       applicationId,
       applicant,
       channel,
@@ -355,7 +390,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
   if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
 
   try {
-    await bankUntil(app.deadlineAt).bindAccount({
+    await coreBanking(app).bindAccount({
       applicationId,
       accountNumber: opened.accountNumber,
       boundAccount,
