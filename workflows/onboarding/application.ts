@@ -154,7 +154,7 @@ export class Application {
   private confirm(code: string) {
     const input = { verificationId: this.verificationId!, code };
     if (!this.endsForSure) return checks.confirmSmsCode(input);
-    return untilDeadline(this.deadlineAt).confirmSmsCode({
+    return untilDeadline(this.deadlineAt, this.fewerTasks).confirmSmsCode({
       ...input,
       deadlineAt: new Date(this.deadlineAt).toISOString(),
     });
@@ -183,7 +183,7 @@ export class Application {
     try {
       // The app waits on this call: half a minute at most, and never past the deadline.
       const giveUpAt = Math.min(this.deadlineAt, Date.now() + RESEND_WAIT_MS);
-      const sent = await untilDeadline(giveUpAt).resendSmsCode({
+      const sent = await untilDeadline(giveUpAt, this.fewerTasks).resendSmsCode({
         applicationId: this.input.applicationId,
         verificationId: this.verificationId!,
         resend,
@@ -315,7 +315,7 @@ const RESEND_WAIT_MS = 30_000;
  * until then fails the call (each call also carries the deadline, which the activity checks
  * before each try: a local activity retried inside a workflow task can outlive its timeout).
  */
-export function untilDeadline(deadlineAt: number) {
+export function untilDeadline(deadlineAt: number, retryOnTimers = false) {
   const left = Math.max(1, deadlineAt - Date.now());
   return proxyLocalActivities<Activities>({
     startToCloseTimeout: '10 seconds',
@@ -325,5 +325,15 @@ export function untilDeadline(deadlineAt: number) {
       maximumInterval: '10 seconds',
       nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
     },
+    ...(retryOnTimers && { localRetryThreshold: RETRY_ON_A_TIMER }),
   });
 }
+
+/**
+ * Since the `fewer-workflow-tasks` patch a local activity's retry waits on a durable timer, never
+ * inside the workflow task: a task with a local activity in flight holds back the queries that
+ * apps read an application with, so a vendor or core banking that fails keeps the task short and
+ * the application readable (its status reads answer while it retries). The first try still runs
+ * in the task; only a failed one costs a timer and a task.
+ */
+export const RETRY_ON_A_TIMER = '1 ms';

@@ -38,7 +38,7 @@ import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
 import type { review } from '../review/review';
 import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
-import { Application, untilDeadline } from './application';
+import { Application, RETRY_ON_A_TIMER, untilDeadline } from './application';
 import { failureReason, isActivityFailure, providerFailure, reasonOfFailureType } from './failures';
 
 /** The patch id (docs/changing-workflows.md); one marker, at the start, per application. */
@@ -193,7 +193,7 @@ const settle = (check: CheckName, result: Promise<StepResult>): Promise<Settled>
  * activation and one history event for all of them, where each used to cost its own.
  */
 async function runChecks(app: Application): Promise<void> {
-  const activities = untilDeadline(app.deadlineAt);
+  const activities = untilDeadline(app.deadlineAt, app.fewerTasks);
   const deadline = { deadlineAt: new Date(app.deadlineAt).toISOString() };
   const settled = app.fewerTasks
     ? await runChecksInOneCall(app, activities, deadline)
@@ -332,11 +332,10 @@ const BANK_RETRY: RetryPolicy = {
 };
 
 /**
- * The same calls as local activities (since the `fewer-workflow-tasks` patch): they run in the
- * workflow task of the code, which saves a workflow task, three activity events and a server
- * round trip each. Each call carries the deadline, which the activity checks before each try (a
- * local activity retried inside a workflow task can outlive its timeout); a retry further off
- * than a minute waits on a durable timer.
+ * The same calls as local activities (since the `fewer-workflow-tasks` patch): the first try runs
+ * in the workflow task of the code, which saves a workflow task, three activity events and a
+ * server round trip each; a retry waits on a durable timer (RETRY_ON_A_TIMER). Each call carries
+ * the deadline, which the activity checks before each try.
  */
 function coreBanking(app: Application) {
   if (!app.fewerTasks) {
@@ -347,6 +346,7 @@ function coreBanking(app: Application) {
     startToCloseTimeout: '10 seconds',
     scheduleToCloseTimeout: Math.max(1, Math.ceil(app.deadlineAt - Date.now())),
     retry: BANK_RETRY,
+    localRetryThreshold: RETRY_ON_A_TIMER,
   });
   const deadlineAt = new Date(app.deadlineAt).toISOString();
   return {
