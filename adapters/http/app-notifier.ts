@@ -1,5 +1,6 @@
 /** Delivers signed events to a webhook; receivers de-duplicate by `webhook-id` (the event id). */
 import { ApplicationFailure } from '@temporalio/common';
+import { request } from 'undici';
 import { signWebhook } from '../../contracts/webhook-signature';
 import type { AppNotifier } from '../ports';
 import { TRANSIENT } from './json-client';
@@ -8,19 +9,24 @@ export function httpAppNotifier(webhookUrl: string, secret: string): AppNotifier
   return {
     async send(event) {
       const body = JSON.stringify(event);
-      let res: Response;
+      let status: number;
       try {
-        res = await fetch(webhookUrl, {
+        const res = await request(webhookUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...signWebhook(secret, event.eventId, body) },
           body,
           signal: AbortSignal.timeout(5000),
         });
+        status = res.statusCode;
+        // Read to the end, so the connection goes back to the pool.
+        await res.body.dump();
       } catch (err) {
         throw ApplicationFailure.retryable(`webhook unreachable: ${(err as Error).name}`, TRANSIENT);
       }
       // Any refusal may be the receiver's passing trouble: keep trying until the policy gives up.
-      if (!res.ok) throw ApplicationFailure.retryable(`webhook answered ${res.status}`, TRANSIENT);
+      if (status < 200 || status > 299) {
+        throw ApplicationFailure.retryable(`webhook answered ${status}`, TRANSIENT);
+      }
     },
   };
 }
