@@ -68,3 +68,10 @@ export const reviewSearchAttributes = (r: {
   { key: Escalated, value: r.escalated },
   { key: Hold, value: r.hold },
 ];
+
+/** A review's search attributes as it starts: pending, first round, nothing held yet. */
+export const newReviewSearchAttributes = (
+  reasons: ReasonCode[],
+  input: Pick<OnboardingInput, 'flowVersion' | 'channel'>,
+): SearchAttributePair[] =>
+  reviewSearchAttributes({ status: 'PENDING', reasons, round: 1, escalated: false, hold: 'NONE', input });

@@ -24,6 +24,10 @@ export function sendProblem(
     .send({ type: `urn:account-opening:problem:${status}`, title, status, detail, ...extra });
 }
 
+/** A wrong SMS code (an application's or a signing's): 422, with the tries left. */
+export const sendWrongCode = (reply: FastifyReply, attemptsLeft: number): FastifyReply =>
+  sendProblem(reply, 422, 'Wrong code', `the code is wrong; ${attemptsLeft} tries left`, { attemptsLeft });
+
 export function problemHandler(
   err: FastifyError,
   req: FastifyRequest,

@@ -18,7 +18,7 @@ import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
 import { defaultReviewPolicy, type ReviewInput } from '../../domain/review';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { reviewSearchAttributes } from '../../workflows/search-attributes';
+import { newReviewSearchAttributes } from '../../workflows/search-attributes';
 import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
 import { emit, machine, note, percentile, positiveInt, round1, runPool } from './stats';
 
@@ -79,14 +79,7 @@ async function parkCases(env: BenchEnv, count: number): Promise<void> {
       workflowId: reviewWorkflowId(applicationId),
       args: [input],
       memo: { accountNumber },
-      typedSearchAttributes: reviewSearchAttributes({
-        status: 'PENDING',
-        reasons: input.reasons,
-        round: 1,
-        escalated: false,
-        hold: 'NONE',
-        input,
-      }),
+      typedSearchAttributes: newReviewSearchAttributes(input.reasons, input),
     });
   });
   if (pool.errors) throw new Error(`${pool.errors} cases could not be parked: ${pool.firstError}`);

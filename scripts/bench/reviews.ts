@@ -21,7 +21,7 @@ import type { ReviewInput } from '../../domain/review';
 import { defaultReviewPolicy } from '../../domain/review';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { reviewSearchAttributes } from '../../workflows/search-attributes';
+import { newReviewSearchAttributes } from '../../workflows/search-attributes';
 import { addressOption, namespaceOption, withBenchEnv } from './env';
 import { note, percentile, round1 } from './stats';
 
@@ -101,14 +101,7 @@ await withBenchEnv(
         taskQueue,
         args: [input],
         memo: { accountNumber: input.accountNumber },
-        typedSearchAttributes: reviewSearchAttributes({
-          status: 'PENDING',
-          reasons: input.reasons,
-          round: 1,
-          escalated: false,
-          hold: 'NONE',
-          input,
-        }),
+        typedSearchAttributes: newReviewSearchAttributes(input.reasons, input),
       });
       if (i === 0) oldest = reviewWorkflowId(applicationId);
     };

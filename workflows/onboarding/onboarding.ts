@@ -37,7 +37,7 @@ import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { bank, checks } from '../activity-options';
 import { Outbox } from '../outbox';
 import type { review } from '../review/review';
-import { funnelSearchAttributes, reviewSearchAttributes } from '../search-attributes';
+import { funnelSearchAttributes, newReviewSearchAttributes } from '../search-attributes';
 import { Application, RETRY_ON_A_TIMER, untilDeadline } from './application';
 import { failureReason, isActivityFailure, providerFailure, reasonOfFailureType } from './failures';
 
@@ -453,14 +453,7 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
     args: [reviewInput],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     memo: { accountNumber },
-    typedSearchAttributes: reviewSearchAttributes({
-      status: 'PENDING',
-      reasons,
-      round: 1,
-      escalated: false,
-      hold: 'NONE',
-      input,
-    }),
+    typedSearchAttributes: newReviewSearchAttributes(reasons, input),
   });
 }
 

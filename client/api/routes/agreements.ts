@@ -21,7 +21,7 @@ import {
 import type { Agreements } from '../../agreements';
 import { allow, type Caller, type Credentials } from '../auth';
 import { visibleTo } from '../owner';
-import { sendProblem } from '../problem';
+import { sendProblem, sendWrongCode } from '../problem';
 
 export const agreementRoutes =
   (deps: {
@@ -97,17 +97,7 @@ export const agreementRoutes =
           req.body.code,
           institutionOf(req.caller!),
         );
-        if (result.status === 'AWAITING_SMS_CODE') {
-          return sendProblem(
-            reply,
-            422,
-            'Wrong code',
-            `the code is wrong; ${result.attemptsLeft} tries left`,
-            {
-              attemptsLeft: result.attemptsLeft,
-            },
-          );
-        }
+        if (result.status === 'AWAITING_SMS_CODE') return sendWrongCode(reply, result.attemptsLeft);
         return reply.send(result);
       },
     );

@@ -26,7 +26,7 @@ import type { Reviews } from '../../reviews';
 import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
 import { requireOwner } from '../owner';
-import { sendProblem } from '../problem';
+import { sendProblem, sendWrongCode } from '../problem';
 import { requireUploaded, sealForApplication } from '../uploaded';
 
 export const applicationRoutes =
@@ -124,17 +124,7 @@ export const applicationRoutes =
           req.body.code,
           req.headers['idempotency-key'],
         );
-        if (result.status === 'WRONG_CODE') {
-          return sendProblem(
-            reply,
-            422,
-            'Wrong code',
-            `the code is wrong; ${result.attemptsLeft} tries left`,
-            {
-              attemptsLeft: result.attemptsLeft,
-            },
-          );
-        }
+        if (result.status === 'WRONG_CODE') return sendWrongCode(reply, result.attemptsLeft);
         return reply.send(publicCodeResult(result));
       },
     );
