@@ -16,7 +16,7 @@ import { classifyFace } from '../domain/face';
 import { classifyFourElements, classifyThreeElements } from '../domain/four-elements';
 import { classifyIdDocument } from '../domain/id-document';
 import { type IdValidUntil, readValidUntil } from '../domain/id-validity';
-import { publicReasons } from '../domain/public-reasons';
+import { publicEventData } from '../domain/public-reasons';
 import { pass, reject, review, type StepResult } from '../domain/steps';
 import { applicationIdOfWorkflow } from '../domain/workflow-ids';
 
@@ -295,8 +295,7 @@ export function createOnboardingActivities(ports: Ports) {
     /** eventId is chosen by the workflow, so every retry delivers the same event. */
     /** Apps are told coarse reasons, as in the API's answers; ops hear the detailed ones. */
     async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<{ attempts: number }> {
-      const reasons = event.data?.reasons;
-      const data = Array.isArray(reasons) ? { ...event.data, reasons: publicReasons(reasons) } : event.data;
+      const data = publicEventData(event.data ?? {});
       await ports.notifier.send({ ...event, data, occurredAt: new Date().toISOString() });
       return { attempts: Context.current().info.attempt };
     },

@@ -11,8 +11,11 @@
 import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
 
-/** `agreementMismatch`: signings refused because the elements did not match the account's holder (per account). */
-export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller' | 'agreementMismatch';
+/**
+ * `agreementMismatch`: signings refused because the elements did not match the account's holder
+ * (per account). `uploads`: documents uploaded by a session or a tenant (client/api/upload-quota.ts).
+ */
+export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller' | 'agreementMismatch' | 'uploads';
 
 export interface Use {
   kind: LimitKind;

@@ -160,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ...e.OPERATOR_TOKENS.map((c) => ({ ...c, role: 'operator' as const })),
       ...e.SUPERVISOR_TOKENS.map((c) => ({ ...c, role: 'supervisor' as const })),
       ...e.INSTITUTION_TOKENS.map((c) => ({ ...c, role: 'institution' as const })),
+      // Known to the API so that it answers them 403 (they decode through the codec server), not 401.
+      ...e.ENGINEER_TOKENS.map((c) => ({ ...c, role: 'engineer' as const })),
     ],
     logLevel: e.LOG_LEVEL,
     documentTtlHours: e.DOCUMENT_TTL_HOURS,

@@ -30,6 +30,8 @@ export const auditActionSchema = z.enum([
   'APPLICANT_REVEALED',
   /** Staff cancelled a payment agreement (a customer's call, a suspected fraud); refs name it. */
   'AGREEMENT_CANCELLED',
+  /** An app's backend minted a customer's session for the application (refs: sessionId, ttlSeconds). */
+  'SESSION_MINTED',
   /** The application's data key was destroyed (refs.keyId): its history and notes are unreadable. */
   'CRYPTO_SHREDDED',
 ]);

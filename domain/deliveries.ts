@@ -16,3 +16,10 @@ export const deliverySchema = z.object({
   at: z.string().optional(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
+
+/**
+ * Events for the bank's operations team (escalations, refused holds, confirmed fraud, failures
+ * to settle): never shown to an app, a partner or a customer.
+ */
+export const isOpsEvent = (type: AppEventType): boolean =>
+  type === 'REVIEW_ESCALATED' || type.startsWith('OPS_');

@@ -16,3 +16,11 @@ export const documentIdsSchema = z.strictObject({
 });
 export type DocumentIds = z.infer<typeof documentIdsSchema>;
 export type DocumentName = keyof DocumentIds;
+
+/**
+ * How many documents one customer's session, and one tenant's token in a China day (its sessions
+ * included), may upload: beyond it a 429 and nothing stored. A real applicant sends three or
+ * four images; the tenant's figure is a ceiling on a leaked token, not on a busy day.
+ */
+export const DEFAULT_UPLOAD_QUOTA = { perSession: 20, perTenantPerDay: 50_000 } as const;
+export type UploadQuota = { perSession: number; perTenantPerDay: number };

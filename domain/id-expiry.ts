@@ -77,6 +77,9 @@ export const idRenewalResultSchema = z.object({
 });
 export type IdRenewalResult = z.infer<typeof idRenewalResultSchema>;
 
+/** How every hold an expired card places begins: what tells them from a review's holds. */
+export const ID_EXPIRY_HOLD_PREFIX = 'id-expiry:';
+
 /** The holds an expired card places, one per stage and end date: a renewed card lifts both. */
 export const idExpiryHoldId = (validUntil: string, type: 'RECEIVE_ONLY' | 'FROZEN') =>
-  `id-expiry:${validUntil}:${type}`;
+  `${ID_EXPIRY_HOLD_PREFIX}${validUntil}:${type}`;

@@ -93,3 +93,17 @@ export function publicCodeResult<T extends SubmitCodeResult>(result: T): T {
     ? { ...result, reasons: publicReasons(result.reasons) }
     : result;
 }
+
+/**
+ * A webhook event as the app receives it: reasons made public, a watch-list failure folded into
+ * the identity step as in the API's answers, and no single detailed `reason` (events to the app
+ * carry none today; one added later must not leak through).
+ */
+export function publicEventData(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { reason: _detailed, ...rest } = data;
+  return {
+    ...rest,
+    ...(Array.isArray(data.reasons) && { reasons: publicReasons(data.reasons as string[]) }),
+    ...(data.failedStep === 'WATCHLIST' && { failedStep: 'IDENTITY' }),
+  };
+}

@@ -41,6 +41,7 @@ import {
   reviewCaseSchema,
   type reviewSummarySchema,
 } from '../domain/review';
+import { type CreateSessionRequest, type SessionCreated, sessionCreatedSchema } from '../domain/sessions';
 import { ApiError, apiErrorFrom } from './errors';
 import { pathOf, type RouteName, type RouteParams, routes } from './routes';
 import {
@@ -97,6 +98,10 @@ export type {
   ReviewCase,
   SubmitCodeResult,
 };
+
+/** What a backend mints a session for: `{applicationId}` or `{accountNumber}`, and `ttlSeconds` if not the default. */
+export type CreateSessionInput = CreateSessionRequest;
+export type { SessionCreated };
 
 /** Statuses of an application whose checks are still running: a start never answers these. */
 export const IN_FLIGHT_STATUSES = ['CHECKING', 'OPENING'] as const satisfies readonly ApplicationStatus[];
@@ -389,7 +394,24 @@ export class ApiClient {
     return res.blob();
   }
 
-  /** Who the token stands for: its id (what decisions record) and role. */
+  /**
+   * For an app's backend (a client on the app's token): mints a customer's session for one
+   * application (a new applicationId, or one of the app's own) or one account of the app's, and
+   * answers the token to hand to the customer's device. The device builds its own ApiClient
+   * with `token: sessionToken`; that client may act for this application and its account only.
+   */
+  async createSession(target: CreateSessionInput): Promise<SessionCreated> {
+    const res = await this.send({ route: 'createSession', params: {}, json: target });
+    return this.answer(res, sessionCreatedSchema);
+  }
+
+  /** For a client on a session token: ends the session; its token is refused from then on. */
+  async endSession(): Promise<void> {
+    const res = await this.send({ route: 'endSession', params: {} });
+    if (!res.ok) throw await apiErrorFrom(res);
+  }
+
+  /** Who the token stands for: its id (what decisions record) and role; a session, what it acts for. */
   async whoAmI(): Promise<CallerView> {
     const res = await this.send({ route: 'whoAmI', params: {} });
     return this.answer(res, callerViewSchema);

@@ -39,6 +39,9 @@ export const routes = {
   revealApplicant: { method: 'POST', path: '/v1/reviews/:reviewId/reveal' },
   getReviewDocument: { method: 'GET', path: '/v1/reviews/:reviewId/documents/:documentId' },
   funnel: { method: 'GET', path: '/v1/funnel' },
+  // An app's backend mints a session for one application or account; the device ends its own.
+  createSession: { method: 'POST', path: '/v1/sessions' },
+  endSession: { method: 'DELETE', path: '/v1/sessions/current' },
   // Anyone with a token: who it stands for.
   whoAmI: { method: 'GET', path: '/v1/me' },
   // The supervisors' calls.

@@ -18,6 +18,7 @@ import {
 } from '../domain/application';
 import { type AppEventType, deliverySchema } from '../domain/deliveries';
 import { channelSchema, flowVersionSchema } from '../domain/identifiers';
+import { restrictionSchema } from '../domain/restrictions';
 import { holdStateSchema, reviewStatusSchema, reviewSummarySchema } from '../domain/review';
 import { reasonCodeSchema, shownReasonSchema } from '../domain/steps';
 
@@ -60,7 +61,10 @@ export const accountViewSchema = z.object({
   status: accountStatusSchema,
   limits: accountLimitsSchema,
   openedAt: z.string(),
+  /** Staff: each hold as core banking placed it. Apps, partners, sessions: its restriction kind as reason. */
   holds: z.array(holdSchema),
+  /** What restricts the account and what the customer can do about it (domain/restrictions.ts). */
+  restrictions: z.array(restrictionSchema),
   boundAccount: z.object({ maskedNumber: z.string(), kind: boundAccountKindSchema }).nullable(),
 });
 
@@ -106,7 +110,11 @@ export const reviewPageSchema = z.object({
 /** GET /v1/me: who the token stands for. */
 export const callerViewSchema = z.object({
   id: z.string(),
-  role: z.enum(['app', 'operator', 'supervisor', 'institution']),
+  role: z.enum(['app', 'operator', 'supervisor', 'institution', 'engineer', 'session']),
+  /** A session's: what it acts for and until when. */
+  session: z
+    .object({ applicationId: z.string(), accountNumber: z.string().optional(), expiresAt: z.string() })
+    .optional(),
 });
 
 /** /v1/agreements/{agreementId}: the signing's id, as POST /v1/agreements answered it. */

@@ -13,6 +13,8 @@ import type { Funnel } from '../funnel';
 import type { Renewals } from '../id-expiry';
 import type { IdempotencyRecords } from '../idempotency-records';
 import type { Reviews } from '../reviews';
+import type { SessionStore } from '../sessions';
+import { enforceAccess } from './access';
 import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
 import { problemHandler } from './problem';
@@ -25,10 +27,16 @@ import { documentRoutes } from './routes/documents';
 import { funnelRoutes } from './routes/funnel';
 import { documentImageDownload, reviewCaseRoutes } from './routes/review-cases';
 import { reviewRoutes } from './routes/reviews';
+import { sessionRoutes } from './routes/sessions';
 import { answerUnrouted } from './unrouted';
+import type { UploadQuotaDeps } from './upload-quota';
 
 export interface ApiDeps {
   tokens: Credentials;
+  /** Customers' sessions (client/sessions.ts); without it no session can be minted or used. */
+  sessions?: SessionStore;
+  /** Documents a session, and a tenant per day, may upload (client/api/upload-quota.ts); unset, no quota. */
+  uploadQuota?: UploadQuotaDeps;
   applications: Applications;
   /** Payment institutions' agreements and debits (the API runs without them in benchmarks of other routes). */
   agreements?: Agreements;
@@ -92,6 +100,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Who may call what, for every route registered after it (client/api/access.ts).
+  enforceAccess(app, deps);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(documentRoutes(deps));
@@ -102,6 +112,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(deps));
   if (deps.agreements) await app.register(agreementRoutes({ ...deps, agreements: deps.agreements }));
   await app.register(reviewCaseRoutes(deps));
+  await app.register(sessionRoutes(deps));
   // The review console (/console) and the applicant's page (/apply), over the same /v1 calls.
   await app.register(consoleRoutes());
   return app;

@@ -1,14 +1,20 @@
 /**
- * Bearer tokens map to roles. Apps start and follow applications; operators and supervisors
- * read them. The caller's identity comes from its token, never from the request body.
+ * Bearer tokens map to callers. Configured tokens (APP_TOKENS, OPERATOR_TOKENS, ...) stand for a
+ * tenant or a member of staff; session tokens, minted by an app's backend, stand for one
+ * customer's application or account. The caller's identity comes from its token, never from the
+ * request body. What each caller may call is client/api/access.ts.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Channel } from '../../domain/application';
-import { sendProblem } from './problem';
+import { SESSION_TOKEN_PREFIX } from '../../domain/sessions';
+import { type Session, type SessionStore, tokenHash } from '../sessions';
 
-/** `institution`: a payment institution (its id is WECHAT_PAY, UNIONPAY or JD_PAY), for agreements and debits only. */
-export type Role = 'app' | 'operator' | 'supervisor' | 'institution';
+/**
+ * `institution`: a payment institution (its id is WECHAT_PAY, UNIONPAY or JD_PAY), for agreements
+ * and debits only. `engineer`: decodes payloads through the codec server; the API tells them who
+ * they are and nothing else. `session`: a customer's device, for its own application and account.
+ */
+export type Role = 'app' | 'operator' | 'supervisor' | 'institution' | 'engineer' | 'session';
 
 export interface Caller {
   role: Role;
@@ -18,6 +24,8 @@ export interface Caller {
   channel?: Channel;
   /** PARTNER-channel app tokens: the partner bank, which its applications and accounts belong to. */
   partnerId?: string;
+  /** Session tokens: what the session acts for (its tenant is `id`, `channel` and `partnerId`). */
+  session?: Session;
 }
 
 export type Credentials = readonly (Caller & { token: string })[];
@@ -48,28 +56,33 @@ export function callerFor(tokens: Credentials, header: string | undefined): Call
   return caller;
 }
 
-/** The channel an app token speaks for, and its partner: what applications and accounts are matched against. */
+/**
+ * The caller of a request: a configured token, else a live session (expired or revoked ones
+ * are nobody: a 401, as for an unknown token).
+ */
+export async function resolveCaller(
+  tokens: Credentials,
+  sessions: SessionStore | undefined,
+  header: string | undefined,
+  now = new Date(),
+): Promise<Caller | undefined> {
+  const configured = callerFor(tokens, header);
+  if (configured) return configured;
+  const token = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
+  if (!sessions || !token?.startsWith(SESSION_TOKEN_PREFIX)) return undefined;
+  const session = await sessions.find(tokenHash(token), now);
+  if (!session) return undefined;
+  return {
+    role: 'session',
+    id: session.tenantId,
+    channel: session.channel,
+    ...(session.partnerId && { partnerId: session.partnerId }),
+    session,
+  };
+}
+
+/** The channel an app token (or a session it minted) speaks for, and its partner: what applications and accounts are matched against. */
 export const ownerOf = (caller: Caller): { channel: Channel; partnerId?: string } => ({
   channel: caller.channel ?? 'OWN_APP',
   ...(caller.partnerId && { partnerId: caller.partnerId }),
 });
-
-/** An onRequest hook (before the body is read or validated) that lets only the given roles through: 401 without a valid token, 403 for others. */
-export const allow =
-  (tokens: Credentials, ...roles: Role[]) =>
-  async (req: FastifyRequest, reply: FastifyReply) => {
-    const caller = callerFor(tokens, req.headers.authorization);
-    if (!caller) {
-      reply.header('www-authenticate', 'Bearer');
-      return sendProblem(reply, 401, 'Unauthorized', 'send Authorization: Bearer <token>');
-    }
-    if (!roles.includes(caller.role)) {
-      return sendProblem(
-        reply,
-        403,
-        'Forbidden',
-        `the ${caller.role} role may not call this; it needs ${roles.join(' or ')}`,
-      );
-    }
-    req.caller = caller;
-  };

@@ -18,6 +18,7 @@ import { describeTemporal } from '../../config/temporal';
 import { httpTracing, setUpTracing } from '../../config/tracing';
 import { defaultAgreementPolicy } from '../../domain/agreement-signing';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
+import { DEFAULT_UPLOAD_QUOTA } from '../../domain/documents';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { keyringFromConfig } from '../../encryption/from-config';
 import { Agreements } from '../agreements';
@@ -65,6 +66,9 @@ sweep.unref();
 
 const api = await buildApi({
   tokens: config.tokens,
+  sessions: stores.sessions,
+  // Counted in the same shared store as the applications' daily limits.
+  uploadQuota: { store: stores.limits, quota: DEFAULT_UPLOAD_QUOTA },
   applications: new Applications({
     client,
     taskQueue: config.temporal.taskQueue,
@@ -118,7 +122,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // Still serving while load balancers see /ready fail and stop sending (API_DRAIN_DELAY_SECONDS).
     await new Promise((resolve) => setTimeout(resolve, config.api.drainDelayMs));
     await api.close();
-    await Promise.allSettled([stores.limits.close(), stores.idempotency.close()]);
+    await Promise.allSettled([stores.limits.close(), stores.idempotency.close(), stores.sessions.close()]);
     await tracing?.shutdown();
     await connection.close();
     process.exit(0);

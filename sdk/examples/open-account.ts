@@ -3,11 +3,13 @@
  *
  *   npx tsx sdk/examples/open-account.ts
  *
- * One customer opens an account (ID photos, start, a mistyped SMS code, then the right one).
- * Another's front photo is blurred: the account opens with a review pending, an operator rejects
- * the photo (a payment hold), the app re-submits photos when asked, a second operator approves
- * and the hold is lifted. API_URL, SANDBOX_URL, APP_TOKEN, OPERATOR_TOKEN and
- * SECOND_OPERATOR_TOKEN point it elsewhere.
+ * Two halves, as in a real app: the app's backend holds the app token and mints a session per
+ * customer; the customer's device holds only that session's token. One customer opens an
+ * account (ID photos, start, a mistyped SMS code, then the right one). Another's front photo is
+ * blurred: the account opens with a review pending, an operator rejects the photo (a payment
+ * hold), the customer comes back on a session minted for the account and re-submits photos, a
+ * second operator approves and the hold is lifted. API_URL, SANDBOX_URL, APP_TOKEN,
+ * OPERATOR_TOKEN and SECOND_OPERATOR_TOKEN point it elsewhere.
  */
 import { ApiClient, ApiError } from '../index';
 import { Sandbox, testCustomer } from './sandbox';
@@ -15,7 +17,8 @@ import { Sandbox, testCustomer } from './sandbox';
 const env = process.env;
 const baseUrl = env.API_URL ?? 'http://127.0.0.1:8080';
 const sandbox = new Sandbox(env.SANDBOX_URL ?? 'http://127.0.0.1:7310');
-const app = new ApiClient({ baseUrl, token: env.APP_TOKEN ?? 'dev-app-token-change-me' });
+// The app's backend: the app token never leaves the server.
+const backend = new ApiClient({ baseUrl, token: env.APP_TOKEN ?? 'dev-app-token-change-me' });
 // The bank's staff, here only so that the review runs too: the one who rejects may not approve.
 const alice = new ApiClient({ baseUrl, token: env.OPERATOR_TOKEN ?? 'dev-operator-alice-change-me' });
 const bob = new ApiClient({ baseUrl, token: env.SECOND_OPERATOR_TOKEN ?? 'dev-operator-bob-change-me' });
@@ -28,9 +31,17 @@ async function until(done: () => Promise<boolean>): Promise<void> {
   }
 }
 
+/** The customer's device: a client on the session token its backend minted, and nothing else. */
+const onDevice = (sessionToken: string) => new ApiClient({ baseUrl, token: sessionToken });
+
 async function openAccount(photo: { blurred: boolean }) {
   const customer = testCustomer();
   const { name, idNumber, mobile } = customer;
+
+  // 0. The backend mints a session for a new application and hands its token to the phone.
+  const applicationId = crypto.randomUUID();
+  const { sessionToken } = await backend.createSession({ applicationId });
+  const app = onDevice(sessionToken);
 
   // 1. The customer photographs both sides of their ID card; the app uploads each image.
   const front = await sandbox.idCardImage({
@@ -47,7 +58,6 @@ async function openAccount(photo: { blurred: boolean }) {
 
   // 2. Start. Answers once the code is on its way (AWAITING_SMS_CODE) or the application is
   //    decided; a start that outlasts the API's deadline (202, CHECKING) is re-sent by the SDK.
-  const applicationId = crypto.randomUUID();
   const started = await app
     .startApplication({
       applicationId,
@@ -78,6 +88,10 @@ async function openAccount(photo: { blurred: boolean }) {
   console.log(
     `account ${account.accountNumber}: class ${account.accountClass}, ${account.status}, review ${opened.review}`,
   );
+  // 5. Done on this device: the session ends and its token opens nothing any more.
+  await app.endSession();
+  const refused = await app.getAccount(opened.accountNumber).catch((err: ApiError) => err.status);
+  console.log(`session ended: ${refused}`);
   return { customer, applicationId, accountNumber: opened.accountNumber };
 }
 
@@ -94,11 +108,16 @@ await alice.decide(reviewId, {
   note: 'the ID number is blurred',
 });
 
-// The app is told by the RESUBMISSION_REQUESTED webhook; the delivery log says the same.
+// The backend is told by the RESUBMISSION_REQUESTED webhook (the delivery log says the same), and
+// mints a session for the account when the customer comes back to send new photos.
 await until(async () =>
-  (await app.listEvents(held.applicationId)).some((e) => e.type === 'RESUBMISSION_REQUESTED'),
+  (await backend.listEvents(held.applicationId)).some((e) => e.type === 'RESUBMISSION_REQUESTED'),
 );
-console.log(`account ${held.accountNumber}: ${(await app.getAccount(held.accountNumber)).status}`);
+const app = onDevice((await backend.createSession({ accountNumber: held.accountNumber })).sessionToken);
+const { restrictions, status } = await app.getAccount(held.accountNumber);
+console.log(
+  `account ${held.accountNumber}: ${status}, ${restrictions.map((r) => `${r.kind} → ${r.action}`)}`,
+);
 
 // New photos; `accepted: false` with reasons would mean: ask the customer once more.
 const { name, idNumber } = held.customer;

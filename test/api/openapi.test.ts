@@ -66,7 +66,8 @@ interface Call {
 }
 
 /** Who calls: a role's first test token, a named caller of a role, or nobody. */
-type Who = Role | { role: Role; id: string } | null;
+/** A configured token by role (or role and id), a customer's session token, or none. */
+type Who = Role | { role: Role; id: string } | { session: string } | null;
 
 const json = (value: unknown): Call['body'] => ({ type: 'application/json', payload: JSON.stringify(value) });
 
@@ -82,7 +83,8 @@ function urlOf(op: Operation, call: Call): string {
 
 function authorization(who: Who): Record<string, string> {
   if (who === null) return {};
-  return typeof who === 'string' ? bearer(who) : bearer(who.role, who.id);
+  if (typeof who === 'string') return bearer(who);
+  return 'session' in who ? { authorization: `Bearer ${who.session}` } : bearer(who.role, who.id);
 }
 
 /** Operations called at all, and operations called with a valid request by their conformance case. */
@@ -528,6 +530,51 @@ const cases: Record<string, Case> = {
     async valid(step) {
       const me = await step('an operator', {}, { role: 'operator', id: 'op-bob' }, 200);
       expect(me).toEqual({ id: 'op-bob', role: 'operator' });
+    },
+  },
+
+  'POST /v1/sessions': {
+    roles: ['app'],
+    shaped: async () => ({ body: json({ applicationId: randomUUID() }) }),
+    malformed: () => ({ body: json({ applicationId: randomUUID(), ttlSeconds: 86_401 }) }),
+    async valid(step) {
+      const minted = await step(
+        'a new application',
+        { body: json({ applicationId: randomUUID() }) },
+        'app',
+        201,
+      );
+      expect(String(field(minted, 'sessionToken'))).toMatch(/^aos_/);
+      const { accountNumber } = await underReview();
+      const forAccount = await step(
+        'an account of its own',
+        { body: json({ accountNumber, ttlSeconds: 3600 }) },
+        'app',
+        201,
+      );
+      expect(field(forAccount, 'accountNumber')).toBe(accountNumber);
+      await step(
+        "another tenant's account",
+        { body: json({ accountNumber }) },
+        { role: 'app', id: 'partner-x' },
+        404,
+      );
+    },
+  },
+
+  'DELETE /v1/sessions/current': {
+    roles: [],
+    shaped: async () => ({}),
+    async valid(step) {
+      const minted = await api.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        headers: bearer('app'),
+        payload: { applicationId: randomUUID() },
+      });
+      const session = (minted.json() as { sessionToken: string }).sessionToken;
+      await step('the session ends itself', {}, { session }, 204);
+      await step('an ended session', {}, { session }, 401);
     },
   },
 

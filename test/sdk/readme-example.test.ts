@@ -36,7 +36,7 @@ describe('the SDK README example', () => {
     expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
   });
 
-  it('runs as written: opens an account past a wrong code, and re-submits photos when asked', async () => {
+  it('runs as written: a backend mints sessions, a device opens an account past a wrong code, ends its session, and re-submits photos on an account session', async () => {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', EXAMPLE], {
       cwd: ROOT,
       timeout: 90_000,
@@ -54,9 +54,11 @@ describe('the SDK README example', () => {
     expect(lines).toEqual([
       'wrong code: 2 tries left',
       expect.stringMatching(/^account 6230\d{15}: class II, ACTIVE, review NONE$/),
+      'session ended: 401',
       'wrong code: 2 tries left',
       expect.stringMatching(/^account 6230\d{15}: class II, ACTIVE, review PENDING$/),
-      expect.stringMatching(/^account 6230\d{15}: RECEIVE_ONLY$/),
+      'session ended: 401',
+      expect.stringMatching(/^account 6230\d{15}: RECEIVE_ONLY, REVIEW → RESUBMIT_ID$/),
       'new photos accepted: review round 2',
       expect.stringMatching(/^hold lifted: account 6230\d{15} is ACTIVE$/),
     ]);

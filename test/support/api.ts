@@ -11,7 +11,9 @@ import { Funnel } from '../../client/funnel';
 import { Renewals } from '../../client/id-expiry';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
+import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
 import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
+import { DEFAULT_UPLOAD_QUOTA, type UploadQuota } from '../../domain/documents';
 import { type Harness, startHarness } from './harness';
 
 /** Keys the HMACs of the API's counters and idempotency records in tests. */
@@ -40,6 +42,8 @@ export const tokens: Credentials = [
   // Payment institutions: each sees only its own agreements.
   { role: 'institution', id: 'WECHAT_PAY', token: 'test-wechat-pay-0123456789' },
   { role: 'institution', id: 'JD_PAY', token: 'test-jd-pay-0123456789' },
+  // Engineers decode through the codec server; the API knows them only to refuse them.
+  { role: 'engineer', id: 'eng-dave', token: 'test-engineer-dave-0123456789' },
 ];
 
 /** The Authorization header of a caller: the first of a role, or a named one. */
@@ -54,9 +58,13 @@ export function startApi(
   h: Harness,
   logger?: Logger,
   agreementPolicy: Partial<AgreementPolicy> = {},
+  uploadQuota: UploadQuota = DEFAULT_UPLOAD_QUOTA,
+  sessions: SessionStore = new SqliteSessionStore(':memory:'),
 ): Promise<FastifyInstance> {
   return buildApi({
     tokens,
+    sessions,
+    uploadQuota: { store: new DailyLimits(':memory:', TEST_COUNTER_HMAC_KEY), quota: uploadQuota },
     applications: h.applications,
     // Its own task queue's reviews: other test files' cases (and data keys) stay theirs.
     reviews: new Reviews(h.client, h.taskQueue),

@@ -4,6 +4,7 @@ import { type DocumentStore, tenantOf } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
 import type { IdCardPhotos } from '../../../domain/documents';
 import { idRenewalResultSchema } from '../../../domain/id-expiry';
+import { publicHold, restrictionsOf } from '../../../domain/restrictions';
 import { resubmissionResultSchema, resubmissionSchema } from '../../../domain/review';
 import { routes } from '../../../sdk/routes';
 import {
@@ -15,14 +16,13 @@ import {
 import type { Renewals } from '../../id-expiry';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
-import { allow, type Caller, type Credentials, ownerOf } from '../auth';
+import { type Caller, ownerOf } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
-import { requireOwner } from '../owner';
+import { isStaff, ownedAccount, requireOwner } from '../owner';
 import { requireUploaded, sealForApplication } from '../uploaded';
 
 export const accountRoutes =
   (deps: {
-    tokens: Credentials;
     coreBanking: CoreBanking;
     reviews: Reviews;
     renewals?: Renewals;
@@ -34,7 +34,7 @@ export const accountRoutes =
     const accountWithUploads = async (caller: Caller, accountNumber: string, photos: IdCardPhotos) => {
       const account = requireOwner(
         caller,
-        await deps.coreBanking.getAccount(accountNumber),
+        ownedAccount(await deps.coreBanking.getAccount(accountNumber)),
         'no account with this number',
       );
       await requireUploaded(deps.documents, photos, '', tenantOf(ownerOf(caller)), account.reference);
@@ -44,9 +44,10 @@ export const accountRoutes =
     app.get(
       routes.getAccount.path,
       {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
-          summary: 'Read an account: status, holds, limits and the bound account (masked)',
+          summary: 'Read an account: status, restrictions, limits and the bound account (masked)',
+          description:
+            'restrictions says what restricts the account and what the customer can do about it. Staff read holds as core banking placed them; apps, partners and sessions read each hold with its restriction kind as reason and an opaque holdId.',
           params: accountParamsSchema,
           response: { 200: accountViewSchema, 404: problemSchema },
         },
@@ -54,7 +55,7 @@ export const accountRoutes =
       async (req, reply) => {
         const account = requireOwner(
           req.caller!,
-          await deps.coreBanking.getAccount(req.params.accountNumber),
+          ownedAccount(await deps.coreBanking.getAccount(req.params.accountNumber)),
           'no account with this number',
         );
         return reply.send({
@@ -63,7 +64,9 @@ export const accountRoutes =
           status: account.status,
           limits: account.limits,
           openedAt: account.openedAt,
-          holds: account.holds,
+          // Staff read each hold as placed; everyone else its kind only (no tipping-off).
+          holds: isStaff(req.caller!) ? account.holds : account.holds.map(publicHold),
+          restrictions: restrictionsOf(account.holds),
           boundAccount: account.binding && {
             maskedNumber: account.binding.maskedNumber,
             kind: account.binding.kind,
@@ -75,7 +78,6 @@ export const accountRoutes =
     app.post(
       routes.resubmitIdDocuments.path,
       {
-        onRequest: allow(deps.tokens, 'app'),
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary: 'Re-submit ID-card photos for an account under review (after a payment hold)',
@@ -110,7 +112,6 @@ export const accountRoutes =
     app.post(
       routes.renewIdCard.path,
       {
-        onRequest: allow(deps.tokens, 'app'),
         schema: {
           summary:
             "Photos of the holder's new ID card: accepted, the new end date is kept and the expiry holds are lifted",

@@ -19,30 +19,23 @@ import {
   problemSchema,
 } from '../../../sdk/schemas';
 import type { Agreements } from '../../agreements';
-import { allow, type Caller, type Credentials } from '../auth';
-import { visibleTo } from '../owner';
+import type { Caller } from '../auth';
+import { ownedAccount, visibleTo } from '../owner';
 import { sendProblem, sendWrongCode } from '../problem';
 
 export const agreementRoutes =
-  (deps: {
-    tokens: Credentials;
-    agreements: Agreements;
-    coreBanking: CoreBanking;
-    audit: AuditTrail;
-  }): FastifyPluginAsyncZod =>
+  (deps: { agreements: Agreements; coreBanking: CoreBanking; audit: AuditTrail }): FastifyPluginAsyncZod =>
   async (app) => {
-    const institutions = allow(deps.tokens, 'institution');
     const institutionOf = (caller: Caller) => caller.id as Institution;
-    /** Whether an app caller owns the account (the same owner rule as every other route). */
+    /** Whether an app or session caller owns the account (the same owner rule as every other route). */
     const owns = (caller: Caller) => async (accountNumber: string) => {
-      const account = await deps.coreBanking.getAccount(accountNumber);
+      const account = ownedAccount(await deps.coreBanking.getAccount(accountNumber));
       return account !== undefined && visibleTo(caller, account);
     };
 
     app.post(
       routes.startAgreement.path,
       {
-        onRequest: institutions,
         schema: {
           summary: "Sign an agreement: the holder's elements are checked and an SMS code goes to the holder",
           description:
@@ -62,7 +55,6 @@ export const agreementRoutes =
     app.get(
       routes.getAgreement.path,
       {
-        onRequest: institutions,
         schema: {
           summary:
             "Read a signing: its status and, once signed, the agreement number and limits (the institution's own only)",
@@ -76,7 +68,6 @@ export const agreementRoutes =
     app.post(
       routes.submitAgreementCode.path,
       {
-        onRequest: institutions,
         schema: {
           summary:
             'Submit the SMS code the holder received; answers the signed agreement, or 422 with the tries left',
@@ -105,7 +96,6 @@ export const agreementRoutes =
     app.delete(
       routes.cancelAgreement.path,
       {
-        onRequest: allow(deps.tokens, 'institution', 'app', 'operator', 'supervisor'),
         schema: {
           summary:
             "Cancel an agreement (or a signing in progress): its institution, the account's app, or staff (recorded in the audit log). Final",
@@ -151,7 +141,6 @@ export const agreementRoutes =
     app.get(
       routes.listAgreements.path,
       {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: "An account's agreements, oldest first: the account's app and staff",
           params: accountParamsSchema,
@@ -171,7 +160,6 @@ export const agreementRoutes =
     app.post(
       routes.debit.path,
       {
-        onRequest: institutions,
         schema: {
           summary: 'Debit an account under a signed agreement; idempotent by the reference',
           description:

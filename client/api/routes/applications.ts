@@ -8,7 +8,7 @@ import {
   startApplicationRequestSchema,
   submitSmsCodeRequestSchema,
 } from '../../../domain/application';
-import { deliverySchema } from '../../../domain/deliveries';
+import { deliverySchema, isOpsEvent } from '../../../domain/deliveries';
 import { publicApplicationView, publicCodeResult } from '../../../domain/public-reasons';
 import { reviewWorkflowId } from '../../../domain/workflow-ids';
 import { routes } from '../../../sdk/routes';
@@ -23,15 +23,14 @@ import {
 import type { Applications } from '../../applications';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
-import { allow, type Caller, type Credentials, callerFor, ownerOf } from '../auth';
+import { type Caller, ownerOf } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
-import { requireOwner } from '../owner';
+import { isStaff, requireOwner } from '../owner';
 import { sendProblem, sendWrongCode } from '../problem';
 import { requireUploaded, sealForApplication } from '../uploaded';
 
 export const applicationRoutes =
   (deps: {
-    tokens: Credentials;
     applications: Applications;
     reviews: Reviews;
     documents: DocumentStore;
@@ -46,9 +45,9 @@ export const applicationRoutes =
         'no application with this applicationId',
       );
 
-    /** Apps and partners are told coarse reasons; staff see the detailed ones (domain/public-reasons.ts). */
+    /** Apps, partners and sessions are told coarse reasons; staff see the detailed ones (domain/public-reasons.ts). */
     const shown = (caller: Caller, view: ApplicationView) =>
-      caller.role === 'app' ? publicApplicationView(view) : view;
+      isStaff(caller) ? view : publicApplicationView(view);
 
     app.post(
       routes.startApplication.path,
@@ -56,9 +55,20 @@ export const applicationRoutes =
         // The channel is the token's: a body naming another is refused before validation, and an
         // absent one is filled in, so the flow version defaults and checks are the channel's.
         preValidation: async (req, reply) => {
-          const caller = callerFor(deps.tokens, req.headers.authorization);
+          const caller = req.caller!;
           const body = req.body as Record<string, unknown> | undefined;
-          if (caller?.role !== 'app' || !body || typeof body !== 'object' || Array.isArray(body)) return;
+          if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+          // A session starts the application it was minted for and no other (before validation,
+          // so that no malformed body is needed to learn which one that is).
+          const own = caller.session?.applicationId;
+          if (own !== undefined && String(body.applicationId ?? '').toLowerCase() !== own) {
+            return sendProblem(
+              reply,
+              403,
+              'Forbidden',
+              `body.applicationId is not the application this session was minted for (${own})`,
+            );
+          }
           const { channel } = ownerOf(caller);
           if (body.channel === undefined) body.channel = channel;
           // An unknown channel is a malformed field (400 from validation); a known other one is forbidden.
@@ -71,7 +81,6 @@ export const applicationRoutes =
             );
           }
         },
-        onRequest: allow(deps.tokens, 'app'),
         schema: {
           summary: 'Start an application; answers when it waits for the SMS code or is decided',
           description:
@@ -101,7 +110,6 @@ export const applicationRoutes =
     app.post(
       routes.submitSmsCode.path,
       {
-        onRequest: allow(deps.tokens, 'app'),
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary: 'Submit the SMS code; answers the opened account, or 422 with the tries left',
@@ -132,7 +140,6 @@ export const applicationRoutes =
     app.post(
       routes.resendSmsCode.path,
       {
-        onRequest: allow(deps.tokens, 'app'),
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary:
@@ -162,7 +169,6 @@ export const applicationRoutes =
     app.get(
       routes.getApplication.path,
       {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: 'Read an application: status, steps and their outcomes, the account once opened',
           params: applicationParamsSchema,
@@ -175,7 +181,6 @@ export const applicationRoutes =
     app.get(
       routes.listEvents.path,
       {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor'),
         schema: {
           summary: "The delivery log of the application's webhook events, its review's included",
           params: applicationParamsSchema,
@@ -188,7 +193,9 @@ export const applicationRoutes =
           view.review && view.review !== 'NONE'
             ? await deps.reviews.get(reviewWorkflowId(req.params.applicationId))
             : undefined;
-        return { events: [...view.deliveries, ...(review?.deliveries ?? [])] };
+        const events = [...view.deliveries, ...(review?.deliveries ?? [])];
+        // Alerts to the bank's operations team are theirs: in an app's log they would tip it off.
+        return { events: isStaff(req.caller!) ? events : events.filter((e) => !isOpsEvent(e.type)) };
       },
     );
   };

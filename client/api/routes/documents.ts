@@ -8,11 +8,12 @@ import {
 } from '../../../adapters/documents';
 import { routes } from '../../../sdk/routes';
 import { documentCreatedSchema, problemSchema } from '../../../sdk/schemas';
-import { allow, type Credentials, ownerOf } from '../auth';
+import { ownerOf } from '../auth';
 import { sendProblem } from '../problem';
+import { takeUpload, type UploadQuotaDeps } from '../upload-quota';
 
 export const documentRoutes =
-  (deps: { tokens: Credentials; documents: DocumentStore }): FastifyPluginAsyncZod =>
+  (deps: { documents: DocumentStore; uploadQuota?: UploadQuotaDeps }): FastifyPluginAsyncZod =>
   async (app) => {
     app.addContentTypeParser(
       ['image/jpeg', 'image/png'],
@@ -22,7 +23,6 @@ export const documentRoutes =
     app.post(
       routes.uploadDocument.path,
       {
-        onRequest: allow(deps.tokens, 'app'),
         bodyLimit: MAX_DOCUMENT_BYTES,
         schema: {
           summary: 'Upload an ID-card or face image (raw JPEG or PNG bytes, at most 5 MiB)',
@@ -31,6 +31,7 @@ export const documentRoutes =
             400: problemSchema,
             413: problemSchema,
             415: problemSchema,
+            429: problemSchema,
           },
         },
       },
@@ -60,6 +61,7 @@ export const documentRoutes =
             `body is ${sniffed} but Content-Type says ${req.headers['content-type']}`,
           );
         }
+        if (deps.uploadQuota) await takeUpload(deps.uploadQuota, req.caller!, bytes);
         const documentId = await deps.documents.put(bytes, tenantOf(ownerOf(req.caller!)));
         return reply.code(201).send({ documentId });
       },

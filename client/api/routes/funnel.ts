@@ -4,15 +4,13 @@ import { z } from 'zod';
 import { routes } from '../../../sdk/routes';
 import { funnelPeriodSchema, funnelRowSchema, problemSchema } from '../../../sdk/schemas';
 import type { Funnel } from '../../funnel';
-import { allow, type Credentials } from '../auth';
 
 export const funnelRoutes =
-  (deps: { tokens: Credentials; funnel: Funnel }): FastifyPluginAsyncZod =>
+  (deps: { funnel: Funnel }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       routes.funnel.path,
       {
-        onRequest: allow(deps.tokens, 'operator', 'supervisor'),
         schema: {
           summary:
             'Funnel figures: per flow version and channel, how many reached, passed, were rejected at or abandoned each step',

@@ -18,7 +18,6 @@ import { routes } from '../../../sdk/routes';
 import { problemSchema, revealAnswerSchema, revealRequestSchema } from '../../../sdk/schemas';
 import { NotFoundError } from '../../errors';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials } from '../auth';
 
 type Json = Record<string, unknown>;
 
@@ -30,18 +29,14 @@ const documentParamsSchema = z.strictObject({ reviewId, documentId: documentIdSc
 
 export const reviewCaseRoutes =
   (deps: {
-    tokens: Credentials;
     reviews: Reviews;
     documents: DocumentStore;
     audit: Pick<AuditTrail, 'record' | 'recordDocumentView'>;
   }): FastifyPluginAsyncZod =>
   async (app) => {
-    const staff = allow(deps.tokens, 'operator', 'supervisor');
-
     app.post(
       routes.claimReview.path,
       {
-        onRequest: staff,
         schema: {
           summary: 'Claim a case to decide it (or renew your claim) for the policy lease',
           description:
@@ -56,7 +51,6 @@ export const reviewCaseRoutes =
     app.delete(
       routes.releaseClaim.path,
       {
-        onRequest: staff,
         schema: {
           summary: 'Release a claim: its holder, or a supervisor for anyone',
           params: reviewParamsSchema,
@@ -76,7 +70,6 @@ export const reviewCaseRoutes =
     app.get(
       routes.getCaseFile.path,
       {
-        onRequest: staff,
         schema: {
           summary: "The applicant's entered name and ID number (masked) and the case's ID photos",
           params: reviewParamsSchema,
@@ -95,7 +88,6 @@ export const reviewCaseRoutes =
     app.post(
       routes.revealApplicant.path,
       {
-        onRequest: staff,
         schema: {
           summary: "One of the applicant's entered fields, unmasked; recorded in the audit log",
           params: reviewParamsSchema,
@@ -123,7 +115,6 @@ export const reviewCaseRoutes =
     app.get(
       routes.getReviewDocument.path,
       {
-        onRequest: staff,
         schema: {
           summary: 'An ID photo of the case (the image bytes); each view is recorded in the audit log',
           params: documentParamsSchema,
@@ -156,20 +147,6 @@ export const reviewCaseRoutes =
           .type(sniffImageType(bytes) ?? 'application/octet-stream')
           .send(bytes);
       },
-    );
-
-    app.get(
-      routes.whoAmI.path,
-      {
-        onRequest: allow(deps.tokens, 'app', 'operator', 'supervisor', 'institution'),
-        schema: {
-          summary: 'Who the token stands for: the id decisions record, and the role',
-          response: {
-            200: z.object({ id: z.string(), role: z.enum(['app', 'operator', 'supervisor', 'institution']) }),
-          },
-        },
-      },
-      async (req) => ({ id: req.caller!.id, role: req.caller!.role }),
     );
   };
 

@@ -11,7 +11,6 @@ import {
 } from '../../../sdk/schemas';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
-import { allow, type Credentials } from '../auth';
 import { bindIdempotencyKey } from '../idempotency';
 
 const reviewParamsSchema = z.strictObject({
@@ -19,14 +18,11 @@ const reviewParamsSchema = z.strictObject({
 });
 
 export const reviewRoutes =
-  (deps: { tokens: Credentials; reviews: Reviews; idempotency: IdempotencyRecords }): FastifyPluginAsyncZod =>
+  (deps: { reviews: Reviews; idempotency: IdempotencyRecords }): FastifyPluginAsyncZod =>
   async (app) => {
-    const staff = allow(deps.tokens, 'operator', 'supervisor');
-
     app.get(
       routes.listReviews.path,
       {
-        onRequest: staff,
         schema: {
           summary:
             'The review queue, filtered (status, escalated, hold, reason, flowVersion, channel), oldest first',
@@ -42,7 +38,6 @@ export const reviewRoutes =
     app.get(
       routes.getReview.path,
       {
-        onRequest: staff,
         schema: {
           summary: 'One case with its full decision history (who, when, why, round, rule version)',
           params: reviewParamsSchema,
@@ -55,7 +50,6 @@ export const reviewRoutes =
     app.post(
       routes.decide.path,
       {
-        onRequest: staff,
         preHandler: bindIdempotencyKey(deps.idempotency),
         schema: {
           summary:
