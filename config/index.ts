@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { webhookSecretProblem } from '../contracts/webhook-secret';
 import { institutionSchema } from '../domain/agreements';
-import { credentials, developmentTokens } from '../domain/credentials';
+import { credentials, developmentTokens, developmentWebhookSecret } from '../domain/credentials';
 import { productionProblems, UnsafeConfigurationError } from './production';
 import { temporalConnectConfig } from './temporal';
 
@@ -52,11 +53,28 @@ const envSchema = z.object({
   CORE_BANKING_URL: z.string().url().optional(),
   APP_WEBHOOK_URL: z.string().url().optional(),
   OPS_WEBHOOK_URL: z.string().url().optional(),
-  /** Shared with the app: webhooks carry an HMAC-SHA256 signature made with it. */
-  WEBHOOK_SECRET: z.string().min(16).default('dev-webhook-secret-change-me'),
+  /**
+   * Shared with the app: webhooks carry an HMAC-SHA256 signature made with it. `whsec_<base64>`
+   * keys with the decoded bytes, as apps' Standard Webhooks libraries do; plain text, as before,
+   * with its UTF-8 bytes (contracts/webhook-secret.ts). A malformed `whsec_` one is refused here,
+   * not at the first delivery that no app could verify.
+   */
+  WEBHOOK_SECRET: z
+    .string()
+    .min(16)
+    .default(developmentWebhookSecret)
+    .superRefine((secret, ctx) => {
+      const problem = webhookSecretProblem(secret);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Each partner bank's webhook (`partner=url,...`) and signing secret (`partner=secret,...`). */
   PARTNER_WEBHOOK_URLS: z.string().optional(),
-  PARTNER_WEBHOOK_SECRETS: credentials(developmentTokens.PARTNER_WEBHOOK_SECRETS),
+  PARTNER_WEBHOOK_SECRETS: credentials(developmentTokens.PARTNER_WEBHOOK_SECRETS).superRefine((list, ctx) => {
+    for (const { id, token } of list) {
+      const problem = webhookSecretProblem(token);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${id}: ${problem}` });
+    }
+  }),
   /** Keys the HMACs that stand for cards, mobiles, ID numbers and requests in counters and records. */
   COUNTER_HMAC_KEY: z.string().min(16).default('dev-counter-hmac-key-change-me'),
   /** `who=token` pairs, comma-separated. The defaults are development tokens: set real ones elsewhere. */

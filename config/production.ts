@@ -3,7 +3,7 @@
  * or left at its development value, or while a provider, core-banking or webhook URL points at
  * the sandboxes. Each problem names its setting, so one run lists everything to fix.
  */
-import { developmentTokens } from '../domain/credentials';
+import { developmentTokens, developmentWebhookSecret } from '../domain/credentials';
 
 export class UnsafeConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -18,6 +18,7 @@ const DEVELOPMENT_SECRETS = [
     list.split(',').map((p) => p.slice(p.indexOf('=') + 1)),
   ),
   'dev-webhook-secret-change-me',
+  developmentWebhookSecret,
   'dev-counter-hmac-key-change-me',
 ];
 

@@ -1,10 +1,12 @@
 /**
  * How webhooks to the app are signed (the Standard Webhooks scheme): HMAC-SHA256 over
- * `${id}.${timestamp}.${body}` with a shared secret, sent as `webhook-signature: v1,<base64>`
- * beside `webhook-id` and `webhook-timestamp`. Receivers check the signature and reject old
- * timestamps, so a captured request cannot be replayed later.
+ * `${id}.${timestamp}.${body}` keyed by a shared secret (webhook-secret.ts: a `whsec_` secret's
+ * decoded bytes), sent as `webhook-signature: v1,<base64>` beside `webhook-id` and
+ * `webhook-timestamp`. Receivers check the signature and reject old timestamps, so a captured
+ * request cannot be replayed later.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { webhookKey } from './webhook-secret';
 
 export interface SignedHeaders {
   'webhook-id': string;
@@ -13,7 +15,7 @@ export interface SignedHeaders {
 }
 
 const mac = (secret: string, id: string, timestamp: string, body: string): string =>
-  createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64');
+  createHmac('sha256', webhookKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64');
 
 export function signWebhook(secret: string, id: string, body: string, now = new Date()): SignedHeaders {
   const timestamp = String(Math.floor(now.getTime() / 1000));

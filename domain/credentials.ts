@@ -20,9 +20,19 @@ export const developmentTokens = {
   /** Payment institutions (WECHAT_PAY, UNIONPAY, JD_PAY): they sign agreements and debit under them. */
   INSTITUTION_TOKENS:
     'WECHAT_PAY=dev-wechat-pay-token-change-me,UNIONPAY=dev-unionpay-token-change-me,JD_PAY=dev-jd-pay-token-change-me',
-  /** Not tokens: the development partner's webhook signing secret, listed the same way. */
-  PARTNER_WEBHOOK_SECRETS: 'partner-demo=dev-partner-demo-webhook-secret-change-me',
+  /**
+   * Not tokens: the development partner's webhook signing secret, listed the same way. The
+   * `whsec_` form apps' Standard Webhooks libraries take, of the bytes of the former plain default
+   * (`dev-partner-demo-webhook-secret-change-me`), so that the key is the same either way.
+   */
+  PARTNER_WEBHOOK_SECRETS: 'partner-demo=whsec_ZGV2LXBhcnRuZXItZGVtby13ZWJob29rLXNlY3JldC1jaGFuZ2UtbWU=',
 } as const;
+
+/**
+ * The bank's own app's development webhook secret (`WEBHOOK_SECRET`): `whsec_` of the bytes of the
+ * former plain default, `dev-webhook-secret-change-me`, so an app still holding that one verifies.
+ */
+export const developmentWebhookSecret = 'whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==';
 
 /** A "who=token,..." list, the fallback when the variable is unset. */
 export const credentials = (fallback: string) =>

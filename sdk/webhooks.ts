@@ -1,14 +1,16 @@
 /**
  * Checking a webhook from the service before acting on it (the Standard Webhooks scheme): the
  * signature `webhook-signature: v1,<base64 HMAC-SHA256>` over `${webhook-id}.${webhook-timestamp}.${body}`
- * with the shared secret (`WEBHOOK_SECRET`), and a timestamp close to now, so a captured request
- * cannot be replayed later. Web Crypto only: runs in Node 20+, browsers, workers and WebViews.
+ * with the shared secret (`WEBHOOK_SECRET`, best in its `whsec_<base64>` form), and a timestamp
+ * close to now, so a captured request cannot be replayed later. Web Crypto only: runs in Node
+ * 20+, browsers, workers and WebViews.
  *
  *   const event = await verifyWebhook({ secret, headers: req.headers, body: rawBody });
  *
  * Pass the body exactly as received (text or bytes), before any JSON parsing: the signature
  * covers those bytes. Deliveries are retried, so de-duplicate by `event.eventId` (= `webhook-id`).
  */
+import { base64Bytes, webhookKey } from '../domain/webhook-secret';
 import { type WebhookEvent, webhookEventSchema } from './schemas';
 
 export type { WebhookEvent };
@@ -20,7 +22,12 @@ export type { WebhookEvent };
 export type WebhookHeaders = Headers | object;
 
 export interface VerifyWebhookOptions {
-  /** The secret shared with the service (its `WEBHOOK_SECRET`). */
+  /**
+   * The secret shared with the service (its `WEBHOOK_SECRET`, or a partner's own): `whsec_<base64>`
+   * as Standard Webhooks libraries take it, or the plain text of an older one. A malformed
+   * `whsec_` secret throws a plain Error, not a WebhookVerificationError: the receiver's setup is
+   * wrong, not the webhook.
+   */
   secret: string;
   headers: WebhookHeaders;
   /** The raw request body, exactly as received. */
@@ -60,17 +67,6 @@ function header(headers: WebhookHeaders, name: string): string | undefined {
   return typeof first === 'string' ? first : undefined;
 }
 
-function base64ToBytes(text: string): Uint8Array | undefined {
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Compares every byte whatever the first difference, so timing tells an attacker nothing. */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -79,11 +75,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-async function hmacSha256(secret: string, parts: readonly Uint8Array[]): Promise<Uint8Array> {
-  const encoder = new TextEncoder();
-  const key = await globalThis.crypto.subtle.importKey(
+async function hmacSha256(key: Uint8Array<ArrayBuffer>, parts: readonly Uint8Array[]): Promise<Uint8Array> {
+  const hmacKey = await globalThis.crypto.subtle.importKey(
     'raw',
-    encoder.encode(secret),
+    key,
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
@@ -94,7 +89,7 @@ async function hmacSha256(secret: string, parts: readonly Uint8Array[]): Promise
     data.set(part, at);
     at += part.length;
   }
-  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, data));
+  return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', hmacKey, data));
 }
 
 /**
@@ -104,6 +99,8 @@ async function hmacSha256(secret: string, parts: readonly Uint8Array[]): Promise
  */
 export async function verifyWebhook(options: VerifyWebhookOptions): Promise<WebhookEvent> {
   const { secret, headers, body } = options;
+  // First, so that a receiver set up with a malformed secret hears so on its first delivery.
+  const key = webhookKey(secret);
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
@@ -127,11 +124,11 @@ export async function verifyWebhook(options: VerifyWebhookOptions): Promise<Webh
 
   const encoder = new TextEncoder();
   const bodyBytes = typeof body === 'string' ? encoder.encode(body) : body;
-  const expected = await hmacSha256(secret, [encoder.encode(`${id}.${timestamp}.`), bodyBytes]);
+  const expected = await hmacSha256(key, [encoder.encode(`${id}.${timestamp}.`), bodyBytes]);
   const matches = signatures
     .split(' ')
     .filter((s) => s.startsWith('v1,'))
-    .map((s) => base64ToBytes(s.slice(3)))
+    .map((s) => base64Bytes(s.slice(3)))
     .some((given) => given !== undefined && sameBytes(given, expected));
   if (!matches) {
     throw new WebhookVerificationError('BAD_SIGNATURE', 'no webhook-signature matches the body and secret');

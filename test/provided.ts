@@ -10,11 +10,15 @@ declare module 'vitest' {
   }
 }
 
-/** The worker signs webhooks with it; the sandbox inbox verifies them, as a real app would. */
-export const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+/**
+ * The worker signs webhooks with it; the sandbox inbox verifies them, as a real app would. The
+ * Standard Webhooks form apps are given, of random bytes (not UTF-8), so a key that went through
+ * text on the way would not verify.
+ */
+export const TEST_WEBHOOK_SECRET = 'whsec_nanXPQ4KNXM6J5cAgRi2tEdrRyuNBHZGIxE+pjxTjVg=';
 
 /** The partner banks' webhooks (their own sandbox inboxes), each signed with its own secret. */
 export const TEST_PARTNER_WEBHOOK_SECRETS: Record<string, string> = {
-  'partner-x': 'test-partner-x-webhook-secret-0123456789',
-  'partner-y': 'test-partner-y-webhook-secret-0123456789',
+  'partner-x': 'whsec_MkEHFJvv8sc6RKoo7GcoTKyEJW1o02Wvf75GRss92cE=',
+  'partner-y': 'whsec_VjhK3FTiiCMXqp0VxBjyGpD3zq7/RB4A5O5aO6zAG4c=',
 };

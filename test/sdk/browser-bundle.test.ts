@@ -108,14 +108,19 @@ describe('the SDK in a browser bundle', () => {
       occurredAt: new Date().toISOString(),
       data: {},
     });
-    const secret = 'a-secret-of-enough-length';
-    const headers = { ...signWebhook(secret, 'e1', body) };
-    expect((await sdk.verifyWebhook({ secret, headers, body })).eventId).toBe('e1');
-    const refused = await sdk
-      .verifyWebhook({ secret: 'wrong-secret-xxxxxxxx', headers, body })
-      .catch((e) => e);
-    expect(refused).toBeInstanceOf(sdk.WebhookVerificationError);
-    expect(refused.reason).toBe('BAD_SIGNATURE');
+    // A whsec_ secret's key is decoded with the realm's atob: no Buffer there.
+    for (const secret of [
+      'a-secret-of-enough-length',
+      `whsec_${Buffer.alloc(32, 0xe7).toString('base64')}`,
+    ]) {
+      const headers = { ...signWebhook(secret, 'e1', body) };
+      expect((await sdk.verifyWebhook({ secret, headers, body })).eventId).toBe('e1');
+      const refused = await sdk
+        .verifyWebhook({ secret: 'wrong-secret-xxxxxxxx', headers, body })
+        .catch((e) => e);
+      expect(refused).toBeInstanceOf(sdk.WebhookVerificationError);
+      expect(refused.reason).toBe('BAD_SIGNATURE');
+    }
   });
 
   it("type-checks against the browser's library without Node's types", () => {

@@ -14,6 +14,8 @@ import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { verifyWebhook, type WebhookRefusal, WebhookVerificationError } from '../../sdk/webhooks';
 
 const secret = 'a-secret-of-enough-length';
+/** The Standard Webhooks form apps are given: its key is the decoded bytes, not the text. */
+const whsecSecret = `whsec_${Buffer.alloc(32, 0xe7).toString('base64')}`;
 const signedAt = new Date('2026-03-01T08:00:00Z');
 
 const eventArb = fc.record({
@@ -36,22 +38,27 @@ async function refusal(call: Promise<unknown>): Promise<WebhookRefusal> {
 describe('verifyWebhook', () => {
   it('answers the event the service signed, and refuses any other body or secret', async () => {
     await fc.assert(
-      fc.asyncProperty(eventArb, fc.string(), async (event, other) => {
-        const body = JSON.stringify(event);
-        const headers = signWebhook(secret, event.eventId, body, signedAt);
-        // The SDK reads what the service's own contract reads from those bytes.
-        expect(await verifyWebhook({ secret, headers, body, now: signedAt })).toEqual(
-          appEventSchema.parse(JSON.parse(body)),
-        );
-        if (other !== body) {
-          expect(await refusal(verifyWebhook({ secret, headers, body: other, now: signedAt }))).toBe(
-            'BAD_SIGNATURE',
+      fc.asyncProperty(
+        fc.constantFrom(secret, whsecSecret),
+        eventArb,
+        fc.string(),
+        async (secret, event, other) => {
+          const body = JSON.stringify(event);
+          const headers = signWebhook(secret, event.eventId, body, signedAt);
+          // The SDK reads what the service's own contract reads from those bytes.
+          expect(await verifyWebhook({ secret, headers, body, now: signedAt })).toEqual(
+            appEventSchema.parse(JSON.parse(body)),
           );
-        }
-        expect(
-          await refusal(verifyWebhook({ secret: 'another-secret-entirely', headers, body, now: signedAt })),
-        ).toBe('BAD_SIGNATURE');
-      }),
+          if (other !== body) {
+            expect(await refusal(verifyWebhook({ secret, headers, body: other, now: signedAt }))).toBe(
+              'BAD_SIGNATURE',
+            );
+          }
+          expect(
+            await refusal(verifyWebhook({ secret: 'another-secret-entirely', headers, body, now: signedAt })),
+          ).toBe('BAD_SIGNATURE');
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -156,6 +163,7 @@ describe('verifyWebhook', () => {
 describe("the sandbox's app webhook, which checks deliveries with the SDK", () => {
   it('takes a signed delivery, refuses a tampered or unsigned one with 401, and a signed non-event with 400', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sdk-webhook-'));
+    const secret = whsecSecret;
     const app = buildProvidersSandbox({ dbFile: path.join(dir, 'providers.db'), webhookSecret: secret });
     try {
       const body = JSON.stringify({
