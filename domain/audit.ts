@@ -28,6 +28,11 @@ export const auditActionSchema = z.enum([
   'DOCUMENT_VIEWED',
   /** Staff revealed an applicant's entered field in the review console (reason: NAME or ID_NUMBER). */
   'APPLICANT_REVEALED',
+  /**
+   * Staff read an application's workflow payloads decoded, through the codec server (reason: the
+   * purpose code; refs: decodeId, keyId, role, ticket, payloads, namespace).
+   */
+  'PAYLOADS_DECODED',
   /** Staff cancelled a payment agreement (a customer's call, a suspected fraud); refs name it. */
   'AGREEMENT_CANCELLED',
   /** An app's backend minted a customer's session for the application (refs: sessionId, ttlSeconds). */

@@ -1,24 +1,21 @@
 /** The codec server process (`npm start` runs it): decodes payloads for the Web UI and the CLI. */
+import { auditTrailFromConfig } from '../adapters/audit';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
 import { observabilityRoutes, ProjectMetrics } from '../config/metrics';
 import { EncryptionCodec } from './codec';
-import { buildCodecServer, type CodecCaller } from './codec-server';
+import { buildCodecServer, codecServerSettings } from './codec-server';
 import { keyringFromConfig } from './from-config';
 
 const config = loadConfigOrExit('codec-server');
 const log = logger(config, 'codec');
-const callers: CodecCaller[] = [
-  ...config.tokens
-    .filter((t) => t.role === 'operator')
-    .map((t) => ({ id: t.id, token: t.token, role: 'operator' as const })),
-  ...config.engineerTokens.map((t) => ({ ...t, role: 'engineer' as const })),
-];
 const keyring = keyringFromConfig(config);
+// The API's audit log (SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL): decodes sit beside reveals.
+const audit = auditTrailFromConfig(config, keyring);
 const app = buildCodecServer({
+  ...codecServerSettings(config),
   codec: new EncryptionCodec(keyring),
-  callers,
-  allowedOrigins: config.codecServer.corsOrigins,
+  audit,
   logger: log,
 });
 // /metrics and /ready beside its /health (config/metrics.ts).
@@ -31,6 +28,7 @@ log.info({ origins: config.codecServer.corsOrigins }, 'codec server ready');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     await app.close();
+    audit.close();
     process.exit(0);
   });
 }

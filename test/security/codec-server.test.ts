@@ -1,14 +1,18 @@
 /**
- * The codec server: operators and engineers (bearer token, or a sign-in cookie for the Web UI)
+ * The codec server: staff (bearer token, or a sign-in cookie for the Web UI) who state a purpose
  * see decoded payloads; anyone else gets 401, and a browser on another origin than the Web UI's
- * gets no CORS answer. The Temporal CLI decodes a real history through it.
+ * gets no CORS answer. The Temporal CLI decodes a real history through it, and the decode is in
+ * the audit log (the rest of the auditing: codec-server-audit.unit.test.ts).
  */
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Payload } from '@temporalio/common';
+import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fromRow, type Row } from '../../adapters/audit/rows';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
 import { buildCodecServer } from '../../encryption/codec-server';
@@ -19,6 +23,8 @@ const run = promisify(execFile);
 const UI = 'http://127.0.0.1:8233';
 const ENGINEER = 'test-engineer-token-0123456789';
 const OPERATOR = 'test-operator-token-0123456789';
+/** Why these tests decode: every decode states a purpose (a sign-in's, or this header). */
+const PURPOSE = { 'x-decode-purpose': 'DEFECT TEST-1' };
 
 let h: Harness;
 let app: FastifyInstance;
@@ -35,6 +41,7 @@ beforeAll(async () => {
       { id: 'op-alice', token: OPERATOR, role: 'operator' },
     ],
     allowedOrigins: [UI, 'http://localhost:8233'],
+    audit: h.audit,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -78,14 +85,18 @@ describe('who may decode', () => {
     const [payload] = await encryptedFor(id, { name: '张伟' });
     const body = { payloads: [asJson(payload!)] };
     for (const token of [ENGINEER, OPERATOR]) {
-      const res = await decode(body, { authorization: `Bearer ${token}`, 'x-namespace': 'default' });
+      const res = await decode(body, {
+        authorization: `Bearer ${token}`,
+        'x-namespace': 'default',
+        ...PURPOSE,
+      });
       expect(res.statusCode).toBe(200);
       expect(dataOf(res.json().payloads[0])).toBe('{"name":"张伟"}');
     }
     const strangers: Record<string, string>[] = [
       {},
       { authorization: 'Bearer not-a-real-token-at-all' },
-      { authorization: ENGINEER },
+      { authorization: ENGINEER, ...PURPOSE },
     ];
     for (const headers of strangers) {
       const res = await decode(body, headers);
@@ -100,7 +111,7 @@ describe('who may decode', () => {
     await h.keyring.shred(id);
     const res = await decode(
       { payloads: [asJson(secret!), asJson(plain({ status: 'OPENED' }))] },
-      { authorization: `Bearer ${ENGINEER}` },
+      { authorization: `Bearer ${ENGINEER}`, ...PURPOSE },
     );
     expect(res.statusCode).toBe(200);
     const [still, passed] = res.json().payloads;
@@ -170,7 +181,7 @@ describe('CORS and the Web UI', () => {
     const foreign = await app.inject({
       method: 'POST',
       url: '/login',
-      payload: `token=${ENGINEER}`,
+      payload: `token=${ENGINEER}&purpose=DEFECT&ticket=TEST-1`,
       headers: { ...form, origin: 'http://evil.example' },
     });
     expect(foreign.statusCode).toBe(403);
@@ -178,7 +189,7 @@ describe('CORS and the Web UI', () => {
     const own = await app.inject({
       method: 'POST',
       url: '/login',
-      payload: `token=${ENGINEER}`,
+      payload: `token=${ENGINEER}&purpose=DEFECT&ticket=TEST-1`,
       headers: { ...form, origin: url },
     });
     expect(own.statusCode).toBe(200);
@@ -199,6 +210,19 @@ describe('CORS and the Web UI', () => {
   });
 });
 
+/** The codec server's entries about an application, in the harness's audit log. */
+function decodeEntriesOf(applicationId: string) {
+  const db = new Database(path.join(h.documentsDir, 'audit.db'), { readonly: true });
+  try {
+    return db
+      .prepare("SELECT * FROM audit_log WHERE action = 'PAYLOADS_DECODED' AND application_id = ?")
+      .all(applicationId)
+      .map((row) => fromRow(row as Row));
+  } finally {
+    db.close();
+  }
+}
+
 /** The CLI prints payload data as base64 in JSON output: all of it, decoded, as one text. */
 function payloadText(output: string): string {
   const texts: string[] = [];
@@ -208,7 +232,7 @@ function payloadText(output: string): string {
 }
 
 describe('the Temporal CLI through the codec server', () => {
-  it('shows an engineer the decoded history, and anyone without a token ciphertext or an error', async () => {
+  it('shows an engineer who states a purpose the decoded history, recorded in the audit log; without a token or a purpose, ciphertext or an error', async () => {
     const req = await newApplication(h.documents);
     await h.applications.start(req);
     await h.applications.submitSmsCode(
@@ -234,12 +258,28 @@ describe('the Temporal CLI through the codec server', () => {
         (r) => r.stdout + r.stderr,
         (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
       );
-    const decoded = payloadText(await show('--codec-auth', `Bearer ${ENGINEER}`));
+    const decoded = payloadText(
+      await show('--codec-auth', `Bearer ${ENGINEER}`, '--codec-header', 'x-decode-purpose=DEFECT TEST-1'),
+    );
     expect(decoded).toContain(req.applicant.idNumber);
     expect(decoded).toContain(req.applicant.name);
+    const entries = decodeEntriesOf(req.applicationId);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) {
+      expect(e).toMatchObject({
+        actor: 'eng-dave',
+        reason: 'DEFECT',
+        refs: { role: 'engineer', ticket: 'TEST-1' },
+      });
+      expect(JSON.stringify(e)).not.toContain(req.applicant.idNumber);
+    }
     const anonymous = await show();
     expect(payloadText(anonymous)).not.toContain(req.applicant.idNumber);
     expect(anonymous).not.toContain(req.applicant.name);
+    // A token without a purpose decodes nothing either, and adds no entry.
+    const unstated = await show('--codec-auth', `Bearer ${ENGINEER}`);
+    expect(payloadText(unstated)).not.toContain(req.applicant.idNumber);
+    expect(decodeEntriesOf(req.applicationId)).toHaveLength(entries.length);
     // Sanity: what it stores is ciphertext.
     const raw = await h.client.workflow.getHandle(onboardingWorkflowId(req.applicationId)).fetchHistory();
     const input = raw.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
