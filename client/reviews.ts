@@ -2,7 +2,7 @@
  * The review queue over Temporal: list through visibility (search attributes hold codes and
  * flags only), read a case (query), decide a round and take re-submitted photos (updates).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
@@ -23,6 +23,7 @@ import { holdStateSchema, reviewStatusSchema } from '../domain/review';
 import { reasonCodeSchema } from '../domain/steps';
 import { applicationIdOfReview, onboardingWorkflowId, reviewWorkflowId } from '../domain/workflow-ids';
 import type { ReviewFilter } from '../sdk/schemas';
+import { type SignedUpdate, signUpdate } from '../workflows/review/message-signature';
 import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from '../workflows/review/messages';
 import {
   Channel,
@@ -67,11 +68,36 @@ export class Reviews {
   /** Whether visibility takes `ORDER BY StartTime` (Elasticsearch does; SQL visibility in 1.29 does not). */
   private orderBy: boolean | undefined;
 
-  /** With `taskQueue`, the queue lists this deployment's reviews only (as the funnel counts its own). */
+  private readonly taskQueue: string | undefined;
+  private readonly decisionSigningKey: string;
+
+  /**
+   * With `taskQueue`, the queue lists this deployment's reviews only (as the funnel counts its
+   * own). `decisionSigningKey` (DECISION_SIGNING_KEY, the worker's too) signs every decision,
+   * claim and release: the review refuses one it cannot verify.
+   */
   constructor(
     private readonly client: Client,
-    private readonly taskQueue?: string,
-  ) {}
+    opts: { taskQueue?: string; decisionSigningKey: string },
+  ) {
+    this.taskQueue = opts.taskQueue;
+    this.decisionSigningKey = opts.decisionSigningKey;
+  }
+
+  /**
+   * The update's argument with the API's signature, and the update id it is signed for: the
+   * caller's identity in it came from their token, and the signature says so to the workflow
+   * (workflows/review/message-signature.ts).
+   */
+  private signed<T extends object>(
+    update: SignedUpdate,
+    reviewId: string,
+    args: T,
+    updateId: string = randomUUID(),
+  ) {
+    const signature = signUpdate(this.decisionSigningKey, { update, workflowId: reviewId, updateId }, args);
+    return { args: [{ ...args, signature }] as [T & { signature: string }], updateId };
+  }
 
   /** The first page of the queue (`limit` cases), oldest first: see `page`. */
   async list(filter: ReviewFilter): Promise<ReviewSummary[]> {
@@ -226,10 +252,15 @@ export class Reviews {
   ): Promise<ReviewCase> {
     const { id: operator, role } = typeof caller === 'string' ? { id: caller, role: 'operator' } : caller;
     try {
-      return await this.handle(reviewId).executeUpdate(decide, {
-        args: [{ ...decision, operator, supervisor: role === 'supervisor' }],
-        ...(idempotencyKey && { updateId: `decide-${idempotencyKey}` }),
-      });
+      return await this.handle(reviewId).executeUpdate(
+        decide,
+        this.signed(
+          'decide',
+          reviewId,
+          { ...decision, operator, supervisor: role === 'supervisor' },
+          idempotencyKey ? `decide-${idempotencyKey}` : undefined,
+        ),
+      );
     } catch (err) {
       throw translate(err);
     }
@@ -241,7 +272,7 @@ export class Reviews {
    */
   async claim(reviewId: string, operator: string): Promise<Claim> {
     try {
-      return await this.handle(reviewId).executeUpdate(claim, { args: [{ operator }] });
+      return await this.handle(reviewId).executeUpdate(claim, this.signed('claim', reviewId, { operator }));
     } catch (err) {
       throw await this.withHolder(reviewId, translate(err));
     }
@@ -250,9 +281,13 @@ export class Reviews {
   /** Ends the claim: its holder, or any supervisor; nothing to end is fine too. */
   async release(reviewId: string, caller: { id: string; role: string }): Promise<void> {
     try {
-      await this.handle(reviewId).executeUpdate(releaseClaim, {
-        args: [{ operator: caller.id, supervisor: caller.role === 'supervisor' }],
-      });
+      await this.handle(reviewId).executeUpdate(
+        releaseClaim,
+        this.signed('releaseClaim', reviewId, {
+          operator: caller.id,
+          supervisor: caller.role === 'supervisor',
+        }),
+      );
     } catch (err) {
       const translated = translate(err);
       // A cleared review has no claim left to release.

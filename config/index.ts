@@ -6,8 +6,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { webhookSecretProblem } from '../contracts/webhook-secret';
 import { institutionSchema } from '../domain/agreements';
-import { credentials, developmentTokens, developmentWebhookSecret } from '../domain/credentials';
-import { productionProblems, UnsafeConfigurationError } from './production';
+import {
+  credentials,
+  developmentDecisionSigningKey,
+  developmentTokens,
+  developmentWebhookSecret,
+} from '../domain/credentials';
+import { productionProblems, UnsafeConfigurationError, withoutDevelopmentLists } from './production';
 import { temporalConnectConfig } from './temporal';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -111,7 +116,13 @@ const envSchema = z.object({
   /** Origins (the Web UI's) the codec server answers CORS for; default the UI on 127.0.0.1 and localhost. */
   CODEC_CORS_ORIGINS: z.string().optional(),
   /** Engineers may decode payloads through the codec server (as operators may); nobody else. */
-  ENGINEER_TOKENS: credentials('eng-dave=dev-engineer-dave-change-me'),
+  ENGINEER_TOKENS: credentials(developmentTokens.ENGINEER_TOKENS),
+  /**
+   * Shared by the API and the worker only: the API signs each decision, claim and release with it,
+   * and the review refuses one whose signature does not match, so that writing to the Temporal
+   * namespace (CLI, Web UI) is not enough to decide as an operator (docs/security.md).
+   */
+  DECISION_SIGNING_KEY: z.string().min(32).default(developmentDecisionSigningKey),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -121,11 +132,12 @@ export type Config = ReturnType<typeof loadConfig>;
  * default and sandbox URL too (config/production.ts).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  if (env.NODE_ENV === 'production') {
+  const production = env.NODE_ENV === 'production';
+  if (production) {
     const problems = productionProblems(env);
     if (problems.length > 0) throw new UnsafeConfigurationError(problems);
   }
-  const e = envSchema.parse(env);
+  const e = envSchema.parse(production ? withoutDevelopmentLists(env) : env);
   refuseSharedTokens([
     e.APP_TOKENS,
     e.PARTNER_APP_TOKENS,
@@ -209,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ],
     },
     engineerTokens: e.ENGINEER_TOKENS,
+    /** For the API (client/reviews.ts) and the worker's bundle (worker/create-worker.ts) alone. */
+    decisionSigningKey: e.DECISION_SIGNING_KEY,
   };
 }
 

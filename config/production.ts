@@ -3,7 +3,11 @@
  * or left at its development value, or while a provider, core-banking or webhook URL points at
  * the sandboxes. Each problem names its setting, so one run lists everything to fix.
  */
-import { developmentTokens, developmentWebhookSecret } from '../domain/credentials';
+import {
+  developmentDecisionSigningKey,
+  developmentTokens,
+  developmentWebhookSecret,
+} from '../domain/credentials';
 
 export class UnsafeConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -20,6 +24,7 @@ const DEVELOPMENT_SECRETS = [
   'dev-webhook-secret-change-me',
   developmentWebhookSecret,
   'dev-counter-hmac-key-change-me',
+  developmentDecisionSigningKey,
 ];
 
 const REQUIRED_SECRETS = [
@@ -29,10 +34,22 @@ const REQUIRED_SECRETS = [
   'ENGINEER_TOKENS',
   'WEBHOOK_SECRET',
   'COUNTER_HMAC_KEY',
+  'DECISION_SIGNING_KEY',
 ] as const;
 
 /** Lists that may be empty (a bank without partners) but, when set, must hold real tokens. */
 const OPTIONAL_SECRETS = ['PARTNER_APP_TOKENS', 'PARTNER_WEBHOOK_SECRETS', 'INSTITUTION_TOKENS'] as const;
+
+/**
+ * The environment as production parses it: every credential list left unset is an empty one.
+ * The schema's fallbacks are the development lists (domain/credentials.ts), published in the
+ * README: an unset INSTITUTION_TOKENS would otherwise let `dev-wechat-pay-token-change-me` sign
+ * agreements and debit. Lists that may not be empty are refused by productionProblems first.
+ */
+export function withoutDevelopmentLists(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const unset = Object.keys(developmentTokens).filter((name) => env[name] === undefined);
+  return { ...env, ...Object.fromEntries(unset.map((name) => [name, ''])) };
+}
 
 const REQUIRED_URLS = ['PROVIDERS_URL', 'CORE_BANKING_URL', 'APP_WEBHOOK_URL', 'OPS_WEBHOOK_URL'] as const;
 

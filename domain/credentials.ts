@@ -20,6 +20,8 @@ export const developmentTokens = {
   /** Payment institutions (WECHAT_PAY, UNIONPAY, JD_PAY): they sign agreements and debit under them. */
   INSTITUTION_TOKENS:
     'WECHAT_PAY=dev-wechat-pay-token-change-me,UNIONPAY=dev-unionpay-token-change-me,JD_PAY=dev-jd-pay-token-change-me',
+  /** Engineers: they decode payloads through the codec server (as operators may). */
+  ENGINEER_TOKENS: 'eng-dave=dev-engineer-dave-change-me',
   /**
    * Not tokens: the development partner's webhook signing secret, listed the same way. The
    * `whsec_` form apps' Standard Webhooks libraries take, of the bytes of the former plain default
@@ -34,7 +36,16 @@ export const developmentTokens = {
  */
 export const developmentWebhookSecret = 'whsec_ZGV2LXdlYmhvb2stc2VjcmV0LWNoYW5nZS1tZQ==';
 
-/** A "who=token,..." list, the fallback when the variable is unset. */
+/**
+ * Keys the signatures with which the API vouches for each decision, claim and release it sends a
+ * review (workflows/review/message-signature.ts); the worker checks them with the same key.
+ */
+export const developmentDecisionSigningKey = 'dev-decision-signing-key-change-me-0123456789';
+
+/**
+ * A "who=token,..." list, the fallback when the variable is unset (outside production: there an
+ * unset list is empty, config/production.ts).
+ */
 export const credentials = (fallback: string) =>
   z
     .string()

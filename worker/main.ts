@@ -73,6 +73,8 @@ worker = await createWorker({
   },
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
   dataConverter: encryptedDataConverter(keyring),
+  // Into the workflow bundle, for the reviews to check operators' messages with (docs/security.md).
+  decisionSigningKey: config.decisionSigningKey,
   observability: {
     sinks: metricsSinks(metrics),
     interceptors: { workflowModules: [metricsInterceptorPath] },

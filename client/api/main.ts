@@ -78,8 +78,12 @@ const api = await buildApi({
       caps: defaultAbuseLimits,
     },
   }),
-  // This deployment's reviews only, as the funnel counts its own applications.
-  reviews: new Reviews(client, config.temporal.taskQueue),
+  // This deployment's reviews only, as the funnel counts its own applications; operators'
+  // messages signed with the key the worker checks them with.
+  reviews: new Reviews(client, {
+    taskQueue: config.temporal.taskQueue,
+    decisionSigningKey: config.decisionSigningKey,
+  }),
   funnel: new Funnel(client, config.temporal.taskQueue),
   documents,
   coreBanking: httpCoreBanking(config.coreBankingUrl),
@@ -108,7 +112,10 @@ const api = await buildApi({
 });
 reviewQueueGauges(metrics, {
   client,
-  reviews: new Reviews(client, config.temporal.taskQueue),
+  reviews: new Reviews(client, {
+    taskQueue: config.temporal.taskQueue,
+    decisionSigningKey: config.decisionSigningKey,
+  }),
   taskQueue: config.temporal.taskQueue,
 });
 await api.listen({ host: config.api.host, port: config.api.port });

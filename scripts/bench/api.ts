@@ -13,6 +13,7 @@ import type { Credentials } from '../../client/api/auth';
 import { Funnel } from '../../client/funnel';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
+import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { newApplication, readSmsCode } from '../../test/support/harness';
 import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
@@ -122,7 +123,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
   const api = await buildApi({
     tokens,
     applications: env.applications,
-    reviews: new Reviews(env.client),
+    reviews: new Reviews(env.client, { decisionSigningKey: developmentDecisionSigningKey }),
     funnel: new Funnel(env.client, env.taskQueue),
     documents: env.documents,
     coreBanking: httpCoreBanking(env.coreBankingUrl),

@@ -16,6 +16,7 @@ import { buildConsoleAssets, pageWeights } from '../../client/api/console-assets
 import { Funnel } from '../../client/funnel';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
+import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { defaultReviewPolicy, type ReviewInput } from '../../domain/review';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { newReviewSearchAttributes } from '../../workflows/search-attributes';
@@ -111,7 +112,10 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
   const api = await buildApi({
     tokens,
     applications: env.applications,
-    reviews: new Reviews(env.client, env.taskQueue),
+    reviews: new Reviews(env.client, {
+      taskQueue: env.taskQueue,
+      decisionSigningKey: developmentDecisionSigningKey,
+    }),
     funnel: new Funnel(env.client, env.taskQueue),
     documents: env.documents,
     coreBanking: httpCoreBanking(env.coreBankingUrl),

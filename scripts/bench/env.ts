@@ -20,6 +20,7 @@ import { DocumentStore } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
 import { temporalConnectConfig } from '../../config/temporal';
+import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { defaultPolicy } from '../../domain/policy';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { SqliteDataKeyStore } from '../../encryption/data-key-store';
@@ -150,7 +151,9 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
     const starting = [
       startServer(),
       sandboxes(),
-      opts.split ? Promise.resolve(undefined) : bundleWorkflows({ logger: quietLogger }),
+      opts.split
+        ? Promise.resolve(undefined)
+        : bundleWorkflows({ logger: quietLogger, decisionSigningKey: developmentDecisionSigningKey }),
     ] as const;
     // Wait for all before cleaning up on a failure: no server may start after the cleanup ran.
     await Promise.allSettled(starting);

@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { Reviews } from '../../client/reviews';
+import { developmentDecisionSigningKey } from '../../domain/credentials';
 import type { ReviewInput } from '../../domain/review';
 import { defaultReviewPolicy } from '../../domain/review';
 import type { ReasonCode } from '../../domain/steps';
@@ -70,7 +71,7 @@ await withBenchEnv(
   },
   async (env) => {
     const { client, taskQueue } = env;
-    const reviews = new Reviews(client, taskQueue);
+    const reviews = new Reviews(client, { taskQueue, decisionSigningKey: developmentDecisionSigningKey });
     const base = `WorkflowType = 'review' AND TaskQueue = '${taskQueue}'`;
     const countPending = async () =>
       (await client.workflow.count(`${base} AND ReviewStatus = 'PENDING' AND ExecutionStatus = 'Running'`))

@@ -6,6 +6,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { httpPorts } from '../../adapters/http';
 import { temporalConnectConfig } from '../../config/temporal';
+import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { Keyring } from '../../encryption/keyring';
@@ -43,7 +44,7 @@ const worker = await createWorker({
     keyring,
   ),
   dataConverter: encryptedDataConverter(keyring),
-  workflowBundle: await bundleWorkflows({ logger }),
+  workflowBundle: await bundleWorkflows({ logger, decisionSigningKey: developmentDecisionSigningKey }),
 });
 // Runtime.install's default shutdown signals (SIGINT among them) drain the worker.
 const running = worker.run();

@@ -27,7 +27,13 @@ import { Reviews } from '../../client/reviews';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
-import { type Harness, readAccount, readSmsCode, startHarness } from '../support/harness';
+import {
+  type Harness,
+  readAccount,
+  readSmsCode,
+  startHarness,
+  TEST_DECISION_SIGNING_KEY,
+} from '../support/harness';
 import { newCard, newPerson, type Person } from '../support/people';
 import { eventually, openWithReview } from '../support/review';
 import {
@@ -60,7 +66,7 @@ beforeAll(async () => {
   api = await buildApi({
     tokens,
     applications: h.applications,
-    reviews: new Reviews(h.client, h.taskQueue),
+    reviews: new Reviews(h.client, { taskQueue: h.taskQueue, decisionSigningKey: TEST_DECISION_SIGNING_KEY }),
     funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),

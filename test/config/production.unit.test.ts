@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { callerFor } from '../../client/api/auth';
 import { loadConfig } from '../../config';
 import { UnsafeConfigurationError } from '../../config/production';
+import { developmentTokens } from '../../domain/credentials';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,6 +18,7 @@ const safe: NodeJS.ProcessEnv = {
   ENGINEER_TOKENS: 'eng-1=eng-token-9e8d7c6b5a4f3e2d1c0b',
   WEBHOOK_SECRET: 'whsec-5f1e2d3c4b5a69788796a5b4',
   COUNTER_HMAC_KEY: 'hmac-0a1b2c3d4e5f60718293a4b5',
+  DECISION_SIGNING_KEY: 'decisions-4c1d9e7f2a6b8c0d3e5f7a9b1c2d4e6f',
   ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
   PROVIDERS_URL: 'https://providers.bank.example/',
   CORE_BANKING_URL: 'https://core.bank.example/',
@@ -45,6 +47,7 @@ describe('NODE_ENV=production', () => {
       'ENGINEER_TOKENS',
       'WEBHOOK_SECRET',
       'COUNTER_HMAC_KEY',
+      'DECISION_SIGNING_KEY',
       'ENCRYPTION_MASTER_KEY',
       'PROVIDERS_URL',
       'CORE_BANKING_URL',
@@ -109,5 +112,68 @@ describe('tokens', () => {
     for (const t of tokens) expect(callerFor(tokens, `Bearer ${t.token}`)?.id).toBe(t.id);
     expect(callerFor(tokens, 'Bearer op-token-7f3c9a1e5b2d4c6e8a0')).toBeUndefined();
     expect(callerFor(tokens, 'Bearer op-token-7f3c9a1e5b2d4c6e8a0bX')).toBeUndefined();
+  });
+});
+
+describe('NODE_ENV=production, each credential list left out in turn', () => {
+  /** Every list set, to real values: leaving one out is then the only difference. */
+  const full: NodeJS.ProcessEnv = {
+    ...safe,
+    PARTNER_APP_TOKENS: 'partner-1=partner-token-3c5e7a9b1d2f4a6c',
+    PARTNER_WEBHOOK_URLS: 'partner-1=https://partner-1.example/webhooks',
+    PARTNER_WEBHOOK_SECRETS: 'partner-1=partner-hook-secret-7a6b5c4d3e2f',
+    INSTITUTION_TOKENS: 'WECHAT_PAY=wechat-token-8d6b4f2a0c9e7a5c,UNIONPAY=unionpay-token-1f3e5d7c9b0a2e4c',
+  };
+  const developmentCredentials = Object.values(developmentTokens).flatMap((list) =>
+    list.split(',').map((pair) => pair.slice(pair.indexOf('=') + 1)),
+  );
+  const without = (name: string): NodeJS.ProcessEnv =>
+    Object.fromEntries(Object.entries(full).filter(([key]) => key !== name));
+  /** The API's callers and the codec server's engineers (encryption/codec-server-main.ts), as loaded. */
+  const callersOf = (env: NodeJS.ProcessEnv) => {
+    const config = loadConfig(env);
+    return [...config.tokens, ...config.engineerTokens.map((t) => ({ ...t, role: 'engineer' as const }))];
+  };
+
+  const required = ['APP_TOKENS', 'OPERATOR_TOKENS', 'SUPERVISOR_TOKENS', 'ENGINEER_TOKENS'];
+  /** Lists that may be empty, and the callers each one configures. */
+  const optional: Record<string, (caller: { role: string; partnerId?: string }) => boolean> = {
+    PARTNER_APP_TOKENS: (c) => c.partnerId !== undefined,
+    INSTITUTION_TOKENS: (c) => c.role === 'institution',
+  };
+
+  it('covers every list that has a development default', () => {
+    expect([...required, ...Object.keys(optional), 'PARTNER_WEBHOOK_SECRETS'].sort()).toEqual(
+      Object.keys(developmentTokens).sort(),
+    );
+  });
+
+  it('starts with every list set, and every development token is refused', () => {
+    const callers = callersOf(full);
+    for (const token of developmentCredentials) expect(callerFor(callers, `Bearer ${token}`)).toBeUndefined();
+  });
+
+  for (const name of required) {
+    it(`without ${name}, refuses to start, naming it`, () => {
+      expect(problemsOf(without(name))).toEqual([
+        `${name} is not set (the development default would be used)`,
+      ]);
+    });
+  }
+
+  for (const [name, configuredBy] of Object.entries(optional)) {
+    it(`without ${name}, starts with that list empty, and no development token authenticates`, () => {
+      const callers = callersOf(without(name));
+      expect(callers.filter(configuredBy)).toEqual([]);
+      for (const token of developmentCredentials) {
+        expect(callerFor(callers, `Bearer ${token}`), token).toBeUndefined();
+      }
+    });
+  }
+
+  it("without PARTNER_WEBHOOK_SECRETS, refuses to start for want of the partner's secret", () => {
+    expect(() => loadConfig(without('PARTNER_WEBHOOK_SECRETS'))).toThrow(
+      'PARTNER_WEBHOOK_SECRETS has no signing secret for partner partner-1',
+    );
   });
 });

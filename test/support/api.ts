@@ -14,7 +14,7 @@ import { Reviews } from '../../client/reviews';
 import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
 import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
 import { DEFAULT_UPLOAD_QUOTA, type UploadQuota } from '../../domain/documents';
-import { type Harness, startHarness } from './harness';
+import { type Harness, startHarness, TEST_DECISION_SIGNING_KEY } from './harness';
 
 /** Keys the HMACs of the API's counters and idempotency records in tests. */
 export const TEST_COUNTER_HMAC_KEY = 'test-counter-hmac-key-0123456789';
@@ -67,7 +67,7 @@ export function startApi(
     uploadQuota: { store: new DailyLimits(':memory:', TEST_COUNTER_HMAC_KEY), quota: uploadQuota },
     applications: h.applications,
     // Its own task queue's reviews: other test files' cases (and data keys) stay theirs.
-    reviews: new Reviews(h.client, h.taskQueue),
+    reviews: new Reviews(h.client, { taskQueue: h.taskQueue, decisionSigningKey: TEST_DECISION_SIGNING_KEY }),
     funnel: new Funnel(h.client, h.taskQueue),
     documents: h.documents,
     coreBanking: httpCoreBanking(h.coreBankingUrl),

@@ -76,9 +76,13 @@ export function sandboxPorts(
 /** Keys the account references of the tests' audit logs. */
 export const TEST_AUDIT_HMAC_KEY = 'test-audit-hmac-key-0123456789';
 
+/** The API's and the worker's DECISION_SIGNING_KEY in tests: harnesses' Reviews sign with it, bundles hold it. */
+export const TEST_DECISION_SIGNING_KEY = 'test-decision-signing-key-0123456789abcdef';
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundling costs seconds: once per test file (vitest forks a process per file). */
-export const workflowBundle = () => (bundle ??= bundleWorkflows());
+export const workflowBundle = () =>
+  (bundle ??= bundleWorkflows({ decisionSigningKey: TEST_DECISION_SIGNING_KEY }));
 
 export interface Harness {
   client: Client;
@@ -167,7 +171,7 @@ export async function startHarness(
     coreBankingUrl,
     keyring,
     audit,
-    reviews: new Reviews(client),
+    reviews: new Reviews(client, { decisionSigningKey: TEST_DECISION_SIGNING_KEY }),
     async restartWorker(code) {
       current.worker.shutdown();
       await current.running;

@@ -62,10 +62,10 @@ export const rules: readonly Rule[] = [
   },
   {
     folder: 'workflows',
-    why: 'workflow code is deterministic and bundled apart: workflows/, domain/, contracts/, @temporalio/workflow, @temporalio/common and zod only (types from activities/ are erased, so allowed)',
+    why: 'workflow code is deterministic and bundled apart: workflows/, domain/, contracts/, @temporalio/workflow, @temporalio/common, zod and @noble/hashes (pure-JS HMAC for the signed review messages) only (types from activities/ are erased, so allowed)',
     folders: ['domain', 'contracts'],
     typeOnlyFolders: ['activities'],
-    packages: ['@temporalio/workflow', '@temporalio/common', 'zod'],
+    packages: ['@temporalio/workflow', '@temporalio/common', 'zod', '@noble/hashes'],
     builtins: false,
     transitive: true,
   },

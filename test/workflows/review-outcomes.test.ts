@@ -14,7 +14,14 @@ import { Reviews } from '../../client/reviews';
 import { ProjectMetrics } from '../../config/metrics';
 import type { DecisionRequest, ReviewStatus } from '../../domain/review';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { type Harness, newApplication, readAccount, readSmsCode, startHarness } from '../support/harness';
+import {
+  type Harness,
+  newApplication,
+  readAccount,
+  readSmsCode,
+  startHarness,
+  TEST_DECISION_SIGNING_KEY,
+} from '../support/harness';
 import { newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { type OwnSandboxes, receivedEvents, refuse, startOwnSandboxes } from './own-sandboxes';
@@ -116,7 +123,10 @@ describe('item 2: holds and lifts core banking refuses', () => {
     const metrics = new ProjectMetrics('api', { defaultMetrics: false });
     reviewQueueGauges(metrics, {
       client: h.client,
-      reviews: new Reviews(h.client, h.taskQueue),
+      reviews: new Reviews(h.client, {
+        taskQueue: h.taskQueue,
+        decisionSigningKey: TEST_DECISION_SIGNING_KEY,
+      }),
       taskQueue: h.taskQueue,
     });
     expect(await metrics.registry.metrics()).toMatch(

@@ -8,14 +8,16 @@ import type {
   ResubmissionResult,
   ReviewCase,
 } from '../../domain/review';
+import type { Signed } from './message-signature';
 
 /**
  * An operator's decision on a round; `operator` and `supervisor` come from the caller's token
- * (callers from before `supervisor` existed send none: not a supervisor).
+ * (callers from before `supervisor` existed send none: not a supervisor), and the API's
+ * signature vouches for them (message-signature.ts).
  */
 export const decide = defineUpdate<
   ReviewCase,
-  [DecisionRequest & { operator: string; supervisor?: boolean }]
+  [DecisionRequest & { operator: string; supervisor?: boolean } & Signed]
 >('decide');
 
 /** New ID-card photos from the customer; answers whether they were good enough to review. */
@@ -27,10 +29,12 @@ export const getReview = defineQuery<ReviewCase>('getReview');
  * An operator takes (or renews) the case's claim for the policy's lease; refused while another
  * holds it. Answers who holds it and until when.
  */
-export const claim = defineUpdate<Claim, [{ operator: string }]>('claim');
+export const claim = defineUpdate<Claim, [{ operator: string } & Signed]>('claim');
 
 /** Ends the claim: its holder, or a supervisor (`supervisor: true`). */
-export const releaseClaim = defineUpdate<void, [{ operator: string; supervisor: boolean }]>('releaseClaim');
+export const releaseClaim = defineUpdate<void, [{ operator: string; supervisor: boolean } & Signed]>(
+  'releaseClaim',
+);
 
 /** Staff only (the API masks it): the applicant as entered and every ID photo of the case. */
 export const getCaseFile = defineQuery<CaseFile>('getCaseFile');

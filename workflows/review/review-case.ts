@@ -3,7 +3,15 @@
  * operator's decision, the customer's new photos; each update with its validator). The process
  * the case goes through is review.ts.
  */
-import { condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  currentUpdateInfo,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { AuditEvent } from '../../domain/audit';
 import {
   type BoundedReviewPolicy,
@@ -32,6 +40,7 @@ import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
 import { ClaimedBy, ClaimedUntil, ReviewDueAt, reviewSearchAttributes } from '../search-attributes';
 import { AuditTrail } from './audit-trail';
+import { type Signed, type SignedUpdate, signatureProblem, UNSIGNED_MESSAGE } from './message-signature';
 import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from './messages';
 
 /**
@@ -43,6 +52,16 @@ export const CLAIM_PATCH = 'review-claim';
 
 /** Re-submitted photos that pass record the card's end date in core banking: a command, behind this patch. */
 export const RESUBMITTED_VALIDITY_PATCH = 'resubmitted-id-validity';
+
+/**
+ * DECISION_SIGNING_KEY, written into the worker's workflow bundle as a constant when the worker
+ * bundles its code (worker/create-worker.ts, webpack's DefinePlugin): code the worker holds, never
+ * workflow state, so it reaches no history, query answer, search attribute or log line. A bundle
+ * made without it (replay, where validators do not run) leaves it undefined and accepts nothing.
+ */
+declare const __DECISION_SIGNING_KEY__: string | undefined;
+const decisionSigningKey =
+  typeof __DECISION_SIGNING_KEY__ === 'string' ? __DECISION_SIGNING_KEY__ : undefined;
 
 /** The app events a review sends, each once per round. */
 export type ReviewEvent =
@@ -169,15 +188,42 @@ export class Review {
   /** The query and the updates, each update with its validator; before the workflow's first await. */
   handleMessages(): void {
     setHandler(getReview, () => this.view());
-    setHandler(decide, (req) => this.decide(req), { validator: (req) => this.validateDecision(req) });
+    // Operators' messages are the API's, signed, or nothing: checked first, so that a forged one
+    // learns nothing of the case from the refusals that follow.
+    setHandler(decide, (req) => this.decide(req), {
+      validator: (req) => {
+        this.verifySignature('decide', req);
+        this.validateDecision(req);
+      },
+    });
     setHandler(resubmit, (documents) => this.resubmit(documents), {
       validator: (_documents) => this.validateResubmission(),
     });
     setHandler(claim, ({ operator }) => this.takeClaim(operator), {
-      validator: ({ operator }) => this.validateClaim(operator),
+      validator: (req) => {
+        this.verifySignature('claim', req);
+        this.validateClaim(req.operator);
+      },
     });
-    setHandler(releaseClaim, () => this.endClaim(), { validator: (req) => this.validateRelease(req) });
+    setHandler(releaseClaim, () => this.endClaim(), {
+      validator: (req) => {
+        this.verifySignature('releaseClaim', req);
+        this.validateRelease(req);
+      },
+    });
     setHandler(getCaseFile, () => this.caseFile());
+  }
+
+  /**
+   * Refuses an operator's message the API did not sign for this update of this workflow
+   * (message-signature.ts). Validators do not run on replay: histories recorded before signing,
+   * whose messages carry none, replay as they were.
+   */
+  private verifySignature(update: SignedUpdate, message: Signed & Readonly<Record<string, unknown>>): void {
+    const scope = { update, workflowId: workflowInfo().workflowId, updateId: currentUpdateInfo()?.id ?? '' };
+    const problem = signatureProblem(decisionSigningKey, scope, message);
+    if (problem)
+      throw ApplicationFailure.create({ type: UNSIGNED_MESSAGE, message: problem, nonRetryable: true });
   }
 
   /** The claim if it still holds now (workflow time). */
@@ -213,7 +259,7 @@ export class Review {
     this.publish();
   }
 
-  validateRelease({ operator, supervisor }: { operator: string; supervisor: boolean }): void {
+  validateRelease({ operator, supervisor }: { operator: string; supervisor: boolean } & Signed): void {
     const held = this.liveClaim();
     if (held && held.claimedBy !== operator && !supervisor) {
       refuse('NOT_CLAIM_HOLDER', `claimed by ${held.claimedBy}; only they or a supervisor may release it`);
@@ -289,8 +335,9 @@ export class Review {
   validateDecision({
     operator,
     supervisor,
+    signature: _checkedFirst,
     ...body
-  }: DecisionRequest & { operator: string; supervisor?: boolean }): void {
+  }: DecisionRequest & { operator: string; supervisor?: boolean } & Signed): void {
     if (!operator) refuse('INVALID_DECISION', 'a decision needs the operator who made it');
     const parsed = decisionRequestSchema.safeParse(body);
     if (!parsed.success) {
