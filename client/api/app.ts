@@ -35,6 +35,8 @@ export interface ApiDeps {
   tokens: Credentials;
   /** Customers' sessions (client/sessions.ts); without it no session can be minted or used. */
   sessions?: SessionStore;
+  /** NODE_ENV=production: the applicant's page refuses a tenant's token (client/api/routes/console.ts). */
+  production?: boolean;
   /** Documents a session, and a tenant per day, may upload (client/api/upload-quota.ts); unset, no quota. */
   uploadQuota?: UploadQuotaDeps;
   applications: Applications;
@@ -114,6 +116,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reviewCaseRoutes(deps));
   await app.register(sessionRoutes(deps));
   // The review console (/console) and the applicant's page (/apply), over the same /v1 calls.
-  await app.register(consoleRoutes());
+  await app.register(consoleRoutes({ production: deps.production ?? false }));
   return app;
 }

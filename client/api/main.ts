@@ -67,6 +67,7 @@ sweep.unref();
 const api = await buildApi({
   tokens: config.tokens,
   sessions: stores.sessions,
+  production: process.env.NODE_ENV === 'production',
   // Counted in the same shared store as the applications' daily limits.
   uploadQuota: { store: stores.limits, quota: DEFAULT_UPLOAD_QUOTA },
   applications: new Applications({

@@ -1,8 +1,11 @@
 /**
  * The applicant's page: the v3 journey as a partner bank embeds it in its app's WebView. The
- * host app hands the page its token through a JavaScript bridge (`window.AccountOpeningHost`,
- * as Android's addJavascriptInterface or iOS's WKScriptMessageHandler would), never in the URL;
- * every call is the SDK's, to the same /v1 routes as any app.
+ * host app's backend mints a customer's session (POST /v1/sessions) and the host hands the page
+ * its token through a JavaScript bridge (`window.AccountOpeningHost`, as Android's
+ * addJavascriptInterface or iOS's WKScriptMessageHandler would), never in the URL; every call is
+ * the SDK's, to the same /v1 routes as any app. The session names the application (or account)
+ * the page works on. In production the page refuses a tenant's token: that one never belongs on
+ * a phone. In development a tenant token still works (the page then makes up the applicationId).
  *
  * "Resend the code" is POST /v1/applications/{id}/sms-code/resend (202 with the resends left,
  * 429 with Retry-After while too early).
@@ -16,7 +19,7 @@ import './apply.css';
 
 declare global {
   interface Window {
-    /** Set by the host app before the page loads: its app token, or a function answering it. */
+    /** Set by the host app before the page loads: the customer's session token, or a function answering it. */
     AccountOpeningHost?: { token?: string; getToken?: () => string | Promise<string> };
   }
 }
@@ -37,6 +40,16 @@ const REASONS: Record<string, string> = {
   ACCOUNT_LIMIT_REACHED: '您在本行开立的二类账户数量已达上限。',
   TRY_AGAIN_LATER: '今日验证次数过多，请明天再试。',
 };
+/** The mode the API serves the page in (client/api/routes/console.ts). */
+const PRODUCTION =
+  document.querySelector('meta[name="account-opening-mode"]')?.getAttribute('content') === 'production';
+
+/** What the session the host handed over acts for; absent on a tenant token (development only). */
+interface SessionScope {
+  applicationId: string;
+  accountNumber?: string;
+}
+
 const reasonText = (r: string) => REASONS[r] ?? `申请未通过（${r}）。`;
 
 const ACCOUNT_STATUS: Record<string, string> = {
@@ -71,7 +84,9 @@ type Stage =
 async function hostToken(): Promise<string | undefined> {
   const host = window.AccountOpeningHost;
   if (host?.getToken) return host.getToken();
-  return host?.token ?? sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  if (host?.token) return host.token;
+  // Typing a token in is for development only.
+  return PRODUCTION ? undefined : (sessionStorage.getItem(TOKEN_KEY) ?? undefined);
 }
 
 function imageType(file: File): 'image/jpeg' | 'image/png' | undefined {
@@ -159,7 +174,15 @@ function Field(props: {
   );
 }
 
-function ApplicationForm({ api, started }: { api: ApiClient; started(s: Stage, c: Current): void }) {
+function ApplicationForm({
+  api,
+  scope,
+  started,
+}: {
+  api: ApiClient;
+  scope?: SessionScope;
+  started(s: Stage, c: Current): void;
+}) {
   const [v, setV] = useState({
     name: '',
     idNumber: '',
@@ -188,7 +211,8 @@ function ApplicationForm({ api, started }: { api: ApiClient; started(s: Stage, c
         api.uploadDocument(front!, imageType(front!)!),
         api.uploadDocument(back!, imageType(back!)!),
       ]);
-      const applicationId = crypto.randomUUID();
+      // A session starts the application it was minted for and no other.
+      const applicationId = scope?.applicationId ?? crypto.randomUUID();
       const answer = await api.startApplication({
         applicationId,
         flowVersion: 'v3',
@@ -586,11 +610,38 @@ function Apply() {
     const saved = sessionStorage.getItem(SESSION_KEY);
     return saved ? (JSON.parse(saved) as Current) : undefined;
   });
+  const [scope, setScope] = useState<SessionScope>();
+  const [refused, setRefused] = useState<string>();
   useEffect(() => {
     hostToken()
       .then(setToken)
-      .finally(() => setReady(true));
+      .catch(() => setReady(true));
   }, []);
+  // Who the token is: a session names its application (and account); a tenant's token is
+  // refused in production, where only a session may run on the customer's device.
+  useEffect(() => {
+    if (!token) {
+      if (token === undefined && !ready) setReady(!window.AccountOpeningHost?.getToken);
+      return;
+    }
+    new ApiClient({ baseUrl: location.origin, token })
+      .whoAmI()
+      .then((me) => {
+        if (me.session) {
+          setScope(me.session);
+          const { applicationId, accountNumber } = me.session;
+          if (accountNumber) save({ applicationId, accountNumber });
+          else if (current && current.applicationId !== applicationId) {
+            sessionStorage.removeItem(SESSION_KEY);
+            setCurrent(undefined);
+          }
+        } else if (PRODUCTION) {
+          setRefused('此页面只接受宿主 App 为本次申请提供的会话令牌，请返回 App 重新进入。');
+        }
+      })
+      .catch(() => setRefused('会话已失效，请返回 App 重新进入。'))
+      .finally(() => setReady(true));
+  }, [token]);
   // A page reloaded after opening goes back to its account.
   useEffect(() => {
     if (current?.accountNumber && stage.kind === 'form') {
@@ -607,8 +658,8 @@ function Apply() {
     setCurrent(c);
   };
   const api = useMemo(
-    () => (token ? new ApiClient({ baseUrl: location.origin, token }) : undefined),
-    [token],
+    () => (token && !refused ? new ApiClient({ baseUrl: location.origin, token }) : undefined),
+    [token, refused],
   );
   const headings = useRef<HTMLDivElement>(null);
   // Each stage's heading gets the focus, so a screen reader announces where the customer is.
@@ -621,10 +672,21 @@ function Apply() {
     <main>
       <h1>开立二类账户</h1>
       <div ref={headings}>
-        {!api && <TokenPrompt onToken={setToken} />}
+        {refused && (
+          <p role="alert" class="notice">
+            {refused}
+          </p>
+        )}
+        {!api && !refused && !PRODUCTION && <TokenPrompt onToken={setToken} />}
+        {!api && !refused && PRODUCTION && (
+          <p role="alert" class="notice">
+            未获得宿主 App 提供的会话令牌，请返回 App 重新进入。
+          </p>
+        )}
         {api && stage.kind === 'form' && (
           <ApplicationForm
             api={api}
+            {...(scope && { scope })}
             started={(s, c) => {
               save(c);
               setStage(s);
@@ -655,16 +717,21 @@ function Apply() {
                 <li key={r}>{r ? reasonText(r) : '申请未通过。'}</li>
               ))}
             </ul>
-            <button
-              type="button"
-              onClick={() => {
-                sessionStorage.removeItem(SESSION_KEY);
-                setCurrent(undefined);
-                setStage({ kind: 'form' });
-              }}
-            >
-              重新申请
-            </button>
+            {scope ? (
+              // A session is for one application: a new one starts from the host app.
+              <p class="notice">如需重新申请，请返回 App 重新进入。</p>
+            ) : (
+              <button
+                type="button"
+                onClick={() => {
+                  sessionStorage.removeItem(SESSION_KEY);
+                  setCurrent(undefined);
+                  setStage({ kind: 'form' });
+                }}
+              >
+                重新申请
+              </button>
+            )}
           </section>
         )}
       </div>

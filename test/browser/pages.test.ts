@@ -15,6 +15,8 @@
  * Every page is watched: no CSP violation, no script error, no token in any URL. Screenshots
  * go to a temp folder, or to docs/screenshots with UPDATE_SCREENSHOTS=1 (npm run screenshots).
  */
+
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +26,7 @@ import { buildApi } from '../../client/api/app';
 import { Funnel } from '../../client/funnel';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
+import { SqliteSessionStore } from '../../client/sessions';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
@@ -54,7 +57,9 @@ const CAROL = tokenOf('sup-carol');
 
 let h: Harness;
 let api: FastifyInstance;
+let productionApi: FastifyInstance;
 let base: string;
+let productionBase: string;
 let browser: Browser;
 const watches: Watch[] = [];
 /** vitest's expect.poll gives up after 1 s by default; a page's few API calls may take longer on a busy machine. */
@@ -63,8 +68,9 @@ const POLL = { timeout: 15_000, interval: 100 };
 beforeAll(async () => {
   h = await startHarness();
   // The queue and the funnel of this file's task queue only: other files' cases stay theirs.
-  api = await buildApi({
+  const deps = {
     tokens,
+    sessions: new SqliteSessionStore(':memory:'),
     applications: h.applications,
     reviews: new Reviews(h.client, { taskQueue: h.taskQueue, decisionSigningKey: TEST_DECISION_SIGNING_KEY }),
     funnel: new Funnel(h.client, h.taskQueue),
@@ -72,12 +78,16 @@ beforeAll(async () => {
     coreBanking: httpCoreBanking(h.coreBankingUrl),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
-  });
-  [base, browser] = await Promise.all([listen(api), launch()]);
+  };
+  api = await buildApi(deps);
+  // The same API served as in production: /apply takes a customer's session and nothing else.
+  productionApi = await buildApi({ ...deps, production: true });
+  [base, productionBase, browser] = await Promise.all([listen(api), listen(productionApi), launch()]);
 });
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  await productionApi?.close();
   await h?.stop();
 });
 
@@ -87,11 +97,30 @@ async function context(opts: Parameters<typeof watchedContext>[1] = {}) {
   return context;
 }
 
-/** The applicant's page at phone width, in a WebView whose host hands it the app token. */
-async function applicantPage(): Promise<Page> {
-  const ctx = await context({ viewport: { width: 360, height: 780 }, hostToken: APP });
+/** Every session token a host was given: none may show up in a URL. */
+const sessionTokens: string[] = [];
+
+/** What the host app's backend does: mints a customer's session for a new application. */
+async function mintSession(at = base): Promise<string> {
+  const res = await fetch(`${at}/v1/sessions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${APP}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ applicationId: randomUUID() }),
+  });
+  if (res.status !== 201) throw new Error(`no session: ${res.status} ${await res.text()}`);
+  const { sessionToken } = (await res.json()) as { sessionToken: string };
+  sessionTokens.push(sessionToken);
+  return sessionToken;
+}
+
+/** The applicant's page at phone width, in a WebView whose host hands it a customer's session token. */
+async function applicantPage(at = base, hostToken?: string): Promise<Page> {
+  const ctx = await context({
+    viewport: { width: 360, height: 780 },
+    hostToken: hostToken ?? (await mintSession(at)),
+  });
   const page = await ctx.newPage();
-  await page.goto(`${base}/apply`);
+  await page.goto(`${at}/apply`);
   return page;
 }
 
@@ -164,6 +193,17 @@ describe('the applicant opens an account through /apply', () => {
     expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('ACTIVE');
     // No horizontal scrolling at phone width.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  });
+
+  it('in production: refuses the tenant token a host hands it, and runs on a session', async () => {
+    const refused = await applicantPage(productionBase, APP);
+    await expect
+      .poll(() => refused.getByRole('alert').textContent(), POLL)
+      .toContain('只接受宿主 App 为本次申请提供的会话令牌');
+    expect(await refused.getByLabel('姓名', { exact: true }).count()).toBe(0);
+    const page = await applicantPage(productionBase);
+    await page.getByLabel('姓名', { exact: true }).waitFor();
+    expect(await page.getByLabel('应用令牌').count()).toBe(0);
   });
 
   it('serves both pages with a strict CSP and no inline script', async () => {
@@ -466,7 +506,8 @@ describe('across every page of this run', () => {
     expect(problems).toEqual([]);
     const urls = watches.flatMap((w) => w.urls);
     expect(urls.length).toBeGreaterThan(10);
-    for (const token of [APP, ALICE, BOB, CAROL]) expect(urls.filter((u) => u.includes(token))).toEqual([]);
+    for (const token of [APP, ALICE, BOB, CAROL, ...sessionTokens])
+      expect(urls.filter((u) => u.includes(token))).toEqual([]);
     console.log(`[browser] screenshots in ${path.relative(process.cwd(), SCREENSHOT_DIR) || SCREENSHOT_DIR}`);
   });
 });

@@ -38,7 +38,7 @@ const SECURITY_HEADERS = {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function shell(page: PageName, built: ConsoleAssets): string {
+function shell(page: PageName, built: ConsoleAssets, production: boolean): string {
   const { script, style } = built.pages[page];
   return `<!doctype html>
 <html lang="zh-CN">
@@ -46,6 +46,7 @@ function shell(page: PageName, built: ConsoleAssets): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(PAGES[page].title)}</title>
+<meta name="account-opening-mode" content="${production ? 'production' : 'development'}">
 <link rel="stylesheet" href="/console/assets/${escapeHtml(style)}">
 <script type="module" src="/console/assets/${escapeHtml(script)}"></script>
 </head>
@@ -57,7 +58,13 @@ function shell(page: PageName, built: ConsoleAssets): string {
 }
 
 export const consoleRoutes =
-  (opts: { assets?: () => Promise<ConsoleAssets> } = {}): FastifyPluginAsync =>
+  (
+    opts: {
+      assets?: () => Promise<ConsoleAssets>;
+      /** NODE_ENV=production: /apply takes only a customer's session token from its host, never a tenant's. */
+      production?: boolean;
+    } = {},
+  ): FastifyPluginAsync =>
   async (app) => {
     let loading: Promise<ConsoleAssets> | undefined;
     const assets = () => {
@@ -92,7 +99,7 @@ export const consoleRoutes =
           .headers(SECURITY_HEADERS)
           .header('cache-control', 'no-cache')
           .type('text/html; charset=utf-8')
-          .send(shell(page, built));
+          .send(shell(page, built, opts.production ?? false));
       });
     }
 
