@@ -289,14 +289,12 @@ async function main(): Promise<void> {
         ['Core-banking sandbox', coreBankingLocal],
         ['Payment network', `${networkUrl}/simulate/agreements, /simulate/debits  (docs/sandbox.md)`],
         ['SMS inbox', `${config.providersUrl}/sandbox/sms?mobile=<mobile>`],
+        // Engineers' tokens are among them: the API knows them (to refuse them), the codec server takes them.
         ...config.tokens.map(({ role, id, token }): [string, string] => [
           `${role} token`,
           `${token}  (${id})`,
         ]),
-        ...config.engineerTokens.map(({ id, token }): [string, string] => [
-          'engineer token',
-          `${token}  (${id})`,
-        ]),
+        ['Customer sessions', 'minted by an app: POST /v1/sessions {applicationId} (sdk/README.md)'],
         ['Master key', keys.source],
         ['Data folder', config.dataDir],
       ]),
