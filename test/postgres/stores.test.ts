@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL adapters of the state several hosts share (DATABASE_URL) on a real PostgreSQL
- * 15 of the machine's packages, no Temporal: daily limits, idempotency records, the audit log
- * and the data-key store, each with the SQLite adapter's rules, and "two hosts" (two pools on
- * the same database) racing for the same counter, key and chain.
+ * 15 of the machine's packages, no Temporal: daily limits, idempotency records, the audit log,
+ * the data-key store and customers' sessions, each with the SQLite adapter's rules, and "two
+ * hosts" (two pools on the same database) racing for the same counter, key and chain, and
+ * seeing each other's sessions and revocations.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, auditTrailFromConfig, keyringSealer, PostgresAuditLog } from '../../adapters/audit';
 import { PostgresDailyLimits } from '../../client/daily-limits-postgres';
 import { PostgresIdempotencyRecords } from '../../client/idempotency-records-postgres';
+import { newSessionToken, type Session, tokenHash } from '../../client/sessions';
+import { PostgresSessionStore } from '../../client/sessions-postgres';
 import { loadConfig } from '../../config';
+import { SESSION_TOKEN_PREFIX } from '../../domain/sessions';
 import { PostgresDataKeyStore } from '../../encryption/data-key-store-postgres';
 import { dataKeyStoreFromConfig } from '../../encryption/from-config';
 import { DataKeyShreddedError } from '../../encryption/keyring';
@@ -230,6 +234,104 @@ describe('PostgreSQL stores', () => {
       await keyring.shred(applicationId);
       expect((await trail.openNotes('6230580000099999999'))[0]?.note).toBeUndefined();
       expect(await trail.verify()).toMatchObject({ ok: true, count: 1 });
+    });
+  });
+
+  describe('sessions', () => {
+    /** Two stores on one database through two pools: what two API instances share. */
+    async function twoHosts() {
+      const url = await server.freshDatabase();
+      const a = new PostgresSessionStore(url);
+      const b = new PostgresSessionStore(otherHost(url));
+      closers.push(
+        () => a.close(),
+        () => b.close(),
+      );
+      return { url, a, b };
+    }
+    const expiresAt = '2026-12-01T08:15:00.000Z';
+    const before = new Date('2026-12-01T08:14:59.999Z');
+    /** A partner app's session for an account, and the bank's own app's for an application only. */
+    const sessions = (): [Session, Session] => [
+      {
+        sessionId: newSessionToken().sessionId,
+        tenantId: 'partner-x-app',
+        channel: 'PARTNER',
+        partnerId: 'partner-x',
+        applicationId: randomUUID(),
+        accountNumber: '6230580000012345678',
+        expiresAt,
+      },
+      {
+        sessionId: newSessionToken().sessionId,
+        tenantId: 'own-app',
+        channel: 'OWN_APP',
+        applicationId: randomUUID(),
+        expiresAt,
+      },
+    ];
+
+    it('a session put through one host is found, every field as put, through the other', async () => {
+      const { a, b } = await twoHosts();
+      const [partner, own] = sessions();
+      const partnerToken = newSessionToken().token;
+      const ownToken = newSessionToken().token;
+      await a.put(partner, tokenHash(partnerToken));
+      await a.put(own, tokenHash(ownToken));
+      // toStrictEqual: an absent partnerId or accountNumber comes back absent, not undefined or null.
+      expect(await b.find(tokenHash(partnerToken), before)).toStrictEqual(partner);
+      const found = await b.find(tokenHash(ownToken), before);
+      expect(found).toStrictEqual(own);
+      expect(Object.keys(found!)).not.toContain('partnerId');
+      expect(Object.keys(found!)).not.toContain('accountNumber');
+      expect(await b.find(tokenHash(newSessionToken().token), before)).toBeUndefined();
+    });
+
+    it('is not found once now reaches expiresAt', async () => {
+      const { a, b } = await twoHosts();
+      const [session] = sessions();
+      const hash = tokenHash(newSessionToken().token);
+      await a.put(session, hash);
+      expect(await b.find(hash, before)).toStrictEqual(session);
+      expect(await b.find(hash, new Date(expiresAt))).toBeUndefined();
+      expect(await b.find(hash, new Date('2026-12-01T08:15:00.001Z'))).toBeUndefined();
+      expect(await a.find(hash, new Date('2026-12-02T00:00:00.000Z'))).toBeUndefined();
+    });
+
+    it('a revoke through one host: the other finds nothing for that session, and still finds the rest', async () => {
+      const { a, b } = await twoHosts();
+      const [revoked, kept] = sessions();
+      const revokedHash = tokenHash(newSessionToken().token);
+      const keptHash = tokenHash(newSessionToken().token);
+      await a.put(revoked, revokedHash);
+      await a.put(kept, keptHash);
+      expect(await b.find(revokedHash, before)).toStrictEqual(revoked);
+      await a.revoke(revoked.sessionId, new Date('2026-12-01T08:05:00.000Z'));
+      expect(await b.find(revokedHash, before)).toBeUndefined();
+      expect(await a.find(revokedHash, before)).toBeUndefined();
+      expect(await b.find(keptHash, before)).toStrictEqual(kept);
+      // A second revoke (another device, another host) changes nothing and does not throw.
+      await b.revoke(revoked.sessionId, new Date('2026-12-01T08:06:00.000Z'));
+      expect(await a.find(revokedHash, before)).toBeUndefined();
+    });
+
+    it("stores only the token's hash: the token's text is nowhere in the table", async () => {
+      const { url, a, b } = await twoHosts();
+      const [session] = sessions();
+      const { token } = newSessionToken();
+      await a.put(session, tokenHash(token));
+      expect(await b.find(tokenHash(token), before)).toStrictEqual(session);
+      await b.revoke(session.sessionId, before);
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const { rows } = await c.query('SELECT * FROM sessions');
+      await c.end();
+      expect(rows).toHaveLength(1);
+      expect(rows[0].token_hash).toBe(tokenHash(token));
+      expect(rows[0].revoked_at).toBe(before.toISOString());
+      const table = JSON.stringify(rows);
+      expect(table).not.toContain(token);
+      expect(table).not.toContain(token.slice(SESSION_TOKEN_PREFIX.length)); // nor its random part alone
     });
   });
 

@@ -1,0 +1,122 @@
+/**
+ * The SQLite adapter of customer sessions (client/sessions.ts), the rules its PostgreSQL twin
+ * keeps in test/postgres/stores.test.ts: every field round-trips (an absent partnerId or
+ * accountNumber stays absent), a session is found only before its expiresAt and until it is
+ * revoked, and only the token's hash is stored. Pure: in-memory databases, and one temp file
+ * where two stores (two API processes of one host) share it.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newSessionToken, type Session, SqliteSessionStore, tokenHash } from '../../client/sessions';
+import { SESSION_TOKEN_PREFIX } from '../../domain/sessions';
+
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0).reverse()) close();
+});
+
+const inMemory = (): SqliteSessionStore => {
+  const store = new SqliteSessionStore(':memory:');
+  closers.push(() => store.close());
+  return store;
+};
+
+const expiresAt = '2026-12-01T08:15:00.000Z';
+const before = new Date('2026-12-01T08:14:59.999Z');
+
+/** A partner app's session for an account, and the bank's own app's for an application only. */
+const sessions = (): [Session, Session] => [
+  {
+    sessionId: newSessionToken().sessionId,
+    tenantId: 'partner-x-app',
+    channel: 'PARTNER',
+    partnerId: 'partner-x',
+    applicationId: randomUUID(),
+    accountNumber: '6230580000012345678',
+    expiresAt,
+  },
+  {
+    sessionId: newSessionToken().sessionId,
+    tenantId: 'own-app',
+    channel: 'OWN_APP',
+    applicationId: randomUUID(),
+    expiresAt,
+  },
+];
+
+describe('SqliteSessionStore', () => {
+  it('finds a session put under its token hash, every field as put', () => {
+    const store = inMemory();
+    const [partner, own] = sessions();
+    const partnerToken = newSessionToken().token;
+    const ownToken = newSessionToken().token;
+    store.put(partner, tokenHash(partnerToken));
+    store.put(own, tokenHash(ownToken));
+    // toStrictEqual: an absent partnerId or accountNumber comes back absent, not undefined or null.
+    expect(store.find(tokenHash(partnerToken), before)).toStrictEqual(partner);
+    const found = store.find(tokenHash(ownToken), before);
+    expect(found).toStrictEqual(own);
+    expect(Object.keys(found!)).not.toContain('partnerId');
+    expect(Object.keys(found!)).not.toContain('accountNumber');
+    expect(store.find(tokenHash(newSessionToken().token), before)).toBeUndefined();
+  });
+
+  it('is not found once now reaches expiresAt', () => {
+    const store = inMemory();
+    const [session] = sessions();
+    const hash = tokenHash(newSessionToken().token);
+    store.put(session, hash);
+    expect(store.find(hash, before)).toStrictEqual(session);
+    expect(store.find(hash, new Date(expiresAt))).toBeUndefined();
+    expect(store.find(hash, new Date('2026-12-01T08:15:00.001Z'))).toBeUndefined();
+    expect(store.find(hash, new Date('2026-12-02T00:00:00.000Z'))).toBeUndefined();
+  });
+
+  it('a revoked session is not found; the others still are', () => {
+    const store = inMemory();
+    const [revoked, kept] = sessions();
+    const revokedHash = tokenHash(newSessionToken().token);
+    const keptHash = tokenHash(newSessionToken().token);
+    store.put(revoked, revokedHash);
+    store.put(kept, keptHash);
+    store.revoke(revoked.sessionId, new Date('2026-12-01T08:05:00.000Z'));
+    expect(store.find(revokedHash, before)).toBeUndefined();
+    expect(store.find(keptHash, before)).toStrictEqual(kept);
+    // A second revoke changes nothing and does not throw.
+    store.revoke(revoked.sessionId, new Date('2026-12-01T08:06:00.000Z'));
+    expect(store.find(revokedHash, before)).toBeUndefined();
+  });
+
+  describe('on a file two API processes share', () => {
+    it("each sees the other's sessions and revocations; only the token's hash is stored", () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'account-opening-sessions-'));
+      closers.push(() => rmSync(dir, { recursive: true, force: true })); // after the stores close
+      const file = path.join(dir, 'sessions.db');
+      const a = new SqliteSessionStore(file);
+      const b = new SqliteSessionStore(file);
+      closers.push(
+        () => a.close(),
+        () => b.close(),
+      );
+      const [session] = sessions();
+      const { token } = newSessionToken();
+      a.put(session, tokenHash(token));
+      expect(b.find(tokenHash(token), before)).toStrictEqual(session);
+      b.revoke(session.sessionId, before);
+      expect(a.find(tokenHash(token), before)).toBeUndefined();
+
+      const db = new Database(file, { readonly: true });
+      const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
+      db.close();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ token_hash: tokenHash(token), revoked_at: before.toISOString() });
+      const table = JSON.stringify(rows);
+      expect(table).not.toContain(token);
+      expect(table).not.toContain(token.slice(SESSION_TOKEN_PREFIX.length)); // nor its random part alone
+    });
+  });
+});
