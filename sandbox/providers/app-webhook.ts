@@ -54,6 +54,9 @@ export function registerAppWebhookRoutes(
       return { ok: true, deliveries: store.recordEvent(event, now(), inbox) };
     };
     scope.post('/sandbox/app-webhook', (request) => receive(request, 'bank', webhookSecret));
+    // The bank's operations team's webhook (OPS_WEBHOOK_URL), signed with the bank's secret: its
+    // alerts are kept apart from what the app received (listed with inbox `ops`).
+    scope.post('/sandbox/ops-webhook', (request) => receive(request, 'ops', webhookSecret));
     scope.post<{ Params: { partnerId: string } }>('/sandbox/app-webhook/:partnerId', (request) => {
       const { partnerId } = request.params;
       const secret = partnerWebhookSecrets[partnerId];

@@ -43,12 +43,20 @@ import { newCard, newPerson, type Person } from './people';
 
 /**
  * Production adapters pointed at the shared sandboxes; app and ops events land in its webhook
- * inbox. Without `audit`, recording an audit entry fails (and its activity retries).
+ * inbox unless `opsWebhookUrl` names another (the sandbox's `/sandbox/ops-webhook` keeps ops
+ * alerts apart, listed with inbox `ops`). Without `audit`, recording an audit entry fails (and
+ * its activity retries).
  */
 export function sandboxPorts(
   documentsDir: string,
   sealer: Sealer,
-  opts: { appWebhookUrl?: string; audit?: AuditTrail; providersUrl?: string; coreBankingUrl?: string } = {},
+  opts: {
+    appWebhookUrl?: string;
+    opsWebhookUrl?: string;
+    audit?: AuditTrail;
+    providersUrl?: string;
+    coreBankingUrl?: string;
+  } = {},
 ) {
   const { appWebhookUrl, audit } = opts;
   const providersUrl = opts.providersUrl ?? inject('providersUrl');
@@ -58,7 +66,7 @@ export function sandboxPorts(
       providersUrl,
       coreBankingUrl: opts.coreBankingUrl ?? inject('coreBankingUrl'),
       appWebhookUrl: appWebhookUrl ?? webhook,
-      opsWebhookUrl: webhook,
+      opsWebhookUrl: opts.opsWebhookUrl ?? webhook,
       webhookSecret: TEST_WEBHOOK_SECRET,
       documentsDir,
       partnerWebhooks: Object.fromEntries(
@@ -109,6 +117,8 @@ export async function startHarness(
   policy: PolicyOverrides = {},
   opts: {
     appWebhookUrl?: string;
+    /** Where ops alerts go: the app's webhook inbox unless said. */
+    opsWebhookUrl?: string;
     limits?: Partial<AbuseLimits>;
     keyring?: Keyring;
     audit?: AuditTrail;
@@ -139,6 +149,7 @@ export async function startHarness(
       taskQueue,
       ports: sandboxPorts(documentsDir, keyring, {
         appWebhookUrl: opts.appWebhookUrl,
+        opsWebhookUrl: opts.opsWebhookUrl,
         audit,
         providersUrl,
         coreBankingUrl,
