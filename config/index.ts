@@ -177,7 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     webhookSecret: e.WEBHOOK_SECRET,
     counterHmacKey: e.COUNTER_HMAC_KEY,
-    opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
+    // Ops alerts to an inbox of their own: never into the app's, even in development.
+    opsWebhookUrl: e.OPS_WEBHOOK_URL ?? `${providersUrl}/sandbox/ops-webhook`,
     partnerWebhooks: partnerWebhooks(e, providersUrl),
     tokens: [
       ...e.APP_TOKENS.map((c) => ({ ...c, role: 'app' as const, channel: 'OWN_APP' as const })),
