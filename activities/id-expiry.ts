@@ -3,6 +3,7 @@
  * the holder a renewal's photos are checked against.
  */
 
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Ports } from '../adapters/ports';
 import type { AccountHolder } from '../contracts/core-banking';
 import type { AppEvent } from '../contracts/providers';
@@ -22,18 +23,47 @@ export interface SweepPageResult {
   reminded: number;
   restricted: number;
   frozen: number;
+  /**
+   * Accounts whose due hold core banking refused for good (or answered outside its contract):
+   * left as they are today, ops alerted, tried again by the next day's sweep. Absent in pages
+   * recorded before it existed.
+   */
+  failed?: number;
   /** The webhook events this page calls for: the workflow sends them through its outbox. */
   events: Omit<AppEvent, 'occurredAt'>[];
   nextCursor?: string;
 }
 
 export function createIdExpiryActivities(ports: Ports) {
+  /**
+   * To the bank's operations team. A failed alert does not stop the sweep either: it is logged
+   * (no personal data) and counted (webhook attempt failures, target ops), and the account, still
+   * unrestricted, is alerted again by the next day's sweep.
+   */
+  async function alertOps(event: Omit<AppEvent, 'occurredAt'>): Promise<void> {
+    try {
+      await ports.opsNotifier.send({ ...event, occurredAt: new Date().toISOString() });
+    } catch (err) {
+      Context.current().log.warn('ops alert not delivered', {
+        eventType: event.type,
+        applicationId: event.applicationId,
+        error: (err as Error).name,
+      });
+    }
+  }
+
   return {
     /**
      * One page of the accounts whose card ends in today's window: each due hold placed (idempotent:
      * one hold id per stage and end date, so a retried page or the next day's sweep places none
      * twice), and the events to send. An account's restriction is announced once, on the day the
      * sweep first finds it unrestricted; reminders on the window's first days.
+     *
+     * One account never stops the sweep: a hold core banking will not place (a non-retryable
+     * answer: refused for good, or outside the contract) leaves that account as it is, alerts ops
+     * (OPS_ACCOUNT_NOT_RESTRICTED, once a day per account) and the page goes on; the next day's
+     * sweep finds the account again and tries anew. A transient failure still fails the page,
+     * which is retried whole (holds are idempotent, events keyed).
      */
     async sweepIdExpiryPage({ asOf, policy, after }: SweepPageInput): Promise<SweepPageResult> {
       const { from, before } = sweepWindow(asOf, policy);
@@ -66,11 +96,35 @@ export function createIdExpiryActivities(ports: Ports) {
           continue;
         }
         const wasFree = stage === 'FROZEN' ? account.status !== 'FROZEN' : account.status === 'ACTIVE';
-        await ports.coreBanking.placeHold(accountNumber, {
-          holdId: idExpiryHoldId(idValidUntil, stage),
-          type: stage,
-          reason: 'ID_CARD_EXPIRED',
-        });
+        const holdId = idExpiryHoldId(idValidUntil, stage);
+        try {
+          await ports.coreBanking.placeHold(accountNumber, {
+            holdId,
+            type: stage,
+            reason: 'ID_CARD_EXPIRED',
+          });
+        } catch (err) {
+          if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+          result.failed = (result.failed ?? 0) + 1;
+          await alertOps({
+            eventId: `${reference}:id-expiry:${asOf}:${stage}:OPS_ACCOUNT_NOT_RESTRICTED`,
+            type: 'OPS_ACCOUNT_NOT_RESTRICTED',
+            applicationId: reference,
+            data: {
+              severity: 'CRITICAL',
+              ...(partnerId && { partnerId }),
+              accountNumber,
+              wanted: stage,
+              holdId,
+              reason: 'ID_CARD_EXPIRED',
+              idValidUntil,
+              error: err.type ?? 'ApplicationFailure',
+              action:
+                "restrict this account by hand: its holder's ID card has ended and core banking refused the hold (the sweep tries again tomorrow)",
+            },
+          });
+          continue;
+        }
         if (stage === 'FROZEN') result.frozen += 1;
         else result.restricted += 1;
         if (wasFree) {

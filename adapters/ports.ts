@@ -130,7 +130,10 @@ export interface CoreBanking {
   listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
   getAccount(accountNumber: string): Promise<CoreAccount | undefined>;
-  /** Idempotent by holdId: placing it twice keeps one hold. */
+  /**
+   * Idempotent by holdId: placing it twice keeps one hold. Sent under an idempotency key naming
+   * the account and the hold, so one hold id used on many accounts never shares a key.
+   */
   placeHold(
     accountNumber: string,
     hold: { holdId: string; type: 'RECEIVE_ONLY' | 'FROZEN'; reason: string },

@@ -74,7 +74,10 @@ export type CoreAccount = z.infer<typeof accountSchema>;
 /** POST /core/v1/accounts/{accountNumber}/binding; answers the account. */
 export const bindRequestSchema = z.object({ number: z.string(), kind: z.enum(['DEBIT', 'CREDIT']) });
 
-/** POST /core/v1/accounts/{accountNumber}/holds (idempotent by holdId; lifting is DELETE .../holds/{holdId}) */
+/**
+ * POST /core/v1/accounts/{accountNumber}/holds (idempotent by holdId; Idempotency-Key
+ * `<accountNumber>:<holdId>`; lifting is DELETE .../holds/{holdId})
+ */
 export const placeHoldRequestSchema = z.object({
   holdId: z.string(),
   type: holdTypeSchema,

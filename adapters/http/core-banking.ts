@@ -87,7 +87,10 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
     async placeHold(accountNumber, hold) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${accountNumber}/holds`, {
         body: hold,
-        idempotencyKey: hold.holdId,
+        // Names the account: a hold id may recur across accounts (an ID-expiry hold's is its end
+        // date and stage), and a core banking that answers a known key with its first answer would
+        // otherwise replay one account's answer for another's hold.
+        idempotencyKey: `${accountNumber}:${hold.holdId}`,
       });
       expect(answer, [200, 201], accountSchema);
     },
