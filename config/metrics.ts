@@ -29,6 +29,7 @@ export class ProjectMetrics {
   readonly vendorCallDuration: client.Histogram<'vendor' | 'operation' | 'outcome'>;
   readonly vendorCallErrors: client.Counter<'vendor' | 'operation' | 'error'>;
   readonly httpRequests: client.Histogram<'service' | 'method' | 'route' | 'status'>;
+  readonly payloadDecodeErrors: client.Counter<'reason'>;
 
   constructor(
     readonly service: string,
@@ -90,6 +91,11 @@ export class ProjectMetrics {
       'vendor_call_errors_total',
       'Failed calls to providers and core banking',
       ['vendor', 'operation', 'error'],
+    );
+    this.payloadDecodeErrors = counter(
+      'payload_decode_errors_total',
+      'Payloads the codec could not decrypt (each fails its task, which Temporal retries), by reason',
+      ['reason'],
     );
     this.httpRequests = new client.Histogram({
       name: `${PREFIX}http_request_duration_seconds`,

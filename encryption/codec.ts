@@ -12,7 +12,16 @@ import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/co
 // A default import: under plain Node ESM (tsx) the CommonJS package has no named `temporal` export.
 import proto from '@temporalio/proto';
 import { decryptGcm, encryptGcm } from './gcm';
-import { applicationIdOfWorkflow, applicationKeyId, DEPLOYMENT_KEY_ID, type Keyring } from './keyring';
+import {
+  applicationIdOfKey,
+  applicationIdOfWorkflow,
+  applicationKeyId,
+  DataKeyShreddedError,
+  DEPLOYMENT_KEY_ID,
+  type Keyring,
+  UnknownDataKeyError,
+} from './keyring';
+import { UnknownMasterKeyError } from './kms';
 
 export const ENCODING = 'binary/encrypted';
 export const METADATA_ENCODING = 'encoding';
@@ -40,8 +49,56 @@ export function keyIdOf(p: Payload): string | undefined {
   return Buffer.from(id).toString();
 }
 
+/** Why a payload could not be decrypted: codes, for metrics and logs. */
+const DECODE_REASONS = {
+  SHREDDED: 'data key crypto-shredded',
+  UNKNOWN_DATA_KEY: 'data key not in this key store',
+  UNKNOWN_MASTER_KEY: 'its master key is not configured',
+  UNWRAP_FAILED: 'data key cannot be unwrapped (another master key, or the key service failed)',
+  NOT_AUTHENTIC: 'payload not authentic under its data key (altered bytes, or another data key)',
+  NO_KEY_ID: 'encrypted payload names no data key',
+} as const;
+
+export type DecodeErrorReason = keyof typeof DECODE_REASONS;
+
+/**
+ * What decode throws for any payload it cannot decrypt. Its message names the key id (or
+ * `unrecognized`) and a fixed reason, never plaintext, ciphertext or the underlying error's
+ * text, so the SDK can fail the task with it and the failure converter may store it unencrypted
+ * (encryption/failure-converter.cjs): encrypting it would need the very key that is missing.
+ */
+export class PayloadDecodeError extends Error {
+  constructor(
+    readonly keyId: string,
+    readonly reason: DecodeErrorReason,
+  ) {
+    super(`cannot decrypt payload (key ${keyId}): ${DECODE_REASONS[reason]}`);
+    this.name = 'PayloadDecodeError';
+  }
+}
+
+/** Told of each payload decode could not decrypt (the worker counts and logs them). */
+export type DecodeErrorListener = (error: { keyId: string; reason: DecodeErrorReason }) => void;
+
+const shownKeyId = (keyId: string | undefined): string =>
+  keyId === undefined
+    ? 'unnamed'
+    : keyId === DEPLOYMENT_KEY_ID || applicationIdOfKey(keyId) !== undefined
+      ? keyId
+      : 'unrecognized';
+
+function keyReason(err: unknown): DecodeErrorReason {
+  if (err instanceof DataKeyShreddedError) return 'SHREDDED';
+  if (err instanceof UnknownDataKeyError) return 'UNKNOWN_DATA_KEY';
+  if (err instanceof UnknownMasterKeyError) return 'UNKNOWN_MASTER_KEY';
+  return 'UNWRAP_FAILED';
+}
+
 export class EncryptionCodec implements PayloadCodec {
-  constructor(private readonly keyring: Keyring) {}
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly opts: { onDecodeError?: DecodeErrorListener } = {},
+  ) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     if (payloads.length === 0 || payloads.every(isEncrypted)) return payloads;
@@ -63,10 +120,32 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   private async decodeOne(p: Payload): Promise<Payload> {
-    const keyId = keyIdOf(p);
-    if (keyId === undefined) return p;
-    const key = await this.keyring.keyForDecrypt(keyId);
-    const inner = PayloadProto.decode(decryptGcm(key, p.data ?? new Uint8Array(), Buffer.from(keyId)));
-    return { metadata: inner.metadata, data: inner.data };
+    if (!isEncrypted(p)) return p;
+    const named = p.metadata?.[METADATA_KEY_ID];
+    if (!named) throw this.decodeError(undefined, 'NO_KEY_ID');
+    const keyId = Buffer.from(named).toString();
+    let key: Buffer;
+    try {
+      key = await this.keyring.keyForDecrypt(keyId);
+    } catch (err) {
+      throw this.decodeError(keyId, keyReason(err));
+    }
+    try {
+      const inner = PayloadProto.decode(decryptGcm(key, p.data ?? new Uint8Array(), Buffer.from(keyId)));
+      return { metadata: inner.metadata, data: inner.data };
+    } catch {
+      throw this.decodeError(keyId, 'NOT_AUTHENTIC');
+    }
+  }
+
+  /** The data-free error, after telling the listener (whose own failure must not hide it). */
+  private decodeError(keyId: string | undefined, reason: DecodeErrorReason): PayloadDecodeError {
+    const error = new PayloadDecodeError(shownKeyId(keyId), reason);
+    try {
+      this.opts.onDecodeError?.({ keyId: error.keyId, reason });
+    } catch {
+      // A listener's failure is not the payload's.
+    }
+    return error;
   }
 }

@@ -4,7 +4,17 @@
  * application (`keyring.encrypt(applicationId, bytes)` / `decrypt`: documents, an audit log),
  * which the shred operation renders unreadable together with the application's histories.
  */
-export { ENCODING, EncryptionCodec, isEncrypted, keyIdFor, keyIdOf, METADATA_KEY_ID } from './codec';
+export {
+  type DecodeErrorListener,
+  type DecodeErrorReason,
+  ENCODING,
+  EncryptionCodec,
+  isEncrypted,
+  keyIdFor,
+  keyIdOf,
+  METADATA_KEY_ID,
+  PayloadDecodeError,
+} from './codec';
 export { encryptedDataConverter, failureConverterPath } from './data-converter';
 export { type DataKeyStore, MemoryDataKeyStore, SqliteDataKeyStore } from './data-key-store';
 export { keyringFromConfig, masterKeys } from './from-config';

@@ -52,13 +52,20 @@ const health = config.worker.health
 
 const connection = await NativeConnection.connect(config.temporal.connect.connectionOptions);
 const keyring = keyringFromConfig(config);
+// A payload it cannot decrypt fails that one task (retried by Temporal): counted and logged, no data.
+const dataConverter = encryptedDataConverter(keyring, {
+  onDecodeError: ({ keyId, reason }) => {
+    metrics.payloadDecodeErrors.inc({ reason });
+    log.warn({ keyId, reason }, 'cannot decrypt a payload: its task fails and is retried');
+  },
+});
 // A client too: reconciliation reads this deployment's applications through visibility, and the
 // worker makes sure reconciliation's Schedule exists (idempotent: every worker may).
 const clientConnection = await Connection.connect(config.temporal.connect.connectionOptions);
 const client = new Client({
   connection: clientConnection,
   namespace: config.temporal.namespace,
-  dataConverter: encryptedDataConverter(keyring),
+  dataConverter,
 });
 const reconcileSchedule = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue });
 // And the ID-expiry sweep's: one run a day for every account (docs/id-expiry.md).
@@ -72,7 +79,7 @@ worker = await createWorker({
     applications: visibilityApplicationIndex(client, config.temporal.taskQueue),
   },
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
-  dataConverter: encryptedDataConverter(keyring),
+  dataConverter,
   // Into the workflow bundle, for the reviews to check operators' messages with (docs/security.md).
   decisionSigningKey: config.decisionSigningKey,
   observability: {

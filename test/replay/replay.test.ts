@@ -87,8 +87,8 @@ describe('recorded histories replay on the current code', () => {
 
   it('cannot replay an encrypted history without its data keys', async () => {
     const encrypted = histories.find((h) => h.name === 'onboarding-v3-clean-encrypted')!;
-    // The decode error (UnknownDataKeyError, logged by the SDK) fails the workflow task; its
-    // message is itself an encrypted failure attribute.
+    // The decode error (PayloadDecodeError, reason UNKNOWN_DATA_KEY, logged by the SDK) fails the
+    // workflow task; its message names only the key id and the reason.
     await expect(
       Worker.runReplayHistory(
         { workflowBundle: bundle, dataConverter: encryptedDataConverter(testKeyring()) },

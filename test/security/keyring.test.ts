@@ -1,21 +1,22 @@
 /** The codec and keyring on their own: formats, key choice, rotation, races, configuration. */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import type { Payload } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  type FailureConverter,
+  type Payload,
+} from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
-import { EncryptionCodec, isEncrypted, keyIdFor, keyIdOf } from '../../encryption/codec';
+import { EncryptionCodec, isEncrypted, keyIdFor, keyIdOf, PayloadDecodeError } from '../../encryption/codec';
+import { failureConverterPath } from '../../encryption/data-converter';
 import { MemoryDataKeyStore, SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { keyringFromConfig, masterKeys } from '../../encryption/from-config';
-import {
-  applicationKeyId,
-  DataKeyShreddedError,
-  DEPLOYMENT_KEY_ID,
-  Keyring,
-  UnknownDataKeyError,
-} from '../../encryption/keyring';
+import { applicationKeyId, DataKeyShreddedError, DEPLOYMENT_KEY_ID, Keyring } from '../../encryption/keyring';
 import { LocalKms, newMasterKey } from '../../encryption/kms';
 import { testKeyring } from './keys';
 
@@ -75,13 +76,75 @@ describe('the payload codec', () => {
     const [p] = await codec.encode([json(1)], wf(`application-${randomUUID()}`));
     const flipped = Buffer.from(p!.data!);
     flipped[20] = (flipped[20] ?? 0) ^ 1;
-    await expect(codec.decode([{ ...p, data: flipped }])).rejects.toThrow();
+    const keyId = Buffer.from(p!.metadata!['encryption-key-id']!).toString();
+    await expect(codec.decode([{ ...p, data: flipped }])).rejects.toThrow(
+      new PayloadDecodeError(keyId, 'NOT_AUTHENTIC'),
+    );
     // Relabelled to another application's key: unknown there, and the key id is authenticated anyway.
-    const relabelled = {
+    const other = `app-${randomUUID()}`;
+    const relabelled = { ...p, metadata: { ...p!.metadata, 'encryption-key-id': Buffer.from(other) } };
+    await expect(codec.decode([relabelled])).rejects.toMatchObject({
+      name: 'PayloadDecodeError',
+      keyId: other,
+      reason: 'UNKNOWN_DATA_KEY',
+    });
+  });
+
+  it('names neither the data nor an unrecognized key id when it cannot decrypt, and tells its listener', async () => {
+    const heard: unknown[] = [];
+    const codec = new EncryptionCodec(testKeyring(), { onDecodeError: (e) => heard.push(e) });
+    const [p] = await codec.encode([json({ name: '张伟' })], wf(`application-${randomUUID()}`));
+    const forged = {
       ...p,
-      metadata: { ...p!.metadata, 'encryption-key-id': Buffer.from(`app-${randomUUID()}`) },
+      metadata: { ...p!.metadata, 'encryption-key-id': Buffer.from('张伟 13800138000') },
     };
-    await expect(codec.decode([relabelled])).rejects.toBeInstanceOf(UnknownDataKeyError);
+    const error = await codec.decode([forged]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadDecodeError);
+    expect((error as Error).message).toBe(
+      'cannot decrypt payload (key unrecognized): data key not in this key store',
+    );
+    expect(heard).toEqual([{ keyId: 'unrecognized', reason: 'UNKNOWN_DATA_KEY' }]);
+  });
+});
+
+describe('the failure converter', () => {
+  const { failureConverter } = createRequire(import.meta.url)(failureConverterPath) as {
+    failureConverter: FailureConverter;
+  };
+  const keyId = `app-${randomUUID()}`;
+
+  it('writes a decode failure as it is, in the workflow task’s form and the activity’s', () => {
+    const error = new PayloadDecodeError(keyId, 'UNWRAP_FAILED');
+    const asActivity = ApplicationFailure.fromError(error, {
+      message: `Failed to parse activity args for activity checkIdentity: ${error.message}`,
+    });
+    for (const e of [error, asActivity]) {
+      const failure = failureConverter.errorToFailure(e, defaultPayloadConverter);
+      expect(failure.encodedAttributes).toBeUndefined();
+      expect(failure.message).toBe(e.message);
+    }
+  });
+
+  it('encodes every other failure, one of that type carrying other words or a cause included', () => {
+    const others = [
+      new Error(`cannot decrypt payload (key ${keyId}): data key not in this key store`),
+      ApplicationFailure.create({ type: 'PayloadDecodeError', message: '张伟 13800138000' }),
+      ApplicationFailure.create({
+        type: 'PayloadDecodeError',
+        message: `cannot decrypt payload (key ${keyId}): data key crypto-shredded`,
+        cause: new Error('张伟'),
+      }),
+      ApplicationFailure.create({
+        type: 'PayloadDecodeError',
+        message: `cannot decrypt payload (key ${keyId}): data key crypto-shredded`,
+        details: ['张伟'],
+      }),
+    ];
+    for (const e of others) {
+      const failure = failureConverter.errorToFailure(e, defaultPayloadConverter);
+      expect(failure.message).toBe('Encoded failure');
+      expect(failure.encodedAttributes).toBeDefined();
+    }
   });
 });
 

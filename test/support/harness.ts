@@ -25,6 +25,7 @@ import {
 } from '../../domain/application';
 import type { FlowVersion } from '../../domain/identifiers';
 import type { ReviewPolicy } from '../../domain/review';
+import type { DecodeErrorListener } from '../../encryption/codec';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import type { Keyring } from '../../encryption/keyring';
 import {
@@ -108,6 +109,10 @@ export interface Harness {
   audit: AuditTrail;
   /** Stops the worker and starts a fresh one on the same task queue (on new code, if given): nothing may be lost. */
   restartWorker(code?: WorkflowBundleWithSourceMap): Promise<void>;
+  /** The current worker's run(): rejects if the worker fails. */
+  workerRunning(): Promise<void>;
+  /** The current worker's state (RUNNING while it serves). */
+  workerState(): string;
   stop(): Promise<void>;
 }
 
@@ -125,6 +130,8 @@ export async function startHarness(
     /** Sandboxes of the test's own instead of the shared ones (to read their log lines, say). */
     providersUrl?: string;
     coreBankingUrl?: string;
+    /** Told of each payload the codec cannot decrypt (the worker's metric, in production). */
+    onDecodeError?: DecodeErrorListener;
   } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
@@ -135,7 +142,7 @@ export async function startHarness(
   // Client and worker encrypt payloads as in production (docs/encryption.md).
   const keyring = opts.keyring ?? testKeyring(documentsDir);
   const documents = new DocumentStore(documentsDir, keyring);
-  const dataConverter = encryptedDataConverter(keyring);
+  const dataConverter = encryptedDataConverter(keyring, { onDecodeError: opts.onDecodeError });
   const audit =
     opts.audit ??
     sqliteAuditTrail({ file: path.join(documentsDir, 'audit.db'), hmacKey: TEST_AUDIT_HMAC_KEY, keyring });
@@ -183,6 +190,8 @@ export async function startHarness(
     keyring,
     audit,
     reviews: new Reviews(client, { decisionSigningKey: TEST_DECISION_SIGNING_KEY }),
+    workerRunning: () => current.running,
+    workerState: () => current.worker.getState(),
     async restartWorker(code) {
       current.worker.shutdown();
       await current.running;
