@@ -3,7 +3,7 @@
  * honoured, and its revocation seen, by every other. The same rules as client/sessions.ts.
  */
 import { type PostgresHandle, SchemaOnce, sharedPool } from '../adapters/postgres';
-import { SESSIONS_SCHEMA, type Session, type SessionStore, sessionOfRow } from './sessions';
+import { insertValues, SESSIONS_SCHEMA, type Session, type SessionStore, sessionOfRow } from './sessions';
 
 export class PostgresSessionStore implements SessionStore {
   private readonly db: PostgresHandle;
@@ -19,16 +19,7 @@ export class PostgresSessionStore implements SessionStore {
     await this.db.pool.query(
       `INSERT INTO sessions (token_hash, session_id, tenant_id, channel, partner_id, application_id, account_number, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        hash,
-        s.sessionId,
-        s.tenantId,
-        s.channel,
-        s.partnerId ?? null,
-        s.applicationId,
-        s.accountNumber ?? null,
-        s.expiresAt,
-      ],
+      [...insertValues(s, hash)],
     );
   }
 

@@ -63,6 +63,19 @@ export const sessionOfRow = (r: Row): Session => ({
   expiresAt: r.expires_at,
 });
 
+/** The INSERT's values, in SESSIONS_SCHEMA's column order (both adapters). */
+export const insertValues = (s: Session, hash: string) =>
+  [
+    hash,
+    s.sessionId,
+    s.tenantId,
+    s.channel,
+    s.partnerId ?? null,
+    s.applicationId,
+    s.accountNumber ?? null,
+    s.expiresAt,
+  ] as const;
+
 export const SESSIONS_SCHEMA = `CREATE TABLE IF NOT EXISTS sessions (
   token_hash TEXT PRIMARY KEY, session_id TEXT NOT NULL UNIQUE, tenant_id TEXT NOT NULL,
   channel TEXT NOT NULL, partner_id TEXT, application_id TEXT NOT NULL, account_number TEXT,
@@ -83,16 +96,7 @@ export class SqliteSessionStore implements SessionStore {
         `INSERT INTO sessions (token_hash, session_id, tenant_id, channel, partner_id, application_id, account_number, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        hash,
-        s.sessionId,
-        s.tenantId,
-        s.channel,
-        s.partnerId ?? null,
-        s.applicationId,
-        s.accountNumber ?? null,
-        s.expiresAt,
-      );
+      .run(...insertValues(s, hash));
   }
 
   find(hash: string, now: Date): Session | undefined {

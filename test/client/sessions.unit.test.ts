@@ -1,18 +1,11 @@
-/**
- * The SQLite adapter of customer sessions (client/sessions.ts), the rules its PostgreSQL twin
- * keeps in test/postgres/stores.test.ts: every field round-trips (an absent partnerId or
- * accountNumber stays absent), a session is found only before its expiresAt and until it is
- * revoked, and only the token's hash is stored. Pure: in-memory databases, and one temp file
- * where two stores (two API processes of one host) share it.
- */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newSessionToken, type Session, SqliteSessionStore, tokenHash } from '../../client/sessions';
+import { newSessionToken, SqliteSessionStore, tokenHash } from '../../client/sessions';
 import { SESSION_TOKEN_PREFIX } from '../../domain/sessions';
+import { BEFORE_SAMPLE_EXPIRY, SAMPLE_EXPIRES_AT, sampleSessions } from '../support/sessions';
 
 const closers: (() => void)[] = [];
 afterEach(() => {
@@ -25,28 +18,9 @@ const inMemory = (): SqliteSessionStore => {
   return store;
 };
 
-const expiresAt = '2026-12-01T08:15:00.000Z';
-const before = new Date('2026-12-01T08:14:59.999Z');
-
-/** A partner app's session for an account, and the bank's own app's for an application only. */
-const sessions = (): [Session, Session] => [
-  {
-    sessionId: newSessionToken().sessionId,
-    tenantId: 'partner-x-app',
-    channel: 'PARTNER',
-    partnerId: 'partner-x',
-    applicationId: randomUUID(),
-    accountNumber: '6230580000012345678',
-    expiresAt,
-  },
-  {
-    sessionId: newSessionToken().sessionId,
-    tenantId: 'own-app',
-    channel: 'OWN_APP',
-    applicationId: randomUUID(),
-    expiresAt,
-  },
-];
+const expiresAt = SAMPLE_EXPIRES_AT;
+const before = BEFORE_SAMPLE_EXPIRY;
+const sessions = sampleSessions;
 
 describe('SqliteSessionStore', () => {
   it('finds a session put under its token hash, every field as put', () => {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, auditTrailFromConfig, keyringSealer, PostgresAuditLog } from '../../adapters/audit';
 import { PostgresDailyLimits } from '../../client/daily-limits-postgres';
 import { PostgresIdempotencyRecords } from '../../client/idempotency-records-postgres';
-import { newSessionToken, type Session, tokenHash } from '../../client/sessions';
+import { newSessionToken, tokenHash } from '../../client/sessions';
 import { PostgresSessionStore } from '../../client/sessions-postgres';
 import { loadConfig } from '../../config';
 import { SESSION_TOKEN_PREFIX } from '../../domain/sessions';
@@ -23,6 +23,7 @@ import { dataKeyStoreFromConfig } from '../../encryption/from-config';
 import { DataKeyShreddedError } from '../../encryption/keyring';
 import { testKeyring } from '../security/keys';
 import { startTestPostgres, type TestPostgres } from '../support/postgres';
+import { BEFORE_SAMPLE_EXPIRY, SAMPLE_EXPIRES_AT, sampleSessions } from '../support/sessions';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -249,27 +250,9 @@ describe('PostgreSQL stores', () => {
       );
       return { url, a, b };
     }
-    const expiresAt = '2026-12-01T08:15:00.000Z';
-    const before = new Date('2026-12-01T08:14:59.999Z');
-    /** A partner app's session for an account, and the bank's own app's for an application only. */
-    const sessions = (): [Session, Session] => [
-      {
-        sessionId: newSessionToken().sessionId,
-        tenantId: 'partner-x-app',
-        channel: 'PARTNER',
-        partnerId: 'partner-x',
-        applicationId: randomUUID(),
-        accountNumber: '6230580000012345678',
-        expiresAt,
-      },
-      {
-        sessionId: newSessionToken().sessionId,
-        tenantId: 'own-app',
-        channel: 'OWN_APP',
-        applicationId: randomUUID(),
-        expiresAt,
-      },
-    ];
+    const expiresAt = SAMPLE_EXPIRES_AT;
+    const before = BEFORE_SAMPLE_EXPIRY;
+    const sessions = sampleSessions;
 
     it('a session put through one host is found, every field as put, through the other', async () => {
       const { a, b } = await twoHosts();
