@@ -72,6 +72,10 @@ export function publicSteps(steps: readonly StepResult[]): ApplicationView['step
     });
 }
 
+/** The step a failure is told at: watch-list screening folds into identity, as in publicSteps. */
+const publicFailedStep = <S extends string>(step: S): S | 'IDENTITY' =>
+  step === 'WATCHLIST' ? 'IDENTITY' : step;
+
 /**
  * An application that could not finish shows no account to the app: one opened before the
  * failure is restricted and the bank's to settle (staff see it), never the customer's to use.
@@ -83,7 +87,7 @@ export function publicApplicationView(view: ApplicationView): ApplicationView {
     ...(view.status !== 'FAILED' && accountNumber && { accountNumber, ...(review && { review }) }),
     steps: publicSteps(view.steps as StepResult[]),
     ...(view.reasons && { reasons: publicReasons(view.reasons) }),
-    ...(view.failedStep && { failedStep: view.failedStep === 'WATCHLIST' ? 'IDENTITY' : view.failedStep }),
+    ...(view.failedStep && { failedStep: publicFailedStep(view.failedStep) }),
   };
 }
 
@@ -104,6 +108,6 @@ export function publicEventData(data: Readonly<Record<string, unknown>>): Record
   return {
     ...rest,
     ...(Array.isArray(data.reasons) && { reasons: publicReasons(data.reasons as string[]) }),
-    ...(data.failedStep === 'WATCHLIST' && { failedStep: 'IDENTITY' }),
+    ...(typeof data.failedStep === 'string' && { failedStep: publicFailedStep(data.failedStep) }),
   };
 }

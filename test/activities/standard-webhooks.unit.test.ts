@@ -14,20 +14,12 @@ import { loadConfig } from '../../config';
 import type { AppEvent } from '../../contracts/providers';
 import { webhookSecretProblem } from '../../contracts/webhook-secret';
 import { signWebhook, verifyWebhook as verifyInNode } from '../../contracts/webhook-signature';
-import { appEventTypeSchema } from '../../domain/deliveries';
 import { verifyWebhook, WebhookVerificationError } from '../../sdk/webhooks';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
+import { appEventArb } from '../support/app-events';
 
 const whsec = (bytes: Uint8Array) => `whsec_${Buffer.from(bytes).toString('base64')}`;
 const whsecArb = fc.uint8Array({ minLength: 24, maxLength: 64 }).map(whsec);
-
-const eventArb = fc.record({
-  eventId: fc.string({ minLength: 1 }),
-  type: fc.constantFrom(...appEventTypeSchema.options),
-  applicationId: fc.uuid(),
-  occurredAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-  data: fc.dictionary(fc.string(), fc.jsonValue()),
-});
 
 /** The three headers, as the reference library's types take them. */
 const signatureHeaders = (headers: IncomingHttpHeaders | Record<string, string>) => ({
@@ -39,7 +31,7 @@ const signatureHeaders = (headers: IncomingHttpHeaders | Record<string, string>)
 describe('whsec_ secrets and the reference library', () => {
   it('it verifies what our signer signs, and refuses it under another secret', () => {
     fc.assert(
-      fc.property(whsecArb, whsecArb, eventArb, (secret, other, event) => {
+      fc.property(whsecArb, whsecArb, appEventArb, (secret, other, event) => {
         const body = JSON.stringify(event);
         const headers = signWebhook(secret, event.eventId, body);
         expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
@@ -53,7 +45,7 @@ describe('whsec_ secrets and the reference library', () => {
   it('the SDK and the Node check verify what it signs, and refuse it under another secret', async () => {
     const signedAt = new Date('2026-03-01T08:00:00Z');
     await fc.assert(
-      fc.asyncProperty(whsecArb, whsecArb, eventArb, async (secret, other, event) => {
+      fc.asyncProperty(whsecArb, whsecArb, appEventArb, async (secret, other, event) => {
         const body = JSON.stringify(event);
         const headers = {
           'webhook-id': event.eventId,

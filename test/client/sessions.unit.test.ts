@@ -18,51 +18,47 @@ const inMemory = (): SqliteSessionStore => {
   return store;
 };
 
-const expiresAt = SAMPLE_EXPIRES_AT;
-const before = BEFORE_SAMPLE_EXPIRY;
-const sessions = sampleSessions;
-
 describe('SqliteSessionStore', () => {
   it('finds a session put under its token hash, every field as put', () => {
     const store = inMemory();
-    const [partner, own] = sessions();
+    const [partner, own] = sampleSessions();
     const partnerToken = newSessionToken().token;
     const ownToken = newSessionToken().token;
     store.put(partner, tokenHash(partnerToken));
     store.put(own, tokenHash(ownToken));
     // toStrictEqual: an absent partnerId or accountNumber comes back absent, not undefined or null.
-    expect(store.find(tokenHash(partnerToken), before)).toStrictEqual(partner);
-    const found = store.find(tokenHash(ownToken), before);
+    expect(store.find(tokenHash(partnerToken), BEFORE_SAMPLE_EXPIRY)).toStrictEqual(partner);
+    const found = store.find(tokenHash(ownToken), BEFORE_SAMPLE_EXPIRY);
     expect(found).toStrictEqual(own);
     expect(Object.keys(found!)).not.toContain('partnerId');
     expect(Object.keys(found!)).not.toContain('accountNumber');
-    expect(store.find(tokenHash(newSessionToken().token), before)).toBeUndefined();
+    expect(store.find(tokenHash(newSessionToken().token), BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
   });
 
   it('is not found once now reaches expiresAt', () => {
     const store = inMemory();
-    const [session] = sessions();
+    const [session] = sampleSessions();
     const hash = tokenHash(newSessionToken().token);
     store.put(session, hash);
-    expect(store.find(hash, before)).toStrictEqual(session);
-    expect(store.find(hash, new Date(expiresAt))).toBeUndefined();
+    expect(store.find(hash, BEFORE_SAMPLE_EXPIRY)).toStrictEqual(session);
+    expect(store.find(hash, new Date(SAMPLE_EXPIRES_AT))).toBeUndefined();
     expect(store.find(hash, new Date('2026-12-01T08:15:00.001Z'))).toBeUndefined();
     expect(store.find(hash, new Date('2026-12-02T00:00:00.000Z'))).toBeUndefined();
   });
 
   it('a revoked session is not found; the others still are', () => {
     const store = inMemory();
-    const [revoked, kept] = sessions();
+    const [revoked, kept] = sampleSessions();
     const revokedHash = tokenHash(newSessionToken().token);
     const keptHash = tokenHash(newSessionToken().token);
     store.put(revoked, revokedHash);
     store.put(kept, keptHash);
     store.revoke(revoked.sessionId, new Date('2026-12-01T08:05:00.000Z'));
-    expect(store.find(revokedHash, before)).toBeUndefined();
-    expect(store.find(keptHash, before)).toStrictEqual(kept);
+    expect(store.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
+    expect(store.find(keptHash, BEFORE_SAMPLE_EXPIRY)).toStrictEqual(kept);
     // A second revoke changes nothing and does not throw.
     store.revoke(revoked.sessionId, new Date('2026-12-01T08:06:00.000Z'));
-    expect(store.find(revokedHash, before)).toBeUndefined();
+    expect(store.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
   });
 
   describe('on a file two API processes share', () => {
@@ -76,18 +72,21 @@ describe('SqliteSessionStore', () => {
         () => a.close(),
         () => b.close(),
       );
-      const [session] = sessions();
+      const [session] = sampleSessions();
       const { token } = newSessionToken();
       a.put(session, tokenHash(token));
-      expect(b.find(tokenHash(token), before)).toStrictEqual(session);
-      b.revoke(session.sessionId, before);
-      expect(a.find(tokenHash(token), before)).toBeUndefined();
+      expect(b.find(tokenHash(token), BEFORE_SAMPLE_EXPIRY)).toStrictEqual(session);
+      b.revoke(session.sessionId, BEFORE_SAMPLE_EXPIRY);
+      expect(a.find(tokenHash(token), BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
 
       const db = new Database(file, { readonly: true });
       const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
       db.close();
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ token_hash: tokenHash(token), revoked_at: before.toISOString() });
+      expect(rows[0]).toMatchObject({
+        token_hash: tokenHash(token),
+        revoked_at: BEFORE_SAMPLE_EXPIRY.toISOString(),
+      });
       const table = JSON.stringify(rows);
       expect(table).not.toContain(token);
       expect(table).not.toContain(token.slice(SESSION_TOKEN_PREFIX.length)); // nor its random part alone

@@ -250,68 +250,65 @@ describe('PostgreSQL stores', () => {
       );
       return { url, a, b };
     }
-    const expiresAt = SAMPLE_EXPIRES_AT;
-    const before = BEFORE_SAMPLE_EXPIRY;
-    const sessions = sampleSessions;
 
     it('a session put through one host is found, every field as put, through the other', async () => {
       const { a, b } = await twoHosts();
-      const [partner, own] = sessions();
+      const [partner, own] = sampleSessions();
       const partnerToken = newSessionToken().token;
       const ownToken = newSessionToken().token;
       await a.put(partner, tokenHash(partnerToken));
       await a.put(own, tokenHash(ownToken));
       // toStrictEqual: an absent partnerId or accountNumber comes back absent, not undefined or null.
-      expect(await b.find(tokenHash(partnerToken), before)).toStrictEqual(partner);
-      const found = await b.find(tokenHash(ownToken), before);
+      expect(await b.find(tokenHash(partnerToken), BEFORE_SAMPLE_EXPIRY)).toStrictEqual(partner);
+      const found = await b.find(tokenHash(ownToken), BEFORE_SAMPLE_EXPIRY);
       expect(found).toStrictEqual(own);
       expect(Object.keys(found!)).not.toContain('partnerId');
       expect(Object.keys(found!)).not.toContain('accountNumber');
-      expect(await b.find(tokenHash(newSessionToken().token), before)).toBeUndefined();
+      expect(await b.find(tokenHash(newSessionToken().token), BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
     });
 
     it('is not found once now reaches expiresAt', async () => {
       const { a, b } = await twoHosts();
-      const [session] = sessions();
+      const [session] = sampleSessions();
       const hash = tokenHash(newSessionToken().token);
       await a.put(session, hash);
-      expect(await b.find(hash, before)).toStrictEqual(session);
-      expect(await b.find(hash, new Date(expiresAt))).toBeUndefined();
+      expect(await b.find(hash, BEFORE_SAMPLE_EXPIRY)).toStrictEqual(session);
+      expect(await b.find(hash, new Date(SAMPLE_EXPIRES_AT))).toBeUndefined();
       expect(await b.find(hash, new Date('2026-12-01T08:15:00.001Z'))).toBeUndefined();
       expect(await a.find(hash, new Date('2026-12-02T00:00:00.000Z'))).toBeUndefined();
     });
 
     it('a revoke through one host: the other finds nothing for that session, and still finds the rest', async () => {
       const { a, b } = await twoHosts();
-      const [revoked, kept] = sessions();
+      const [revoked, kept] = sampleSessions();
       const revokedHash = tokenHash(newSessionToken().token);
       const keptHash = tokenHash(newSessionToken().token);
       await a.put(revoked, revokedHash);
       await a.put(kept, keptHash);
-      expect(await b.find(revokedHash, before)).toStrictEqual(revoked);
+      expect(await b.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toStrictEqual(revoked);
       await a.revoke(revoked.sessionId, new Date('2026-12-01T08:05:00.000Z'));
-      expect(await b.find(revokedHash, before)).toBeUndefined();
-      expect(await a.find(revokedHash, before)).toBeUndefined();
-      expect(await b.find(keptHash, before)).toStrictEqual(kept);
+      expect(await b.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
+      expect(await a.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
+      expect(await b.find(keptHash, BEFORE_SAMPLE_EXPIRY)).toStrictEqual(kept);
       // A second revoke (another device, another host) changes nothing and does not throw.
       await b.revoke(revoked.sessionId, new Date('2026-12-01T08:06:00.000Z'));
-      expect(await a.find(revokedHash, before)).toBeUndefined();
+      expect(await a.find(revokedHash, BEFORE_SAMPLE_EXPIRY)).toBeUndefined();
     });
 
     it("stores only the token's hash: the token's text is nowhere in the table", async () => {
       const { url, a, b } = await twoHosts();
-      const [session] = sessions();
+      const [session] = sampleSessions();
       const { token } = newSessionToken();
       await a.put(session, tokenHash(token));
-      expect(await b.find(tokenHash(token), before)).toStrictEqual(session);
-      await b.revoke(session.sessionId, before);
+      expect(await b.find(tokenHash(token), BEFORE_SAMPLE_EXPIRY)).toStrictEqual(session);
+      await b.revoke(session.sessionId, BEFORE_SAMPLE_EXPIRY);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       const { rows } = await c.query('SELECT * FROM sessions');
       await c.end();
       expect(rows).toHaveLength(1);
       expect(rows[0].token_hash).toBe(tokenHash(token));
-      expect(rows[0].revoked_at).toBe(before.toISOString());
+      expect(rows[0].revoked_at).toBe(BEFORE_SAMPLE_EXPIRY.toISOString());
       const table = JSON.stringify(rows);
       expect(table).not.toContain(token);
       expect(table).not.toContain(token.slice(SESSION_TOKEN_PREFIX.length)); // nor its random part alone

@@ -9,22 +9,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appEventSchema } from '../../contracts/providers';
 import { signWebhook } from '../../contracts/webhook-signature';
-import { appEventTypeSchema } from '../../domain/deliveries';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
 import { verifyWebhook, type WebhookRefusal, WebhookVerificationError } from '../../sdk/webhooks';
+import { appEventArb } from '../support/app-events';
 
 const secret = 'a-secret-of-enough-length';
 /** The Standard Webhooks form apps are given: its key is the decoded bytes, not the text. */
 const whsecSecret = `whsec_${Buffer.alloc(32, 0xe7).toString('base64')}`;
 const signedAt = new Date('2026-03-01T08:00:00Z');
-
-const eventArb = fc.record({
-  eventId: fc.string({ minLength: 1 }),
-  type: fc.constantFrom(...appEventTypeSchema.options),
-  applicationId: fc.uuid(),
-  occurredAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-  data: fc.dictionary(fc.string(), fc.jsonValue()),
-});
 
 async function refusal(call: Promise<unknown>): Promise<WebhookRefusal> {
   const err = await call.then(
@@ -40,7 +32,7 @@ describe('verifyWebhook', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(secret, whsecSecret),
-        eventArb,
+        appEventArb,
         fc.string(),
         async (secret, event, other) => {
           const body = JSON.stringify(event);

@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Payload } from '@temporalio/common';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import {
   codecServerSettings,
   NO_APPLICATION,
 } from '../../encryption/codec-server';
+import { asJson, dataOf, plain } from '../support/codec-payloads';
 import { PRODUCTION_ENV } from '../support/production-env';
 import { testKeyring } from './keys';
 
@@ -57,18 +57,6 @@ afterAll(async () => {
   audit?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const asJson = (p: Payload) => ({
-  metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
-  data: Buffer.from(p.data ?? []).toString('base64'),
-});
-const plain = (value: unknown): Payload => ({
-  metadata: { encoding: Buffer.from('json/plain') },
-  data: Buffer.from(JSON.stringify(value)),
-});
-const dataOf = (p: { data: string }) => Buffer.from(p.data, 'base64').toString();
 
 /** Payloads as the worker stores them for the application's onboarding workflow. */
 async function encryptedFor(applicationId: string, ...values: unknown[]) {

@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Payload } from '@temporalio/common';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,6 +16,7 @@ import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
 import { buildCodecServer } from '../../encryption/codec-server';
 import { findOrBuildTemporalCli } from '../../scripts/temporal-cli';
+import { asJson, dataOf, plain } from '../support/codec-payloads';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 
 const run = promisify(execFile);
@@ -50,18 +50,6 @@ afterAll(async () => {
   await app?.close();
   await h?.stop();
 });
-
-const asJson = (p: Payload) => ({
-  metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
-  data: Buffer.from(p.data ?? []).toString('base64'),
-});
-const plain = (value: unknown): Payload => ({
-  metadata: { encoding: Buffer.from('json/plain') },
-  data: Buffer.from(JSON.stringify(value)),
-});
-const dataOf = (p: { data: string }) => Buffer.from(p.data, 'base64').toString();
 
 async function encryptedFor(applicationId: string, value: unknown) {
   return codec.encode([plain(value)], {

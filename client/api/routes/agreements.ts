@@ -20,7 +20,7 @@ import {
 } from '../../../sdk/schemas';
 import type { Agreements } from '../../agreements';
 import type { Caller } from '../auth';
-import { ownedAccount, visibleTo } from '../owner';
+import { isStaff, ownedAccount, visibleTo } from '../owner';
 import { sendProblem, sendWrongCode } from '../problem';
 
 export const agreementRoutes =
@@ -109,7 +109,7 @@ export const agreementRoutes =
       },
       async (req) => {
         const caller = req.caller!;
-        const staff = caller.role === 'operator' || caller.role === 'supervisor';
+        const staff = isStaff(caller);
         const who =
           caller.role === 'institution'
             ? { institution: institutionOf(caller) }
