@@ -1,7 +1,13 @@
 /** The review loop on the real dev server: decisions, holds in core banking, re-submission, timers. */
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, FieldError, ForbiddenError } from '../../client/errors';
+import { defaultReviewPolicy, type ReviewInput } from '../../domain/review';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { signUpdate } from '../../workflows/review/message-signature';
+import { decide } from '../../workflows/review/messages';
+import { newReviewSearchAttributes } from '../../workflows/search-attributes';
 import {
   appEvents,
   type Harness,
@@ -9,6 +15,7 @@ import {
   readAccount,
   readSmsCode,
   startHarness,
+  TEST_DECISION_SIGNING_KEY,
 } from '../support/harness';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 
@@ -228,5 +235,54 @@ describe('timers from policy', () => {
     } finally {
       await fast.stop();
     }
+  });
+});
+
+describe('a decision that comes with the review', () => {
+  // Update-with-start puts the decision in the review's first task, as happens when an operator
+  // decides before a worker has picked up a review the onboarding just started.
+  it("is judged by the review's own rules, not refused as if the review predated them", async () => {
+    const applicationId = randomUUID();
+    const input: ReviewInput = {
+      applicationId,
+      accountNumber: '6230000000000000002',
+      flowVersion: 'v3',
+      channel: 'OWN_APP',
+      applicant: { name: '张伟', idNumber: '11010519491231002X' },
+      reasons: ['ID_IMAGE_BLURRED'],
+      policy: defaultReviewPolicy,
+    };
+    const reviewId = reviewWorkflowId(applicationId);
+    const updateId = randomUUID();
+    const request = {
+      round: 1,
+      decision: 'CLOSE_ACCOUNT',
+      reasonCode: 'CUSTOMER_UNREACHABLE',
+      note: 'three calls unanswered',
+      operator: 'op-alice',
+      supervisor: false,
+    } as const;
+    const signature = signUpdate(
+      TEST_DECISION_SIGNING_KEY,
+      { update: 'decide', workflowId: reviewId, updateId },
+      request,
+    );
+    const start = new WithStartWorkflowOperation('review', {
+      taskQueue: h.taskQueue,
+      workflowId: reviewId,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      typedSearchAttributes: newReviewSearchAttributes(input.reasons, input),
+    });
+    const proposed = await h.client.workflow.executeUpdateWithStart(decide, {
+      args: [{ ...request, signature }],
+      updateId,
+      startWorkflowOperation: start,
+    });
+    expect(proposed).toMatchObject({
+      status: 'AWAITING_SECOND_DECISION',
+      proposal: { decision: 'CLOSE_ACCOUNT', operator: 'op-alice' },
+    });
+    await (await start.workflowHandle()).terminate('test over');
   });
 });

@@ -26,9 +26,10 @@ const ENDED: readonly ReviewStatus[] = ['CLEARED', 'CLOSED', 'FRAUD_CONFIRMED'];
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
   const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));
-  r.handleMessages();
-  // Decided once, at the start (a continued run is bounded by birth).
+  // Decided once, at the start (a continued run is bounded by birth), and before the handlers:
+  // a decision that came with the first task is validated the moment its handler is set.
   r.bounded = input.carried !== undefined || patched(BOUNDED_REVIEWS);
+  r.handleMessages();
   // The queue shows the first round's due time from the start (docs/console.md).
   if (patched(CLAIM_PATCH)) r.publish();
 
