@@ -13,10 +13,15 @@
  *   owners/<id>/<sha256(tenant)>     who uploaded it (one marker per tenant)
  *   sealed/<applicationId>/<id>      the image as one application's, encrypted
  *   sealed-by/<aa>/<id>.first        the application that sealed it first (the same bytes may be
- *                                    referenced by several of one tenant's applications)
+ *                                    referenced by several applications)
+ *
+ * The same bytes uploaded for several applications (one image sent for many applicants) are one
+ * id and one clear copy: the first application to start seals it and removes the clear copy, and
+ * each later one that uploaded the same bytes takes them from the first's sealed copy. Each ends
+ * with its own copy under its own key, and its start is answered as if it alone had sent them.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ImageType } from '../domain/identifiers';
 
@@ -85,22 +90,43 @@ export class DocumentStore {
     return path.join(this.dir, 'sealed', applicationId, id);
   }
 
-  /** Stores the bytes for `tenant`; the same bytes again answer the same id. */
+  /**
+   * Stores the bytes for `tenant`; the same bytes again answer the same id. An upload of bytes
+   * already staged counts from now: the policy time is the later upload's, not the first one's.
+   */
   async put(bytes: Uint8Array, tenant: string): Promise<string> {
     const id = createHash('sha256').update(bytes).digest('hex');
-    if (!(await exists(this.staged(id)))) await writeAtomically(this.staged(id), bytes);
+    const file = this.staged(id);
+    const now = new Date();
+    // Not staged, or sealed away since: write it (again), so this upload has its clear copy.
+    await utimes(file, now, now).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await writeAtomically(file, bytes);
+    });
     await writeAtomically(this.owner(id, tenant), new Uint8Array());
     return id;
   }
 
   /**
    * Whether `applicationId` may reference the document for `tenant`: the tenant uploaded it and
-   * it is still there, or it is already this application's (a start sent again).
+   * it is still there, or it is already this application's (a start sent again). "Still there"
+   * includes an upload of the same bytes that another application sealed after this tenant
+   * uploaded them (one image for several applicants): that copy is decrypted here, so that the
+   * answer is the same as if nobody else had sent these bytes, unless that application's key was
+   * shredded, in which case the image is gone for this one too and is answered as an unknown id.
    */
   async usable(id: string, tenant: string, applicationId: string): Promise<boolean> {
     if (!ID.test(id)) return false;
     if (await exists(this.sealedFile(id, applicationId))) return true;
-    return (await exists(this.owner(id, tenant))) && (await exists(this.staged(id)));
+    if (!(await exists(this.owner(id, tenant)))) return false;
+    if (await exists(this.staged(id))) return true;
+    return this.readClear(id).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof DocumentNotFoundError) return false;
+        throw err;
+      },
+    );
   }
 
   private sealedByFile(id: string): string {
