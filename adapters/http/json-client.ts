@@ -42,8 +42,8 @@ export async function callJson(url: string, call: JsonCall = {}): Promise<JsonAn
     status = res.statusCode;
     text = await res.body.text();
   } catch (err) {
-    // The message names the host only: URLs here never carry personal data, bodies might.
-    throw ApplicationFailure.retryable(`${new URL(url).pathname}: ${(err as Error).name}`, TRANSIENT);
+    // The error's name only: undici's messages may quote the URL, whose path may name an account.
+    throw ApplicationFailure.retryable(`${routeOf(url)}: ${(err as Error).name}`, TRANSIENT);
   }
   let body: unknown;
   try {
@@ -52,10 +52,24 @@ export async function callJson(url: string, call: JsonCall = {}): Promise<JsonAn
     body = undefined;
   }
   if (status >= 500 || status === 429) {
-    throw ApplicationFailure.retryable(`${new URL(url).pathname} answered ${status}`, TRANSIENT);
+    throw ApplicationFailure.retryable(`${routeOf(url)} answered ${status}`, TRANSIENT);
   }
   return { status, body };
 }
+
+/**
+ * The URL's path as a route template, for failure messages: paths name accounts, agreements and
+ * holds (/core/v1/accounts/6222.../holds), and a failure's message reaches logs, the Web UI and,
+ * through the OpenTelemetry interceptors, every span's status and exception event. Only segments
+ * shaped like a route's own words (lower-case words, `v1`) are kept; any other becomes `{}`, so a
+ * caller need not know which of its segments are data: /core/v1/accounts/{}/holds.
+ */
+const ROUTE_WORD = /^(?:[a-z]+(?:-[a-z]+)*|v\d+)$/;
+export const routeOf = (url: string): string =>
+  new URL(url).pathname
+    .split('/')
+    .map((segment) => (segment === '' || ROUTE_WORD.test(segment) ? segment : '{}'))
+    .join('/');
 
 /** Parses an expected answer; an unexpected status or shape is a non-retryable contract error. */
 export function expect<T extends z.ZodType>(answer: JsonAnswer, okStatuses: number[], schema: T): z.infer<T> {
