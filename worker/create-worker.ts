@@ -48,7 +48,8 @@ export const withDecisionSigningKey =
 /**
  * Bundling takes seconds; tests bundle once per file and reuse it. The bundle carries the failure
  * converter that puts messages and stack traces into encrypted attributes (encryption/), and the
- * decision signing key when given (withDecisionSigningKey).
+ * decision signing key when given (withDecisionSigningKey). `plugins` add their workflow
+ * interceptors (tracing's: worker/tracing.ts), which a worker given a bundle cannot add itself.
  */
 export const bundleWorkflows = ({
   decisionSigningKey,
@@ -57,6 +58,7 @@ export const bundleWorkflows = ({
   workflowsPath?: string;
   logger?: BundleOptions['logger'];
   decisionSigningKey?: string;
+  plugins?: BundleOptions['plugins'];
 } = {}): Promise<WorkflowBundleWithSourceMap> =>
   bundleWorkflowCode({
     workflowsPath,

@@ -22,6 +22,7 @@ import { keyringFromConfig } from '../encryption/from-config';
 import { createWorker } from './create-worker';
 import { serveWorkerHealth } from './health';
 import { instrumentPorts, metricsInterceptorPath, metricsSinks } from './metrics';
+import { tracingPlugin } from './tracing';
 
 const config = loadConfigOrExit('worker');
 const log = logger(config, 'worker');
@@ -91,14 +92,7 @@ worker = await createWorker({
     ...(config.worker.maxCachedWorkflows !== undefined && {
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
     }),
-    ...(tracing && {
-      plugins: [
-        new (await import('@temporalio/interceptors-opentelemetry')).OpenTelemetryPlugin({
-          resource: tracing.resource,
-          spanProcessor: tracing.spanProcessor,
-        }),
-      ],
-    }),
+    ...(tracing && { plugins: [await tracingPlugin(tracing)] }),
   },
 });
 log.info(

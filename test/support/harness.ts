@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type ClientOptions, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type AuditTrail, sqliteAuditTrail } from '../../adapters/audit';
@@ -34,7 +34,7 @@ import {
   makeIdCardImage,
   makeSelfieImage,
 } from '../../sandbox/providers/id-card-image';
-import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { bundleWorkflows, createWorker, type WorkerOptions } from '../../worker/create-worker';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
 import { testKeyring } from '../security/keys';
 
@@ -132,6 +132,10 @@ export async function startHarness(
     coreBankingUrl?: string;
     /** Told of each payload the codec cannot decrypt (the worker's metric, in production). */
     onDecodeError?: DecodeErrorListener;
+    /** Tracing as worker/main.ts and the API wire it: the worker's plugins, its code bundled with them, the client's interceptors. */
+    observability?: WorkerOptions['observability'];
+    workflowBundle?: WorkflowBundleWithSourceMap;
+    clientInterceptors?: ClientOptions['interceptors'];
   } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
@@ -148,7 +152,7 @@ export async function startHarness(
     sqliteAuditTrail({ file: path.join(documentsDir, 'audit.db'), hmacKey: TEST_AUDIT_HMAC_KEY, keyring });
 
   const workerConnection = await NativeConnection.connect({ address });
-  const bundle = await workflowBundle();
+  const bundle = opts.workflowBundle ?? (await workflowBundle());
   const startWorker = async (code = bundle) => {
     const worker = await createWorker({
       connection: workerConnection,
@@ -163,12 +167,18 @@ export async function startHarness(
       }),
       dataConverter,
       workflowBundle: code,
+      observability: opts.observability,
     });
     return { worker, running: worker.run() };
   };
   let current = await startWorker();
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default', dataConverter });
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter,
+    ...(opts.clientInterceptors && { interceptors: opts.clientInterceptors }),
+  });
   const applications = new Applications({
     client,
     taskQueue,
