@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { DocumentNotFoundError } from '../adapters/documents';
+import { CONTRACT } from '../adapters/http/json-client';
 import type { Ports } from '../adapters/ports';
 import type { AppEvent } from '../contracts/providers';
 import type { Applicant, BoundAccount } from '../domain/applicant';
@@ -292,6 +293,24 @@ export function createOnboardingActivities(ports: Ports) {
       await ports.coreBanking.bind(input.accountNumber, input.boundAccount, `${input.applicationId}:bind`);
     },
 
+    /**
+     * The account core banking opened for the application, if any: what settles an opening whose
+     * answer never came (lost, off contract, or the deadline first). The opening is idempotent by
+     * the application id, so core banking holds one at most; more is off its contract.
+     */
+    async findAccountOfApplication(input: { applicationId: string }): Promise<AccountOfApplication> {
+      const accounts = await ports.coreBanking.findAccountsByReference(input.applicationId);
+      const [account, ...more] = accounts;
+      if (more.length > 0) {
+        throw ApplicationFailure.nonRetryable(
+          `core banking holds ${accounts.length} accounts under one application's reference`,
+          CONTRACT,
+        );
+      }
+      if (!account) return { found: false };
+      return { found: true, accountNumber: account.accountNumber, closed: account.status === 'CLOSED' };
+    },
+
     /** eventId is chosen by the workflow, so every retry delivers the same event. */
     /** Apps are told coarse reasons, as in the API's answers; ops hear the detailed ones. */
     async notifyApp(event: Omit<AppEvent, 'occurredAt'>): Promise<{ attempts: number }> {
@@ -306,5 +325,8 @@ export function createOnboardingActivities(ports: Ports) {
     },
   };
 }
+
+/** What core banking holds under an application's reference. */
+export type AccountOfApplication = { found: false } | { found: true; accountNumber: string; closed: boolean };
 
 export type OnboardingActivities = ReturnType<typeof createOnboardingActivities>;

@@ -131,6 +131,11 @@ export interface CoreBanking {
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;
   getAccount(accountNumber: string): Promise<CoreAccount | undefined>;
   /**
+   * The accounts opened under `reference` (the application id), whatever their status; empty when
+   * none. An opening whose answer never came is settled by it.
+   */
+  findAccountsByReference(reference: string): Promise<CoreAccount[]>;
+  /**
    * Idempotent by holdId: placing it twice keeps one hold. Sent under an idempotency key naming
    * the account and the hold, so one hold id used on many accounts never shares a key.
    */

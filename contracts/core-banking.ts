@@ -96,6 +96,14 @@ export const listAccountsQuerySchema = z.object({
 export const accountListSchema = z.object({ accounts: z.array(accountSchema) });
 
 /**
+ * GET /core/v1/accounts/by-reference/{reference}: the accounts opened under a reference (the
+ * application id), whenever opened and whatever their status, as `accountListSchema`; an empty
+ * list when none. A read, so no Idempotency-Key. What settles an opening whose answer never came
+ * (an application opens under one Idempotency-Key, so it finds one account at most).
+ */
+export const accountsByReferenceParamsSchema = z.object({ reference: z.string().min(1) });
+
+/**
  * POST /core/v1/accounts/{accountNumber}/holder-check: whether the elements a payment institution
  * sent with a signing request are the account's holder. A read, so no Idempotency-Key. The answer
  * never says which element differed: a caller probing with one real element learns nothing more.

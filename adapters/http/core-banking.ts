@@ -84,6 +84,12 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       if (answer.status === 404) return undefined;
       return expect(answer, [200], accountSchema);
     },
+    async findAccountsByReference(reference) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/by-reference/${encodeURIComponent(reference)}`,
+      );
+      return expect(answer, [200], accountListSchema).accounts;
+    },
     async placeHold(accountNumber, hold) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${accountNumber}/holds`, {
         body: hold,

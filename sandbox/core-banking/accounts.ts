@@ -1,11 +1,13 @@
 /**
- * The core banking account API (contracts/core-banking.ts): open, bind, read, hold, lift and
- * close; check a signing request's holder; keep the holder's ID card validity and list expiring ones.
+ * The core banking account API (contracts/core-banking.ts): open, bind, read (by number, or by
+ * the opening's reference), hold, lift and close; check a signing request's holder; keep the
+ * holder's ID card validity and list expiring ones.
  */
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  accountsByReferenceParamsSchema,
   bindRequestSchema,
   type CoreAccount,
   holderCheckRequestSchema,
@@ -30,6 +32,9 @@ const { accountNumber: numbering, limits } = catalogue.coreBanking;
 
 const accountParamsSchema = z.object({ accountNumber: z.string() });
 const holdParamsSchema = accountParamsSchema.extend({ holdId: z.string() });
+
+/** Every instant an account can have been opened at (stored as ISO 8601 strings, compared as text). */
+const EVER = { from: '0000-01-01T00:00:00.000Z', to: '9999-12-31T23:59:59.999Z' };
 
 /** Card-style numbers: the bank's prefix, random digits, and a Luhn check digit like real ones. */
 function newAccountNumber(store: CoreBankingStore): string {
@@ -148,6 +153,17 @@ export function registerAccountRoutes(
       new Date(query.openedTo).toISOString(),
       query.reference,
     );
+    return { accounts: numbers.map((n) => accountOr404(store, n)) };
+  });
+
+  /**
+   * The accounts of one reference, whenever opened: what settles an opening whose answer was
+   * lost. Beside `/core/v1/accounts/:accountNumber/...` as the listing below is: the static
+   * segment wins.
+   */
+  app.get('/core/v1/accounts/by-reference/:reference', async (request) => {
+    const { reference } = parseOr400(accountsByReferenceParamsSchema, request.params, 'path');
+    const numbers = store.accountsOpened(EVER.from, EVER.to, reference);
     return { accounts: numbers.map((n) => accountOr404(store, n)) };
   });
 

@@ -270,6 +270,17 @@ export class Application {
     return this.steps.some((s) => s.outcome === 'REVIEW');
   }
 
+  /**
+   * True for an account found only after its opening's answer was lost (the `open-outcome`
+   * patch): the application had failed by then, and no review was started for its doubts.
+   */
+  foundAfterFailure = false;
+
+  /** Whether a review runs on the account: PENDING where a doubt was handed to one. */
+  get review(): 'PENDING' | 'NONE' {
+    return this.needsReview && !this.foundAfterFailure ? 'PENDING' : 'NONE';
+  }
+
   /** Every reason a step gave for a human look. */
   get reviewReasons(): ReasonCode[] {
     return this.steps.filter((s) => s.outcome === 'REVIEW').flatMap((s) => s.reasons);
@@ -302,7 +313,7 @@ export class Application {
       ...(this.failedStep && { failedStep: this.failedStep }),
       ...(this.accountNumber && {
         accountNumber: this.accountNumber,
-        review: this.needsReview ? ('PENDING' as const) : ('NONE' as const),
+        review: this.review,
       }),
     };
   }

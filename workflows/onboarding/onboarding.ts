@@ -28,10 +28,16 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { CardCheckAnswer, CheckAnswer, CheckCall, CheckOutcome } from '../../activities/onboarding';
+import type {
+  AccountOfApplication,
+  CardCheckAnswer,
+  CheckAnswer,
+  CheckCall,
+  CheckOutcome,
+} from '../../activities/onboarding';
 import type { ApplicationView, OnboardingInput } from '../../domain/application';
 import type { CheckName } from '../../domain/flows';
-import type { ReviewInput } from '../../domain/review';
+import { boundedPolicy, type ReviewInput } from '../../domain/review';
 import type { ReasonCode, StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { bank, checks } from '../activity-options';
@@ -50,6 +56,14 @@ export const NO_STUCK_APPLICATIONS = 'no-stuck-applications';
  * in the task of the code instead of a workflow task each.
  */
 export const FEWER_WORKFLOW_TASKS = 'fewer-workflow-tasks';
+
+/**
+ * The patch id of settled openings (issue 20): a doubt that restricts has its hold placed before
+ * OPENED is answered, and an opening whose outcome is unknown is settled by reading core banking
+ * by the application's reference. Asked only where either applies, so other applications carry
+ * no marker for it.
+ */
+export const OPEN_OUTCOME = 'open-outcome';
 
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
   const app = new Application(
@@ -380,7 +394,9 @@ async function openReviewAndBind(app: Application): Promise<void> {
     const reason = failureReason(err, 'ACCOUNT_OPENING_REFUSED', 'CORE_BANKING_CONTRACT_ERROR');
     // Refused: nothing was opened. A broken answer or the deadline: core banking may hold one.
     if (reason === 'ACCOUNT_OPENING_REFUSED') app.accountOpened = 'NO';
-    return app.fail('OPEN_ACCOUNT', reason);
+    app.fail('OPEN_ACCOUNT', reason);
+    if (app.accountOpened === 'UNKNOWN' && patched(OPEN_OUTCOME)) await settleUnknownOpening(app);
+    return;
   }
   app.accountOpened = 'refused' in opened ? 'NO' : 'YES';
   if ('refused' in opened) return app.reject(opened.refused);
@@ -388,6 +404,19 @@ async function openReviewAndBind(app: Application): Promise<void> {
 
   // The doubt has its owner before anything else can fail: a review that outlives this workflow.
   if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
+
+  const doubtHold = restrictingDoubtHold(app, opened.accountNumber);
+  if (doubtHold && patched(OPEN_OUTCOME)) {
+    try {
+      await bankUntil(app.deadlineAt).placeHold(doubtHold);
+    } catch (err) {
+      if (!isActivityFailure(err)) throw err;
+      // Never OPENED with a doubt that restricts and no restriction: failed, and frozen instead.
+      app.fail('OPEN_ACCOUNT', failureReason(err, 'ACCOUNT_OPENING_REFUSED', 'CORE_BANKING_CONTRACT_ERROR'));
+      await restrict(app, opened.accountNumber);
+      return;
+    }
+  }
 
   try {
     await coreBanking(app).bindAccount({
@@ -404,12 +433,61 @@ async function openReviewAndBind(app: Application): Promise<void> {
   app.status = 'OPENED';
 }
 
+/**
+ * The receive-only hold (只收不付) the review places for a doubt in its policy's
+ * `restrictingReasons` (workflows/review/review.ts, `restrictForDoubts`): the same id, type and
+ * reason, so core banking keeps one hold and the review's own placement changes nothing (a
+ * repeated hold id is the same hold, sent under the same Idempotency-Key with the same body).
+ * Placed by the onboarding too since the `open-outcome` patch, so that OPENED is never answered
+ * before it lands. Undefined when no doubt restricts.
+ */
+function restrictingDoubtHold(app: Application, accountNumber: string) {
+  const restricting = boundedPolicy(app.input.policy.review).restrictingReasons;
+  const doubts = app.reviewReasons.filter((reason) => restricting.includes(reason));
+  if (doubts.length === 0) return undefined;
+  return {
+    accountNumber,
+    holdId: `${reviewWorkflowId(app.input.applicationId)}:doubt:RECEIVE_ONLY`,
+    type: 'RECEIVE_ONLY' as const,
+    reason: doubts.join(','),
+  };
+}
+
+/**
+ * An opening that neither answered nor was refused (its answer lost or off contract, or the
+ * deadline first), settled since the `open-outcome` patch by reading core banking by the
+ * application's reference instead of leaving it to reconciliation: an account found is the
+ * application's, and is restricted like one whose bind failed (the policy's hold, ops told, loudly
+ * if the hold fails too); none found, nothing was opened. Restricted, not closed: the state ops and
+ * reconciliation already know, and one a person can undo, where closing is final and an account
+ * that money reached cannot close anyway. No review is started for a doubt: the account is frozen
+ * and ops settle it. Should core banking not answer the read in the policy's time, it stays
+ * UNKNOWN, for ops and reconciliation as before.
+ */
+async function settleUnknownOpening(app: Application): Promise<void> {
+  let found: AccountOfApplication;
+  try {
+    found = await afterFailure(app).findAccountOfApplication({ applicationId: app.input.applicationId });
+  } catch (err) {
+    if (!isActivityFailure(err)) throw err;
+    return;
+  }
+  if (!found.found) {
+    app.accountOpened = 'NO';
+    return;
+  }
+  app.accountOpened = 'YES';
+  app.accountNumber = found.accountNumber;
+  app.foundAfterFailure = true;
+  if (!found.closed) await restrict(app, found.accountNumber);
+}
+
 /** The hold on an account whose application failed: idempotent by its id, retried for the policy's time. */
 export const failedApplicationHoldId = (applicationId: string) => `application-${applicationId}:failed`;
 
-async function restrict(app: Application, accountNumber: string): Promise<void> {
-  const { policy } = app;
-  const activities = proxyActivities<Activities>({
+/** Core banking's calls once the application has failed: retried for the policy's time, past the deadline. */
+const afterFailure = ({ policy }: Application) =>
+  proxyActivities<Activities>({
     startToCloseTimeout: '10 seconds',
     scheduleToCloseTimeout: policy.restrictionGiveUpSeconds * 1000,
     retry: {
@@ -418,6 +496,10 @@ async function restrict(app: Application, accountNumber: string): Promise<void> 
       nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
     },
   });
+
+async function restrict(app: Application, accountNumber: string): Promise<void> {
+  const { policy } = app;
+  const activities = afterFailure(app);
   try {
     await activities.placeHold({
       accountNumber,
@@ -500,7 +582,7 @@ function announceDecision(app: Application): void {
           accountNumber: app.accountNumber,
           restriction: app.restriction,
           hold: app.restriction === 'PLACED' ? app.policy.failedAccountRestriction : 'NONE',
-          review: app.needsReview ? 'PENDING' : 'NONE',
+          review: app.review,
         }
       : {};
     app.opsOutbox.send(
