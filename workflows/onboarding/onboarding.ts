@@ -12,7 +12,9 @@
  * restricted at once and ops are alerted; the review, where one is due, starts before the bind
  * (the one step after opening that can fail); the funnel sees an application waiting for its
  * code. Applications started before the patch keep the commands they always had, so recorded
- * histories replay (docs/changing-workflows.md).
+ * histories replay (docs/changing-workflows.md). Since the `open-outcome` patch an opening settles
+ * before the application answers: a doubt that restricts is held before OPENED, and an opening
+ * whose outcome is unknown is looked up in core banking by the application's reference.
  */
 import {
   allHandlersFinished,
