@@ -3,14 +3,21 @@
  * (workflows/id-expiry/sweep.ts), ensured by every worker at startup like reconciliation's, and a
  * renewal of the holder's card (workflows/id-expiry/renewal.ts), which the API starts.
  */
-import { type Client, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleOverlapPolicy,
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { IdCardPhotos } from '../domain/documents';
 import { defaultIdExpiryPolicy, type IdExpiryPolicy } from '../domain/id-expiry';
 import { renewalWorkflowId } from '../domain/workflow-ids';
+import { renewIdCard } from '../workflows/id-expiry/messages';
 import type { IdRenewalResult, idRenewal } from '../workflows/id-expiry/renewal';
 import type { idExpirySweep } from '../workflows/id-expiry/sweep';
 import { ConflictError } from './errors';
 import { ensureSchedule } from './schedules';
+import { translateWorkflowError } from './workflow-errors';
 
 export const idExpiryScheduleId = (taskQueue: string) => `id-expiry-${taskQueue}`;
 
@@ -39,31 +46,44 @@ export class Renewals {
     private readonly taskQueue: string,
   ) {}
 
-  /** Checks the photos and, if they pass, renews: a 409 while another renewal of the account is being checked. */
+  /**
+   * Checks the photos and, if they pass, renews; answers as soon as the renewal is decided (its
+   * webhook goes on in the background). A 409 while another renewal of the account is being checked.
+   */
   async renew(
     account: { accountNumber: string; reference: string; partnerId?: string | null },
     documents: IdCardPhotos,
   ): Promise<IdRenewalResult> {
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof idRenewal>('idRenewal', {
+      workflowId: renewalWorkflowId(account.reference),
+      taskQueue: this.taskQueue,
+      args: [
+        {
+          accountNumber: account.accountNumber,
+          applicationId: account.reference,
+          ...(account.partnerId && { partnerId: account.partnerId }),
+        },
+      ],
+      // A run still delivering an earlier renewal's webhook checks this one too; one that has
+      // ended is followed by a new run.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
     try {
-      return await this.client.workflow.execute<typeof idRenewal>('idRenewal', {
-        workflowId: renewalWorkflowId(account.reference),
-        taskQueue: this.taskQueue,
-        args: [
-          {
-            accountNumber: account.accountNumber,
-            applicationId: account.reference,
-            ...(account.partnerId && { partnerId: account.partnerId }),
-            documents,
-          },
-        ],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      return await this.client.workflow.executeUpdateWithStart(renewIdCard, {
+        args: [documents],
+        startWorkflowOperation,
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new ConflictError('photos for this account are being checked; try again shortly');
+      // A run started before the renewal-early-return patch has no handler for the update: it is
+      // still busy with its one renewal.
+      if (err instanceof WorkflowUpdateFailedError && NO_HANDLER.test(String(err.cause?.message))) {
+        throw new ConflictError(IN_FLIGHT);
       }
-      throw err;
+      throw translateWorkflowError(err, { notFound: 'no renewal for this account', closed: IN_FLIGHT });
     }
   }
 }
+
+const IN_FLIGHT = 'photos for this account are being checked; try again shortly';
+const NO_HANDLER = /No registered handler for update/;

@@ -586,3 +586,51 @@ it('records the agreement and expiry paths', async () => {
     await own.close();
   }
 });
+
+it('records the renewal early-return paths', async () => {
+  // Since the renewal-early-return patch: the decision answered by update, the webhook after it.
+  const down = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), appWebhookUrl: 'http://127.0.0.1:9/nowhere' },
+  );
+  const apis = new Map([
+    [h, await startApi(h)],
+    [down, await startApi(down)],
+  ]);
+  /** An account opened on the harness, and a renewal of its card through the API. */
+  const open = async (harness: Harness) => {
+    const req = await newApplication(harness.documents);
+    await harness.applications.start(req);
+    const opened = await harness.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(harness.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error('not opened');
+    const renew = async () =>
+      (
+        await apis.get(harness)!.inject({
+          method: 'POST',
+          url: `/v1/accounts/${opened.accountNumber}/id-renewal`,
+          headers: bearer('app'),
+          payload: await newPhotos(harness, req.applicant),
+        })
+      ).json();
+    return { workflowId: renewalWorkflowId(req.applicationId), renew };
+  };
+  try {
+    const accepted = await open(h);
+    expect(await accepted.renew()).toMatchObject({ accepted: true });
+    await finish(accepted.workflowId);
+    await saveHistory(h.client, accepted.workflowId, 'id-renewal-early-return-accepted');
+
+    // The app's webhook down: a second renewal checked by the run still delivering the first's.
+    const twice = await open(down);
+    expect(await twice.renew()).toMatchObject({ accepted: true });
+    expect(await twice.renew()).toMatchObject({ accepted: true });
+    await down.client.workflow.getHandle(twice.workflowId).terminate('recorded');
+    await saveHistory(down.client, twice.workflowId, 'id-renewal-early-return-two-while-undelivered');
+  } finally {
+    for (const api of apis.values()) await api.close();
+    await down.stop();
+  }
+});

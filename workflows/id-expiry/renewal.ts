@@ -1,15 +1,29 @@
 /**
  * Photos of the holder's new ID card, checked as a review checks re-submitted ones: against the
  * holder core banking knows, and valid today. Accepted, the new end date is kept with the
- * account and the holds the expiry placed are lifted; the app hears ID_RENEWED. One at a time per
- * account (the workflow id is the application's).
+ * account and the holds the expiry placed are lifted; the app hears ID_RENEWED. One check at a
+ * time per account (the workflow id is the application's).
+ *
+ * Since the `renewal-early-return` patch the photos come by update (`renewIdCard`, sent with the
+ * start), which answers as soon as the renewal is decided: the webhook is delivered in the
+ * background, for up to a day while the app's receiver is down. A renewal that arrives meanwhile
+ * is checked by the same run, so an undelivered webhook never blocks the next renewal.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { todayInChina } from '../../domain/china-time';
 import type { IdCardPhotos } from '../../domain/documents';
 import type { IdRenewalResult } from '../../domain/id-expiry';
 import { Outbox } from '../outbox';
+import { refuse } from '../refuse';
+import { renewIdCard } from './messages';
 
 const checks = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -33,13 +47,71 @@ export interface IdRenewalInput {
   accountNumber: string;
   applicationId: string;
   partnerId?: string;
-  documents: IdCardPhotos;
+  /**
+   * The photos, when the start carries them: every renewal started before the patch, and one
+   * started by an API older than it while a release rolls out. Otherwise they come by update.
+   */
+  documents?: IdCardPhotos;
 }
 
 export type { IdRenewalResult };
 
-export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult> {
-  const { accountNumber, applicationId, partnerId, documents } = input;
+/** The last renewal's decision (none if its check failed). */
+export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult | undefined> {
+  const outbox = new Outbox(24 * 3600, input.partnerId);
+  if (!patched('renewal-early-return')) {
+    // Before the patch the start always carried the photos.
+    const result = await decide(input, input.documents!, outbox);
+    await outbox.settled();
+    return result;
+  }
+
+  let checking = false;
+  let received = 0;
+  let last: IdRenewalResult | undefined;
+  const renew = async (documents: IdCardPhotos): Promise<IdRenewalResult> => {
+    // Both before any await: a second update in the same activation finds this one checking.
+    checking = true;
+    received += 1;
+    try {
+      last = await decide(input, documents, outbox);
+      return last;
+    } finally {
+      checking = false;
+    }
+  };
+  setHandler(renewIdCard, renew, {
+    validator: (_documents) => {
+      if (checking)
+        refuse('PHOTOS_IN_FLIGHT', 'photos for this account are being checked; try again shortly');
+    },
+  });
+  const fromStart = input.documents ? renew(input.documents) : undefined;
+  // Awaited at the end, where its failure fails the run as before the patch; marked handled meanwhile.
+  fromStart?.catch(() => undefined);
+
+  await condition(() => received > 0);
+  for (;;) {
+    await condition(() => !checking);
+    const seen = received;
+    let delivered = false;
+    void outbox.settled().then(() => {
+      delivered = true;
+    });
+    await condition(() => delivered || received !== seen);
+    if (delivered && received === seen) break;
+  }
+  await condition(allHandlersFinished);
+  if (fromStart) await fromStart;
+  return last;
+}
+
+async function decide(
+  input: IdRenewalInput,
+  documents: IdCardPhotos,
+  outbox: Outbox,
+): Promise<IdRenewalResult> {
+  const { accountNumber, applicationId } = input;
   const holder = await checks.getAccountHolder({ accountNumber });
   if (!holder) return { accepted: false, reasons: ['ID_DATA_MISMATCH'], lifted: [] };
   const check = await checks.checkIdDocument({ applicant: holder, documents });
@@ -51,13 +123,11 @@ export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult>
   }
   await bank.recordIdValidity({ accountNumber, validUntil });
   const { lifted } = await bank.liftIdExpiryHolds({ accountNumber });
-  const outbox = new Outbox(24 * 3600, partnerId);
   outbox.send({
     eventId: `${applicationId}:id-renewed:${validUntil}`,
     type: 'ID_RENEWED',
     applicationId,
     data: { accountNumber, idValidUntil: validUntil, lifted: lifted.length },
   });
-  await outbox.settled();
   return { accepted: true, reasons: [], idValidUntil: validUntil, lifted };
 }

@@ -116,7 +116,7 @@ export const accountRoutes =
           summary:
             "Photos of the holder's new ID card: accepted, the new end date is kept and the expiry holds are lifted",
           description:
-            "Checked as a review checks re-submitted photos: against the account's holder, and valid today. Answers accepted: false with reasons when the customer must try again; 409 while another renewal of the account is being checked.",
+            "Checked as a review checks re-submitted photos: against the account's holder, and valid today. Answers as soon as the renewal is decided (the ID_RENEWED webhook follows in the background): accepted: false with reasons when the customer must try again; 409 while another renewal of the account is being checked.",
           params: accountParamsSchema,
           body: resubmissionSchema,
           response: {
