@@ -634,3 +634,79 @@ it('records the renewal early-return paths', async () => {
     await down.stop();
   }
 });
+
+/**
+ * The paths of the `open-outcome` patch (issue 20): a watch-list doubt held receive-only before
+ * OPENED is answered; a doubt's hold refused (the application fails, its account frozen); an
+ * opening whose answer is lost until the deadline, its account then found by the application's
+ * reference and frozen; and one that never reached core banking, found to have opened nothing.
+ * Recorded on their own (`npm run record-histories -- -t open-outcome`), on sandboxes of their own
+ * whose core banking loses or drops openings on request.
+ */
+it('records the open-outcome paths', async () => {
+  const lose = { answers: false, requests: false };
+  const unavailable = { error: 'UNAVAILABLE', message: 'core banking is unavailable (recorder hook)' };
+  const isOpen = (method: string, url: string) =>
+    method === 'POST' && url.split('?')[0] === '/core/v1/accounts';
+  const own = await startOwnSandboxes({
+    beforeListen: ({ coreBanking }) => {
+      coreBanking.addHook('onRequest', async (request, reply) => {
+        if (lose.requests && isOpen(request.method, request.url)) return reply.status(503).send(unavailable);
+      });
+      coreBanking.addHook('onSend', async (request, reply, payload) => {
+        if (!lose.answers || !isOpen(request.method, request.url)) return payload;
+        reply.status(503);
+        return JSON.stringify(unavailable);
+      });
+    },
+  });
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const record = async (applicationId: string, name: string) => {
+    const view = await b.client.workflow.getHandle(onboardingWorkflowId(applicationId)).result();
+    await saveHistory(b.client, onboardingWorkflowId(applicationId), name);
+    return view;
+  };
+  const confirm = async (req: Awaited<ReturnType<typeof newApplication>>) =>
+    b.applications.submitSmsCode(req.applicationId, await readSmsCode(b.providersUrl, req.applicant.mobile));
+  const short = new Applications({
+    client: b.client,
+    taskQueue: b.taskQueue,
+    policy: { ...defaultPolicy, applicationDeadlineSeconds: 5 },
+  });
+  const partner = { partnerId: 'partner-x' };
+  try {
+    const doubt = await newApplication(b.documents, { person: newPerson('周疑似') });
+    await b.applications.start(doubt);
+    expect(await confirm(doubt)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    await record(doubt.applicationId, 'onboarding-v3-watchlist-doubt-held-open-outcome');
+
+    await refuse(own.coreBankingUrl, ['hold']);
+    const refused = await newApplication(b.documents, { person: newPerson('周疑似') });
+    await b.applications.start(refused);
+    expect((await confirm(refused)).status).toBe('FAILED');
+    await record(refused.applicationId, 'onboarding-v3-watchlist-doubt-hold-refused-open-outcome');
+    await refuse(own.coreBankingUrl, []);
+
+    lose.answers = true;
+    const found = await newFlowApplication(b.documents, 'v2', { withoutMobile: true, face: 'BORDERLINE' });
+    await short.start(found, partner);
+    const frozen = await record(found.applicationId, 'onboarding-v2-open-lost-account-found-open-outcome');
+    expect(frozen).toMatchObject({ status: 'FAILED', failedStep: 'OPEN_ACCOUNT', review: 'NONE' });
+    expect(frozen.accountNumber).toBeDefined();
+    lose.answers = false;
+
+    lose.requests = true;
+    const none = await newFlowApplication(b.documents, 'v2', { withoutMobile: true });
+    await short.start(none, partner);
+    const nothing = await record(none.applicationId, 'onboarding-v2-open-lost-none-found-open-outcome');
+    expect(nothing).toMatchObject({ status: 'FAILED', failedStep: 'OPEN_ACCOUNT' });
+    expect(nothing.accountNumber).toBeUndefined();
+  } finally {
+    await refuse(own.coreBankingUrl, []);
+    await b.stop();
+    await own.close();
+  }
+});
