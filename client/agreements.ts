@@ -18,6 +18,7 @@ import type {
   AgreementInput,
   AgreementPolicy,
   AgreementSigningView,
+  SigningRefusal,
   SigningRequest,
   SubmitAgreementCodeResult,
 } from '../domain/agreement-signing';
@@ -49,7 +50,10 @@ export interface AgreementsOptions {
   taskQueue: string;
   policy: AgreementPolicy;
   coreBanking: CoreBanking;
-  /** Mismatched elements are counted per account and day (policy.mismatchesPerAccountPerDay). */
+  /**
+   * Mismatched elements and signing codes are counted per account and day
+   * (policy.mismatchesPerAccountPerDay, policy.smsCodesPerAccountPerDay).
+   */
   limits?: DailyLimitStore;
 }
 
@@ -75,9 +79,11 @@ export class Agreements {
   constructor(private readonly opts: AgreementsOptions) {}
 
   /**
-   * Starts the signing, or finds the one this institution started with the same reference. A
-   * mismatch of the elements is counted against the account; past the policy's count for the day
-   * further signings for it are refused (429) before anything starts.
+   * Starts the signing, or finds the one this institution started with the same reference. Each
+   * signing takes a mismatch and a code of the account's day before it starts, in one step of the
+   * store, so signings sent at once cannot all pass the caps (the policy's
+   * mismatchesPerAccountPerDay and smsCodesPerAccountPerDay): past either, a 429 and nothing is
+   * started or sent. Once the signing answers, what it did not use is given back.
    */
   async start(req: SigningRequest, institution: Institution): Promise<AgreementSigningView> {
     const agreementId = agreementIdOf(institution, req.reference);
@@ -85,7 +91,8 @@ export class Agreements {
     const requestFingerprint = createHash('sha256')
       .update(canonicalJson({ ...req, institution }))
       .digest('hex');
-    await this.refuseAfterMismatches(req.accountNumber);
+    const day = todayInChina();
+    await this.takeUses(req.accountNumber, agreementId, day);
     const input: AgreementInput = {
       agreementId,
       agreementNumber: agreementNumberOf(agreementId),
@@ -94,6 +101,22 @@ export class Agreements {
       requestFingerprint,
       policy: this.opts.policy,
     };
+    let view: AgreementSigningView;
+    try {
+      view = await this.startOrFind(input);
+    } catch (err) {
+      // A reference used with another request, say: its signing, once answered, keeps only what it used.
+      const now = await this.read(agreementId).catch(() => undefined);
+      if (now && now.status !== 'CHECKING')
+        await this.giveBackUnused(now, req.accountNumber, agreementId, day);
+      throw err;
+    }
+    await this.giveBackUnused(view, req.accountNumber, agreementId, day);
+    return view;
+  }
+
+  private async startOrFind(input: AgreementInput): Promise<AgreementSigningView> {
+    const { agreementId, requestFingerprint } = input;
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof agreement>('agreement', {
       workflowId: agreementWorkflowId(agreementId),
       taskQueue: this.opts.taskQueue,
@@ -101,9 +124,8 @@ export class Agreements {
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
-    let view: AgreementSigningView;
     try {
-      view = await this.opts.client.workflow.executeUpdateWithStart(awaitSigningAnswer, {
+      return await this.opts.client.workflow.executeUpdateWithStart(awaitSigningAnswer, {
         args: [requestFingerprint],
         startWorkflowOperation,
       });
@@ -114,27 +136,57 @@ export class Agreements {
       if (fingerprint !== requestFingerprint) {
         throw new ConflictError('this reference was already used with a different signing request');
       }
-      view = await this.read(agreementId);
+      return this.read(agreementId);
     }
-    if (view.status === 'REFUSED' && view.reason === 'HOLDER_MISMATCH' && this.opts.limits) {
-      await this.opts.limits.take(
-        [{ kind: 'agreementMismatch', value: req.accountNumber, limit: Number.MAX_SAFE_INTEGER }],
-        agreementId,
-        todayInChina(),
-      );
-    }
-    return view;
   }
 
-  private async refuseAfterMismatches(accountNumber: string): Promise<void> {
+  /**
+   * Check and count in one step (the store's take, all or nothing): the signing's mismatch and
+   * its code are counted before anything is checked or sent. A reference seen today counts once.
+   */
+  private async takeUses(accountNumber: string, agreementId: string, day: string): Promise<void> {
     if (!this.opts.limits) return;
-    const cap = this.opts.policy.mismatchesPerAccountPerDay;
-    const seen = await this.opts.limits.count('agreementMismatch', accountNumber, todayInChina());
-    if (seen >= cap) {
+    const { mismatchesPerAccountPerDay, smsCodesPerAccountPerDay } = this.opts.policy;
+    const over = await this.opts.limits.take(
+      [
+        { kind: 'agreementMismatch', value: accountNumber, limit: mismatchesPerAccountPerDay },
+        { kind: 'agreementSms', value: accountNumber, limit: smsCodesPerAccountPerDay },
+      ],
+      agreementId,
+      day,
+    );
+    if (over === 'agreementMismatch') {
       throw new TooManyError(
-        `signings for this account were refused ${seen} times today for elements that do not match; try again tomorrow`,
+        `signings for this account were refused ${mismatchesPerAccountPerDay} times today for elements that do not match, counting those still being checked; try again tomorrow`,
         secondsToChinaMidnight(),
       );
+    }
+    if (over === 'agreementSms') {
+      throw new TooManyError(
+        `the holder of this account was sent ${smsCodesPerAccountPerDay} signing codes today, counting those of signings still being checked; try again tomorrow`,
+        secondsToChinaMidnight(),
+      );
+    }
+  }
+
+  /**
+   * What a signing did not use goes back: the mismatch unless it was refused for one; the code
+   * when it was refused before any was sent. Unsure (still checking), it keeps both.
+   */
+  private async giveBackUnused(
+    view: AgreementSigningView,
+    accountNumber: string,
+    agreementId: string,
+    day: string,
+  ): Promise<void> {
+    const { limits } = this.opts;
+    if (!limits || view.status === 'CHECKING') return;
+    const refusedFor = view.status === 'REFUSED' ? view.reason : undefined;
+    if (refusedFor !== 'HOLDER_MISMATCH') {
+      await limits.release('agreementMismatch', accountNumber, agreementId, day);
+    }
+    if (refusedFor && REFUSED_BEFORE_CODE.has(refusedFor)) {
+      await limits.release('agreementSms', accountNumber, agreementId, day);
     }
   }
 
@@ -257,6 +309,13 @@ export class Agreements {
     return this.opts.client.workflow.getHandle<typeof agreement>(agreementWorkflowId(agreementId));
   }
 }
+
+/** Refusals given before any code is sent (workflows/agreement/agreement.ts checkAndSendCode). */
+const REFUSED_BEFORE_CODE: ReadonlySet<SigningRefusal> = new Set([
+  'HOLDER_MISMATCH',
+  'ACCOUNT_FROZEN',
+  'ACCOUNT_CLOSED',
+]);
 
 const byWhom = (caller: AgreementCaller): string =>
   'institution' in caller ? caller.institution : 'staff' in caller ? caller.staff : 'ACCOUNT_APP';

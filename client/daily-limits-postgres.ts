@@ -71,6 +71,14 @@ export class PostgresDailyLimits implements DailyLimitStore {
     return rows[0]!.n;
   }
 
+  async release(kind: LimitKind, value: string, ref: string, day: string): Promise<void> {
+    await this.schema.get();
+    await this.db.pool.query(
+      'DELETE FROM daily_limit_uses WHERE kind = $1 AND key = $2 AND day = $3 AND ref = $4',
+      [kind, limitKey(this.hmacKey, kind, value), day, ref],
+    );
+  }
+
   close(): Promise<void> {
     return this.db.release();
   }

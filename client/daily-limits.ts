@@ -12,10 +12,19 @@ import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 /**
- * `agreementMismatch`: signings refused because the elements did not match the account's holder
- * (per account). `uploads`: documents uploaded by a session or a tenant (client/api/upload-quota.ts).
+ * `agreementMismatch`: signings refused because the elements did not match the account's holder,
+ * and those still being checked (per account). `agreementSms`: signing codes sent to the account's
+ * holder, and those that may still be (per account). `uploads`: documents uploaded by a session or
+ * a tenant (client/api/upload-quota.ts).
  */
-export type LimitKind = 'card' | 'mobile' | 'idNumber' | 'caller' | 'agreementMismatch' | 'uploads';
+export type LimitKind =
+  | 'card'
+  | 'mobile'
+  | 'idNumber'
+  | 'caller'
+  | 'agreementMismatch'
+  | 'agreementSms'
+  | 'uploads';
 
 export interface Use {
   kind: LimitKind;
@@ -31,6 +40,11 @@ export interface DailyLimitStore {
   take(uses: Use[], ref: string, day: string): LimitKind | undefined | Promise<LimitKind | undefined>;
   /** How many refs are recorded against the value for `day`. */
   count(kind: LimitKind, value: string, day: string): number | Promise<number>;
+  /**
+   * Forgets `ref` against the value for `day`: a use taken before its outcome was known, which
+   * turned out not to be one (a signing whose elements matched is no mismatch).
+   */
+  release(kind: LimitKind, value: string, ref: string, day: string): void | Promise<void>;
   close(): void | Promise<void>;
 }
 
@@ -42,6 +56,7 @@ export class DailyLimits implements DailyLimitStore {
   private readonly db: Database.Database;
   private readonly take_: (uses: Use[], ref: string, day: string) => LimitKind | undefined;
   private readonly count_: (kind: LimitKind, value: string, day: string) => number;
+  private readonly release_: (kind: LimitKind, value: string, ref: string, day: string) => void;
 
   constructor(file: string, hmacKey: string) {
     const keyOf = (kind: LimitKind, value: string) => limitKey(hmacKey, kind, value);
@@ -53,7 +68,11 @@ export class DailyLimits implements DailyLimitStore {
     const seen = this.db.prepare('SELECT 1 FROM uses WHERE kind = ? AND key = ? AND day = ? AND ref = ?');
     const count = this.db.prepare('SELECT COUNT(*) AS n FROM uses WHERE kind = ? AND key = ? AND day = ?');
     const insert = this.db.prepare('INSERT INTO uses (kind, key, day, ref) VALUES (?, ?, ?, ?)');
+    const remove = this.db.prepare('DELETE FROM uses WHERE kind = ? AND key = ? AND day = ? AND ref = ?');
     this.count_ = (kind, value, day) => (count.get(kind, keyOf(kind, value), day) as { n: number }).n;
+    this.release_ = (kind, value, ref, day) => {
+      remove.run(kind, keyOf(kind, value), day, ref);
+    };
     // One transaction, all or nothing: two API processes cannot both take the last use, and a
     // refusal on one limit records nothing on the others.
     this.take_ = this.db.transaction((uses: Use[], ref: string, day: string) => {
@@ -74,6 +93,10 @@ export class DailyLimits implements DailyLimitStore {
 
   count(kind: LimitKind, value: string, day: string): number {
     return this.count_(kind, value, day);
+  }
+
+  release(kind: LimitKind, value: string, ref: string, day: string): void {
+    this.release_(kind, value, ref, day);
   }
 
   close(): void {

@@ -106,8 +106,17 @@ export const agreementPolicySchema = z.object({
   limits: z.record(agreementScopeSchema, agreementLimitsSchema),
   /** An account under a receive-only hold (an unsettled doubt) gets at most these. */
   restrictedAccountLimits: agreementLimitsSchema,
-  /** Refused signings for elements that do not match, per account and China day, before further ones are refused (429). */
+  /**
+   * Refused signings for elements that do not match, per account and China day, before further
+   * ones are refused (429). A signing counts from its start until its elements are found to match.
+   */
   mismatchesPerAccountPerDay: z.number().int().min(1),
+  /**
+   * Signing codes sent to an account's holder per China day, before further signings for the
+   * account are refused (429) with nothing sent: an institution may not flood the holder's phone.
+   * A signing counts from its start unless it is refused before its code is sent.
+   */
+  smsCodesPerAccountPerDay: z.number().int().min(1),
 });
 export type AgreementPolicy = z.infer<typeof agreementPolicySchema>;
 
@@ -120,6 +129,8 @@ export const defaultAgreementPolicy: AgreementPolicy = {
   },
   restrictedAccountLimits: { perDebitLimitCny: '500.00', dailyLimitCny: '1000.00' },
   mismatchesPerAccountPerDay: 3,
+  // A code lives 5 minutes: five a day covers a holder signing with a few institutions, and retrying.
+  smsCodesPerAccountPerDay: 5,
 };
 
 /** The workflow's input: the request as checked by the API, with the ids the API derived. */

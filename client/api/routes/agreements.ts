@@ -39,7 +39,7 @@ export const agreementRoutes =
         schema: {
           summary: "Sign an agreement: the holder's elements are checked and an SMS code goes to the holder",
           description:
-            "Idempotent by the institution's reference: the same request again answers the same signing; another request under a used reference is a 409. Answers AWAITING_SMS_CODE with the code's expiry, or REFUSED with a reason (HOLDER_MISMATCH also for an unknown account). Elements that do not match are counted per account: past the day's count, 429. The limits granted on signing never exceed the bank's policy for the scope.",
+            "Idempotent by the institution's reference: the same request again answers the same signing; another request under a used reference is a 409. Answers AWAITING_SMS_CODE with the code's expiry, or REFUSED with a reason (HOLDER_MISMATCH also for an unknown account). Elements that do not match, and the codes sent to the holder, are counted per account and day before anything starts: past either of the day's counts, 429 with Retry-After and nothing checked or sent. The limits granted on signing never exceed the bank's policy for the scope.",
           body: signingRequestSchema,
           response: {
             200: agreementSigningViewSchema,
