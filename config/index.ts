@@ -12,6 +12,7 @@ import {
   developmentTokens,
   developmentWebhookSecret,
 } from '../domain/credentials';
+import { auditCheckpointSettings } from './audit-checkpoints';
 import { productionProblems, UnsafeConfigurationError, withoutDevelopmentLists } from './production';
 import { temporalConnectConfig } from './temporal';
 
@@ -158,6 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     api: { host: e.API_HOST, port: e.API_PORT, drainDelayMs: e.API_DRAIN_DELAY_SECONDS * 1000 },
     databaseUrl: e.DATABASE_URL,
+    auditCheckpoints: auditCheckpointSettings(env, {
+      dataDir: path.resolve(e.DATA_DIR),
+      databaseUrl: e.DATABASE_URL,
+    }),
     worker: {
       health:
         e.WORKER_HEALTH_PORT === undefined

@@ -35,6 +35,7 @@ const REQUIRED_SECRETS = [
   'WEBHOOK_SECRET',
   'COUNTER_HMAC_KEY',
   'DECISION_SIGNING_KEY',
+  'AUDIT_CHECKPOINT_KEY',
 ] as const;
 
 /** Lists that may be empty (a bank without partners) but, when set, must hold real tokens. */

@@ -8,6 +8,7 @@ import { keyringFromConfig } from '../../encryption/from-config';
 import { Keyring } from '../../encryption/keyring';
 import { LocalKms, newMasterKey } from '../../encryption/kms';
 import type { AuditRecorder } from '../ports';
+import { Checkpointer, CheckpointWriter } from './checkpoints';
 import type { AuditLog } from './log';
 import { PostgresAuditLog } from './postgres';
 import { type DataKeys, keyringSealer } from './sealer';
@@ -15,7 +16,23 @@ import { SqliteAuditLog } from './sqlite';
 import { AuditTrail } from './trail';
 
 export { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
-export type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
+export {
+  type Checkpoint,
+  Checkpointer,
+  type CheckpointReading,
+  CheckpointWriter,
+  checkpointSchema,
+  readCheckpoints,
+  verifyWithCheckpoints,
+} from './checkpoints';
+export type {
+  AuditLog,
+  AuditRecord,
+  ChainCheck,
+  CheckpointRef,
+  StoredAuditEntry,
+  VerifyOptions,
+} from './log';
 export { PostgresAuditLog } from './postgres';
 export { type DataKeys, keyringSealer, type Sealer } from './sealer';
 export { SqliteAuditLog } from './sqlite';
@@ -46,19 +63,29 @@ export function auditLogFromConfig(
  * As configured: PostgreSQL with DATABASE_URL, else <DATA_DIR>/audit.db; account references keyed
  * with COUNTER_HMAC_KEY, notes
  * sealed with the process's keyring (one key cache, so a shred takes effect at once), or else
- * with a keyring opened from the configuration.
+ * with a keyring opened from the configuration; signed checkpoints written as `auditCheckpoints`
+ * says (loadConfig always sets it; a caller that picks settings without it writes none).
  */
 export function auditTrailFromConfig(
-  config: Pick<Config, 'dataDir' | 'counterHmacKey'> & Partial<Pick<Config, 'encryption' | 'databaseUrl'>>,
+  config: Pick<Config, 'dataDir' | 'counterHmacKey'> &
+    Partial<Pick<Config, 'encryption' | 'databaseUrl' | 'auditCheckpoints'>>,
   keyring?: DataKeys,
 ): AuditTrail {
   const keys = keyring ?? (config.encryption && keyringFromConfig({ encryption: config.encryption }));
   if (!keys)
     throw new Error('the audit log needs a keyring to seal notes: pass one, or the encryption settings');
+  const checkpoints = config.auditCheckpoints;
   return new AuditTrail({
     log: auditLogFromConfig(config),
     hmacKey: config.counterHmacKey,
     sealer: keyringSealer(keys),
+    ...(checkpoints && {
+      checkpoints: new Checkpointer({
+        writer: new CheckpointWriter(checkpoints.dir, checkpoints.key),
+        every: checkpoints.every,
+        intervalMs: checkpoints.intervalMs,
+      }),
+    }),
   });
 }
 

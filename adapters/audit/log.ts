@@ -33,14 +33,42 @@ export interface StoredAuditEntry extends AuditRecord {
   hash: string;
 }
 
+/** A checkpoint as verify names it (checkpoints.ts). */
+export interface CheckpointRef {
+  count: number;
+  headHash: string;
+  at: string;
+  keyId: string;
+  file?: string;
+}
+
 export type ChainCheck =
-  | { ok: true; count: number; head?: { seq: number; hash: string } }
+  | {
+      ok: true;
+      count: number;
+      head?: { seq: number; hash: string };
+      /** The latest checkpoint verify was given, which the log agrees with. */
+      checkpoint?: CheckpointRef;
+    }
   | {
       ok: false;
       /** Entries before the broken one, which verified. */
       count: number;
-      broken: { seq: number; id: string; problem: string };
+      broken: {
+        seq: number;
+        /** Absent when the entry is missing altogether (truncated). */
+        id?: string;
+        problem: string;
+        /** Present when the chain verifies but disagrees with a checkpoint. */
+        finding?: 'truncated' | 'rewritten';
+        checkpoint?: CheckpointRef;
+      };
     };
+
+export interface VerifyOptions {
+  /** Valid checkpoints (checkpoints.ts) the log must agree with: their count reached, their hash at it. */
+  checkpoints?: readonly CheckpointRef[];
+}
 
 export interface AuditLog {
   /**
@@ -54,7 +82,10 @@ export interface AuditLog {
    * applications that carry none (document views, crypto-shredding).
    */
   listByAccount(accountRef: string): Promise<StoredAuditEntry[]>;
-  /** Recomputes the chain from the first entry: ok with the count, or the first broken entry. */
-  verify(): Promise<ChainCheck>;
+  /**
+   * Recomputes the chain from the first entry, and compares it with the checkpoints given: ok
+   * with the count, or the first broken entry.
+   */
+  verify(opts?: VerifyOptions): Promise<ChainCheck>;
   close(): void;
 }

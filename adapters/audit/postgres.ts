@@ -8,7 +8,7 @@
  */
 import { inTransaction, type PostgresHandle, SchemaOnce, sharedPool } from '../postgres';
 import { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
-import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
+import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry, VerifyOptions } from './log';
 import { fromRow, type Row, toRow } from './rows';
 
 const APPEND_LOCK = 7_233_002;
@@ -115,12 +115,12 @@ export class PostgresAuditLog implements AuditLog {
   }
 
   /** Streams the log in seq order in batches, inside one snapshot: appends made meanwhile are not seen. */
-  async verify(): Promise<ChainCheck> {
+  async verify(opts: VerifyOptions = {}): Promise<ChainCheck> {
     await this.schema.get();
     return inTransaction(
       this.db.pool,
       async (client) => {
-        const verifier = new ChainVerifier();
+        const verifier = new ChainVerifier(opts.checkpoints);
         let after = 0;
         for (;;) {
           const { rows } = await client.query<Row>(
@@ -137,8 +137,8 @@ export class PostgresAuditLog implements AuditLog {
                 `unreadable: ${(err as Error).message}`,
               );
             }
-            const problem = verifier.next(entry);
-            if (problem) return verifier.broken(entry, problem);
+            const broken = verifier.next(entry);
+            if (broken) return broken;
           }
           if (rows.length < VERIFY_BATCH) return verifier.result();
           after = Number(rows[rows.length - 1]!.seq);

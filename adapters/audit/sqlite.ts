@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
-import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry } from './log';
+import type { AuditLog, AuditRecord, ChainCheck, StoredAuditEntry, VerifyOptions } from './log';
 import { fromRow, type Row, toRow } from './rows';
 
 const SCHEMA = `
@@ -100,8 +100,8 @@ export class SqliteAuditLog implements AuditLog {
     return rows.map(fromRow);
   }
 
-  async verify(): Promise<ChainCheck> {
-    const verifier = new ChainVerifier();
+  async verify(opts: VerifyOptions = {}): Promise<ChainCheck> {
+    const verifier = new ChainVerifier(opts.checkpoints);
     // Streamed in one read transaction: appends made meanwhile are not seen half-way.
     const read = this.db.transaction(() => {
       for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<Row>) {
@@ -114,8 +114,8 @@ export class SqliteAuditLog implements AuditLog {
             `unreadable: ${(err as Error).message}`,
           );
         }
-        const problem = verifier.next(entry);
-        if (problem) return verifier.broken(entry, problem);
+        const broken = verifier.next(entry);
+        if (broken) return broken;
       }
       return verifier.result();
     });

@@ -7,6 +7,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { type AuditEntry, type AuditEvent, auditEventSchema } from '../../domain/audit';
 import type { AuditRecorder } from '../ports';
+import type { Checkpointer } from './checkpoints';
 import type { AuditLog, ChainCheck, StoredAuditEntry } from './log';
 import type { Sealer } from './sealer';
 
@@ -16,6 +17,8 @@ export interface AuditTrailOptions {
   hmacKey: string;
   sealer: Sealer;
   clock?: () => Date;
+  /** Writes signed checkpoints of the entries this trail appends, outside the log (checkpoints.ts). */
+  checkpoints?: Checkpointer;
 }
 
 export class AuditTrail implements AuditRecorder {
@@ -23,12 +26,14 @@ export class AuditTrail implements AuditRecorder {
   private readonly hmacKey: string;
   private readonly sealer: Sealer;
   private readonly clock: () => Date;
+  readonly checkpoints: Checkpointer | undefined;
 
   constructor(opts: AuditTrailOptions) {
     this.log = opts.log;
     this.hmacKey = opts.hmacKey;
     this.sealer = opts.sealer;
     this.clock = opts.clock ?? (() => new Date());
+    this.checkpoints = opts.checkpoints;
   }
 
   /** What the log stores for an account number: HMAC-SHA256, hex. */
@@ -43,13 +48,14 @@ export class AuditTrail implements AuditRecorder {
   async record(event: AuditEvent): Promise<AuditEntry> {
     const { accountNumber, note, ...facts } = auditEventSchema.parse(event);
     const sealedNote = note === undefined ? undefined : await this.sealer.seal(facts.applicationId, note);
-    const { entry } = await this.log.append({
+    const { entry, appended } = await this.log.append({
       ...facts,
       ...(accountNumber !== undefined && { accountRef: this.accountRef(accountNumber) }),
       // A note for an application already shredded is dropped: it may not be stored in the clear.
       ...(sealedNote !== undefined && { sealedNote }),
       recordedAt: this.clock().toISOString(),
     });
+    if (appended) this.checkpoints?.appended(entry);
     return publicEntry(entry);
   }
 
@@ -130,6 +136,7 @@ export class AuditTrail implements AuditRecorder {
   }
 
   close(): void {
+    this.checkpoints?.close();
     this.log.close();
   }
 }

@@ -23,11 +23,13 @@ export function httpPorts(
     Config,
     'providersUrl' | 'coreBankingUrl' | 'appWebhookUrl' | 'opsWebhookUrl' | 'webhookSecret' | 'documentsDir'
   > &
-    Partial<Pick<Config, 'dataDir' | 'counterHmacKey' | 'partnerWebhooks' | 'databaseUrl'>>,
+    Partial<
+      Pick<Config, 'dataDir' | 'counterHmacKey' | 'partnerWebhooks' | 'databaseUrl' | 'auditCheckpoints'>
+    >,
   /** Seals and opens documents under each application's data key: the keyring the codec uses. */
   sealer: Sealer,
 ): Ports {
-  const { dataDir, counterHmacKey, databaseUrl } = config;
+  const { dataDir, counterHmacKey, databaseUrl, auditCheckpoints } = config;
   return {
     idCards: httpIdCardReader(config.providersUrl),
     identity: httpIdentityRegister(config.providersUrl),
@@ -44,7 +46,7 @@ export function httpPorts(
     documents: new DocumentStore(config.documentsDir, sealer),
     audit:
       dataDir && counterHmacKey
-        ? auditTrailFromConfig({ dataDir, counterHmacKey, databaseUrl }, sealer)
+        ? auditTrailFromConfig({ dataDir, counterHmacKey, databaseUrl, auditCheckpoints }, sealer)
         : unconfiguredAudit,
   };
 }

@@ -23,6 +23,7 @@ import {
 import type { AuditEvent } from '../../domain/audit';
 import type { Keyring } from '../../encryption/keyring';
 import { testKeyring } from '../security/keys';
+import { runAuditVerify } from '../support/audit-verify';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -65,21 +66,10 @@ const event = (id: string, extra: Partial<AuditEvent> = {}): AuditEvent => ({
   ...extra,
 });
 
-/** Runs `npm run audit:verify` on a file: what it prints and its exit status. */
+/** Runs `npm run audit:verify` on a file: what it prints (on stdout; on failure stderr too) and its exit status. */
 async function verifyCommand(db: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/audit-verify.ts', '--db', db],
-      {
-        cwd: root,
-      },
-    );
-    return { code: 0, out: stdout };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, out: e.stdout + e.stderr };
-  }
+  const { code, stdout, stderr } = await runAuditVerify(['--db', db]);
+  return { code, out: code === 0 ? stdout : stdout + stderr };
 }
 
 /** Someone with the file: the triggers are no obstacle to them, only the chain is. */

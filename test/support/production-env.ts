@@ -9,6 +9,7 @@ export const PRODUCTION_ENV: Readonly<NodeJS.ProcessEnv> = {
   WEBHOOK_SECRET: 'whsec-5f1e2d3c4b5a69788796a5b4',
   COUNTER_HMAC_KEY: 'hmac-0a1b2c3d4e5f60718293a4b5',
   DECISION_SIGNING_KEY: 'decisions-4c1d9e7f2a6b8c0d3e5f7a9b1c2d4e6f',
+  AUDIT_CHECKPOINT_KEY: 'checkpoints-8e2f4a6c1b3d5e7f9a0b2c4d6e8f1a3b',
   ENCRYPTION_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
   PROVIDERS_URL: 'https://providers.bank.example/',
   CORE_BANKING_URL: 'https://core.bank.example/',
