@@ -52,6 +52,11 @@ export const refusals = {
   NOT_AWAITING_RESUBMISSION: { status: 409 },
   /** Photos for the review are being checked. */
   PHOTOS_IN_FLIGHT: { status: 409 },
+  /**
+   * Re-submitted photos whose check (or the lift of the account's expiry holds) did not finish in
+   * the policy's time, thrown by the update itself: nothing changed, the customer sends them again.
+   */
+  RESUBMISSION_NOT_CHECKED: { status: 409 },
 
   // review: claims (a lease on a case while an operator works it)
   /** Another operator holds the case's claim: they alone may decide it until it ends. */

@@ -1,4 +1,8 @@
-/** The review policy's defaults, without zod: workflow code reads them (policy-defaults.ts). */
+/**
+ * The review policy's defaults, without zod: the starter writes them, whole, into each review's
+ * input (policy-defaults.ts). Changing one changes reviews started from then on; reviews already
+ * running keep what their input holds (domain/review.ts, boundedPolicy).
+ */
 import type { ReviewPolicy } from './review';
 
 export const defaultReviewPolicy: ReviewPolicy = {
@@ -9,6 +13,18 @@ export const defaultReviewPolicy: ReviewPolicy = {
   ruleVersion: 'review-rules-2026-11',
   webhookGiveUpSeconds: 24 * 3600,
   claimLeaseSeconds: 15 * 60,
+  restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE'],
+  secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH'],
+  maxFailedResubmissionsPerRound: 5,
+  // Three months frozen without new photos: the bank closes the account (and returns the money).
+  frozenDeadlineSeconds: 90 * 24 * 3600,
+  afterFrozenDeadline: 'CLOSE_ACCOUNT',
+  bankActionWindowSeconds: 60,
+  bankActionBackoffSeconds: 60,
+  bankActionMaxBackoffSeconds: 3600,
+  // Well below Temporal's warnings (10,240 events, 10 MB) and its 2,000 updates per run.
+  continueAsNewAtEvents: 5_000,
+  continueAsNewAtUpdates: 1_000,
+  // An app's request waits on the check: half a minute, then the customer is asked to try again.
+  resubmissionCallSeconds: 30,
 };
-
-export const DEFAULT_CLAIM_LEASE_SECONDS = 15 * 60;

@@ -121,6 +121,12 @@ export const decisionSchema = z.object({
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
+/**
+ * A review's safety rules, every one written into its input when it starts (the starter writes
+ * the whole policy: defaultReviewPolicy, with a channel's overrides), so a running review never
+ * changes when a default does. Inputs of reviews started before a setting existed lack it:
+ * storedReviewPolicySchema, filled in by boundedPolicy.
+ */
 export const reviewPolicySchema = z.object({
   /** No decision within this time escalates the case (it stays open). */
   operatorSlaSeconds: z.number().positive(),
@@ -131,74 +137,86 @@ export const reviewPolicySchema = z.object({
   fourEyes: z.boolean(),
   ruleVersion: z.string(),
   webhookGiveUpSeconds: z.number().positive(),
-  /**
-   * How long an operator's claim on a case holds (the console claims a case it opens to decide);
-   * reviews started before claims existed use DEFAULT_CLAIM_LEASE_SECONDS.
-   */
-  claimLeaseSeconds: z.number().positive().optional(),
-  // The settings below came with bounded reviews (the `bounded-reviews` patch); a review whose
-  // policy lacks one goes by boundedReviewDefaults.
+  /** How long an operator's claim on a case holds (the console claims a case it opens to decide). */
+  claimLeaseSeconds: z.number().positive(),
   /**
    * Doubts that restrict the account from the start (只收不付: receive-only) until the review
    * clears them; other doubts open it fully, reviewed later.
    */
-  restrictingReasons: z.array(reasonCodeSchema).optional(),
+  restrictingReasons: z.array(reasonCodeSchema),
   /** Doubts whose approval needs two different operators. */
-  secondApprovalReasons: z.array(reasonCodeSchema).optional(),
+  secondApprovalReasons: z.array(reasonCodeSchema),
   /** Re-submitted photos the check refuses, per round, before the case goes back to an operator, escalated. */
-  maxFailedResubmissionsPerRound: z.number().int().min(1).optional(),
+  maxFailedResubmissionsPerRound: z.number().int().min(1),
   /** How long an account may stay frozen for want of new photos before `afterFrozenDeadline`. */
-  frozenDeadlineSeconds: z.number().positive().optional(),
+  frozenDeadlineSeconds: z.number().positive(),
   /** CLOSE_ACCOUNT: core banking closes it; ESCALATE: ops and the queue are told, and it stays frozen. */
-  afterFrozenDeadline: z.enum(['CLOSE_ACCOUNT', 'ESCALATE']).optional(),
+  afterFrozenDeadline: z.enum(['CLOSE_ACCOUNT', 'ESCALATE']),
   /** One call to core banking (a hold, a lift, a close) is retried this long before the review backs off and alerts ops. */
-  bankActionWindowSeconds: z.number().positive().optional(),
+  bankActionWindowSeconds: z.number().positive(),
   /** The first back-off after a failed window; it doubles up to `bankActionMaxBackoffSeconds`. */
-  bankActionBackoffSeconds: z.number().positive().optional(),
-  bankActionMaxBackoffSeconds: z.number().positive().optional(),
+  bankActionBackoffSeconds: z.number().positive(),
+  bankActionMaxBackoffSeconds: z.number().positive(),
   /** A review continues as new (state carried) once its history has this many events... */
-  continueAsNewAtEvents: z.number().int().min(20).optional(),
+  continueAsNewAtEvents: z.number().int().min(20),
   /** ...or once this run has taken this many updates (Temporal allows 2,000 per run). */
-  continueAsNewAtUpdates: z.number().int().min(2).max(1900).optional(),
+  continueAsNewAtUpdates: z.number().int().min(2).max(1900),
+  /**
+   * How long each call a re-submission makes (the photo check, recording the card's end date,
+   * lifting the expiry holds) is tried before the re-submission gives up: the customer is asked
+   * to send the photos again and the review is as it was. Deadlines never wait longer than this
+   * for photos being checked.
+   */
+  resubmissionCallSeconds: z.number().positive().max(300),
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
-export { DEFAULT_CLAIM_LEASE_SECONDS, defaultReviewPolicy } from './review-defaults';
+export { defaultReviewPolicy } from './review-defaults';
 
-type BoundedSetting =
-  | 'restrictingReasons'
-  | 'secondApprovalReasons'
-  | 'maxFailedResubmissionsPerRound'
-  | 'frozenDeadlineSeconds'
-  | 'afterFrozenDeadline'
-  | 'bankActionWindowSeconds'
-  | 'bankActionBackoffSeconds'
-  | 'bankActionMaxBackoffSeconds'
-  | 'continueAsNewAtEvents'
-  | 'continueAsNewAtUpdates';
-export type BoundedReviewPolicy = ReviewPolicy & Required<Pick<ReviewPolicy, BoundedSetting>>;
+/** The settings added after reviews first ran: inputs of reviews started before one lack it. */
+const LATER_SETTINGS = {
+  claimLeaseSeconds: true,
+  restrictingReasons: true,
+  secondApprovalReasons: true,
+  maxFailedResubmissionsPerRound: true,
+  frozenDeadlineSeconds: true,
+  afterFrozenDeadline: true,
+  bankActionWindowSeconds: true,
+  bankActionBackoffSeconds: true,
+  bankActionMaxBackoffSeconds: true,
+  continueAsNewAtEvents: true,
+  continueAsNewAtUpdates: true,
+  resubmissionCallSeconds: true,
+} as const;
 
-/** The bounded-review settings, for policies that predate them too. */
-export const boundedReviewDefaults: Required<Pick<ReviewPolicy, BoundedSetting>> = {
+/** A policy as a review's input holds it: complete since issue 20, partial in reviews started before. */
+export const storedReviewPolicySchema = reviewPolicySchema.partial(LATER_SETTINGS);
+export type StoredReviewPolicy = z.infer<typeof storedReviewPolicySchema>;
+
+/**
+ * What a review whose input lacks a setting goes by: the value it was started under (the default
+ * of its day), frozen here. Never the live defaults (review-defaults.ts), which new reviews get
+ * written into their input: changing one must not change a review already running, nor replay.
+ */
+const AS_STARTED: Required<Pick<ReviewPolicy, keyof typeof LATER_SETTINGS>> = {
+  claimLeaseSeconds: 15 * 60,
   restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE'],
   secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH'],
   maxFailedResubmissionsPerRound: 5,
-  // Three months frozen without new photos: the bank closes the account (and returns the money).
   frozenDeadlineSeconds: 90 * 24 * 3600,
   afterFrozenDeadline: 'CLOSE_ACCOUNT',
   bankActionWindowSeconds: 60,
   bankActionBackoffSeconds: 60,
   bankActionMaxBackoffSeconds: 3600,
-  // Well below Temporal's warnings (10,240 events, 10 MB) and its 2,000 updates per run.
   continueAsNewAtEvents: 5_000,
   continueAsNewAtUpdates: 1_000,
+  // Re-submissions before the setting were not bounded at all; since the
+  // `bounded-resubmission-calls` patch those of such reviews get this.
+  resubmissionCallSeconds: 30,
 };
 
-/** The review's policy with every bounded-review setting filled in. */
-export const boundedPolicy = (policy: ReviewPolicy): BoundedReviewPolicy => ({
-  ...boundedReviewDefaults,
-  ...policy,
-});
+/** The policy a review runs under: its input's, with a missing setting as it was when the review started. */
+export const boundedPolicy = (policy: StoredReviewPolicy): ReviewPolicy => ({ ...AS_STARTED, ...policy });
 
 export const reviewInputSchema = z.object({
   applicationId: applicationIdSchema,
@@ -210,7 +228,7 @@ export const reviewInputSchema = z.object({
   /** Re-submitted photos are checked against these. */
   applicant: z.object({ name: z.string(), idNumber: z.string() }),
   reasons: z.array(reasonCodeSchema),
-  policy: reviewPolicySchema,
+  policy: storedReviewPolicySchema,
   /** The ID photos the application was opened with (reviews started before this field lack it). */
   documents: idCardPhotosSchema.optional(),
 });

@@ -8,19 +8,20 @@ import {
   condition,
   currentUpdateInfo,
   patched,
+  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
 import type { AuditEvent } from '../../domain/audit';
+import { todayInChina } from '../../domain/china-time';
 import {
-  type BoundedReviewPolicy,
   boundedPolicy,
   type CarriedReview,
   type CaseDocument,
   type CaseFile,
   type Claim,
-  DEFAULT_CLAIM_LEASE_SECONDS,
   type Decision,
   type DecisionRequest,
   decisionRequestSchema,
@@ -30,12 +31,14 @@ import {
   type ResubmissionResult,
   type ReviewCase,
   type ReviewInput,
+  type ReviewPolicy,
   type ReviewStatus,
   TERMINAL_DECISIONS,
 } from '../../domain/review';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { checks } from '../activity-options';
+import { isActivityFailure } from '../onboarding/failures';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
 import { ClaimedBy, ClaimedUntil, ReviewDueAt, reviewSearchAttributes } from '../search-attributes';
@@ -52,6 +55,19 @@ export const CLAIM_PATCH = 'review-claim';
 
 /** Re-submitted photos that pass record the card's end date in core banking: a command, behind this patch. */
 export const RESUBMITTED_VALIDITY_PATCH = 'resubmitted-id-validity';
+
+/** Each call of a re-submission bounded by the policy, and one that gives up failing it (issue 20). */
+export const BOUNDED_RESUBMISSION_PATCH = 'bounded-resubmission-calls';
+
+/** Accepted photos of a card valid today lift the holds the ID-expiry sweep placed (docs/id-expiry.md). */
+export const RESUBMISSION_LIFTS_EXPIRY_PATCH = 'resubmission-lifts-id-expiry';
+
+type PhotoCheck = Awaited<ReturnType<Activities['checkIdDocument']>>;
+/** What accepting a valid card lifted: the ID-expiry holds, and the end date that lifted them. */
+interface ExpiryHoldsLifted {
+  lifted: string[];
+  validUntil: string;
+}
 
 /**
  * DECISION_SIGNING_KEY, written into the worker's workflow bundle as a constant when the worker
@@ -100,8 +116,8 @@ export class Review {
 
   // Bounded reviews (the `bounded-reviews` patch): reviews started before keep `bounded` false.
   bounded = false;
-  /** The policy with the bounded-review settings a review started before them lacks. */
-  readonly policy: BoundedReviewPolicy;
+  /** The input's policy, with any setting added after the review started as it was then. */
+  readonly policy: ReviewPolicy;
   /** The first of two decisions the open round needs, until the second comes. */
   proposal: Decision | undefined;
   /** A call core banking has not done yet, being retried. */
@@ -235,7 +251,7 @@ export class Review {
   /** Takes or renews the claim for the policy's lease. */
   takeClaim(operator: string): Claim {
     this.updatesThisRun += 1;
-    const lease = this.input.policy.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+    const lease = this.policy.claimLeaseSeconds;
     this.claim = { claimedBy: operator, until: Date.now() + lease * 1000 };
     this.publish();
     return this.liveClaim()!;
@@ -379,17 +395,14 @@ export class Review {
   /** New ID photos: checked at once; photos that pass open the next round. */
   async resubmit(documents: Resubmission): Promise<ResubmissionResult> {
     if (this.bounded) this.updatesThisRun += 1;
+    // Decided per re-submission, before its first call: one recorded before the patch replays as it ran.
+    const bounded = patched(BOUNDED_RESUBMISSION_PATCH);
     this.checkingPhotos = true;
-    let check: Awaited<ReturnType<typeof checks.checkIdDocument>>;
+    let check: PhotoCheck;
+    let renewal: ExpiryHoldsLifted | undefined;
     try {
-      check = await checks.checkIdDocument({ applicant: this.input.applicant, documents });
-      // The new card's end date replaces the one kept with the account (the expiry lifecycle);
-      // core banking not taking it now leaves the old one, which the next renewal replaces.
-      if (check.outcome === 'PASS' && check.validUntil && patched(RESUBMITTED_VALIDITY_PATCH)) {
-        await checks
-          .recordIdValidity({ accountNumber: this.input.accountNumber, validUntil: check.validUntil })
-          .catch(() => undefined);
-      }
+      if (bounded) ({ check, renewal } = await this.checkWithin(documents));
+      else check = await this.checkUnbounded(documents);
     } finally {
       this.checkingPhotos = false;
     }
@@ -400,6 +413,7 @@ export class Review {
       reason: accepted ? 'PHOTOS_ACCEPTED' : check.reasons.join(','),
       refs: { idFront: documents.idFront, idBack: documents.idBack },
     });
+    if (renewal) this.expiryHoldsLifted(renewal);
     this.resubmissions.push({
       round: this.round,
       at: new Date().toISOString(),
@@ -420,6 +434,97 @@ export class Review {
       this.escalate('RESUBMISSIONS_EXHAUSTED');
     }
     return { reviewId: this.reviewId, round: this.round, accepted, reasons: check.reasons };
+  }
+
+  /** Re-submissions recorded before the `bounded-resubmission-calls` patch: retried for as long as it took. */
+  private async checkUnbounded(documents: Resubmission): Promise<PhotoCheck> {
+    const check = await checks.checkIdDocument({ applicant: this.input.applicant, documents });
+    // The new card's end date replaces the one kept with the account (the expiry lifecycle);
+    // core banking not taking it now leaves the old one, which the next renewal replaces.
+    if (check.outcome === 'PASS' && check.validUntil && patched(RESUBMITTED_VALIDITY_PATCH)) {
+      await checks
+        .recordIdValidity({ accountNumber: this.input.accountNumber, validUntil: check.validUntil })
+        .catch(() => undefined);
+    }
+    return check;
+  }
+
+  /**
+   * Each call tried for the policy's `resubmissionCallSeconds` only: an outage must not hold the
+   * customer's request, nor the deadline that waits for photos in flight (review.ts, awaitPhotos).
+   * A check, or a lift of the expiry holds, that gives up fails the re-submission with
+   * RESUBMISSION_NOT_CHECKED: the review is as it was (same round, nothing recorded, the deadline
+   * still running) and the customer sends the photos again. Activities, not local ones: the
+   * server ends their retries at the schedule-to-close; a local activity's went on past it (SDK
+   * 1.24: attempt 8 of a check bounded to one second, 16 s in).
+   */
+  private async checkWithin(
+    documents: Resubmission,
+  ): Promise<{ check: PhotoCheck; renewal?: ExpiryHoldsLifted }> {
+    const ms = this.policy.resubmissionCallSeconds * 1000;
+    const calls = proxyActivities<Activities>({
+      startToCloseTimeout: Math.min(ms, 10_000),
+      scheduleToCloseTimeout: ms,
+      retry: {
+        initialInterval: '200 ms',
+        maximumInterval: '5 seconds',
+        nonRetryableErrorTypes: ['ProviderContractError', 'MissingDocument'],
+      },
+    });
+    const seconds = this.policy.resubmissionCallSeconds;
+    let check: PhotoCheck;
+    try {
+      check = await calls.checkIdDocument({ applicant: this.input.applicant, documents });
+    } catch (err) {
+      if (!isActivityFailure(err)) throw err;
+      refuse(
+        'RESUBMISSION_NOT_CHECKED',
+        `the ID photos could not be checked within ${seconds} s; nothing changed: send them again shortly`,
+      );
+    }
+    const { validUntil } = check;
+    if (check.outcome !== 'PASS' || !validUntil || !patched(RESUBMITTED_VALIDITY_PATCH)) return { check };
+    // Core banking not taking the new end date leaves the old one, which the next renewal
+    // replaces; the expiry holds stay with it, or tomorrow's sweep would place them again.
+    const recorded = await calls
+      .recordIdValidity({ accountNumber: this.input.accountNumber, validUntil })
+      .then(
+        () => true,
+        () => false,
+      );
+    const validToday = validUntil === 'LONG' || validUntil >= todayInChina(new Date());
+    if (!recorded || !validToday || !patched(RESUBMISSION_LIFTS_EXPIRY_PATCH)) return { check };
+    try {
+      const { lifted } = await calls.liftIdExpiryHolds({ accountNumber: this.input.accountNumber });
+      return { check, renewal: { lifted, validUntil } };
+    } catch (err) {
+      if (!isActivityFailure(err)) throw err;
+      refuse(
+        'RESUBMISSION_NOT_CHECKED',
+        `core banking did not restore the account within ${seconds} s; nothing changed in the review: send the photos again shortly`,
+      );
+    }
+  }
+
+  /** A valid card is on file: the expiry's holds it lifted, in the audit log, and the app told (as a renewal tells it). */
+  private expiryHoldsLifted({ lifted, validUntil }: ExpiryHoldsLifted): void {
+    for (const holdId of lifted) {
+      this.record(`${this.reviewId}:${holdId}:LIFTED`, {
+        actor: 'system',
+        action: 'HOLD_LIFTED',
+        reason: 'VALID_ID_RESUBMITTED',
+        refs: { holdId },
+      });
+    }
+    if (lifted.length === 0) return;
+    const { applicationId, accountNumber } = this.input;
+    // The renewal's event id for the same card: an app that renews it too hears it once.
+    this.outbox.send({
+      eventId: `${applicationId}:id-renewed:${validUntil}`,
+      type: 'ID_RENEWED',
+      applicationId,
+      data: { accountNumber, idValidUntil: validUntil, lifted: lifted.length },
+    });
   }
 
   /** The next round, for an operator to decide. */

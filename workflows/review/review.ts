@@ -221,7 +221,9 @@ async function confirmFraud(r: Review, d: Decision): Promise<void> {
 /**
  * Waits for new photos. Past the re-submission deadline the account may be frozen (不收不付);
  * frozen past the policy's next deadline, it is closed or escalated. Photos being checked when a
- * deadline comes are decided first: photos that pass open the next round instead.
+ * deadline comes are decided first: photos that pass open the next round instead. The wait is
+ * bounded: each call of a re-submission has `resubmissionCallSeconds` (since the
+ * `bounded-resubmission-calls` patch), and one that gives up leaves the deadline to act.
  */
 async function awaitPhotos(r: Review): Promise<void> {
   const moved = () => r.status !== 'AWAITING_RESUBMISSION' || r.shouldContinueAsNew();
