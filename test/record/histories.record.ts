@@ -710,3 +710,62 @@ it('records the open-outcome paths', async () => {
     await own.close();
   }
 });
+
+/**
+ * Issue 20, the review's failure paths: a re-submission whose check gives up (OCR down) and is
+ * sent again, and accepted photos that lift the ID-expiry sweep's holds (the
+ * bounded-resubmission-calls and resubmission-lifts-id-expiry patches). Recorded on their own
+ * (`-t "review failure paths"`) on sandboxes of their own: their fault knobs reach no one else.
+ */
+it('records the review failure paths', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    { review: { resubmissionCallSeconds: 1 } },
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const faults = async (body: object) => {
+    const res = await fetch(`${own.providersUrl}/sandbox/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.ok).toBe(true);
+  };
+  const record = async (reviewId: string, name: string) => {
+    await b.client.workflow.getHandle(reviewId).result();
+    await saveHistory(b.client, reviewId, name);
+  };
+  try {
+    const outage = await openWithReview(b);
+    const photos = await newPhotos(b, outage.req.applicant);
+    await b.reviews.decide(outage.reviewId, { round: 1, ...reject }, 'op-alice');
+    await faults({ errorRate: 1 });
+    await expect(b.reviews.resubmit(outage.req.applicationId, photos)).rejects.toThrow(
+      /could not be checked/,
+    );
+    await faults({});
+    expect(await b.reviews.resubmit(outage.req.applicationId, photos)).toMatchObject({ accepted: true });
+    await b.reviews.decide(outage.reviewId, { round: 2, ...approve }, 'op-bob');
+    await record(outage.reviewId, 'review-resubmission-check-gave-up-then-accepted');
+
+    const expired = await openWithReview(b);
+    const holdId = 'id-expiry:2025-01-01:RECEIVE_ONLY';
+    const held = await fetch(`${own.coreBankingUrl}/core/v1/accounts/${expired.accountNumber}/holds`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': `${expired.accountNumber}:${holdId}`,
+      },
+      body: JSON.stringify({ holdId, type: 'RECEIVE_ONLY', reason: 'ID_CARD_EXPIRED' }),
+    });
+    expect(held.ok).toBe(true);
+    await b.reviews.decide(expired.reviewId, { round: 1, ...reject }, 'op-alice');
+    await b.reviews.resubmit(expired.req.applicationId, await newPhotos(b, expired.req.applicant));
+    await b.reviews.decide(expired.reviewId, { round: 2, ...approve }, 'op-bob');
+    await record(expired.reviewId, 'review-resubmission-lifts-id-expiry');
+  } finally {
+    await faults({});
+    await b.stop();
+    await own.close();
+  }
+});
