@@ -7,6 +7,7 @@
  * (scripts/drill/verdict.ts). Not a timed test: no figure is judged against a time. docs/drill.md.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -177,7 +178,9 @@ async function main(): Promise<boolean> {
   const opts = program.parse().opts<Options>();
   const seed = opts.seed ?? randomInt(1_000_000);
   const t0 = performance.now();
-  const hardDeadline = Date.now() + opts.timeout * 1000;
+  const startedAt = Date.now();
+  /** A point of the overall deadline: traffic until 70% of it, settling until 85%, reading the stores until the end. */
+  const at = (share: number) => startedAt + opts.timeout * 1000 * share;
   const plan = makePlan({ ...opts, seed });
   const reviews = plan.applicants.filter((a) => a.review).length;
   const resubmits = plan.applicants.filter((a) => a.resubmit).length;
@@ -190,6 +193,7 @@ async function main(): Promise<boolean> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'account-opening-drill-'));
   const pieces = new Map<PieceName, Piece>();
   let finished = false;
+  let removed = false;
   const cleanUp = async () => {
     if (finished) return;
     finished = true;
@@ -197,17 +201,23 @@ async function main(): Promise<boolean> {
     for (const name of ['api', 'worker', 'sandboxes', 'temporal'] as const) await pieces.get(name)?.stop();
     if (opts.keepData) say(`data and logs kept in ${dir}`);
     else await rm(dir, { recursive: true, force: true });
+    removed = true;
   };
   // Nothing outlives the drill: Ctrl-C, SIGTERM and the overall deadline stop every piece.
   process.on('exit', () => {
     for (const piece of pieces.values()) piece.killNow();
+    if (!removed && !opts.keepData) rmSync(dir, { recursive: true, force: true });
   });
-  let interrupted = false;
+  let interruptedAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (interrupted) process.exit(130);
-      interrupted = true;
-      say(`${signal}: stopping every piece`);
+      // npm and tsx pass a terminal's Ctrl-C on too: the same one may arrive twice in a moment.
+      if (interruptedAt !== undefined) {
+        if (Date.now() - interruptedAt > 2000) process.exit(130);
+        return;
+      }
+      interruptedAt = Date.now();
+      say(`${signal}: stopping every piece (again to stop at once)`);
       void cleanUp().finally(() => process.exit(130));
     });
   }
@@ -329,7 +339,8 @@ async function main(): Promise<boolean> {
 
     // Traffic stops retrying with time left to settle and read the stores.
     const p: Persistence = {
-      deadline: hardDeadline - Math.min(120_000, opts.timeout * 300),
+      deadline: at(0.7),
+      noFirstTryAfterDeadline: true,
       retries: new Map(),
       lastFailure: new Map(),
     };
@@ -378,7 +389,8 @@ async function main(): Promise<boolean> {
      * so that every kind of step meets the kills.
      */
     const journey = async (j: Journey) => {
-      await sleep((opts.ramp * 1000 * j.applicant.index) / journeys.length);
+      const offset = (opts.ramp * 1000 * j.applicant.index) / journeys.length;
+      await sleep(Math.max(0, Math.min(offset, p.deadline - Date.now())));
       let step = 'open';
       try {
         await traffic.open(j);
@@ -408,11 +420,7 @@ async function main(): Promise<boolean> {
     await chaos;
     for (const name of PIECE_NAMES) await piece(name).ready();
     faultRate = 0;
-    const settle: Persistence = {
-      deadline: hardDeadline - 20_000,
-      retries: new Map(),
-      lastFailure: new Map(),
-    };
+    const settle: Persistence = { deadline: at(0.85), retries: new Map(), lastFailure: new Map() };
     await persist(
       settle,
       'heal faults',
@@ -429,11 +437,12 @@ async function main(): Promise<boolean> {
           () => true,
         ).catch(() => undefined);
         if (v?.running === 0) return true;
-        if (Date.now() > settle.deadline - 40_000) return false;
+        if (Date.now() > settle.deadline) return false;
         await sleep(1000);
       }
     })();
     phases.push([settled ? 'settle' : 'settle (gave up)', secondsSince(settling)]);
+    const reading: Persistence = { deadline: at(1), retries: new Map(), lastFailure: new Map() };
 
     const { input, visibility } = await observe(
       {
@@ -446,7 +455,7 @@ async function main(): Promise<boolean> {
         since: new Date(Date.now() - (performance.now() - t0) - 60_000),
         logDir: dir,
       },
-      settle,
+      reading,
       { applications: opts.applications, reviews, debits: opts.debits },
       plan.applicants,
       told,

@@ -17,6 +17,8 @@ export class UnexpectedError extends Error {
 export interface Persistence {
   /** When the drive stops retrying. */
   deadline: number;
+  /** Past the deadline, not even a first try (the traffic's calls); reads still try once. */
+  noFirstTryAfterDeadline?: boolean;
   retries: Map<string, number>;
   /** The last transient failure per call, for the figures (no personal data: statuses and names). */
   lastFailure: Map<string, string>;
@@ -48,6 +50,8 @@ export async function persist<T>(
   alsoRetry: (err: unknown) => boolean = () => false,
 ): Promise<T> {
   let pause = 200;
+  if (p.noFirstTryAfterDeadline && Date.now() > p.deadline)
+    throw new GaveUpError(`${what}: past the deadline`);
   for (;;) {
     try {
       return await call();

@@ -42,10 +42,11 @@ export class Piece {
   private up: Promise<void> = Promise.resolve();
   private killedByDrill = false;
   private stopping = false;
+  private readonly stopped = new AbortController();
 
   constructor(
     readonly name: PieceName,
-    private readonly launch: () => Promise<Running>,
+    private readonly launch: (stopped: AbortSignal) => Promise<Running>,
     private readonly downMs: number,
     private readonly log: (line: string) => void,
   ) {}
@@ -76,6 +77,9 @@ export class Piece {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
+    // A start in flight ends first (its readiness wait gives up at once), so that nothing starts after the stop.
+    await this.up.catch(() => {});
     const running = this.current;
     if (!running) return;
     running.signal('SIGTERM');
@@ -93,11 +97,12 @@ export class Piece {
   private async startUntilReady(maxAttempts = Number.POSITIVE_INFINITY): Promise<void> {
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
-        const running = await this.launch();
+        const running = await this.launch(this.stopped.signal);
         this.current = running;
         void running.exited.then((how) => this.exited(running, how));
         return;
       } catch (err) {
+        if (this.stopping) return;
         // e.g. the API while Temporal is down: an orchestrator would try again, so does the drill.
         const why = `${this.name} did not start (attempt ${attempt}): ${(err as Error).message.split('\n')[0]}`;
         if (attempt >= maxAttempts) throw new Error(`${why}; see ${this.name}.log (--keep-data)`);
@@ -141,7 +146,12 @@ const killGroup = (pid: number, signal: NodeJS.Signals) => {
   }
 };
 
-async function untilOk(url: string, exited: Promise<string>, timeoutMs = 180_000): Promise<void> {
+async function untilOk(
+  url: string,
+  exited: Promise<string>,
+  stopped: AbortSignal,
+  timeoutMs = 180_000,
+): Promise<void> {
   let gone: string | undefined;
   void exited.then((how) => {
     gone = how;
@@ -149,6 +159,7 @@ async function untilOk(url: string, exited: Promise<string>, timeoutMs = 180_000
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`exited before ready (${gone})`);
+    if (stopped.aborted) throw new Error('the drill is stopping');
     try {
       if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
     } catch {
@@ -167,7 +178,7 @@ export function nodePiece(
   readyUrls: string[],
   opts: PieceOptions & { afterReady?: () => Promise<void> },
 ): Piece {
-  const launch = async (): Promise<Running> => {
+  const launch = async (stopped: AbortSignal): Promise<Running> => {
     const logFd = openSync(path.join(opts.dir, `${name}.log`), 'a');
     const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
       cwd: ROOT,
@@ -185,7 +196,7 @@ export function nodePiece(
     });
     const running = { pid, exited, signal: (s: NodeJS.Signals) => killGroup(pid, s) };
     try {
-      for (const url of readyUrls) await untilOk(url, exited);
+      for (const url of readyUrls) await untilOk(url, exited, stopped);
       await opts.afterReady?.();
     } catch (err) {
       running.signal('SIGKILL');
