@@ -114,7 +114,7 @@ describe('drill verdict', () => {
     expect(failing(held)).toEqual(['reviews cleared']);
   });
 
-  it('fails the ledger check on a debit booked twice, one missing, or one never told settled', () => {
+  it('fails the ledger check on a debit booked twice, one missing, one never told settled, or another amount', () => {
     const twice = clean();
     ledgerOf(twice).push(debitEntry(4, 'r1', '300.00', '200.00'));
     expect(failing(twice)).toEqual(['ledgers hold exactly the settled debits, once each']);
@@ -138,7 +138,7 @@ describe('drill verdict', () => {
     expect(failing(input)).toEqual(['every debit answered (settled or refused)']);
   });
 
-  it('fails "no limit passed" on each limit: per debit, agreement day, class day, balance', () => {
+  it('fails "no limit passed" on each limit (per debit, agreement day, class day, balance) and on an unknown agreement', () => {
     const perDebit = clean();
     perDebit.agreements[0]!.perDebitLimitCny = '250.00';
     expect(failing(perDebit)).toEqual(['no limit passed']);
