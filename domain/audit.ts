@@ -18,7 +18,7 @@ export const auditActionSchema = z.enum([
   'ACCOUNT_CLOSED',
   /** A receive-only hold (只收不付) placed in core banking; refs.holdId names it. */
   'HOLD_PLACED',
-  /** A hold this review placed, lifted on approval; refs.holdId names it. */
+  /** A hold lifted: this review's, on approval, or the ID-expiry sweep's, once re-submitted photos of a valid card are accepted; refs.holdId names it. */
   'HOLD_LIFTED',
   /** The re-submission deadline passed: the account frozen (不收不付); refs.holdId names the hold. */
   'ACCOUNT_FROZEN',

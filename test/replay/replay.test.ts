@@ -56,6 +56,16 @@ describe('recorded histories replay on the current code', () => {
         'id-expiry-sweep-frozen-encrypted',
         'id-renewal-accepted-encrypted',
         'review-resubmission-records-validity-encrypted',
+        // Issue 20's patches: open-outcome, bounded-resubmission-calls,
+        // resubmission-lifts-id-expiry, renewal-early-return.
+        'onboarding-v3-watchlist-doubt-held-open-outcome-encrypted',
+        'onboarding-v3-watchlist-doubt-hold-refused-open-outcome-encrypted',
+        'onboarding-v2-open-lost-account-found-open-outcome-encrypted',
+        'onboarding-v2-open-lost-none-found-open-outcome-encrypted',
+        'review-resubmission-check-gave-up-then-accepted-encrypted',
+        'review-resubmission-lifts-id-expiry-encrypted',
+        'id-renewal-early-return-accepted-encrypted',
+        'id-renewal-early-return-two-while-undelivered-encrypted',
       ]),
     );
   });

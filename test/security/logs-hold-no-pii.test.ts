@@ -72,7 +72,7 @@ beforeAll(async () => {
   );
   h = await startHarness({ smsCodeWaitSeconds: 30 }, { providersUrl, coreBankingUrl });
   api = await startApi(h, logger({ logLevel: 'debug' }, 'api', capture('api')));
-  // Vendors fail a share of calls: retried activities log their failures (URL paths carry account numbers).
+  // Vendors fail a share of calls: retried activities log their failures (whose messages name route templates, never paths with account numbers).
   for (const url of [providersUrl, coreBankingUrl]) {
     await fetch(`${url}/sandbox/faults`, {
       method: 'PUT',
