@@ -16,6 +16,12 @@ export const holdTypeSchema = z.enum(['RECEIVE_ONLY', 'FROZEN']);
  */
 export const idValiditySchema = z.union([z.literal('LONG'), z.iso.date()]);
 
+/**
+ * The holder's risk rating (LOW | MEDIUM | HIGH) and when it was given: set at opening by flow v4,
+ * changed by re-verification. The domain's own form is domain/risk-rating.ts.
+ */
+export const riskRatingSchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
+
 /** Non-bound payments and inflows, each direction (PBoC 2016-11, 2018-01). */
 export const accountLimitsSchema = z.object({
   dailyCny: z.number(),
@@ -35,6 +41,8 @@ export const openAccountRequestSchema = z.object({
   reference: z.string(),
   /** The ID card's validity read at opening; absent from callers that predate it (nothing is then known). */
   idValidUntil: idValiditySchema.optional(),
+  /** Flow v4's rating at opening; absent from flows that rate nobody (v1-v3). */
+  riskRating: riskRatingSchema.optional(),
   // Core banking owns the per-person cap (a setting of its own, counting the person's accounts of
   // every channel): 409 PERSON_ACCOUNT_CAP_REACHED beyond it. Requests no longer carry it; one
   // that still does (`perPersonCap`) is read without it.
@@ -68,6 +76,9 @@ export const accountSchema = z.object({
   closedAt: z.string().optional(),
   /** The holder's ID card validity as last recorded; absent when never recorded (and from core banking before it kept it). */
   idValidUntil: idValiditySchema.optional(),
+  /** The holder's risk rating and when given; absent when never rated (accounts of v1-v3). */
+  riskRating: riskRatingSchema.optional(),
+  riskRatedAt: z.string().optional(),
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
@@ -129,6 +140,12 @@ export type AccountHolder = z.infer<typeof accountHolderSchema>;
 
 /** PUT /core/v1/accounts/{accountNumber}/id-validity: a newly presented card's validity; answers the account. */
 export const idValidityRequestSchema = z.object({ validUntil: idValiditySchema });
+
+/**
+ * PUT /core/v1/accounts/{accountNumber}/risk-rating: a new rating (re-verification, a bank's
+ * review); answers the account with riskRating and riskRatedAt set. Idempotent by its body.
+ */
+export const riskRatingRequestSchema = z.object({ riskRating: riskRatingSchema });
 
 /**
  * GET /core/v1/accounts/id-expiring?before=YYYY-MM-DD[&after=cursor][&limit=N]: the open (not
