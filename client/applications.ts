@@ -24,6 +24,7 @@ import {
 import { passesLuhn } from '../domain/bank-card';
 import { canonicalJson } from '../domain/canonical-json';
 import { secondsToChinaMidnight, todayInChina } from '../domain/china-time';
+import { fairnessKeyOf } from '../domain/fairness';
 import { flows } from '../domain/flows';
 import { onboardingWorkflowId } from '../domain/workflow-ids';
 import {
@@ -108,6 +109,9 @@ export class Applications {
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A finished application is never started again under the same id.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // One partner's burst must not queue every other partner's applicants behind it: the server
+      // shares the task queue between keys. Its activities and its review (a child) inherit the key.
+      priority: { fairnessKey: fairnessKeyOf({ channel: req.channel, partnerId }) },
       // CHECKING from the start: the funnel counts a running application where it stands.
       typedSearchAttributes: [
         ...searchAttributesAtStart(input),
