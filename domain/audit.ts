@@ -39,6 +39,16 @@ export const auditActionSchema = z.enum([
   'SESSION_MINTED',
   /** The application's data key was destroyed (refs.keyId): its history and notes are unreadable. */
   'CRYPTO_SHREDDED',
+  /**
+   * Retention (docs/retention.md) destroyed an application's data: its key shredded, its documents
+   * and store rows deleted (reason: the rule, NEVER_CUSTOMER or CUSTOMER; refs.keyId).
+   */
+  'DATA_DESTROYED',
+  /** A supervisor placed or released a legal hold (refs.legalHoldId; the stated reason sealed as the note). */
+  'LEGAL_HOLD_PLACED',
+  'LEGAL_HOLD_RELEASED',
+  /** A supervisor exported what the bank holds on a person (refs.exportId), one entry per application in it. */
+  'DATA_EXPORTED',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
