@@ -22,6 +22,11 @@ export interface DevServerOptions {
   namespace?: string;
   /** synchronous=OFF: fast, but a power cut can lose the last writes. For tests. */
   fast?: boolean;
+  /**
+   * Task-queue fairness between keys (on unless false): applications carry their partner as the
+   * key (domain/fairness.ts). Off only for a benchmark's contrast.
+   */
+  fairness?: boolean;
   /** Receives the server's own output lines. */
   log?: (line: string) => void;
   startTimeoutMs?: number;
@@ -73,6 +78,10 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
     // The server hands an activity back with the workflow task's answer: half the round trips.
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // One partner's burst must not starve another's applicants (domain/fairness.ts); implies
+    // matching.useNewMatcher.
+    '--dynamic-config-value',
+    `matching.enableFairness=${opts.fairness !== false}`,
     '--sqlite-pragma',
     'journal_mode=WAL',
     '--sqlite-pragma',
