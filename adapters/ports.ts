@@ -7,6 +7,7 @@ import type {
   CoreAccount,
   HolderCheckAnswer,
   IdExpiringList,
+  ReVerificationDueList,
 } from '../contracts/core-banking';
 import type {
   AccountLedger,
@@ -126,6 +127,17 @@ export interface CoreBanking {
     before: string,
     page: { after?: string; from?: string; limit: number },
   ): Promise<IdExpiringList>;
+  /**
+   * A page of the open accounts whose re-verification is due before `before` (and, with
+   * `unscheduledOpenedBefore`, those with no due date kept opened before it), in (due date or
+   * else opening, accountNumber) order; pass `nextCursor` as `after` for the next page.
+   */
+  listReVerificationDue(
+    before: string,
+    page: { unscheduledOpenedBefore?: string; after?: string; limit: number },
+  ): Promise<ReVerificationDueList>;
+  /** When the holder is next to re-verify (ISO instant); the same value again changes nothing. */
+  recordReVerificationDue(accountNumber: string, dueAt: string): Promise<void>;
   /** The accounts opened in [from, to), oldest first (reconciliation). */
   listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;

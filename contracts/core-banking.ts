@@ -43,6 +43,8 @@ export const openAccountRequestSchema = z.object({
   idValidUntil: idValiditySchema.optional(),
   /** Flow v4's rating at opening; absent from flows that rate nobody (v1-v3). */
   riskRating: riskRatingSchema.optional(),
+  /** When the holder is next to re-verify (ISO instant), from the rating at opening; absent when the caller set none. */
+  reVerificationDueAt: z.iso.datetime({ offset: true }).optional(),
   // Core banking owns the per-person cap (a setting of its own, counting the person's accounts of
   // every channel): 409 PERSON_ACCOUNT_CAP_REACHED beyond it. Requests no longer carry it; one
   // that still does (`perPersonCap`) is read without it.
@@ -79,6 +81,8 @@ export const accountSchema = z.object({
   /** The holder's risk rating and when given; absent when never rated (accounts of v1-v3). */
   riskRating: riskRatingSchema.optional(),
   riskRatedAt: z.string().optional(),
+  /** When the holder is next to re-verify (ISO instant); absent when never set (the sweep then goes by opening). */
+  reVerificationDueAt: z.string().optional(),
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
@@ -174,6 +178,48 @@ export const idExpiringListSchema = z.object({
   nextCursor: z.string().optional(),
 });
 export type IdExpiringList = z.infer<typeof idExpiringListSchema>;
+
+/**
+ * PUT /core/v1/accounts/{accountNumber}/re-verification-due: when the holder is next to
+ * re-verify (set after each re-verification, and by the sweep for accounts that had none);
+ * answers the account. Idempotent by its body.
+ */
+export const reVerificationDueRequestSchema = z.object({ dueAt: z.iso.datetime({ offset: true }) });
+
+/**
+ * GET /core/v1/accounts/re-verification-due?before=<instant>[&unscheduledOpenedBefore=<instant>]
+ * [&after=cursor][&limit=N]: the open (not CLOSED) accounts whose re-verification is due before
+ * `before`, and, with `unscheduledOpenedBefore`, those with no due date kept that were opened
+ * before it; ordered by (due date, or else opening, accountNumber). `nextCursor` is set when
+ * more remain: pass it as `after` for the next page. The re-verification sweep's listing,
+ * modelled on id-expiring.
+ */
+export const reVerificationDueQuerySchema = z.object({
+  before: z.iso.datetime({ offset: true }),
+  unscheduledOpenedBefore: z.iso.datetime({ offset: true }).optional(),
+  after: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const reVerificationDueAccountSchema = z.object({
+  accountNumber: z.string(),
+  /** Absent for an account with no due date kept (listed by its opening). */
+  reVerificationDueAt: z.string().optional(),
+  openedAt: z.string(),
+  riskRating: riskRatingSchema.optional(),
+  riskRatedAt: z.string().optional(),
+  status: accountStatusSchema,
+  channel: z.string(),
+  reference: z.string(),
+  partnerId: z.string().nullable().optional(),
+  /** The ids of the account's active holds: whether a due hold is placed already. */
+  holdIds: z.array(z.string()),
+});
+export type ReVerificationDueAccount = z.infer<typeof reVerificationDueAccountSchema>;
+export const reVerificationDueListSchema = z.object({
+  accounts: z.array(reVerificationDueAccountSchema),
+  nextCursor: z.string().optional(),
+});
+export type ReVerificationDueList = z.infer<typeof reVerificationDueListSchema>;
 
 /**
  * Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. `422 REFUSED` is a

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { ID_EXPIRY_HOLD_PREFIX } from './id-expiry';
 import { rejectReasonSchema } from './review';
+import { RE_VERIFICATION_HOLD_PREFIX } from './risk-life';
 
 export const restrictionKindSchema = z.enum(['REVIEW', 'ID_EXPIRED', 'BANK_REVIEW']);
 export const restrictionActionSchema = z.enum(['RESUBMIT_ID', 'RENEW_ID', 'RE_VERIFY', 'CONTACT_BANK']);
@@ -35,6 +36,9 @@ const RESUBMITTABLE: ReadonlySet<string> = new Set(rejectReasonSchema.options);
 export function restrictionOf(hold: HoldLike): Restriction {
   if (hold.holdId.startsWith(ID_EXPIRY_HOLD_PREFIX))
     return { kind: 'ID_EXPIRED', since: hold.placedAt, action: 'RENEW_ID' };
+  // A missed re-verification: the holder lifts it by re-verifying (DESIGN.md: BANK_REVIEW, RE_VERIFY).
+  if (hold.holdId.startsWith(RE_VERIFICATION_HOLD_PREFIX))
+    return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'RE_VERIFY' };
   if (hold.type === 'RECEIVE_ONLY' && RESUBMITTABLE.has(hold.reason))
     return { kind: 'REVIEW', since: hold.placedAt, action: 'RESUBMIT_ID' };
   // Doubts (watch list, linked applicants), fraud, a failed application, a missed deadline:
@@ -42,9 +46,25 @@ export function restrictionOf(hold: HoldLike): Restriction {
   return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'CONTACT_BANK' };
 }
 
-/** One restriction per hold, oldest first. */
-export const restrictionsOf = (holds: readonly HoldLike[]): Restriction[] =>
-  [...holds].sort((a, b) => a.placedAt.localeCompare(b.placedAt)).map(restrictionOf);
+/**
+ * One restriction per hold, oldest first. With `reVerification`, an account whose re-verification
+ * is due (and not yet held for it) also shows RE_VERIFY: the holder is asked before any hold.
+ */
+export function restrictionsOf(
+  holds: readonly HoldLike[],
+  reVerification?: { dueAt: string | undefined; now: Date },
+): Restriction[] {
+  const restrictions = [...holds].sort((a, b) => a.placedAt.localeCompare(b.placedAt)).map(restrictionOf);
+  const dueAt = reVerification?.dueAt;
+  if (
+    reVerification &&
+    dueAt !== undefined &&
+    Date.parse(dueAt) <= reVerification.now.getTime() &&
+    !holds.some((h) => h.holdId.startsWith(RE_VERIFICATION_HOLD_PREFIX))
+  )
+    restrictions.push({ kind: 'BANK_REVIEW', since: dueAt, action: 'RE_VERIFY' });
+  return restrictions;
+}
 
 /**
  * A hold as apps read it: its type and when, the restriction kind for a reason, and an id made

@@ -6,6 +6,7 @@ import {
   coreErrorSchema,
   holderCheckResponseSchema,
   idExpiringListSchema,
+  reVerificationDueListSchema,
 } from '../../contracts/core-banking';
 import type { CoreBanking } from '../ports';
 import { httpCoreBankingPayments } from './core-banking-payments';
@@ -78,6 +79,23 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
         timeoutMs: 30_000,
       });
       return expect(answer, [200], idExpiringListSchema);
+    },
+    async listReVerificationDue(before, page) {
+      const query = new URLSearchParams({ before, limit: String(page.limit) });
+      if (page.unscheduledOpenedBefore !== undefined)
+        query.set('unscheduledOpenedBefore', page.unscheduledOpenedBefore);
+      if (page.after !== undefined) query.set('after', page.after);
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/re-verification-due?${query}`, {
+        timeoutMs: 30_000,
+      });
+      return expect(answer, [200], reVerificationDueListSchema);
+    },
+    async recordReVerificationDue(accountNumber, dueAt) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/re-verification-due`,
+        { method: 'PUT', body: { dueAt } },
+      );
+      expect(answer, [200], accountSchema);
     },
     async getAccount(accountNumber) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);

@@ -17,6 +17,10 @@ import {
   listAccountsQuerySchema,
   openAccountRequestSchema,
   placeHoldRequestSchema,
+  type ReVerificationDueList,
+  reVerificationDueQuerySchema,
+  reVerificationDueRequestSchema,
+  riskRatingRequestSchema,
 } from '../../contracts/core-banking';
 import { closeAccountRequestSchema } from '../../contracts/core-banking-payments';
 import { withLuhnDigit } from '../../domain/bank-card';
@@ -24,7 +28,7 @@ import { todayInChina } from '../../domain/china-time';
 import { catalogue } from '../catalogue';
 import { HttpError, parseOr400, requireIdempotencyKey } from '../http';
 import { fingerprintOf } from '../idempotency';
-import type { CoreBankingStore, ExpiryPosition } from './store';
+import type { CoreBankingStore, DuePosition, ExpiryPosition } from './store';
 
 const OPEN_SCOPE = 'core.open-account';
 const BIND_SCOPE = 'core.bind';
@@ -79,6 +83,23 @@ function positionOf(cursor: string): ExpiryPosition {
   return { validUntil: parsed.data[0], accountNumber: parsed.data[1] };
 }
 
+/** The re-verification listing's cursor, opaque like the id-expiring one. */
+const dueCursorSchema = z.tuple([z.string().min(1), z.string().min(1)]);
+const dueCursorOf = (at: DuePosition): string =>
+  Buffer.from(JSON.stringify([at.at, at.accountNumber])).toString('base64url');
+function duePositionOf(cursor: string): DuePosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const parsed = dueCursorSchema.safeParse(decoded);
+  if (!parsed.success)
+    throw new HttpError(400, 'BAD_REQUEST', 'query.after: not a cursor this listing answered');
+  return { at: parsed.data[0], accountNumber: parsed.data[1] };
+}
+
 /** Elements compare as a person would write them: spaces around them ignored, an ID number's x is X. */
 const sameElement = (a: string, b: string): boolean => a.trim() === b.trim();
 const sameIdNumber = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
@@ -122,6 +143,11 @@ export function registerAccountRoutes(
         limits: limits[body.accountClass],
         openedAt: now().toISOString(),
         ...(body.idValidUntil && { idValidUntil: body.idValidUntil }),
+        ...(body.riskRating && { riskRating: body.riskRating }),
+        // Stored as every instant here is (toISOString), so the listing compares them as text.
+        ...(body.reVerificationDueAt && {
+          reVerificationDueAt: new Date(body.reVerificationDueAt).toISOString(),
+        }),
       });
       store.idempotency.save(OPEN_SCOPE, key, fingerprint, { status: 201, body: { accountNumber } }, now());
       return { status: 201, account: accountOr404(store, accountNumber) };
@@ -200,6 +226,37 @@ export function registerAccountRoutes(
     };
   });
 
+  /** The re-verification sweep's listing (a static segment, like id-expiring). */
+  app.get('/core/v1/accounts/re-verification-due', async (request): Promise<ReVerificationDueList> => {
+    const query = parseOr400(reVerificationDueQuerySchema, request.query, 'query');
+    const rows = store.reVerificationDue(
+      new Date(query.before).toISOString(),
+      query.unscheduledOpenedBefore && new Date(query.unscheduledOpenedBefore).toISOString(),
+      query.after !== undefined ? duePositionOf(query.after) : undefined,
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      accounts: page.map((row) => {
+        const account = accountOr404(store, row.accountNumber);
+        return {
+          accountNumber: account.accountNumber,
+          ...(account.reVerificationDueAt && { reVerificationDueAt: account.reVerificationDueAt }),
+          openedAt: account.openedAt,
+          ...(account.riskRating && { riskRating: account.riskRating }),
+          ...(account.riskRatedAt && { riskRatedAt: account.riskRatedAt }),
+          status: account.status,
+          channel: account.channel,
+          reference: account.reference,
+          ...(account.partnerId && { partnerId: account.partnerId }),
+          holdIds: account.holds.map((h) => h.holdId),
+        };
+      }),
+      ...(rows.length > query.limit && last && { nextCursor: dueCursorOf(last) }),
+    };
+  });
+
   /**
    * Whether a signing request's elements are the holder's: MATCH only when name, ID number and
    * mobile all are, and never which one differed. A read: nothing recorded, no key.
@@ -236,6 +293,28 @@ export function registerAccountRoutes(
     return store.transaction(() => {
       accountOr404(store, accountNumber);
       store.recordIdValidity(accountNumber, body.validUntil);
+      return accountOr404(store, accountNumber);
+    });
+  });
+
+  /** A new rating, given now. The same rating again changes nothing but its date. */
+  app.put('/core/v1/accounts/:accountNumber/risk-rating', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(riskRatingRequestSchema, request.body);
+    return store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.recordRiskRating(accountNumber, body.riskRating, now());
+      return accountOr404(store, accountNumber);
+    });
+  });
+
+  /** When the holder is next to re-verify; idempotent by its nature, like id-validity. */
+  app.put('/core/v1/accounts/:accountNumber/re-verification-due', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(reVerificationDueRequestSchema, request.body);
+    return store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.recordReVerificationDue(accountNumber, new Date(body.dueAt).toISOString());
       return accountOr404(store, accountNumber);
     });
   });

@@ -59,6 +59,21 @@ export const ID_EXPIRING_SQL = `SELECT id_valid_until AS validUntil, account_num
     AND (id_valid_until, account_number) > (@afterValid, @afterAccount)
   ORDER BY id_valid_until, account_number LIMIT @limit`;
 
+/**
+ * A page of the re-verification sweep: accounts due before @before, and accounts with no due date
+ * kept opened before @unscheduledBefore, in (due date or else opening, account) order. Its first
+ * line of WHERE and its ORDER BY are accounts_by_re_verification's, so SQLite walks that index
+ * and stops at @until (the later of the two bounds) instead of sorting.
+ */
+export const RE_VERIFICATION_DUE_SQL = `SELECT COALESCE(re_verification_due_at, opened_at) AS at, account_number AS accountNumber
+  FROM accounts
+  WHERE closed_at IS NULL
+    AND COALESCE(re_verification_due_at, opened_at) < @until
+    AND (COALESCE(re_verification_due_at, opened_at), account_number) > (@afterAt, @afterAccount)
+    AND ((re_verification_due_at IS NOT NULL AND re_verification_due_at < @before)
+      OR (re_verification_due_at IS NULL AND opened_at < @unscheduledBefore))
+  ORDER BY COALESCE(re_verification_due_at, opened_at), account_number LIMIT @limit`;
+
 type AccountClass = CoreAccount['accountClass'];
 type Hold = CoreAccount['holds'][number];
 type BindingKind = NonNullable<CoreAccount['binding']>['kind'];
@@ -73,6 +88,14 @@ export interface NewAccount {
   limits: CoreAccount['limits'];
   openedAt: string;
   idValidUntil?: string;
+  riskRating?: string;
+  reVerificationDueAt?: string;
+}
+
+/** Where a page of the re-verification listing ended: the last (due date or opening, account) it answered. */
+export interface DuePosition {
+  at: string;
+  accountNumber: string;
 }
 
 /** Where a page of the id-expiring listing ended: the last (validity, account) it answered. */
@@ -100,6 +123,9 @@ interface AccountRow {
   openedAt: string;
   closedAt: string | null;
   idValidUntil: string | null;
+  riskRating: CoreAccount['riskRating'] | null;
+  riskRatedAt: string | null;
+  reVerificationDueAt: string | null;
 }
 
 interface BindingRow {
@@ -143,6 +169,18 @@ export class CoreBankingStore {
     // ... and files made before the ID card's validity was kept lack this.
     if (!columns.some((c) => c.name === 'id_valid_until'))
       this.db.exec('ALTER TABLE accounts ADD COLUMN id_valid_until TEXT');
+    // ... and files made before ratings and re-verification lack these.
+    if (!columns.some((c) => c.name === 'risk_rating'))
+      this.db.exec(
+        'ALTER TABLE accounts ADD COLUMN risk_rating TEXT; ALTER TABLE accounts ADD COLUMN risk_rated_at TEXT',
+      );
+    if (!columns.some((c) => c.name === 're_verification_due_at'))
+      this.db.exec('ALTER TABLE accounts ADD COLUMN re_verification_due_at TEXT');
+    // The re-verification sweep's pages, in the order RE_VERIFICATION_DUE_SQL asks for.
+    this.db.exec(
+      `CREATE INDEX IF NOT EXISTS accounts_by_re_verification
+       ON accounts (COALESCE(re_verification_due_at, opened_at), account_number) WHERE closed_at IS NULL`,
+    );
     // The expiry sweep pages through dated validities of open accounts in (validity, account)
     // order: this index answers each page without reading the rest or sorting (made here, after
     // the column exists, not in SCHEMA). ID_EXPIRING_SQL repeats its WHERE, or SQLite ignores it.
@@ -197,8 +235,9 @@ export class CoreBankingStore {
   insertAccount(account: NewAccount): void {
     this.sql(
       `INSERT INTO accounts (account_number, account_class, channel, reference, customer_name, customer_id_number,
-         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id, id_valid_until)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id, id_valid_until,
+         risk_rating, risk_rated_at, re_verification_due_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       account.accountNumber,
       account.accountClass,
@@ -213,6 +252,9 @@ export class CoreBankingStore {
       account.openedAt,
       account.partnerId ?? null,
       account.idValidUntil ?? null,
+      account.riskRating ?? null,
+      account.riskRating ? account.openedAt : null,
+      account.reVerificationDueAt ?? null,
     );
   }
 
@@ -229,6 +271,53 @@ export class CoreBankingStore {
       validUntil,
       accountNumber,
     );
+  }
+
+  /** The holder's new rating, given now. */
+  recordRiskRating(accountNumber: string, riskRating: string, now: Date): void {
+    this.sql('UPDATE accounts SET risk_rating = ?, risk_rated_at = ? WHERE account_number = ?').run(
+      riskRating,
+      now.toISOString(),
+      accountNumber,
+    );
+  }
+
+  recordReVerificationDue(accountNumber: string, dueAt: string): void {
+    this.sql('UPDATE accounts SET re_verification_due_at = ? WHERE account_number = ?').run(
+      dueAt,
+      accountNumber,
+    );
+  }
+
+  /** A page of RE_VERIFICATION_DUE_SQL (instants as stored: toISOString). */
+  reVerificationDue(
+    before: string,
+    unscheduledBefore: string | undefined,
+    after: DuePosition | undefined,
+    limit: number,
+  ): DuePosition[] {
+    // '' is before every instant: no unscheduled account is listed without the bound.
+    const unscheduled = unscheduledBefore ?? '';
+    return this.sql<
+      [
+        {
+          before: string;
+          unscheduledBefore: string;
+          until: string;
+          afterAt: string;
+          afterAccount: string;
+          limit: number;
+        },
+      ],
+      DuePosition
+    >(RE_VERIFICATION_DUE_SQL).all({
+      before,
+      unscheduledBefore: unscheduled,
+      until: before > unscheduled ? before : unscheduled,
+      afterAt: after?.at ?? '',
+      afterAccount: after?.accountNumber ?? '',
+      limit,
+    });
   }
 
   /** Open accounts whose dated validity is before `before`, after `after` in (validity, account) order, at most `limit`. */
@@ -250,7 +339,8 @@ export class CoreBankingStore {
       `SELECT account_number AS accountNumber, account_class AS accountClass, channel, partner_id AS partnerId,
          reference, daily_cny AS dailyCny,
          yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt,
-         closed_at AS closedAt, id_valid_until AS idValidUntil
+         closed_at AS closedAt, id_valid_until AS idValidUntil, risk_rating AS riskRating,
+         risk_rated_at AS riskRatedAt, re_verification_due_at AS reVerificationDueAt
        FROM accounts WHERE account_number = ?`,
     ).get(accountNumber);
     if (!row) return undefined;
@@ -277,6 +367,9 @@ export class CoreBankingStore {
       holds,
       ...(row.closedAt !== null && { closedAt: row.closedAt }),
       ...(row.idValidUntil !== null && { idValidUntil: row.idValidUntil }),
+      ...(row.riskRating !== null && { riskRating: row.riskRating }),
+      ...(row.riskRatedAt !== null && { riskRatedAt: row.riskRatedAt }),
+      ...(row.reVerificationDueAt !== null && { reVerificationDueAt: row.reVerificationDueAt }),
     };
   }
 
