@@ -65,6 +65,9 @@ export const REASON: Record<string, string> = {
   ID_RESUBMITTED: '已重新上传证件',
   RESUBMISSIONS_EXHAUSTED: '重新上传次数用尽',
   PERSON_ACCOUNT_CAP_REACHED: '开户数达上限',
+  INTENT_NOT_CONFIRMED: '未确认开户意愿',
+  PUNISHMENT_LISTED: '惩戒名单在列',
+  LINKED_APPLICANTS: '同设备或手机号多人申请',
 };
 
 export const STEP: Record<string, string> = {
@@ -74,9 +77,28 @@ export const STEP: Record<string, string> = {
   CARD_FOUR_ELEMENTS: '银联四要素',
   CARD_THREE_ELEMENTS: '银联三要素',
   FACE: '人脸识别',
+  INTENT: '开户意愿',
+  PUNISHMENT_LIST: '惩戒名单',
+  LINKED_APPLICANTS: '关联申请',
   SMS_CODE: '短信验证码',
   OPEN_ACCOUNT: '开户',
 };
+
+/** Flow v4: what the applicant said the account is for, and the device they applied from. */
+export const PURPOSE: Record<string, string> = {
+  SAVINGS: '储蓄',
+  WEALTH: '理财',
+  PAYMENTS: '支付',
+  SALARY: '工资',
+  OTHER: '其他',
+};
+export const PLATFORM: Record<string, string> = {
+  IOS: 'iOS',
+  ANDROID: 'Android',
+  HARMONY: '鸿蒙',
+  WEB: '网页',
+};
+export const RISK_RATING: Record<string, string> = { LOW: '低风险', MEDIUM: '中风险', HIGH: '高风险' };
 
 export const OUTCOME: Record<string, string> = { PASS: '通过', REVIEW: '需复核', REJECT: '拒绝' };
 

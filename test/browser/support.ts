@@ -43,7 +43,15 @@ export interface Watch {
 
 export async function watchedContext(
   browser: Browser,
-  opts: { viewport?: { width: number; height: number }; hostToken?: string } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    hostToken?: string;
+    /**
+     * What the host puts on the bridge about the device (docs/console.md): the phone's address as
+     * its backend saw it, the platform, the app's version. Without an `ip` the page runs v3.
+     */
+    hostDevice?: { ip?: string; platform?: string; appVersion?: string; deviceId?: string };
+  } = {},
 ): Promise<{ context: BrowserContext; watch: Watch }> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1360, height: 900 },
@@ -55,9 +63,8 @@ export async function watchedContext(
   // The partner app's JavaScript bridge hands the page its token (injected before any page script,
   // as a WebView's host does); CSP does not govern what the host injects.
   if (opts.hostToken) {
-    await context.addInitScript({
-      content: `window.AccountOpeningHost = { token: ${JSON.stringify(opts.hostToken)} };`,
-    });
+    const bridge = { token: opts.hostToken, ...(opts.hostDevice && { device: opts.hostDevice }) };
+    await context.addInitScript({ content: `window.AccountOpeningHost = ${JSON.stringify(bridge)};` });
   }
   await context.addInitScript({
     content: `document.addEventListener('securitypolicyviolation', (e) =>
