@@ -18,6 +18,7 @@ import { classifyFourElements, classifyThreeElements } from '../domain/four-elem
 import { classifyIdDocument } from '../domain/id-document';
 import { type IdValidUntil, readValidUntil } from '../domain/id-validity';
 import { publicEventData } from '../domain/public-reasons';
+import type { RiskRating } from '../domain/risk-rating';
 import { pass, reject, review, type StepResult } from '../domain/steps';
 import { applicationIdOfWorkflow } from '../domain/workflow-ids';
 
@@ -86,7 +87,9 @@ export type CheckCall =
   | { check: 'IDENTITY' | 'WATCHLIST'; input: Pick<Applicant, 'name' | 'idNumber'> & Deadline }
   | { check: 'CARD_FOUR_ELEMENTS'; input: CardFourElementsInput & Deadline }
   | { check: 'CARD_THREE_ELEMENTS'; input: CardThreeElementsInput & Deadline }
-  | { check: 'FACE'; input: FaceInput & Deadline };
+  | { check: 'FACE'; input: FaceInput & Deadline }
+  | { check: 'PUNISHMENT_LIST'; input: Pick<Applicant, 'idNumber'> & Deadline }
+  | { check: 'LINKED_APPLICANTS'; input: LinkedApplicantsInput & Deadline };
 
 /**
  * What one check of the batch came to: its activity's answer; a failure no retry changes (its
@@ -98,7 +101,26 @@ export type CheckOutcome =
   | { check: CheckCall['check']; failedForGood: string }
   | { check: CheckCall['check']; retry: true };
 
-export type CheckAnswer = StepResult | CardCheckAnswer | IdDocumentAnswer;
+export type CheckAnswer = StepResult | CardCheckAnswer | IdDocumentAnswer | LinkedApplicantsAnswer;
+
+/** Flow v4: who applied from where, and the policy's window and threshold. */
+export interface LinkedApplicantsInput {
+  idNumber: string;
+  deviceId: string;
+  mobile?: string;
+  /** When the application started (ISO 8601): a retried check counts as of the same moment. */
+  at: string;
+  windowSeconds: number;
+  /** The rank from which an identity is a doubt (3: the third and later). */
+  identitiesAt: number;
+}
+
+/** The step, and how many identities applied from the device and the mobile up to this one (for the rating and staff). */
+export interface LinkedApplicantsAnswer {
+  result: StepResult;
+  rankOnDevice: number;
+  rankOnMobile: number;
+}
 type IdDocumentAnswer = StepResult & { validUntil?: IdValidUntil };
 
 interface CardFourElementsInput {
@@ -191,6 +213,33 @@ export function createOnboardingActivities(ports: Ports) {
       const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
       return classifyFace(answer);
     },
+
+    /** Flow v4: a person under the joint punishment for account trading gets no new account. */
+    async checkPunishmentList(input: Pick<Applicant, 'idNumber'> & Deadline): Promise<StepResult> {
+      stopAtDeadline(input);
+      const listed = await ports.punishmentList.check(input.idNumber);
+      return listed === 'LISTED' ? reject('PUNISHMENT_LIST', 'PUNISHMENT_LISTED') : pass('PUNISHMENT_LIST');
+    },
+
+    /**
+     * Flow v4: the third and later identity on one device or one mobile within the window is a
+     * doubt (the account opens receive-only; two operators clear it). The store sees HMACs only.
+     */
+    async checkLinkedApplicants(input: LinkedApplicantsInput & Deadline): Promise<LinkedApplicantsAnswer> {
+      stopAtDeadline(input);
+      const ranks = await ports.linkedApplicants.record({
+        idNumber: input.idNumber,
+        deviceId: input.deviceId,
+        ...(input.mobile && { mobile: input.mobile }),
+        at: new Date(input.at),
+        windowSeconds: input.windowSeconds,
+      });
+      const linked = Math.max(ranks.rankOnDevice, ranks.rankOnMobile) >= input.identitiesAt;
+      return {
+        result: linked ? review('LINKED_APPLICANTS', 'LINKED_APPLICANTS') : pass('LINKED_APPLICANTS'),
+        ...ranks,
+      };
+    },
   };
 
   const call = (c: CheckCall): Promise<CheckAnswer> => {
@@ -207,6 +256,10 @@ export function createOnboardingActivities(ports: Ports) {
         return checks.checkCardThreeElements(c.input);
       case 'FACE':
         return checks.checkFace(c.input);
+      case 'PUNISHMENT_LIST':
+        return checks.checkPunishmentList(c.input);
+      case 'LINKED_APPLICANTS':
+        return checks.checkLinkedApplicants(c.input);
     }
   };
 
@@ -269,6 +322,10 @@ export function createOnboardingActivities(ports: Ports) {
         perPersonCap?: number;
         /** The ID card's validity read from its back (YYYY-MM-DD or LONG), kept with the account for the expiry sweep. */
         idValidUntil?: string;
+        /** Flow v4: the holder's rating at opening, kept with the account. */
+        riskRating?: RiskRating;
+        /** Flow v4: limits below the class's caps, where the policy lowers them for the rating. */
+        limits?: { dailyCny: number; yearlyCny: number };
       } & Deadline,
     ): Promise<{ accountNumber: string } | { refused: 'PERSON_ACCOUNT_CAP_REACHED' }> {
       stopAtDeadline(input);
@@ -277,7 +334,11 @@ export function createOnboardingActivities(ports: Ports) {
         input.channel,
         input.applicationId,
         input.partnerId,
-        input.idValidUntil === undefined ? undefined : { idValidUntil: input.idValidUntil },
+        {
+          ...(input.idValidUntil !== undefined && { idValidUntil: input.idValidUntil }),
+          ...(input.riskRating && { riskRating: input.riskRating }),
+          ...(input.limits && { limits: input.limits }),
+        },
       );
       return 'opened' in answer ? { accountNumber: answer.opened.accountNumber } : answer;
     },

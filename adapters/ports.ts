@@ -38,6 +38,31 @@ export interface Watchlist {
   screen(name: string, idNumber: string): Promise<'CLEAR' | 'POSSIBLE_MATCH' | 'CONFIRMED_MATCH'>;
 }
 
+/** The joint-punishment list for account trading (惩戒名单): a listed person gets no new account. */
+export interface PunishmentList {
+  /** LISTED while the person's punishment runs (one whose end has passed is NOT_LISTED). */
+  check(idNumber: string): Promise<'LISTED' | 'NOT_LISTED'>;
+}
+
+/**
+ * Linked applicants (flow v4): the adapter keys every value with an HMAC before the shared store
+ * sees it, so the store never holds a device id, mobile or ID number.
+ */
+export interface LinkedApplicants {
+  /**
+   * Records that `idNumber` applied from `deviceId` (and `mobile`) at `at`; answers this identity's
+   * rank among the distinct identities seen on that device / mobile within the window (1 = the
+   * first; a repeated call answers the same). rankOnMobile is 0 without a mobile.
+   */
+  record(input: {
+    idNumber: string;
+    deviceId: string;
+    mobile?: string;
+    at: Date;
+    windowSeconds: number;
+  }): Promise<{ rankOnDevice: number; rankOnMobile: number }>;
+}
+
 export interface UnionPay {
   /** Checks the four elements and, on a match, sends a code to the reserved mobile (and says when it expires). */
   checkFourElements(
@@ -104,8 +129,15 @@ export interface CoreBanking {
     channel: string,
     reference: string,
     partnerId?: string,
-    /** `idValidUntil`: the ID card's validity read at opening (YYYY-MM-DD or LONG), kept with the account. */
-    opts?: { idValidUntil?: string },
+    /**
+     * `idValidUntil`: the ID card's validity read at opening (YYYY-MM-DD or LONG), kept with the
+     * account; `riskRating` (flow v4) kept with it too; `limits` below the class's caps.
+     */
+    opts?: {
+      idValidUntil?: string;
+      riskRating?: 'LOW' | 'MEDIUM' | 'HIGH';
+      limits?: { dailyCny: number; yearlyCny: number };
+    },
   ): Promise<OpenAccountAnswer>;
   /**
    * Whether the elements are the account's holder (MATCH only when all three are; never which one
@@ -214,6 +246,8 @@ export interface Ports {
   idCards: IdCardReader;
   identity: IdentityRegister;
   watchlist: Watchlist;
+  punishmentList: PunishmentList;
+  linkedApplicants: LinkedApplicants;
   unionPay: UnionPay;
   face: FaceVerifier;
   coreBanking: CoreBanking;

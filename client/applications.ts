@@ -85,6 +85,11 @@ export class Applications {
       );
     }
     const flow = flows[req.flowVersion];
+    // The request schema says so at the API; callers in process (tests, tools) are held to it too.
+    for (const field of ['intent', 'device'] as const) {
+      if (flow.intentAndDevice && !req[field])
+        throw new FieldError(field, `is required by flow ${req.flowVersion}`);
+    }
     const workflowId = onboardingWorkflowId(req.applicationId);
     // Another partner re-using an applicationId must not find this one's application.
     const fingerprint = fingerprintOf(partnerId ? { ...req, partnerId } : req);
@@ -100,6 +105,9 @@ export class Applications {
       documents: Object.fromEntries(flow.documents.map((d) => [d, req.documents[d]])),
       warnings: passesLuhn(req.boundAccount.number) ? [] : ['CARD_FAILS_LUHN'],
       policy: policyFor(this.opts.policy, channel),
+      // v4 only (the schema requires them there); device data stays in this encrypted input.
+      ...(flow.intentAndDevice && req.intent && { intent: req.intent }),
+      ...(flow.intentAndDevice && req.device && { device: req.device }),
     };
     await this.enforceLimits(req, origin.caller);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof onboarding>('onboarding', {

@@ -45,6 +45,11 @@ export const openAccountRequestSchema = z.object({
   riskRating: riskRatingSchema.optional(),
   /** When the holder is next to re-verify (ISO instant), from the rating at opening; absent when the caller set none. */
   reVerificationDueAt: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Limits the bank asks for below the class's caps (flow v4: the bank's policy lowers them for a
+   * HIGH rating); core banking keeps the lower of each. Absent: the class's caps.
+   */
+  limits: z.object({ dailyCny: z.number().positive(), yearlyCny: z.number().positive() }).optional(),
   // Core banking owns the per-person cap (a setting of its own, counting the person's accounts of
   // every channel): 409 PERSON_ACCOUNT_CAP_REACHED beyond it. Requests no longer carry it; one
   // that still does (`perPersonCap`) is read without it.

@@ -41,6 +41,23 @@ export const watchlistResponseSchema = z.object({
 });
 
 /**
+ * POST /punishment-list/v1/check: whether the person is under the joint punishment for account
+ * trading (惩戒名单, PBoC). `until`, when the list gives one, is when the punishment ends; a
+ * listing whose end has passed answers `listed: false`.
+ */
+export const punishmentListRequestSchema = z.object({ idNumber: z.string() });
+export const punishmentListResponseSchema = z.object({
+  listed: z.boolean(),
+  until: z.string().optional(),
+});
+
+/**
+ * PUT /sandbox/punishment-list/{idNumber} (sandbox only): lists the person, until `until` (ISO
+ * 8601) or for good; DELETE removes them.
+ */
+export const punishmentListEntrySchema = z.object({ until: z.iso.datetime({ offset: true }).optional() });
+
+/**
  * POST /unionpay/v1/four-elements: checks name, ID number, card and reserved mobile and, on a
  * match, sends a 6-digit code to the reserved mobile. Answers 503 {result: "BUSY"} when busy
  * (the only retryable answer).

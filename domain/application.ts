@@ -4,7 +4,9 @@ import { deliverySchema } from './deliveries';
 import { documentIdsSchema } from './documents';
 import { flows } from './flows';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
+import { devicePlatformSchema, deviceSchema, intentSchema } from './opening-intent';
 import { channelPolicies, policySchema } from './policy';
+import { riskRatingSchema } from './risk-rating';
 import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from './sms-code';
 import { failedStepSchema, shownReasonSchema, shownStepSchema } from './steps';
 
@@ -29,6 +31,10 @@ export const startApplicationRequestSchema = z
     applicant: requestApplicantSchema,
     boundAccount: boundAccountSchema,
     documents: documentIdsSchema,
+    /** Flow v4: the purpose and the declaration (开户意愿); optional before v4. */
+    intent: intentSchema.optional(),
+    /** Flow v4: the device applied from, for anti-fraud use only (personal data); optional before v4. */
+    device: deviceSchema.optional(),
   })
   .superRefine((req, ctx) => {
     const channel = channelPolicies[req.channel];
@@ -58,6 +64,22 @@ export const startApplicationRequestSchema = z
         message: `is required by flow ${version} (the card's reserved mobile)`,
       });
     }
+    if (flow.intentAndDevice) {
+      if (!req.intent) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['intent'],
+          message: `is required by flow ${version} (the purpose and the declaration that the account will not be rented, sold or lent)`,
+        });
+      }
+      if (!req.device) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['device'],
+          message: `is required by flow ${version} (the device applied from, for anti-fraud use)`,
+        });
+      }
+    }
   })
   .transform((req) => ({
     ...req,
@@ -84,6 +106,9 @@ export const onboardingInputSchema = z.object({
   documents: documentIdsSchema,
   warnings: z.array(warningSchema),
   policy: policySchema,
+  /** Flow v4: as the request gave them. Device data is personal: it stays in this (encrypted) input. */
+  intent: intentSchema.optional(),
+  device: deviceSchema.optional(),
 });
 export type OnboardingInput = z.infer<typeof onboardingInputSchema>;
 
@@ -121,6 +146,13 @@ export const applicationViewSchema = z.object({
   review: reviewStateSchema.optional(),
   /** Webhook deliveries of this application's events: the app's delivery log. */
   deliveries: z.array(deliverySchema),
+  // Flow v4, for staff only (domain/public-reasons.ts drops them from what apps read).
+  intent: intentSchema.optional(),
+  /** The device as staff see it: never its id or address. */
+  device: z.object({ platform: devicePlatformSchema, appVersion: z.string().optional() }).optional(),
+  /** How many distinct identities applied from this device and from this mobile within the window, this one included. */
+  links: z.object({ identitiesOnDevice: z.number().int(), identitiesOnMobile: z.number().int() }).optional(),
+  riskRating: riskRatingSchema.optional(),
 });
 export type ApplicationView = z.infer<typeof applicationViewSchema>;
 

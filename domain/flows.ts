@@ -15,7 +15,9 @@ export type CheckName =
   | 'WATCHLIST'
   | 'CARD_FOUR_ELEMENTS'
   | 'CARD_THREE_ELEMENTS'
-  | 'FACE';
+  | 'FACE'
+  | 'PUNISHMENT_LIST'
+  | 'LINKED_APPLICANTS';
 
 export interface FlowDefinition {
   version: FlowVersion;
@@ -28,6 +30,12 @@ export interface FlowDefinition {
   documents: readonly DocumentName[];
   /** Whether the start request must carry applicant.mobile (the card's reserved phone). */
   mobileRequired: boolean;
+  /**
+   * Flow v4 (the Anti-Telecom and Online Fraud Law): the start request must carry `intent` and
+   * `device`; a declaration that is not `true` rejects before any check (INTENT_NOT_CONFIRMED);
+   * the account is opened with a risk rating (domain/risk-rules.ts).
+   */
+  intentAndDevice: boolean;
 }
 
 export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
@@ -38,6 +46,7 @@ export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
     smsCode: true,
     documents: [],
     mobileRequired: true,
+    intentAndDevice: false,
   },
   v2: {
     version: 'v2',
@@ -47,6 +56,7 @@ export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
     smsCode: false,
     documents: ['selfie'],
     mobileRequired: false,
+    intentAndDevice: false,
   },
   v3: {
     version: 'v3',
@@ -56,5 +66,24 @@ export const flows: Readonly<Record<FlowVersion, FlowDefinition>> = {
     smsCode: true,
     documents: ['idFront', 'idBack'],
     mobileRequired: true,
+    intentAndDevice: false,
+  },
+  v4: {
+    version: 'v4',
+    summary:
+      "v3 + the applicant's intent and device, the punishment list, linked applicants and a risk rating at opening",
+    // v3's checks in v3's order, then the two the law adds: all at once, as in v3.
+    checks: [
+      'ID_DOCUMENT',
+      'IDENTITY',
+      'WATCHLIST',
+      'CARD_FOUR_ELEMENTS',
+      'PUNISHMENT_LIST',
+      'LINKED_APPLICANTS',
+    ],
+    smsCode: true,
+    documents: ['idFront', 'idBack'],
+    mobileRequired: true,
+    intentAndDevice: true,
   },
 };

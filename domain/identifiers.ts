@@ -13,7 +13,7 @@ export const documentIdSchema = z
   .regex(/^[0-9a-f]{64}$/, 'must be a documentId from POST /v1/documents');
 
 /** Flow versions (domain/flows.ts says what each one checks). */
-export const flowVersionSchema = z.enum(['v1', 'v2', 'v3']);
+export const flowVersionSchema = z.enum(['v1', 'v2', 'v3', 'v4']);
 export type FlowVersion = z.infer<typeof flowVersionSchema>;
 
 /** The bank's own app, or a partner bank's app embedding the flow through the SDK. */

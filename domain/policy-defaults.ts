@@ -19,6 +19,10 @@ export const defaultPolicy: Policy = {
   restrictionGiveUpSeconds: 10 * 60,
   webhookGiveUpSeconds: 24 * 3600,
   review: defaultReviewPolicy,
+  // DESIGN.md: one device or mobile behind 3 or more ID numbers within 30 days.
+  linkedApplicants: { windowSeconds: 30 * 24 * 3600, identitiesAt: 3 },
+  // A tenth of a Class II account's caps (10,000 a day, 200,000 a year) for a HIGH-risk holder.
+  highRiskLimits: { dailyCny: 1000, yearlyCny: 20_000 },
 };
 
 /**

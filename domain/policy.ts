@@ -27,6 +27,19 @@ export const policySchema = z.object({
   /** Webhooks to the app are retried with backoff for this long, then given up (and logged so). */
   webhookGiveUpSeconds: z.number().positive(),
   review: reviewPolicySchema,
+  /**
+   * Flow v4's linked applicants: the `identitiesAt`-th and later distinct identity to apply from
+   * one device or one mobile within `windowSeconds` is a doubt (LINKED_APPLICANTS). Optional:
+   * inputs of applications started before it hold none, and read the defaults.
+   */
+  linkedApplicants: z
+    .object({ windowSeconds: z.number().positive(), identitiesAt: z.number().int().min(2) })
+    .optional(),
+  /**
+   * Flow v4: the limits an account opens with when its holder is rated HIGH, below the class's
+   * caps (core banking keeps the lower of the two). Absent: HIGH keeps the class's limits.
+   */
+  highRiskLimits: z.object({ dailyCny: z.number().positive(), yearlyCny: z.number().positive() }).optional(),
 });
 export type Policy = z.infer<typeof policySchema>;
 
@@ -71,9 +84,10 @@ export type PolicyOverrides = Partial<Omit<Policy, 'review'>> & { review?: Parti
 export type ChannelPolicies = Readonly<Record<Channel, ChannelPolicy>>;
 
 export const channelPolicies: ChannelPolicies = {
-  OWN_APP: { flowVersions: ['v3'], defaultFlowVersion: 'v3', overrides: {} },
+  // v4 is what the law asks of a remote opening; v3 stays offered while apps move over.
+  OWN_APP: { flowVersions: ['v3', 'v4'], defaultFlowVersion: 'v4', overrides: {} },
   PARTNER: {
-    flowVersions: ['v1', 'v2', 'v3'],
+    flowVersions: ['v1', 'v2', 'v3', 'v4'],
     defaultFlowVersion: 'v2',
     // Partner agreements promise a faster review turnaround than the bank's own queue.
     overrides: { review: { operatorSlaSeconds: 2 * 3600 } },

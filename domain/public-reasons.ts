@@ -31,6 +31,9 @@ const PUBLIC: Record<ReasonCode, PublicReason> = {
   FACE_BORDERLINE: 'UNDER_REVIEW',
   FACE_MISMATCH: 'FACE_NOT_VERIFIED',
   FACE_SPOOF: 'FACE_NOT_VERIFIED',
+  INTENT_NOT_CONFIRMED: 'INTENT_NOT_CONFIRMED',
+  PUNISHMENT_LISTED: 'ACCOUNT_OPENING_RESTRICTED',
+  LINKED_APPLICANTS: 'UNDER_REVIEW',
   SMS_CODE_TRIES_EXHAUSTED: 'SMS_CODE_TRIES_EXHAUSTED',
   SMS_CODE_EXPIRED: 'SMS_CODE_EXPIRED',
   SMS_CODE_NOT_SUBMITTED: 'SMS_CODE_NOT_SUBMITTED',
@@ -55,33 +58,41 @@ export const publicReasons = (reasons: readonly string[]): PublicReason[] => [
 const SEVERITY = { PASS: 0, REVIEW: 1, REJECT: 2 } as const;
 
 /**
- * The steps as an app sees them: watch-list screening is the bank's own business and folds into
- * the identity step (the worse outcome of the two), so that a hit cannot be told from a name
- * that does not match; every reason is a public one.
+ * Steps that are the bank's own business: watch-list screening, the punishment list and linked
+ * applicants. Each folds into the identity step (the worse outcome wins), so that a hit on any
+ * of them cannot be told from a name that does not match.
  */
+const BANK_ONLY_STEPS: ReadonlySet<string> = new Set(['WATCHLIST', 'PUNISHMENT_LIST', 'LINKED_APPLICANTS']);
+
+/** The steps as an app sees them: the bank's own checks fold into identity; every reason is a public one. */
 export function publicSteps(steps: readonly StepResult[]): ApplicationView['steps'] {
-  const watchlist = steps.find((s) => s.step === 'WATCHLIST');
+  const worst = steps
+    .filter((s) => BANK_ONLY_STEPS.has(s.step))
+    .reduce<StepResult | undefined>(
+      (w, s) => (!w || SEVERITY[s.outcome] > SEVERITY[w.outcome] ? s : w),
+      undefined,
+    );
   return steps
-    .filter((s) => s.step !== 'WATCHLIST')
+    .filter((s) => !BANK_ONLY_STEPS.has(s.step))
     .map((s) => {
       const folded =
-        s.step === 'IDENTITY' && watchlist && SEVERITY[watchlist.outcome] > SEVERITY[s.outcome]
-          ? watchlist
-          : s;
+        s.step === 'IDENTITY' && worst && SEVERITY[worst.outcome] > SEVERITY[s.outcome] ? worst : s;
       return { step: s.step, outcome: folded.outcome, reasons: publicReasons(folded.reasons) };
     });
 }
 
-/** The step a failure is told at: watch-list screening folds into identity, as in publicSteps. */
+/** The step a failure is told at: the bank's own checks fold into identity, as in publicSteps. */
 const publicFailedStep = <S extends string>(step: S): S | 'IDENTITY' =>
-  step === 'WATCHLIST' ? 'IDENTITY' : step;
+  BANK_ONLY_STEPS.has(step) ? 'IDENTITY' : step;
 
 /**
  * An application that could not finish shows no account to the app: one opened before the
  * failure is restricted and the bank's to settle (staff see it), never the customer's to use.
  */
 export function publicApplicationView(view: ApplicationView): ApplicationView {
-  const { accountNumber, review, ...rest } = view;
+  // What staff alone read (flow v4): the device, the links to other identities and the rating
+  // would tell an account farmer which signal caught them; the intent goes with them.
+  const { accountNumber, review, intent: _i, device: _d, links: _l, riskRating: _r, ...rest } = view;
   return {
     ...rest,
     ...(view.status !== 'FAILED' && accountNumber && { accountNumber, ...(review && { review }) }),

@@ -13,8 +13,9 @@ export const defaultReviewPolicy: ReviewPolicy = {
   ruleVersion: 'review-rules-2026-11',
   webhookGiveUpSeconds: 24 * 3600,
   claimLeaseSeconds: 15 * 60,
-  restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE'],
-  secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH'],
+  // LINKED_APPLICANTS (flow v4) is treated as a watch-list doubt: receive-only, two operators.
+  restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE', 'LINKED_APPLICANTS'],
+  secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH', 'LINKED_APPLICANTS'],
   maxFailedResubmissionsPerRound: 5,
   // Three months frozen without new photos: the bank closes the account (and returns the money).
   frozenDeadlineSeconds: 90 * 24 * 3600,

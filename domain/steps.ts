@@ -11,6 +11,12 @@ export const stepNameSchema = z.enum([
   'CARD_FOUR_ELEMENTS',
   'CARD_THREE_ELEMENTS',
   'FACE',
+  /** Flow v4: the applicant's declared intent (开户意愿), confirmed before any check runs. */
+  'INTENT',
+  /** Flow v4: the joint-punishment list for account trading (惩戒名单). */
+  'PUNISHMENT_LIST',
+  /** Flow v4: how many identities applied from the same device or mobile lately. */
+  'LINKED_APPLICANTS',
   'SMS_CODE',
 ]);
 export type StepName = z.infer<typeof stepNameSchema>;
@@ -48,6 +54,13 @@ export const reasonCodeSchema = z.enum([
   'FACE_BORDERLINE',
   'FACE_MISMATCH',
   'FACE_SPOOF',
+  // flow v4 (the Anti-Telecom and Online Fraud Law)
+  /** The applicant did not declare that the account will not be rented, sold or lent: rejected before any check. */
+  'INTENT_NOT_CONFIRMED',
+  /** The person is under the joint punishment for account trading: no new accounts. */
+  'PUNISHMENT_LISTED',
+  /** The third or later identity on one device or mobile within the policy's window: a restricting doubt. */
+  'LINKED_APPLICANTS',
   // SMS code
   'SMS_CODE_TRIES_EXHAUSTED',
   'SMS_CODE_EXPIRED',
@@ -92,6 +105,10 @@ export const publicReasonSchema = z.enum([
   'SMS_CODE_NOT_SUBMITTED',
   'ACCOUNT_LIMIT_REACHED',
   'TRY_AGAIN_LATER',
+  /** The applicant did not confirm the declaration (their own answer, so telling them tips nobody off). */
+  'INTENT_NOT_CONFIRMED',
+  /** The bank may not open an account for this person now; never which list or rule says so. */
+  'ACCOUNT_OPENING_RESTRICTED',
   /** The application could not be finished (status FAILED); the customer may start a new one. */
   'NOT_COMPLETED',
 ]);

@@ -25,6 +25,8 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
           reference,
           // Left out when unknown, so a retry of an opening sent before this existed sends the same body.
           ...(opts.idValidUntil && { idValidUntil: opts.idValidUntil }),
+          ...(opts.riskRating && { riskRating: opts.riskRating }),
+          ...(opts.limits && { limits: opts.limits }),
         },
         idempotencyKey: `${reference}:open-account`,
       });

@@ -1,6 +1,8 @@
 import type { Config } from '../../config';
 import { auditTrailFromConfig, unconfiguredAudit } from '../audit';
 import { DocumentStore, type Sealer } from '../documents';
+import { keyedLinkedApplicants, unconfiguredLinkedApplicants } from '../keyed-linked-applicants';
+import { linkedApplicantsDbFile, openLinkedApplicantsStore } from '../linked-applicants';
 import type { Ports } from '../ports';
 import { httpAppNotifier, tenantNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';
@@ -9,6 +11,7 @@ import {
   httpFaceVerifier,
   httpIdCardReader,
   httpIdentityRegister,
+  httpPunishmentList,
   httpUnionPay,
   httpWatchlist,
 } from './providers';
@@ -34,6 +37,15 @@ export function httpPorts(
     idCards: httpIdCardReader(config.providersUrl),
     identity: httpIdentityRegister(config.providersUrl),
     watchlist: httpWatchlist(config.providersUrl),
+    punishmentList: httpPunishmentList(config.providersUrl),
+    // Shared by every worker (SQLite under DATA_DIR, or PostgreSQL with DATABASE_URL), keyed like the daily limits.
+    linkedApplicants:
+      dataDir && counterHmacKey
+        ? keyedLinkedApplicants(
+            () => openLinkedApplicantsStore({ databaseUrl, file: linkedApplicantsDbFile(dataDir) }),
+            counterHmacKey,
+          )
+        : unconfiguredLinkedApplicants,
     unionPay: httpUnionPay(config.providersUrl),
     face: httpFaceVerifier(config.providersUrl),
     coreBanking: httpCoreBanking(config.coreBankingUrl),

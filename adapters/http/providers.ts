@@ -11,13 +11,22 @@ import {
   ocrResponseSchema,
   otpSendResponseSchema,
   otpVerifyResponseSchema,
+  punishmentListResponseSchema,
   smsConfirmResponseSchema,
   smsResendResponseSchema,
   threeElementsResponseSchema,
   watchlistResponseSchema,
 } from '../../contracts/providers';
 import { readValidUntil } from '../../domain/id-validity';
-import type { BankSms, FaceVerifier, IdCardReader, IdentityRegister, UnionPay, Watchlist } from '../ports';
+import type {
+  BankSms,
+  FaceVerifier,
+  IdCardReader,
+  IdentityRegister,
+  PunishmentList,
+  UnionPay,
+  Watchlist,
+} from '../ports';
 import { CONTRACT, callJson, expect } from './json-client';
 
 export function httpIdCardReader(baseUrl: string): IdCardReader {
@@ -50,6 +59,15 @@ export function httpWatchlist(baseUrl: string): Watchlist {
     async screen(name, idNumber) {
       const answer = await callJson(`${baseUrl}/watchlist/v1/screen`, { body: { name, idNumber } });
       return expect(answer, [200], watchlistResponseSchema).result;
+    },
+  };
+}
+
+export function httpPunishmentList(baseUrl: string): PunishmentList {
+  return {
+    async check(idNumber) {
+      const answer = await callJson(`${baseUrl}/punishment-list/v1/check`, { body: { idNumber } });
+      return expect(answer, [200], punishmentListResponseSchema).listed ? 'LISTED' : 'NOT_LISTED';
     },
   };
 }

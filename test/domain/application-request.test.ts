@@ -23,12 +23,18 @@ type Issue = z.core.$ZodIssue;
 const FRONT = 'a'.repeat(64);
 const BACK = 'b'.repeat(64);
 
-/** A complete, valid v3 request (without the defaulted fields). */
+/** The intent and device flow v4 (OWN_APP's default) requires. */
+const INTENT = { purpose: 'SAVINGS', declaresNoRentOrSale: true };
+const DEVICE = { deviceId: 'device-0001', platform: 'IOS', ip: '203.0.113.7' };
+
+/** A complete, valid v4 request (without the defaulted fields). */
 const validRequest = (): Dict => ({
   applicationId: '3b241101-e2bb-4255-8caf-4136c566a962',
   applicant: { name: '阿依古丽·买买提', idNumber: '11010519491231002X', mobile: '13800138000' },
   boundAccount: { number: withLuhnDigit('622202100000000000'), kind: 'DEBIT' },
   documents: { idFront: FRONT, idBack: BACK },
+  intent: INTENT,
+  device: DEVICE,
 });
 
 const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -93,7 +99,7 @@ const MESSAGES = {
   future: 'birth date is in the future',
   mobile: 'must be an 11-digit mainland mobile number starting 13 to 19',
   card: 'must be 16 to 19 digits',
-  requiredByV3: 'is required by flow v3',
+  requiredByV4: 'is required by flow v4',
   uuid: 'must be a UUID the app generates once per application',
   documentId: 'must be a documentId from POST /v1/documents',
   nameLetters: 'may hold letters of any script, with single middle dots (U+00B7) between parts',
@@ -118,7 +124,7 @@ const validRequestArb: fc.Arbitrary<Dict> = fc
   })
   .map((r) => ({
     applicationId: r.applicationId,
-    ...(r.explicitDefaults ? { flowVersion: 'v3', channel: 'OWN_APP' } : {}),
+    ...(r.explicitDefaults ? { flowVersion: 'v4', channel: 'OWN_APP' } : {}),
     applicant: {
       name: r.name,
       idNumber: r.lowerX ? r.id.idNumber.toLowerCase() : r.id.idNumber,
@@ -126,19 +132,21 @@ const validRequestArb: fc.Arbitrary<Dict> = fc
     },
     boundAccount: { number: r.card, kind: r.kind },
     documents: { idFront: r.idFront, idBack: r.idBack, ...(r.selfie ? { selfie: r.selfie } : {}) },
+    intent: INTENT,
+    device: DEVICE,
   }));
 
 describe('startApplicationRequestSchema: valid requests', () => {
-  it('parses a valid request, defaulting flowVersion to v3 and channel to OWN_APP', () => {
+  it('parses a valid request, defaulting flowVersion to v4 and channel to OWN_APP', () => {
     expect(startApplicationRequestSchema.parse(validRequest())).toEqual({
       ...validRequest(),
-      flowVersion: 'v3',
+      flowVersion: 'v4',
       channel: 'OWN_APP',
     });
   });
 
   it('accepts the defaults given explicitly and an optional selfie', () => {
-    const req = { ...validRequest(), flowVersion: 'v3', channel: 'OWN_APP' };
+    const req = { ...validRequest(), flowVersion: 'v4', channel: 'OWN_APP' };
     const withSelfie = setAt(req, ['documents', 'selfie'], 'c'.repeat(64));
     expect(startApplicationRequestSchema.parse(withSelfie)).toEqual(withSelfie);
   });
@@ -168,7 +176,7 @@ describe('startApplicationRequestSchema: valid requests', () => {
         if (!r.success) throw new Error(JSON.stringify(r.error.issues));
         const applicant = req.applicant as Dict;
         expect(r.data).toEqual({
-          flowVersion: 'v3',
+          flowVersion: 'v4',
           channel: 'OWN_APP',
           ...req,
           applicant: { ...applicant, idNumber: String(applicant.idNumber).toUpperCase() },
@@ -223,16 +231,16 @@ describe('startApplicationRequestSchema: each invalid field is named', () => {
       MESSAGES.card,
     ],
     [
-      'missing idFront for v3',
+      'missing idFront for v4',
       deleteAt(validRequest(), ['documents', 'idFront']),
       ['documents', 'idFront'],
-      MESSAGES.requiredByV3,
+      MESSAGES.requiredByV4,
     ],
     [
-      'missing idBack for v3',
+      'missing idBack for v4',
       deleteAt(validRequest(), ['documents', 'idBack']),
       ['documents', 'idBack'],
-      MESSAGES.requiredByV3,
+      MESSAGES.requiredByV4,
     ],
     [
       'upper-case hex document id',
@@ -336,6 +344,8 @@ const REQUIRED_PATHS: readonly Path[] = [
   ['documents'],
   ['documents', 'idFront'],
   ['documents', 'idBack'],
+  ['intent'],
+  ['device'],
 ];
 
 const STRING_PATHS: readonly Path[] = [
@@ -355,7 +365,7 @@ const STRING_PATHS: readonly Path[] = [
 const OBJECT_PATHS: readonly Path[] = [[], ['applicant'], ['boundAccount'], ['documents']];
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['applicationId', 'flowVersion', 'channel', 'applicant', 'boundAccount', 'documents'],
+  '': ['applicationId', 'flowVersion', 'channel', 'applicant', 'boundAccount', 'documents', 'intent', 'device'],
   applicant: ['name', 'idNumber', 'mobile'],
   boundAccount: ['number', 'kind'],
   documents: ['idFront', 'idBack', 'selfie'],
@@ -460,7 +470,7 @@ describe('startApplicationRequestSchema: mutations of valid requests', () => {
       fc.property(validRequestArb, (req) => {
         const { flowVersion: _f, channel: _c, ...rest } = req;
         expect(startApplicationRequestSchema.parse(rest)).toMatchObject({
-          flowVersion: 'v3',
+          flowVersion: 'v4',
           channel: 'OWN_APP',
         });
       }),

@@ -14,6 +14,8 @@ import type {
 } from '../../domain/application';
 import { type FlowDefinition, flows } from '../../domain/flows';
 import { policyWithDefaults } from '../../domain/policy-defaults';
+import type { RiskRating } from '../../domain/risk-rating';
+import type { RiskRule } from '../../domain/risk-rules';
 import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from '../../domain/sms-code';
 import { pass, reject } from '../../domain/step-results';
 import type { FailedStep, ReasonCode, StepResult } from '../../domain/steps';
@@ -56,6 +58,16 @@ export class Application {
    * core banking's open and bind as local activities. Decided at the start, with `endsForSure`.
    */
   fewerTasks = false;
+  /**
+   * Flow v4 since the `flow-v4` patch (onboarding.ts): the intent, the punishment list, linked
+   * applicants and the rating. Decided at the start, with `endsForSure`.
+   */
+  v4 = false;
+  /** v4: this identity's rank on its device and its mobile (linked applicants). */
+  links?: { rankOnDevice: number; rankOnMobile: number };
+  /** v4: the rating the account opens with, and the rule that gave it (staff read both). */
+  riskRating?: RiskRating;
+  riskRule?: RiskRule;
   /** When the business deadline passes (workflow time, ms); set with `endsForSure`. */
   deadlineAt = Number.POSITIVE_INFINITY;
   /** FAILED: where it stopped; and, for an account opened first, whether it was restricted. */
@@ -315,6 +327,27 @@ export class Application {
         accountNumber: this.accountNumber,
         review: this.review,
       }),
+      ...this.v4View(),
+    };
+  }
+
+  /**
+   * What staff read of a v4 application (apps never: domain/public-reasons.ts): the intent, the
+   * device without its id or address, how many identities share the device and the mobile
+   * (counts only, never who), the rating.
+   */
+  private v4View(): Partial<ApplicationView> {
+    if (!this.v4) return {};
+    const { intent, device } = this.input;
+    return {
+      ...(intent && { intent }),
+      ...(device && {
+        device: { platform: device.platform, ...(device.appVersion && { appVersion: device.appVersion }) },
+      }),
+      ...(this.links && {
+        links: { identitiesOnDevice: this.links.rankOnDevice, identitiesOnMobile: this.links.rankOnMobile },
+      }),
+      ...(this.riskRating && { riskRating: this.riskRating }),
     };
   }
 }

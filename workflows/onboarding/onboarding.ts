@@ -36,10 +36,14 @@ import type {
   CheckAnswer,
   CheckCall,
   CheckOutcome,
+  LinkedApplicantsAnswer,
 } from '../../activities/onboarding';
 import type { ApplicationView, OnboardingInput } from '../../domain/application';
 import type { CheckName } from '../../domain/flows';
+import { defaultPolicy } from '../../domain/policy-defaults';
 import { boundedPolicy, type ReviewInput } from '../../domain/review';
+import { rateRisk } from '../../domain/risk-rules';
+import { pass, reject } from '../../domain/step-results';
 import type { ReasonCode, StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { bank, checks } from '../activity-options';
@@ -67,6 +71,13 @@ export const FEWER_WORKFLOW_TASKS = 'fewer-workflow-tasks';
  */
 export const OPEN_OUTCOME = 'open-outcome';
 
+/**
+ * The patch id of flow v4 (issue 22): the intent confirmed before the checks, the punishment list
+ * and linked applicants checked with the others, and a risk rating (with its limits) sent with
+ * the opening. Asked only by v4 applications, which no history before it holds.
+ */
+export const FLOW_V4 = 'flow-v4';
+
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
   const app = new Application(
     input,
@@ -79,11 +90,17 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
   if (app.endsForSure) {
     app.deadlineAt = workflowInfo().startTime.getTime() + app.policy.applicationDeadlineSeconds * 1000;
     app.fewerTasks = patched(FEWER_WORKFLOW_TASKS);
+    if (app.flow.intentAndDevice) app.v4 = patched(FLOW_V4);
   }
 
+  // 0. v4: an applicant who does not declare that the account will not be rented, sold or lent
+  //    is rejected before anything is checked (the law's 开户意愿; INTENT_NOT_CONFIRMED).
+  if (app.v4) app.record(confirmIntent(app.input.intent));
+
   // 1. The flow's independent checks, all at once; any rejection ends the application.
-  if (app.endsForSure) await runChecks(app);
-  else app.record(...(await Promise.all(app.flow.checks.map((check) => runCheck(app, check)))));
+  if (app.endsForSure) {
+    if (app.status === 'CHECKING') await runChecks(app);
+  } else app.record(...(await Promise.all(app.flow.checks.map((check) => runCheck(app, check)))));
 
   // 2. v1 and v3: the applicant confirms the code UnionPay sent to the card's reserved mobile.
   //    v2 has no code: the face check stood in for the reserved phone.
@@ -95,6 +112,7 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
 
   // 3. Open the Class II account, bind the card, and hand any doubt to a review.
   if (app.status === 'OPENING') {
+    if (app.v4) rate(app);
     if (app.endsForSure) await openReviewAndBind(app);
     else await openAndBind(app);
   }
@@ -116,6 +134,8 @@ const ACTIVITY_OF_CHECK = {
   CARD_FOUR_ELEMENTS: 'checkCardFourElements',
   CARD_THREE_ELEMENTS: 'checkCardThreeElements',
   FACE: 'checkFace',
+  PUNISHMENT_LIST: 'checkPunishmentList',
+  LINKED_APPLICANTS: 'checkLinkedApplicants',
 } as const satisfies Record<CheckName, keyof Activities>;
 
 /**
@@ -166,7 +186,58 @@ function checkCall(app: Application, check: CheckName, deadline: { deadlineAt?: 
         check,
         input: { applicationId, idNumber: applicant.idNumber, selfie: documents.selfie!, ...deadline },
       };
+    case 'PUNISHMENT_LIST':
+      return { check, input: { idNumber: applicant.idNumber, ...deadline } };
+    case 'LINKED_APPLICANTS': {
+      const { windowSeconds, identitiesAt } = linkedApplicantsPolicy(app);
+      return {
+        check,
+        input: {
+          idNumber: applicant.idNumber,
+          // The start request's schema requires a device in v4, the only flow with this check.
+          deviceId: app.input.device!.deviceId,
+          ...(applicant.mobile && { mobile: applicant.mobile }),
+          // The application's start, not the call's: a retried check counts as of the same moment.
+          at: workflowInfo().startTime.toISOString(),
+          windowSeconds,
+          identitiesAt,
+          ...deadline,
+        },
+      };
+    }
   }
+}
+
+/** The policy's linked-applicants settings (defaults for an input that lacks them). */
+const linkedApplicantsPolicy = (app: Application) =>
+  app.policy.linkedApplicants ?? defaultPolicy.linkedApplicants!;
+
+/** v4's first step: the declaration must be `true` itself, not merely present. */
+const confirmIntent = (intent: OnboardingInput['intent']): StepResult =>
+  intent?.declaresNoRentOrSale === true ? pass('INTENT') : reject('INTENT', 'INTENT_NOT_CONFIRMED');
+
+/**
+ * v4: the rating from what the checks found (domain/risk-rules.ts), taken once they all passed
+ * (and the code, where the flow has one), before the account is opened with it.
+ */
+function rate(app: Application): void {
+  const verdict = rateRisk({
+    doubts: app.reviewReasons,
+    rankOnDevice: app.links?.rankOnDevice ?? 0,
+    rankOnMobile: app.links?.rankOnMobile ?? 0,
+    identitiesAt: linkedApplicantsPolicy(app).identitiesAt,
+    channel: app.input.channel,
+    ...(app.input.intent && { purpose: app.input.intent.purpose }),
+  });
+  app.riskRating = verdict.rating;
+  app.riskRule = verdict.rule;
+}
+
+/** What the opening sends core banking beyond v3's: the rating, and the policy's lower limits for HIGH. */
+function ratingAtOpening(app: Application) {
+  if (!app.riskRating) return {};
+  const limits = app.riskRating === 'HIGH' ? app.policy.highRiskLimits : undefined;
+  return { riskRating: app.riskRating, ...(limits && { limits }) };
 }
 
 /**
@@ -178,6 +249,11 @@ function absorb(app: Application, check: CheckName, answer: CheckAnswer): StepRe
   if (check === 'ID_DOCUMENT') {
     const { validUntil, ...result } = answer as StepResult & { validUntil?: string };
     app.idValidUntil = validUntil;
+    return result;
+  }
+  if (check === 'LINKED_APPLICANTS') {
+    const { result, rankOnDevice, rankOnMobile } = answer as LinkedApplicantsAnswer;
+    app.links = { rankOnDevice, rankOnMobile };
     return result;
   }
   if (check === 'CARD_FOUR_ELEMENTS') {
@@ -390,6 +466,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
       channel,
       ...(partnerId && { partnerId }),
       ...(app.idValidUntil && { idValidUntil: app.idValidUntil }),
+      ...ratingAtOpening(app),
     });
   } catch (err) {
     if (!isActivityFailure(err)) throw err;
