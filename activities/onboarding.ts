@@ -138,6 +138,8 @@ interface CardThreeElementsInput {
 interface FaceInput {
   applicationId: string;
   idNumber: string;
+  /** Absent in applications that reached the face check before it was sent. */
+  name?: string;
   selfie: string;
 }
 
@@ -210,7 +212,7 @@ export function createOnboardingActivities(ports: Ports) {
     async checkFace(input: FaceInput & Deadline): Promise<StepResult> {
       stopAtDeadline(input);
       const selfie = await readDocument(ports, input.selfie, input.applicationId);
-      const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`);
+      const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`, input.name);
       return classifyFace(answer);
     },
 

@@ -82,8 +82,11 @@ export interface UnionPay {
 }
 
 export interface FaceVerifier {
-  /** Liveness of the selfie and its similarity to the register's photo for the ID number. */
-  verify(selfie: Buffer, idNumber: string, idempotencyKey: string): Promise<FaceResponse>;
+  /**
+   * Liveness of the selfie and its similarity to the register's photo for the ID number. `name`:
+   * vendors that look the photo up by name and ID number both need it (Tencent Cloud's ImageRecognition).
+   */
+  verify(selfie: Buffer, idNumber: string, idempotencyKey: string, name?: string): Promise<FaceResponse>;
 }
 
 /** The bank's own SMS one-time-code gateway (agreement signing: the bank verifies its customer itself). */

@@ -4,6 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { ProviderProfile } from '../adapters/tencent-cloud/profile';
+import { TENCENT_SANDBOX_CREDENTIALS, TENCENT_SANDBOX_PATH } from '../contracts/tencent-cloud';
 import { webhookSecretProblem } from '../contracts/webhook-secret';
 import { institutionSchema } from '../domain/agreements';
 import {
@@ -56,6 +58,27 @@ const envSchema = z.object({
   /** The payment-network simulator (sandbox/payment-network/): institutions played against the API. */
   PAYMENT_NETWORK_PORT: port(7330),
   PROVIDERS_URL: z.string().url().optional(),
+  /**
+   * Whose wire formats the ID-card OCR, identity register, three elements and face comparison
+   * speak: the sandbox contract's, or Tencent Cloud's (docs/vendors.md). The watch list, the four
+   * elements with their SMS code and the bank's SMS stay at PROVIDERS_URL either way.
+   */
+  PROVIDER_PROFILE: z.enum(['sandbox', 'tencent-cloud']).default('sandbox'),
+  /** Tencent Cloud's API key pair (CAM); unset in development: the sandbox's own pair. */
+  TENCENTCLOUD_SECRET_ID: z.string().min(1).optional(),
+  TENCENTCLOUD_SECRET_KEY: z.string().min(1).optional(),
+  TENCENTCLOUD_REGION: z.string().min(1).default('ap-guangzhou'),
+  /**
+   * `https://{service}.tencentcloudapi.com` at Tencent Cloud ({service}: ocr, faceid); unset in
+   * development: the providers sandbox's Tencent Cloud endpoint.
+   */
+  TENCENTCLOUD_ENDPOINT: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v.replaceAll('{service}', 'ocr')),
+      'a URL (with {service} where the service goes)',
+    )
+    .optional(),
   CORE_BANKING_URL: z.string().url().optional(),
   APP_WEBHOOK_URL: z.string().url().optional(),
   OPS_WEBHOOK_URL: z.string().url().optional(),
@@ -178,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       paymentNetworkPort: e.PAYMENT_NETWORK_PORT,
     },
     providersUrl,
+    providerProfile: providerProfile(e, providersUrl),
     coreBankingUrl: e.CORE_BANKING_URL ?? `http://127.0.0.1:${e.CORE_BANKING_SANDBOX_PORT}`,
     appWebhookUrl: e.APP_WEBHOOK_URL ?? `${providersUrl}/sandbox/app-webhook`,
     webhookSecret: e.WEBHOOK_SECRET,
@@ -229,6 +253,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     engineerTokens: e.ENGINEER_TOKENS,
     /** For the API (client/reviews.ts) and the worker's bundle (worker/create-worker.ts) alone. */
     decisionSigningKey: e.DECISION_SIGNING_KEY,
+  };
+}
+
+/**
+ * The profile and, for Tencent Cloud, its key pair, region and endpoint. Development falls back
+ * to the sandbox's pair and endpoint; production refuses to start without each (config/production.ts).
+ */
+function providerProfile(e: z.infer<typeof envSchema>, providersUrl: string): ProviderProfile {
+  if (e.PROVIDER_PROFILE === 'sandbox') return { kind: 'sandbox' };
+  return {
+    kind: 'tencent-cloud',
+    secretId: e.TENCENTCLOUD_SECRET_ID ?? TENCENT_SANDBOX_CREDENTIALS.secretId,
+    secretKey: e.TENCENTCLOUD_SECRET_KEY ?? TENCENT_SANDBOX_CREDENTIALS.secretKey,
+    region: e.TENCENTCLOUD_REGION,
+    endpoint: e.TENCENTCLOUD_ENDPOINT ?? `${providersUrl}${TENCENT_SANDBOX_PATH}`,
   };
 }
 

@@ -94,6 +94,7 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     else if (URL.canParse(value) && sandboxUrl(value, sandboxPorts))
       problems.push(`${name} points at a sandbox`);
   }
+  if (env.PROVIDER_PROFILE === 'tencent-cloud') problems.push(...tencentCloudProblems(env, sandboxPorts));
   if (env.PARTNER_APP_TOKENS?.trim()) {
     if (!env.PARTNER_WEBHOOK_URLS)
       problems.push('PARTNER_WEBHOOK_URLS is not set (partners would get the sandbox)');
@@ -106,5 +107,29 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       }
     }
   }
+  return problems;
+}
+
+const TENCENT_SETTINGS = [
+  'TENCENTCLOUD_SECRET_ID',
+  'TENCENTCLOUD_SECRET_KEY',
+  'TENCENTCLOUD_REGION',
+  'TENCENTCLOUD_ENDPOINT',
+] as const;
+
+/** PROVIDER_PROFILE=tencent-cloud: every setting of it given, none a sandbox's. Names only, never values. */
+function tencentCloudProblems(env: NodeJS.ProcessEnv, sandboxPorts: string[]): string[] {
+  const problems: string[] = [];
+  for (const name of TENCENT_SETTINGS) {
+    if (!env[name]) problems.push(`${name} is not set (PROVIDER_PROFILE=tencent-cloud needs it)`);
+  }
+  for (const name of ['TENCENTCLOUD_SECRET_ID', 'TENCENTCLOUD_SECRET_KEY'] as const) {
+    const value = env[name];
+    if (value && (/change-me/i.test(value) || /sandbox/i.test(value)))
+      problems.push(`${name} holds a development value`);
+  }
+  const endpoint = env.TENCENTCLOUD_ENDPOINT?.replaceAll('{service}', 'ocr');
+  if (endpoint && URL.canParse(endpoint) && sandboxUrl(endpoint, sandboxPorts))
+    problems.push('TENCENTCLOUD_ENDPOINT points at a sandbox');
   return problems;
 }

@@ -171,3 +171,13 @@ export function sameSignature(a: string, b: string): boolean {
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
+
+/**
+ * The providers sandbox's Tencent Cloud endpoint (`POST /sandbox/tencentcloud/{service}`) and the
+ * one key pair it accepts: development's defaults, refused in production (config/production.ts).
+ */
+export const TENCENT_SANDBOX_PATH = '/sandbox/tencentcloud/{service}';
+export const TENCENT_SANDBOX_CREDENTIALS = {
+  secretId: 'AKIDsandbox-change-me',
+  secretKey: 'sandbox-tencentcloud-secret-key-change-me',
+} as const;

@@ -8,8 +8,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { httpPorts } from '../adapters/http';
+import { withProviderProfile } from '../adapters/tencent-cloud/profile';
 import { visibilityApplicationIndex } from '../adapters/visibility';
 import { ensureIdExpirySchedule } from '../client/id-expiry';
+import { ensureReVerificationSchedule } from '../client/re-verifications';
 import { ensureReconcileSchedule } from '../client/reconciliation';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
@@ -71,12 +73,16 @@ const client = new Client({
 const reconcileSchedule = await ensureReconcileSchedule(client, { taskQueue: config.temporal.taskQueue });
 // And the ID-expiry sweep's: one run a day for every account (docs/id-expiry.md).
 const idExpirySchedule = await ensureIdExpirySchedule(client, { taskQueue: config.temporal.taskQueue });
+// And the re-verification sweep's: holders asked again by their risk rating (docs/risk-life.md).
+const reVerificationSchedule = await ensureReVerificationSchedule(client, {
+  taskQueue: config.temporal.taskQueue,
+});
 worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   ports: {
-    ...instrumentPorts(httpPorts(config, keyring), metrics),
+    ...instrumentPorts(withProviderProfile(httpPorts(config, keyring), config.providerProfile), metrics),
     applications: visibilityApplicationIndex(client, config.temporal.taskQueue),
   },
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
@@ -103,6 +109,7 @@ log.info(
     tracing: Boolean(tracing),
     reconcileSchedule,
     idExpirySchedule,
+    reVerificationSchedule,
   },
   'worker ready',
 );

@@ -1,11 +1,13 @@
 /**
  * The providers sandbox: OCR, identity register, watch list, UnionPay, face, the bank's own SMS
- * one-time codes, SMS inbox and app webhook in one service.
+ * one-time codes, SMS inbox and app webhook in one service; the OCR, register, three elements and
+ * face in Tencent Cloud's wire format too (sandbox/tencent-cloud/).
  */
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../catalogue';
 import { type FaultSettings, installFaults, pathOf, type RefusableOperation } from '../faults';
 import { createServer } from '../http';
+import { registerTencentCloudRoutes } from '../tencent-cloud/app';
 import { registerAppWebhookRoutes } from './app-webhook';
 import { registerBankOtpRoutes } from './bank-otp';
 import { registerFaceRoutes } from './face';
@@ -69,6 +71,8 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   });
   registerSmsInboxRoutes(app, store);
   registerAppWebhookRoutes(app, store, now, opts.webhookSecret, opts.partnerWebhookSecrets);
+  // Tencent Cloud's wire format over the routes above (PROVIDER_PROFILE=tencent-cloud).
+  registerTencentCloudRoutes(app, { now });
   return app;
 }
 

@@ -184,7 +184,13 @@ function checkCall(app: Application, check: CheckName, deadline: { deadlineAt?: 
     case 'FACE':
       return {
         check,
-        input: { applicationId, idNumber: applicant.idNumber, selfie: documents.selfie!, ...deadline },
+        input: {
+          applicationId,
+          idNumber: applicant.idNumber,
+          name: applicant.name,
+          selfie: documents.selfie!,
+          ...deadline,
+        },
       };
     case 'PUNISHMENT_LIST':
       return { check, input: { idNumber: applicant.idNumber, ...deadline } };
