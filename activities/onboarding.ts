@@ -212,7 +212,12 @@ export function createOnboardingActivities(ports: Ports) {
     async checkFace(input: FaceInput & Deadline): Promise<StepResult> {
       stopAtDeadline(input);
       const selfie = await readDocument(ports, input.selfie, input.applicationId);
-      const answer = await ports.face.verify(selfie, input.idNumber, `${input.applicationId}:face`, input.name);
+      const answer = await ports.face.verify(
+        selfie,
+        input.idNumber,
+        `${input.applicationId}:face`,
+        input.name,
+      );
       return classifyFace(answer);
     },
 
