@@ -15,6 +15,7 @@ import {
   imageQualityFlagSchema,
   ocrResponseSchema,
   otpVerifyResponseSchema,
+  punishmentListResponseSchema,
   smsConfirmResponseSchema,
   unionPayResultSchema,
   watchlistResponseSchema,
@@ -153,6 +154,23 @@ export const catalogueSchema = z.object({
     }),
     face: faceSchema,
     smsResend: z.object({ about: z.string() }),
+    /** Flow v4's punishment list: listed by PUT /sandbox/punishment-list/{idNumber}, not by a magic value. */
+    punishmentList: z.object({
+      about: z.string(),
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          /** What the tester sends first (none: never listed); `until` in the past or future as written. */
+          setup: z.array(
+            z.object({ method: z.enum(['PUT', 'DELETE']), body: z.object({ until: z.string() }).partial() }),
+          ),
+          answer: answerOf(punishmentListResponseSchema),
+          tier: z.enum(['PASS', 'REJECT']),
+          reasons: z.array(reasonCodeSchema),
+          meaning: z.string(),
+        }),
+      ),
+    }),
     /** The bank's own SMS one-time codes (agreement signing): the lifetime and the magic codes. */
     bankOtp: z.object({
       about: z.string(),
@@ -177,6 +195,29 @@ export const catalogueSchema = z.object({
         }),
       ),
     }),
+  }),
+  /**
+   * Flow v4's branches that no single vendor answers: the intent, linked applicants (counted
+   * across applications) and the risk rating. `evidence` is what domain/risk-rules.ts is given.
+   */
+  flowV4: z.object({
+    about: z.string(),
+    branches: z.array(
+      z.object({
+        name: z.string(),
+        how: z.string(),
+        status: z.enum(['OPENED', 'REJECTED']),
+        reasons: z.array(reasonCodeSchema),
+        riskRating: z.enum(['LOW', 'MEDIUM', 'HIGH']).optional(),
+        evidence: z
+          .object({
+            doubts: z.array(reasonCodeSchema),
+            rankOnDevice: z.number().int().min(0),
+            rankOnMobile: z.number().int().min(0),
+          })
+          .optional(),
+      }),
+    ),
   }),
   coreBanking: z.object({
     about: z.string(),

@@ -13,6 +13,7 @@ import { registerBankOtpRoutes } from './bank-otp';
 import { registerFaceRoutes } from './face';
 import { registerIdentityRoutes } from './identity';
 import { registerOcrRoutes } from './ocr';
+import { registerPunishmentListRoutes } from './punishment-list';
 import { registerSmsInboxRoutes } from './sms-inbox';
 import { ProvidersStore } from './store';
 import { registerUnionPayRoutes } from './unionpay';
@@ -48,7 +49,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   app.addHook('onClose', async () => store.close());
 
   installFaults(app, {
-    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/unionpay/', '/face/', '/sms/'],
+    prefixes: ['/ocr/', '/identity/', '/watchlist/', '/punishment-list/', '/unionpay/', '/face/', '/sms/'],
     refusable: PROVIDER_REFUSABLE,
     initial: opts.faults,
     transient: { status: 503, body: { result: 'BUSY' } },
@@ -58,6 +59,7 @@ export function buildProvidersSandbox(opts: ProvidersSandboxOptions): FastifyIns
   registerOcrRoutes(app, now);
   registerIdentityRoutes(app);
   registerWatchlistRoutes(app);
+  registerPunishmentListRoutes(app, { store, now });
   registerFaceRoutes(app);
   registerUnionPayRoutes(app, {
     store,
@@ -91,6 +93,7 @@ const PROVIDER_REFUSABLE: RefusableOperation[] = [
   { name: 'ocr', matches: under('ocr') },
   { name: 'identity', matches: under('identity') },
   { name: 'watchlist', matches: under('watchlist') },
+  { name: 'punishment-list', matches: under('punishment-list') },
   { name: 'unionpay', matches: unionPayCall('four-elements', 'three-elements') },
   { name: 'face', matches: under('face') },
   {

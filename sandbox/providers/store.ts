@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS webhook_events (
   first_received_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS webhook_events_by_application ON webhook_events (application_id, seq);
+CREATE TABLE IF NOT EXISTS punishment_list (
+  id_hash TEXT PRIMARY KEY,
+  until_ms INTEGER
+);
 `;
 
 export interface Verification {
@@ -218,7 +222,31 @@ export class ProvidersStore {
     }));
   }
 
+  /** Lists a person (flow v4's punishment list) until `untilMs`, or for good; listing again replaces it. */
+  listPunished(idNumber: string, untilMs: number | null): void {
+    this.sql('INSERT OR REPLACE INTO punishment_list (id_hash, until_ms) VALUES (?, ?)').run(
+      idHash(idNumber),
+      untilMs,
+    );
+  }
+
+  unlistPunished(idNumber: string): void {
+    this.sql('DELETE FROM punishment_list WHERE id_hash = ?').run(idHash(idNumber));
+  }
+
+  /** The person's listing: undefined when not listed; `untilMs` null when listed for good. */
+  punishment(idNumber: string): { untilMs: number | null } | undefined {
+    const row = this.sql<[string], { until_ms: number | null }>(
+      'SELECT until_ms FROM punishment_list WHERE id_hash = ?',
+    ).get(idHash(idNumber));
+    return row && { untilMs: row.until_ms };
+  }
+
   close(): void {
     this.db.close();
   }
 }
+
+/** ID numbers are kept only as hashes, as card numbers are: the list needs identity, not the number. */
+const idHash = (idNumber: string): string =>
+  createHash('sha256').update(`id:${idNumber.toUpperCase()}`).digest('hex');

@@ -365,7 +365,16 @@ const STRING_PATHS: readonly Path[] = [
 const OBJECT_PATHS: readonly Path[] = [[], ['applicant'], ['boundAccount'], ['documents']];
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
-  '': ['applicationId', 'flowVersion', 'channel', 'applicant', 'boundAccount', 'documents', 'intent', 'device'],
+  '': [
+    'applicationId',
+    'flowVersion',
+    'channel',
+    'applicant',
+    'boundAccount',
+    'documents',
+    'intent',
+    'device',
+  ],
   applicant: ['name', 'idNumber', 'mobile'],
   boundAccount: ['number', 'kind'],
   documents: ['idFront', 'idBack', 'selfie'],

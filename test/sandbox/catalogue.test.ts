@@ -12,6 +12,7 @@ import { todayInChina } from '../../domain/applicant';
 import { passesLuhn } from '../../domain/bank-card';
 import { classifyFace } from '../../domain/face';
 import { parseIdNumber } from '../../domain/id-number';
+import { rateRisk } from '../../domain/risk-rules';
 import { catalogue, holderTypesSchema } from '../../sandbox/catalogue';
 import { buildCoreBankingSandbox } from '../../sandbox/core-banking/app';
 import { buildProvidersSandbox } from '../../sandbox/providers/app';
@@ -378,6 +379,54 @@ describe('payment-network simulator rules', () => {
   });
 });
 
+describe('punishment-list entries', () => {
+  for (const entry of catalogue.providers.punishmentList.entries) {
+    it(`${entry.name} answers as documented`, async () => {
+      // A person of their own per entry: one entry's listing is not another's.
+      const idNumber = `sandbox-${randomUUID()}`;
+      for (const step of entry.setup) {
+        const res = await app.inject({
+          method: step.method,
+          url: `/sandbox/punishment-list/${idNumber}`,
+          payload: step.body,
+        });
+        expect(res.statusCode).toBe(204);
+      }
+      const res = await post('/punishment-list/v1/check', { idNumber });
+      expect(res.statusCode).toBe(entry.answer.status);
+      expect(res.json()).toEqual(entry.answer.body);
+      expect(entry.tier === 'REJECT').toBe(entry.answer.body.listed);
+    });
+  }
+
+  it('covers listed and not listed, and lists with and without an end', () => {
+    const { entries } = catalogue.providers.punishmentList;
+    expect(new Set(entries.map((e) => e.tier))).toEqual(new Set(['PASS', 'REJECT']));
+    expect(entries.some((e) => e.answer.body.until !== undefined)).toBe(true);
+  });
+});
+
+describe('flow v4 branches', () => {
+  it('each rated branch is rated as documented by the risk rules', () => {
+    const rated = catalogue.flowV4.branches.filter((b) => b.riskRating);
+    expect(new Set(rated.map((b) => b.riskRating))).toEqual(new Set(['LOW', 'MEDIUM', 'HIGH']));
+    for (const branch of rated) {
+      const verdict = rateRisk({ ...branch.evidence!, identitiesAt: 3, channel: 'OWN_APP' });
+      expect({ name: branch.name, rating: verdict.rating }).toEqual({
+        name: branch.name,
+        rating: branch.riskRating,
+      });
+    }
+  });
+
+  it("names every v4 reason code once among the branches' reasons", () => {
+    const reasons = catalogue.flowV4.branches.flatMap((b) => b.reasons);
+    for (const code of ['INTENT_NOT_CONFIRMED', 'PUNISHMENT_LISTED', 'LINKED_APPLICANTS'] as const) {
+      expect(reasons.filter((r) => r === code)).toHaveLength(1);
+    }
+  });
+});
+
 describe('docs/sandbox.md', () => {
   const doc = readFileSync(new URL('../../docs/sandbox.md', import.meta.url), 'utf8');
 
@@ -402,6 +451,9 @@ describe('docs/sandbox.md', () => {
       '/sms/v1/otp/verify',
       '--otp-ttl',
       ...catalogue.providers.bankOtp.rules.map((rule) => `\`${rule.code}\``),
+      '/punishment-list/v1/check',
+      '/sandbox/punishment-list/{idNumber}',
+      ...catalogue.flowV4.branches.map((branch) => branch.name),
       '/core/v1/accounts/{n}/holder-check',
       '/core/v1/accounts/{n}/id-validity',
       '/core/v1/accounts/id-expiring',
