@@ -104,6 +104,22 @@ function duePositionOf(cursor: string): DuePosition {
 const sameElement = (a: string, b: string): boolean => a.trim() === b.trim();
 const sameIdNumber = (a: string, b: string): boolean => a.trim().toUpperCase() === b.trim().toUpperCase();
 
+/**
+ * The class's caps, lowered where the bank asked for less (flow v4: a HIGH-risk holder); never
+ * raised: the class's caps are the regulator's.
+ */
+const limitsAsked = (
+  caps: CoreAccount['limits'],
+  asked: { dailyCny: number; yearlyCny: number } | undefined,
+): CoreAccount['limits'] =>
+  asked
+    ? {
+        ...caps,
+        dailyCny: Math.min(caps.dailyCny, asked.dailyCny),
+        yearlyCny: Math.min(caps.yearlyCny, asked.yearlyCny),
+      }
+    : caps;
+
 /** The cap per person and class core banking keeps itself (every channel's accounts count). */
 export type PerPersonCaps = Record<CoreAccount['accountClass'], number>;
 
@@ -140,7 +156,7 @@ export function registerAccountRoutes(
         ...(body.partnerId && { partnerId: body.partnerId }),
         reference: body.reference,
         customer: body.customer,
-        limits: limits[body.accountClass],
+        limits: limitsAsked(limits[body.accountClass], body.limits),
         openedAt: now().toISOString(),
         ...(body.idValidUntil && { idValidUntil: body.idValidUntil }),
         ...(body.riskRating && { riskRating: body.riskRating }),
