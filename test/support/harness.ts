@@ -12,10 +12,14 @@ import { inject } from 'vitest';
 import { type AuditTrail, sqliteAuditTrail } from '../../adapters/audit';
 import { DocumentStore, type Sealer } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
+import { keyedLinkedApplicants } from '../../adapters/keyed-linked-applicants';
+import { SqliteLinkedApplicants } from '../../adapters/linked-applicants';
+import { type ProviderProfile, withProviderProfile } from '../../adapters/tencent-cloud/profile';
 import { Applications } from '../../client/applications';
 import { DailyLimits } from '../../client/daily-limits';
 import { Reviews } from '../../client/reviews';
 import { accountSchema } from '../../contracts/core-banking';
+import { TENCENT_SANDBOX_CREDENTIALS, TENCENT_SANDBOX_PATH } from '../../contracts/tencent-cloud';
 import {
   type AbuseLimits,
   defaultAbuseLimits,
@@ -57,6 +61,8 @@ export function sandboxPorts(
     audit?: AuditTrail;
     providersUrl?: string;
     coreBankingUrl?: string;
+    /** Tencent Cloud's wire format for the checks it offers (its sandbox at `providersUrl`, unless said). */
+    providerProfile?: 'sandbox' | 'tencent-cloud' | ProviderProfile;
   } = {},
 ) {
   const { appWebhookUrl, audit } = opts;
@@ -79,7 +85,24 @@ export function sandboxPorts(
     },
     sealer,
   );
-  return audit ? { ...ports, audit } : ports;
+  const profile: ProviderProfile =
+    opts.providerProfile === 'tencent-cloud'
+      ? {
+          kind: 'tencent-cloud',
+          ...TENCENT_SANDBOX_CREDENTIALS,
+          region: 'ap-guangzhou',
+          endpoint: `${providersUrl}${TENCENT_SANDBOX_PATH}`,
+        }
+      : typeof opts.providerProfile === 'object'
+        ? opts.providerProfile
+        : { kind: 'sandbox' };
+  const profiled = withProviderProfile(ports, profile);
+  // Flow v4's linked applicants: the worker's own store beside its documents, keyed as the API's counters.
+  const linkedApplicants = keyedLinkedApplicants(
+    () => SqliteLinkedApplicants.open(path.join(documentsDir, 'linked-applicants.db')),
+    'test-counter-hmac-key-0123456789',
+  );
+  return audit ? { ...profiled, linkedApplicants, audit } : { ...profiled, linkedApplicants };
 }
 
 /** Keys the account references of the tests' audit logs. */
@@ -136,6 +159,8 @@ export async function startHarness(
     observability?: WorkerOptions['observability'];
     workflowBundle?: WorkflowBundleWithSourceMap;
     clientInterceptors?: ClientOptions['interceptors'];
+    /** PROVIDER_PROFILE for the worker's checks: the sandbox contract unless said. */
+    providerProfile?: 'sandbox' | 'tencent-cloud' | ProviderProfile;
   } = {},
 ): Promise<Harness> {
   const address = inject('temporalAddress');
@@ -164,6 +189,7 @@ export async function startHarness(
         audit,
         providersUrl,
         coreBankingUrl,
+        providerProfile: opts.providerProfile,
       }),
       dataConverter,
       workflowBundle: code,
