@@ -4,11 +4,14 @@
  */
 
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Sealer } from '../adapters/documents';
 import type { Ports } from '../adapters/ports';
 import type { AccountHolder } from '../contracts/core-banking';
 import type { AppEvent } from '../contracts/providers';
 import { addDays, daysBetween } from '../domain/china-time';
 import { expiryStage, type IdExpiryPolicy, idExpiryHoldId, sweepWindow } from '../domain/id-expiry';
+import { publicEventData } from '../domain/public-reasons';
+import { DataKeyShreddedError } from '../encryption/keyring';
 
 export interface SweepPageInput {
   /** The China date the sweep acts for. */
@@ -33,6 +36,81 @@ export interface SweepPageResult {
   events: Omit<AppEvent, 'occurredAt'>[];
   nextCursor?: string;
 }
+
+/** One account's event, sealed under its application's data key: a shred leaves nothing to read. */
+export interface SealedEvent {
+  applicationId: string;
+  /** base64 of the keyring's envelope of the event's JSON. */
+  sealed: string;
+}
+
+/** A page as the `sealed-sweep-events` patch returns it: no account number, no end date in clear. */
+export type SealedSweepPageResult = Omit<SweepPageResult, 'events'> & {
+  events: SealedEvent[];
+  /**
+   * Events of accounts whose reference is no application id (not opened by this service): no
+   * person's key to seal them under, so they travel as before.
+   */
+  unsealed: Omit<AppEvent, 'occurredAt'>[];
+};
+
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The sweep's per-account payloads sealed under each account's application key (the
+ * `sealed-sweep-events` patch, workflows/id-expiry/sweep.ts): the page's events leave the
+ * activity sealed, and are opened only by the activity that delivers them, so the sweep's
+ * history (deployment key, never shredded) holds no account number nor card date in clear.
+ * `keyring`: the one the worker's codec uses; a worker without one (a plaintext benchmark)
+ * fails these activities for good rather than seal nothing.
+ */
+export function createSealedSweepActivities(ports: Ports, keyring: Sealer | undefined) {
+  const { sweepIdExpiryPage } = createIdExpiryActivities(ports);
+  const sealer = (): Sealer => {
+    if (!keyring)
+      throw ApplicationFailure.nonRetryable('this worker has no keyring to seal events', 'NoKeyring');
+    return keyring;
+  };
+  return {
+    async sweepIdExpiryPageSealed(input: SweepPageInput): Promise<SealedSweepPageResult> {
+      const page = await sweepIdExpiryPage(input);
+      const k = sealer();
+      const ours = page.events.filter((e) => APPLICATION_ID.test(e.applicationId));
+      const events = await Promise.all(
+        ours.map(async (event) => {
+          const sealed = await k.encrypt(event.applicationId, Buffer.from(JSON.stringify(event)));
+          return { applicationId: event.applicationId, sealed: Buffer.from(sealed).toString('base64') };
+        }),
+      );
+      return { ...page, events, unsealed: page.events.filter((e) => !ours.includes(e)) };
+    },
+
+    /** Opens one sealed event and sends it to the app's webhook, as notifyApp does. */
+    async deliverSealedEvent({ applicationId, sealed }: SealedEvent): Promise<{ attempts: number }> {
+      let event: Omit<AppEvent, 'occurredAt'>;
+      try {
+        event = JSON.parse(
+          Buffer.from(await sealer().decrypt(applicationId, Buffer.from(sealed, 'base64'))).toString(),
+        );
+      } catch (err) {
+        if (err instanceof DataKeyShreddedError)
+          throw ApplicationFailure.nonRetryable(
+            'its person was crypto-shredded: nothing to send',
+            'DataKeyShredded',
+          );
+        throw err;
+      }
+      await ports.notifier.send({
+        ...event,
+        data: publicEventData(event.data ?? {}),
+        occurredAt: new Date().toISOString(),
+      });
+      return { attempts: Context.current().info.attempt };
+    },
+  };
+}
+
+export type SealedSweepActivities = ReturnType<typeof createSealedSweepActivities>;
 
 export function createIdExpiryActivities(ports: Ports) {
   /**

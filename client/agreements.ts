@@ -30,6 +30,7 @@ import {
   agreementWorkflowId,
   isAgreementId,
 } from '../domain/workflow-ids';
+import { keyringOfCodecs } from '../encryption/codec';
 import type { agreement } from '../workflows/agreement/agreement';
 import {
   awaitSigningAnswer,
@@ -71,6 +72,8 @@ export interface AgreementSummary {
 
 const NOT_FOUND = 'no agreement with this agreementId';
 
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The signing's id: the institution's reference, hashed, so it carries nothing the reference held. */
 export const agreementIdOf = (institution: Institution, reference: string): string =>
   `agr-${createHash('sha256').update(`${institution}:${reference}`).digest('hex').slice(0, 32)}`;
@@ -92,6 +95,7 @@ export class Agreements {
       .update(canonicalJson({ ...req, institution }))
       .digest('hex');
     const day = todayInChina();
+    await this.sealUnderHolder(agreementId, req.accountNumber);
     await this.takeUses(req.accountNumber, agreementId, day);
     const input: AgreementInput = {
       agreementId,
@@ -138,6 +142,21 @@ export class Agreements {
       }
       return this.read(agreementId);
     }
+  }
+
+  /**
+   * Binds the signing to the application that opened the account (core banking's reference), so
+   * that everything it carries (the holder's elements, the code, the account number) is sealed
+   * under that person's key and shredded with it (docs/encryption.md). Before the start, since
+   * the start's own payloads are the first sealed. An unknown account, or one this service did
+   * not open (its reference is no application id), has no key of a person: the deployment key's.
+   */
+  private async sealUnderHolder(agreementId: string, accountNumber: string): Promise<void> {
+    const keyring = keyringOfCodecs(this.opts.client.options.loadedDataConverter.payloadCodecs);
+    if (!keyring) return;
+    const account = await this.opts.coreBanking.getAccount(accountNumber);
+    if (!account || !APPLICATION_ID.test(account.reference)) return;
+    await keyring.bindWorkflow(agreementWorkflowId(agreementId), account.reference);
   }
 
   /**

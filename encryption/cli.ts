@@ -10,18 +10,18 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
-import proto from '@temporalio/proto';
+import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { auditTrailFromConfig } from '../adapters/audit';
 import { loadConfig } from '../config';
 import type { TemporalConnectionOptions } from '../config/temporal';
 import { isShredded } from './data-key-store';
 import { keyringFromConfig } from './from-config';
-import { applicationKeyId, type Keyring, type ShredResult } from './keyring';
+import { applicationKeyId } from './keyring';
+import { shredApplication } from './shred';
 
-const RUNNING = proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-const NOT_FOUND = 5; // gRPC status
+// Where they lived before encryption/shred.ts: callers importing them from here keep working.
+export { type ShredOptions, StillRunningError, shredApplication } from './shred';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,52 +29,6 @@ const applicationIdArg = (value: string): string => {
   if (!UUID.test(value)) throw new InvalidArgumentError('an application id is a UUID');
   return value.toLowerCase();
 };
-
-export class StillRunningError extends Error {
-  constructor(readonly workflowIds: string[]) {
-    super(
-      `${workflowIds.join(' and ')} still running: shred an application only at the end of its retention ` +
-        '(--force shreds all the same, and the running workflows then fail)',
-    );
-    this.name = 'StillRunningError';
-  }
-}
-
-export interface ShredOptions {
-  keyring: Keyring;
-  applicationId: string;
-  /** Used to refuse while the application's workflows run; without it, only `force` shreds. */
-  client?: Client;
-  force?: boolean;
-}
-
-/**
- * Deletes the application's data key. Afterwards none of its payloads (onboarding and review
- * histories, in the server and in any export), nor the bytes encrypted for it through the keyring
- * (documents, audit log), can be decrypted; other applications are untouched.
- */
-export async function shredApplication(opts: ShredOptions): Promise<ShredResult> {
-  if (!opts.force) {
-    if (!opts.client)
-      throw new Error('no Temporal client to check that the workflows have ended: pass --force');
-    const running: string[] = [];
-    for (const workflowId of [`application-${opts.applicationId}`, `review-${opts.applicationId}`]) {
-      try {
-        // Raw gRPC: the status is all we need, and the SDK's describe() would decode the memo.
-        const { workflowExecutionInfo } = await opts.client.workflowService.describeWorkflowExecution({
-          namespace: opts.client.options.namespace,
-          execution: { workflowId },
-        });
-        if (workflowExecutionInfo?.status === RUNNING) running.push(workflowId);
-      } catch (err) {
-        // Never started, or gone with the namespace's retention: nothing runs.
-        if (!(isGrpcServiceError(err) && err.code === NOT_FOUND)) throw err;
-      }
-    }
-    if (running.length) throw new StillRunningError(running);
-  }
-  return opts.keyring.shred(opts.applicationId);
-}
 
 async function withClient<T>(
   connect: TemporalConnectionOptions,

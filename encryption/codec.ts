@@ -4,8 +4,10 @@
  * metadata, so decoding needs no context and keys can rotate without breaking old histories.
  *
  * Which key encodes comes from the SDK's serialization context (workflow or activity, SDK 1.24):
- * `application-<uuid>` and `review-<uuid>`, and activities they schedule, use the application's
- * key; payloads with no context, or of any other workflow, use the deployment key. Payloads that
+ * `application-<uuid>`, `review-<uuid>` and `renewal-<uuid>`, and activities they schedule, use
+ * the application's key; so does an agreement signing bound to its account's application
+ * (Keyring.bindWorkflow); payloads with no context, or of any other workflow, use the deployment
+ * key. Payloads that
  * were never encrypted (histories recorded before encryption) pass through decode unchanged.
  */
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
@@ -35,6 +37,10 @@ export function keyIdFor(context: SerializationContext | undefined): string {
   const applicationId = applicationIdOfWorkflow(context?.workflowId);
   return applicationId ? applicationKeyId(applicationId) : DEPLOYMENT_KEY_ID;
 }
+
+/** The keyring of the encryption codec among a client's codecs (none: a plaintext benchmark lane). */
+export const keyringOfCodecs = (codecs: readonly PayloadCodec[]): Keyring | undefined =>
+  codecs.find((c): c is EncryptionCodec => c instanceof EncryptionCodec)?.keyring;
 
 export const isEncrypted = (p: Payload): boolean => {
   const encoding = p.metadata?.[METADATA_ENCODING];
@@ -96,13 +102,14 @@ function keyReason(err: unknown): DecodeErrorReason {
 
 export class EncryptionCodec implements PayloadCodec {
   constructor(
-    private readonly keyring: Keyring,
+    /** Public so a client can bind a workflow to its application (keyringOfCodecs). */
+    readonly keyring: Keyring,
     private readonly opts: { onDecodeError?: DecodeErrorListener } = {},
   ) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     if (payloads.length === 0 || payloads.every(isEncrypted)) return payloads;
-    const keyId = keyIdFor(context);
+    const keyId = await this.encodeKeyId(context);
     const key = await this.keyring.keyForEncrypt(keyId);
     const aad = Buffer.from(keyId);
     return payloads.map((p) =>
@@ -113,6 +120,14 @@ export class EncryptionCodec implements PayloadCodec {
             data: encryptGcm(key, PayloadProto.encode(p).finish(), aad),
           },
     );
+  }
+
+  /** By the workflow id, or the binding of a workflow whose id names no application. */
+  private async encodeKeyId(context: SerializationContext | undefined): Promise<string> {
+    const named = keyIdFor(context);
+    if (named !== DEPLOYMENT_KEY_ID) return named;
+    const owner = await this.keyring.applicationOfWorkflow(context?.workflowId);
+    return owner ? applicationKeyId(owner) : named;
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {

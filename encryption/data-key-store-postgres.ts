@@ -23,6 +23,12 @@ const SCHEMA = `
     created_at TEXT NOT NULL,
     shredded_at TEXT
   );
+  CREATE TABLE IF NOT EXISTS workflow_owners (
+    workflow_id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    bound_at TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS workflow_owners_by_application ON workflow_owners (application_id);
 `;
 
 export class PostgresDataKeyStore implements DataKeyStore {
@@ -87,6 +93,33 @@ export class PostgresDataKeyStore implements DataKeyStore {
       'SELECT * FROM data_keys ORDER BY key_id COLLATE "C"',
     );
     return rows.map(fromRow);
+  }
+
+  async bindWorkflow(workflowId: string, applicationId: string, at: string) {
+    await this.schema.get();
+    await this.db.pool.query(
+      'INSERT INTO workflow_owners (workflow_id, application_id, bound_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [workflowId, applicationId, at],
+    );
+    return (await this.ownerOfWorkflow(workflowId))!;
+  }
+
+  async ownerOfWorkflow(workflowId: string) {
+    await this.schema.get();
+    const { rows } = await this.db.pool.query<{ application_id: string }>(
+      'SELECT application_id FROM workflow_owners WHERE workflow_id = $1',
+      [workflowId],
+    );
+    return rows[0]?.application_id;
+  }
+
+  async workflowsOf(applicationId: string) {
+    await this.schema.get();
+    const { rows } = await this.db.pool.query<{ workflow_id: string }>(
+      'SELECT workflow_id FROM workflow_owners WHERE application_id = $1 ORDER BY workflow_id COLLATE "C"',
+      [applicationId],
+    );
+    return rows.map((r) => r.workflow_id);
   }
 
   close() {

@@ -34,6 +34,16 @@ export interface DataKeyStore {
   /** Deletes the wrapped key for good, keeping a tombstone; false when there was no live key. */
   shred(keyId: string, at: string): Promise<boolean>;
   list(): Promise<DataKeyRecord[]>;
+  /**
+   * Binds a workflow whose id names no application (an agreement signing) to the application
+   * whose data it carries, so its payloads are sealed under that application's key. The first
+   * binding stays (a workflow's payloads never change key); answers the bound application. A
+   * binding outlives a shred: the workflow's later payloads must fail, not fall back.
+   */
+  bindWorkflow(workflowId: string, applicationId: string, at: string): Promise<string>;
+  ownerOfWorkflow(workflowId: string): Promise<string | undefined>;
+  /** The workflows bound to an application (what a shred must also reach). */
+  workflowsOf(applicationId: string): Promise<string[]>;
   close?(): void;
 }
 
@@ -70,6 +80,21 @@ export class MemoryDataKeyStore implements DataKeyStore {
   async list() {
     return [...this.records.values()];
   }
+
+  private readonly owners = new Map<string, string>();
+
+  async bindWorkflow(workflowId: string, applicationId: string) {
+    if (!this.owners.has(workflowId)) this.owners.set(workflowId, applicationId);
+    return this.owners.get(workflowId)!;
+  }
+
+  async ownerOfWorkflow(workflowId: string) {
+    return this.owners.get(workflowId);
+  }
+
+  async workflowsOf(applicationId: string) {
+    return [...this.owners].filter(([, owner]) => owner === applicationId).map(([id]) => id);
+  }
 }
 
 /** A data key as both SQL stores keep it. */
@@ -102,6 +127,14 @@ export class SqliteDataKeyStore implements DataKeyStore {
       created_at TEXT NOT NULL,
       shredded_at TEXT
     )`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS workflow_owners (
+      workflow_id TEXT PRIMARY KEY,
+      application_id TEXT NOT NULL,
+      bound_at TEXT NOT NULL
+    )`);
+    this.db.exec(
+      'CREATE INDEX IF NOT EXISTS workflow_owners_by_application ON workflow_owners (application_id)',
+    );
   }
 
   private row(keyId: string): DataKeyRecord | undefined {
@@ -149,6 +182,30 @@ export class SqliteDataKeyStore implements DataKeyStore {
 
   async list() {
     return (this.db.prepare('SELECT * FROM data_keys ORDER BY key_id').all() as DataKeyRow[]).map(fromRow);
+  }
+
+  async bindWorkflow(workflowId: string, applicationId: string, at: string) {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO workflow_owners (workflow_id, application_id, bound_at) VALUES (?, ?, ?)',
+      )
+      .run(workflowId, applicationId, at);
+    return (await this.ownerOfWorkflow(workflowId))!;
+  }
+
+  async ownerOfWorkflow(workflowId: string) {
+    const row = this.db
+      .prepare('SELECT application_id FROM workflow_owners WHERE workflow_id = ?')
+      .get(workflowId) as { application_id: string } | undefined;
+    return row?.application_id;
+  }
+
+  async workflowsOf(applicationId: string) {
+    return (
+      this.db
+        .prepare('SELECT workflow_id FROM workflow_owners WHERE application_id = ? ORDER BY workflow_id')
+        .all(applicationId) as { workflow_id: string }[]
+    ).map((r) => r.workflow_id);
   }
 
   close() {

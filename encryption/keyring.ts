@@ -14,7 +14,7 @@ export const DEPLOYMENT_KEY_ID = 'deployment';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const APPLICATION_KEY = new RegExp(`^app-(${UUID})$`);
-const APPLICATION_WORKFLOW = new RegExp(`^(?:application|review|renewal)-(${UUID})$`);
+const APPLICATION_WORKFLOW = new RegExp(`^(?:application|review|renewal|re-verification)-(${UUID})$`);
 
 /** The data key id of an application: what each of its payloads names in its metadata. */
 export function applicationKeyId(applicationId: string): string {
@@ -25,9 +25,19 @@ export function applicationKeyId(applicationId: string): string {
 
 export const applicationIdOfKey = (keyId: string): string | undefined => APPLICATION_KEY.exec(keyId)?.[1];
 
-/** `application-<uuid>`, `review-<uuid>` and `renewal-<uuid>` (domain/workflow-ids.ts) belong to the application. */
+/** `application-<uuid>`, `review-<uuid>`, `renewal-<uuid>` and `re-verification-<uuid>` (domain/workflow-ids.ts) belong to the application. */
 export const applicationIdOfWorkflow = (workflowId: string | undefined): string | undefined =>
   workflowId ? APPLICATION_WORKFLOW.exec(workflowId.toLowerCase())?.[1] : undefined;
+
+/**
+ * Workflows whose id names no application but whose payloads carry one person's data: an
+ * agreement signing (`agreement-agr-<hash>`) is bound to its account's application when it
+ * starts (client/agreements.ts). Only these ids are looked up, so other workflows (sweeps,
+ * reconciliation, schedules) cost the codec no store read.
+ */
+const BINDABLE_WORKFLOW = /^agreement-agr-[0-9a-f]{32}$/;
+export const isBindableWorkflow = (workflowId: string | undefined): workflowId is string =>
+  workflowId !== undefined && BINDABLE_WORKFLOW.test(workflowId);
 
 export class DataKeyShreddedError extends Error {
   constructor(
@@ -71,6 +81,8 @@ export class Keyring {
   /** Insertion order is recency order: a hit moves the key to the end, eviction takes the first. */
   private readonly cache = new Map<string, { key: Buffer; until: number }>();
   private readonly loading = new Map<string, Promise<Buffer>>();
+  /** Bindings never change once made, so a found one is kept for the process's life. */
+  private readonly owners = new Map<string, string>();
 
   constructor(opts: KeyringOptions) {
     this.kms = opts.kms;
@@ -113,6 +125,39 @@ export class Keyring {
     const shredded = await this.store.shred(keyId, at.toISOString());
     this.cache.delete(keyId);
     return { keyId, shredded };
+  }
+
+  /**
+   * Seals every later payload of `workflowId` (a bindable one: an agreement signing) under the
+   * application's key. Made before the workflow starts; the first binding of an id stays, and is
+   * answered (a signing re-sent with another account keeps its first owner).
+   */
+  async bindWorkflow(workflowId: string, applicationId: string): Promise<string> {
+    if (!isBindableWorkflow(workflowId)) throw new Error(`${workflowId} is not a workflow that can be bound`);
+    applicationKeyId(applicationId);
+    const owner = await this.store.bindWorkflow(
+      workflowId,
+      applicationId.toLowerCase(),
+      new Date().toISOString(),
+    );
+    this.owners.set(workflowId, owner);
+    return owner;
+  }
+
+  /** The application a workflow's payloads belong to: by its id, else by its binding. */
+  async applicationOfWorkflow(workflowId: string | undefined): Promise<string | undefined> {
+    const named = applicationIdOfWorkflow(workflowId);
+    if (named || !isBindableWorkflow(workflowId)) return named;
+    const known = this.owners.get(workflowId);
+    if (known) return known;
+    const owner = await this.store.ownerOfWorkflow(workflowId);
+    if (owner) this.owners.set(workflowId, owner);
+    return owner;
+  }
+
+  /** The workflows bound to the application (its agreement signings). */
+  workflowsOf(applicationId: string): Promise<string[]> {
+    return this.store.workflowsOf(applicationId.toLowerCase());
   }
 
   /** Re-wraps every live data key that an older master key wrapped under the current one. */

@@ -11,7 +11,9 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createSealedSweepActivities } from '../activities/id-expiry';
 import type { Ports } from '../adapters/ports';
+import { keyringOfCodecs } from '../encryption/codec';
 import { failureConverterPath } from '../encryption/data-converter';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -98,7 +100,11 @@ export function createWorker(opts: WorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(opts.ports),
+    activities: {
+      ...createActivities(opts.ports),
+      // The sweep seals each account's event with the keyring the codec encrypts with.
+      ...createSealedSweepActivities(opts.ports, keyringOfCodecs(opts.dataConverter.payloadCodecs ?? [])),
+    },
     dataConverter: opts.dataConverter,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

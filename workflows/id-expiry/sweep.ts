@@ -4,8 +4,9 @@
  * each due hold placed and each event sent through the outbox. It continues as new every so many
  * pages or history events, so a day with many accounts never makes one long history.
  */
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { SealedEvent, SealedSweepActivities } from '../../activities/id-expiry';
 import { todayInChina } from '../../domain/china-time';
 import type { IdExpiryPolicy } from '../../domain/id-expiry';
 import { Outbox } from '../outbox';
@@ -16,6 +17,15 @@ const { sweepIdExpiryPage } = proxyActivities<Activities>({
     initialInterval: '1 second',
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['ProviderContractError'],
+  },
+});
+
+const { sweepIdExpiryPageSealed } = proxyActivities<SealedSweepActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['ProviderContractError', 'NoKeyring'],
   },
 });
 
@@ -44,14 +54,17 @@ export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTot
   const asOf = input.asOf ?? todayInChina(new Date());
   const totals = { ...(input.totals ?? { listed: 0, reminded: 0, restricted: 0, frozen: 0 }) };
   const outbox = new Outbox(EVENT_GIVE_UP_SECONDS);
+  // Each account's event sealed under its application's key, so this history (the deployment
+  // key's, never shredded) carries no account number or card date in clear (docs/encryption.md).
+  const sealed = patched('sealed-sweep-events') ? new SealedOutbox() : undefined;
   let after = input.after;
   for (let pages = 1; ; pages++) {
-    const page = await sweepIdExpiryPage({
-      asOf,
-      policy: input.policy,
-      ...(after !== undefined && { after }),
-    });
-    for (const event of page.events) outbox.send(event);
+    const pageInput = { asOf, policy: input.policy, ...(after !== undefined && { after }) };
+    const page = sealed ? await sweepIdExpiryPageSealed(pageInput) : await sweepIdExpiryPage(pageInput);
+    if ('unsealed' in page) {
+      for (const event of page.events) sealed?.send(event);
+      for (const event of page.unsealed) outbox.send(event);
+    } else for (const event of page.events) outbox.send(event);
     totals.listed += page.listed;
     totals.reminded += page.reminded;
     totals.restricted += page.restricted;
@@ -67,9 +80,38 @@ export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTot
       info.continueAsNewSuggested
     ) {
       await outbox.settled();
+      await sealed?.settled();
       await continueAsNew<typeof idExpirySweep>({ ...input, asOf, after, totals });
     }
   }
   await outbox.settled();
+  await sealed?.settled();
   return { asOf, ...totals };
+}
+
+/**
+ * Sealed events leave as the outbox's do (retried with backoff for an hour, never holding up the
+ * sweep), through the one activity that can open them; an event given up (its person shredded
+ * meanwhile, say) is sent again by the window's next days, as a missed reminder is.
+ */
+class SealedOutbox {
+  private readonly inFlight: Promise<unknown>[] = [];
+  private readonly activities = proxyActivities<SealedSweepActivities>({
+    startToCloseTimeout: '10 seconds',
+    scheduleToCloseTimeout: EVENT_GIVE_UP_SECONDS * 1000,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      nonRetryableErrorTypes: ['DataKeyShredded', 'NoKeyring'],
+    },
+  });
+
+  send(event: SealedEvent): void {
+    this.inFlight.push(this.activities.deliverSealedEvent(event).catch(() => undefined));
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
 }
