@@ -34,6 +34,10 @@ const program = new Command('npm start')
   )
   .option('--data-dir <dir>', 'folder for Temporal, sandbox and document data (env DATA_DIR, default ./data)')
   .option('--no-ui', 'run Temporal without its Web UI')
+  .option(
+    '--provider-profile <profile>',
+    "sandbox or tencent-cloud: whose wire format the worker's OCR, identity, three-element and face checks speak (env PROVIDER_PROFILE; docs/vendors.md)",
+  )
   .addHelpText(
     'after',
     `
@@ -45,6 +49,7 @@ Ports and settings come from environment variables (defaults in brackets):
   PROVIDERS_SANDBOX_PORT     providers sandbox, SMS inbox included [7310]
   CORE_BANKING_SANDBOX_PORT  core-banking sandbox [7320]
   PAYMENT_NETWORK_PORT       payment-network simulator [7330]
+  PROVIDER_PROFILE           sandbox or tencent-cloud, as --provider-profile [sandbox]
   CODEC_SERVER_PORT          codec server for the Web UI and the CLI [8234]
   APP_TOKENS, OPERATOR_TOKENS, SUPERVISOR_TOKENS, INSTITUTION_TOKENS, ENGINEER_TOKENS  who=token pairs [development tokens]
   ENCRYPTION_MASTER_KEY(_ID), ENCRYPTION_MASTER_KEY_FILE  the master key [generated into <data-dir>/keys]
@@ -132,8 +137,10 @@ function box(title: string, rows: [string, string][]): string {
 }
 
 async function main(): Promise<void> {
-  const opts = program.parse().opts<{ dataDir?: string; ui: boolean }>();
+  const opts = program.parse().opts<{ dataDir?: string; ui: boolean; providerProfile?: string }>();
   if (opts.dataDir) process.env.DATA_DIR = path.resolve(opts.dataDir);
+  // Set for every service started below (the worker reads it); loadConfig refuses an unknown one.
+  if (opts.providerProfile) process.env.PROVIDER_PROFILE = opts.providerProfile;
   const config = loadConfig();
   const temporalPort = Number(config.temporal.address.split(':').pop());
   const workerHealth = config.worker.health ?? { host: '127.0.0.1', port: 9101 };
@@ -286,6 +293,12 @@ async function main(): Promise<void> {
         ['Review console', `${apiUrl}/console`],
         ["Applicant's page", `${apiUrl}/apply`],
         ['Providers sandbox', providersLocal],
+        [
+          'Provider profile',
+          config.providerProfile.kind === 'sandbox'
+            ? 'sandbox (the contract of contracts/providers.ts)'
+            : `tencent-cloud at ${config.providerProfile.endpoint}  (docs/vendors.md)`,
+        ],
         ['Core-banking sandbox', coreBankingLocal],
         ['Payment network', `${networkUrl}/simulate/agreements, /simulate/debits  (docs/sandbox.md)`],
         ['SMS inbox', `${config.providersUrl}/sandbox/sms?mobile=<mobile>`],
