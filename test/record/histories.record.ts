@@ -769,3 +769,64 @@ it('records the review failure paths', async () => {
     await own.close();
   }
 });
+
+/**
+ * Issue 21's sealed-sweep-events patch: a sweep whose page returns the account's event sealed
+ * under its application's key and delivers it by the activity that opens it, and a signing
+ * sealed under its account's application key (bound before it starts; no workflow change).
+ * Recorded on their own (`-t "sealed per person"`), on sandboxes of their own.
+ */
+it('records the paths sealed per person', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const api = await startApi(b);
+  const wechat = bearer('institution', 'WECHAT_PAY');
+  try {
+    const req = await newApplication(b.documents, { back: { validForDays: 40 } });
+    await b.applications.start(req);
+    const opened = await b.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(b.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error('not opened');
+    const started = await api.inject({
+      method: 'POST',
+      url: '/v1/agreements',
+      headers: wechat,
+      payload: {
+        accountNumber: opened.accountNumber,
+        holder: req.applicant,
+        scope: 'QUICK_PAY',
+        perDebitLimitCny: '100',
+        dailyLimitCny: '200',
+        reference: `record-${randomUUID()}`,
+      },
+    });
+    const { agreementId } = started.json() as { agreementId: string };
+    const code = await readSmsCode(b.providersUrl, req.applicant.mobile);
+    await api.inject({
+      method: 'POST',
+      url: `/v1/agreements/${agreementId}/sms-code`,
+      headers: wechat,
+      payload: { code },
+    });
+    await b.client.workflow.getHandle(agreementWorkflowId(agreementId)).result();
+    await saveHistory(b.client, agreementWorkflowId(agreementId), 'agreement-signed-sealed-per-person');
+
+    const workflowId = `record-id-expiry-${randomUUID()}`;
+    const swept = await b.client.workflow.execute('idExpirySweep', {
+      workflowId,
+      taskQueue: b.taskQueue,
+      args: [{ policy: defaultIdExpiryPolicy, asOf: addDays(addDays(todayInChina(), 40), 30) }],
+    });
+    expect(swept).toMatchObject({ restricted: 1 });
+    await saveHistory(b.client, workflowId, 'id-expiry-sweep-receive-only-sealed-events');
+  } finally {
+    await api.close();
+    await b.stop();
+    await own.close();
+  }
+});

@@ -66,6 +66,9 @@ describe('recorded histories replay on the current code', () => {
         'review-resubmission-lifts-id-expiry-encrypted',
         'id-renewal-early-return-accepted-encrypted',
         'id-renewal-early-return-two-while-undelivered-encrypted',
+        // Issue 21: the sealed-sweep-events patch, and a signing sealed under its holder's key.
+        'id-expiry-sweep-receive-only-sealed-events-encrypted',
+        'agreement-signed-sealed-per-person-encrypted',
       ]),
     );
   });
