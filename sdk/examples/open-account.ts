@@ -5,7 +5,8 @@
  *
  * Two halves, as in a real app: the app's backend holds the app token and mints a session per
  * customer; the customer's device holds only that session's token. One customer opens an
- * account (ID photos, start, a mistyped SMS code, then the right one). Another's front photo is
+ * account in flow v4, the bank's own app's default (ID photos, the purpose and the declaration,
+ * the device, start, a mistyped SMS code, then the right one). Another's front photo is
  * blurred: the account opens with a review pending, an operator rejects the photo (a payment
  * hold), the customer comes back on a session minted for the account and re-submits photos, a
  * second operator approves and the hold is lifted. API_URL, SANDBOX_URL, APP_TOKEN,
@@ -38,9 +39,11 @@ async function openAccount(photo: { blurred: boolean }) {
   const customer = testCustomer();
   const { name, idNumber, mobile } = customer;
 
-  // 0. The backend mints a session for a new application and hands its token to the phone.
+  // 0. The backend mints a session for a new application and hands its token to the phone,
+  //    with the phone's address as the backend saw it (the API never takes its own peer's).
   const applicationId = crypto.randomUUID();
   const { sessionToken } = await backend.createSession({ applicationId });
+  const phoneIp = '203.0.113.7';
   const app = onDevice(sessionToken);
 
   // 1. The customer photographs both sides of their ID card; the app uploads each image.
@@ -58,12 +61,17 @@ async function openAccount(photo: { blurred: boolean }) {
 
   // 2. Start. Answers once the code is on its way (AWAITING_SMS_CODE) or the application is
   //    decided; a start that outlasts the API's deadline (202, CHECKING) is re-sent by the SDK.
+  //    Flow v4 asks what the account is for, the customer's own declaration that it will not be
+  //    rented, lent or sold (ticked by them, never preset), and the device: the app's stable
+  //    installation id (IDFV, OAID), its platform and version, and the phone's address.
   const started = await app
     .startApplication({
       applicationId,
       applicant: { name, idNumber, mobile },
       boundAccount: { number: customer.card, kind: 'DEBIT' },
       documents: { idFront, idBack },
+      intent: { purpose: 'SALARY', declaresNoRentOrSale: true },
+      device: { deviceId: customer.deviceId, platform: 'IOS', ip: phoneIp, appVersion: '5.2.0' },
     })
     .catch((err: unknown) => {
       // A refusal names what to fix, e.g. 400 body.applicant.idNumber.

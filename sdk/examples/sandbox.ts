@@ -44,7 +44,8 @@ const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.ra
 /**
  * A customer no one has used yet: the sandboxes remember people (one Class II account each),
  * cards and mobiles (5 applications a day each), so every run needs new ones. The card ends in
- * 1xx, never one of the sandbox's magic endings.
+ * 1xx, never one of the sandbox's magic endings. Each has a phone of their own: flow v4 counts the
+ * identities that apply from one device.
  */
 export function testCustomer(name = '张伟') {
   const year = 1960 + Math.floor(Math.random() * 40);
@@ -55,5 +56,6 @@ export function testCustomer(name = '张伟') {
     idNumber: makeIdNumber(`1101${digits(2)}`, `${year}${month}${day}`, digits(3)),
     mobile: `13${digits(9)}`,
     card: withLuhnDigit(`62${digits(13)}1${digits(2)}`),
+    deviceId: crypto.randomUUID(),
   };
 }

@@ -109,11 +109,21 @@ function recordingClient(
   return { client, sent };
 }
 
-/** A v3 request (the bank's own app): ID photos; answered when the code is on its way. */
+/**
+ * A request of the bank's own app in its default flow, v4: ID photos, the purpose and the
+ * declaration, a device of its own; answered when the code is on its way.
+ */
 async function request(): Promise<StartApplicationInput & { applicant: { mobile: string } }> {
   const person = newPerson();
   return {
     applicationId: randomUUID(),
+    intent: { purpose: 'PAYMENTS', declaresNoRentOrSale: true },
+    device: {
+      deviceId: `sdk-test-${randomUUID()}`,
+      platform: 'ANDROID',
+      ip: '2001:db8::7',
+      appVersion: '3.1.4',
+    },
     applicant: person,
     boundAccount: { number: newCard(), kind: 'DEBIT' },
     documents: {
@@ -224,6 +234,31 @@ describe('a start that outlasts the API deadline (202)', () => {
       field: 'body.documents.idFront',
     });
     expect(bad.sent).toHaveLength(1);
+  });
+});
+
+describe('a v4 start', () => {
+  it("sends the intent and the device as given; staff read the intent and the device's platform and version", async () => {
+    const req = await request();
+    const { client, sent } = recordingClient();
+    const started = await client.startApplication(req);
+    expect(started).toMatchObject({ flowVersion: 'v4', status: 'AWAITING_SMS_CODE' });
+    expect(JSON.parse(sent[0]!.body!)).toMatchObject({ intent: req.intent, device: req.device });
+
+    const staff = await new ApiClient({ baseUrl: url, token: tokenOf('op-alice') }).getApplication(
+      req.applicationId,
+    );
+    expect(staff.intent).toEqual({ purpose: 'PAYMENTS', declaresNoRentOrSale: true });
+    expect(staff.device).toEqual({ platform: 'ANDROID', appVersion: '3.1.4' });
+  });
+
+  it('without a device is a 400 naming body.device, thrown at once', async () => {
+    const { device: _, ...req } = await request();
+    const { client, sent } = recordingClient();
+    const refusal = await client.startApplication(req).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ status: 400, field: 'body.device' });
+    expect(sent).toHaveLength(1);
   });
 });
 
