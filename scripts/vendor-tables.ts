@@ -23,12 +23,12 @@ export const VENDORS_DOC = 'docs/vendors.md';
 export const BEGIN = '<!-- tencent-cloud-tables:begin (npx tsx scripts/vendor-tables.ts --write) -->';
 export const END = '<!-- tencent-cloud-tables:end -->';
 
-const escape = (cell: string): string => cell.replaceAll('|', '\\|');
+const escapePipes = (cell: string): string => cell.replaceAll('|', '\\|');
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => escape(r[i] ?? '').length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => escapePipes(r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => escape(c).padEnd(widths[i] ?? 0)).join(' | ')} |`;
+    `| ${cells.map((c, i) => escapePipes(c).padEnd(widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
