@@ -13,19 +13,14 @@
 import '../shared/zod-config';
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Device } from '../../domain/opening-intent';
 import { type AccountView, ApiClient, ApiError } from '../../sdk/index';
 import { messageOf } from '../shared/format';
+import { hostDevice, hostToken, rememberTypedToken } from './host';
+import { emptyIntent, type IntentDraft, IntentStep, intentOf } from './intent-step';
 import './apply.css';
 
-declare global {
-  interface Window {
-    /** Set by the host app before the page loads: the customer's session token, or a function answering it. */
-    AccountOpeningHost?: { token?: string; getToken?: () => string | Promise<string> };
-  }
-}
-
 const SESSION_KEY = 'account-opening.apply.current';
-const TOKEN_KEY = 'account-opening.apply.token';
 
 /** What a public reason means to the customer, in plain words. */
 const REASONS: Record<string, string> = {
@@ -39,6 +34,9 @@ const REASONS: Record<string, string> = {
   SMS_CODE_NOT_SUBMITTED: '未在规定时间内提交验证码，请重新申请。',
   ACCOUNT_LIMIT_REACHED: '您在本行开立的二类账户数量已达上限。',
   TRY_AGAIN_LATER: '今日验证次数过多，请明天再试。',
+  ACCOUNT_OPENING_RESTRICTED:
+    '根据相关规定，暂时无法为您开立账户。如有疑问，请携带本人身份证到本行网点咨询。',
+  INTENT_NOT_CONFIRMED: '未确认开户用途及账户仅供本人使用的承诺，无法开户。',
 };
 /** The mode the API serves the page in (client/api/routes/console.ts). */
 const PRODUCTION =
@@ -66,6 +64,8 @@ const FIELD_IDS: Record<string, string> = {
   'body.boundAccount.number': 'card',
   'body.documents.idFront': 'idFront',
   'body.documents.idBack': 'idBack',
+  'body.intent.purpose': 'purpose',
+  'body.intent.declaresNoRentOrSale': 'declaration',
 };
 
 interface Current {
@@ -77,17 +77,9 @@ interface Current {
 
 type Stage =
   | { kind: 'form' }
-  | { kind: 'code'; applicationId: string; attemptsLeft?: number }
+  | { kind: 'code'; applicationId: string; attemptsLeft?: number; heading: string }
   | { kind: 'opened'; applicationId: string; accountNumber: string; review: string }
   | { kind: 'rejected'; reasons: string[] };
-
-async function hostToken(): Promise<string | undefined> {
-  const host = window.AccountOpeningHost;
-  if (host?.getToken) return host.getToken();
-  if (host?.token) return host.token;
-  // Typing a token in is for development only.
-  return PRODUCTION ? undefined : (sessionStorage.getItem(TOKEN_KEY) ?? undefined);
-}
 
 function imageType(file: File): 'image/jpeg' | 'image/png' | undefined {
   return file.type === 'image/jpeg' || file.type === 'image/png' ? file.type : undefined;
@@ -177,10 +169,13 @@ function Field(props: {
 function ApplicationForm({
   api,
   scope,
+  device,
   started,
 }: {
   api: ApiClient;
   scope?: SessionScope;
+  /** From the host: with it the page asks for flow v4 (intent and device), without it for v3. */
+  device?: Device;
   started(s: Stage, c: Current): void;
 }) {
   const [v, setV] = useState({
@@ -192,6 +187,7 @@ function ApplicationForm({
   });
   const [front, setFront] = useState<File>();
   const [back, setBack] = useState<File>();
+  const [intentDraft, setIntentDraft] = useState<IntentDraft>(emptyIntent);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -202,6 +198,8 @@ function ApplicationForm({
     const local: Record<string, string> = {};
     if (!front || !imageType(front)) local.idFront = '请拍摄或选择身份证人像面照片（JPG 或 PNG）';
     if (!back || !imageType(back)) local.idBack = '请拍摄或选择身份证国徽面照片（JPG 或 PNG）';
+    const intent = device ? intentOf(intentDraft) : undefined;
+    if (intent && 'errors' in intent) Object.assign(local, intent.errors);
     setErrors(local);
     setProblem(undefined);
     if (Object.keys(local).length) return;
@@ -215,7 +213,9 @@ function ApplicationForm({
       const applicationId = scope?.applicationId ?? crypto.randomUUID();
       const answer = await api.startApplication({
         applicationId,
-        flowVersion: 'v3',
+        ...(device && intent && 'intent' in intent
+          ? { flowVersion: 'v4', intent: intent.intent, device }
+          : { flowVersion: 'v3' }),
         applicant: {
           name: v.name.trim(),
           idNumber: v.idNumber.trim().toUpperCase(),
@@ -225,7 +225,15 @@ function ApplicationForm({
         documents: { idFront, idBack },
       });
       if (answer.status === 'AWAITING_SMS_CODE') {
-        started({ kind: 'code', applicationId, attemptsLeft: answer.smsAttemptsLeft }, { applicationId });
+        started(
+          {
+            kind: 'code',
+            applicationId,
+            attemptsLeft: answer.smsAttemptsLeft,
+            heading: `${device ? 4 : 3}. 输入短信验证码`,
+          },
+          { applicationId },
+        );
       } else if (answer.status === 'OPENED' && answer.accountNumber) {
         started(
           {
@@ -247,7 +255,14 @@ function ApplicationForm({
           if (id) byField[id] = `填写有误：${f.message}`;
         }
         setErrors(byField);
-        setProblem(Object.keys(byField).length ? '请修改标出的内容后再提交。' : err.detail);
+        setProblem(
+          Object.keys(byField).length
+            ? '请修改标出的内容后再提交。'
+            : // The device is the host's to send: nothing the customer can fix on this page.
+              err.errors.some((f) => f.field.startsWith('body.device'))
+              ? '无法读取本机的设备信息，请更新 App 后重新进入。'
+              : err.detail,
+        );
       } else if (err instanceof ApiError && err.status === 429) {
         setProblem('今日申请次数已达上限，请明天再试。');
       } else {
@@ -335,6 +350,14 @@ function ApplicationForm({
           <PhotoInput id="idBack" label="身份证国徽面" file={back} onFile={setBack} error={errors.idBack} />
         </div>
       </fieldset>
+      {device && (
+        <IntentStep
+          legend="3. 开户用途与承诺"
+          value={intentDraft}
+          onChange={setIntentDraft}
+          errors={errors}
+        />
+      )}
       {problem && (
         <p role="alert" class="error">
           {problem}
@@ -409,7 +432,7 @@ function CodeForm({
   };
   return (
     <form onSubmit={submit} aria-busy={busy}>
-      <h2 tabIndex={-1}>3. 输入短信验证码</h2>
+      <h2 tabIndex={-1}>{stage.heading}</h2>
       <p>验证码已发送到您的银行预留手机号。</p>
       <div class="field">
         <label for="code">6 位验证码</label>
@@ -580,7 +603,7 @@ function TokenPrompt({ onToken }: { onToken(t: string): void }) {
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        sessionStorage.setItem(TOKEN_KEY, t.trim());
+        rememberTypedToken(t.trim());
         onToken(t.trim());
       }}
     >
@@ -611,9 +634,14 @@ function Apply() {
     return saved ? (JSON.parse(saved) as Current) : undefined;
   });
   const [scope, setScope] = useState<SessionScope>();
+  const [device, setDevice] = useState<Device>();
   const [refused, setRefused] = useState<string>();
   useEffect(() => {
-    hostToken()
+    // A host whose bridge cannot say the device still gets the page, in v3.
+    hostDevice()
+      .then(setDevice)
+      .catch(() => undefined);
+    hostToken(PRODUCTION)
       .then(setToken)
       .catch(() => setReady(true));
   }, []);
@@ -687,6 +715,7 @@ function Apply() {
           <ApplicationForm
             api={api}
             {...(scope && { scope })}
+            {...(device && { device })}
             started={(s, c) => {
               save(c);
               setStage(s);

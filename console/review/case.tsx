@@ -18,6 +18,7 @@ import {
   type ReviewCase,
 } from '../../sdk/index';
 import { formatTime, messageOf, relative } from '../shared/format';
+import { CaseRisk } from './case-risk';
 import {
   ACCOUNT_STATUS,
   BANK_ACTION,
@@ -256,6 +257,7 @@ export function CasePage({ api, me, reviewId, next, previous, back, decided }: P
             <section class="facts-col">
               {file && <Applicant api={api} reviewId={reviewId} file={file} />}
               <Checks application={application} />
+              <CaseRisk application={application} />
               <Timeline review={review} />
             </section>
           </div>

@@ -2,12 +2,16 @@
  * The review console and the applicant's page in a real browser (Debian's Chromium through
  * playwright-core), against the real API, worker and sandboxes:
  *
- * - an applicant opens an account through /apply at 360 px (a mistyped code first);
+ * - an applicant opens an account through /apply at 360 px in flow v4 (the purpose and the
+ *   declaration, which the page asks for before it sends anything; a mistyped code first); a host
+ *   that gives no IP address gets v3;
  * - another applicant's blurred photo opens a case; Alice finds it in the queue and decides it
  *   with the keyboard only (reject); Bob, meanwhile, is blocked by her claim; the applicant
  *   re-uploads through /apply; Alice may not approve (four eyes); Bob approves; the account is
  *   ACTIVE again;
  * - the funnel chart shows this run's numbers, as GET /v1/funnel counts them;
+ * - a v4 case shows the applicant's purpose and declaration, the device, how many identities
+ *   applied from the device and mobile (counts only), and the risk rating;
  * - Alice proposes to close an account; she and Bob see that a supervisor must confirm it, and
  *   neither is offered the confirmation; Carol, a supervisor, finds it in the queue under 待复核,
  *   confirms it, and the case ends CLOSED with the account closed in core banking.
@@ -29,9 +33,11 @@ import { Reviews } from '../../client/reviews';
 import { SqliteSessionStore } from '../../client/sessions';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import type { ApplicationView } from '../../sdk/index';
 import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
 import {
   type Harness,
+  newApplication,
   readAccount,
   readSmsCode,
   startHarness,
@@ -113,11 +119,22 @@ async function mintSession(at = base): Promise<string> {
   return sessionToken;
 }
 
-/** The applicant's page at phone width, in a WebView whose host hands it a customer's session token. */
-async function applicantPage(at = base, hostToken?: string): Promise<Page> {
+/** What the sample host hands the page about the phone: the address its backend saw (RFC 5737). */
+const HOST_DEVICE = { ip: '203.0.113.7', platform: 'ANDROID', appVersion: '5.2.0' };
+
+/**
+ * The applicant's page at phone width, in a WebView whose host hands it a customer's session
+ * token and the device (`hostDevice: null`: a host that gives none).
+ */
+async function applicantPage(
+  at = base,
+  hostToken?: string,
+  hostDevice: typeof HOST_DEVICE | null = HOST_DEVICE,
+): Promise<Page> {
   const ctx = await context({
     viewport: { width: 360, height: 780 },
     hostToken: hostToken ?? (await mintSession(at)),
+    ...(hostDevice && { hostDevice }),
   });
   const page = await ctx.newPage();
   await page.goto(`${at}/apply`);
@@ -126,7 +143,11 @@ async function applicantPage(at = base, hostToken?: string): Promise<Page> {
 
 const png = (name: string, buffer: Buffer) => ({ name, mimeType: 'image/png', buffer });
 
-async function fillApplication(page: Page, person: Person, opts: { blurred?: boolean } = {}) {
+async function fillApplication(
+  page: Page,
+  person: Person,
+  opts: { blurred?: boolean; v3?: boolean; declare?: boolean } = {},
+) {
   await page.getByLabel('姓名', { exact: true }).fill(person.name);
   await page.getByLabel('身份证号', { exact: true }).fill(person.idNumber);
   await page.getByLabel('银行预留手机号').fill(person.mobile);
@@ -145,6 +166,20 @@ async function fillApplication(page: Page, person: Person, opts: { blurred?: boo
   await page
     .getByLabel('身份证国徽面', { exact: true })
     .setInputFiles(png('back.png', makeIdCardImage({ side: 'BACK', validUntil: '2040-01-01' })));
+  if (opts.v3) return;
+  await page.getByRole('radio', { name: '储蓄' }).check();
+  if (opts.declare !== false) await page.getByRole('checkbox', { name: /不出租、出借、出售/ }).check();
+}
+
+/** The application as staff read it (flow v4's intent and device included). */
+async function staffView(applicationId: string) {
+  const res = await fetch(`${base}/v1/applications/${applicationId}`, {
+    headers: { authorization: `Bearer ${ALICE}` },
+  });
+  return {
+    status: res.status,
+    view: res.status === 200 ? ((await res.json()) as ApplicationView) : undefined,
+  };
 }
 
 /** Submits the filled form and the SMS code; answers the account number shown. */
@@ -182,17 +217,44 @@ async function signIn(page: Page, token: string) {
 }
 
 describe('the applicant opens an account through /apply', () => {
-  it('at 360 px: five elements, both photos, a mistyped code (tries left), then the right one', async () => {
+  it('at 360 px: five elements, both photos, the purpose and the declaration (asked for before anything is sent), a mistyped code (tries left), then the right one', async () => {
     const page = await applicantPage();
+    const sent: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && sent.push(new URL(r.url()).pathname));
     const person = newPerson('欧阳·娜娜');
-    await fillApplication(page, person);
+    await fillApplication(page, person, { declare: false });
+    await expect
+      .poll(() => page.getByRole('checkbox', { name: /不出租、出借、出售/ }).isChecked())
+      .toBe(false);
+    await page.getByRole('button', { name: '提交并获取验证码' }).click();
+    await page.getByText('开立账户须本人阅读并勾选以上承诺').waitFor();
+    expect(sent).toEqual([]);
+    await page.getByRole('checkbox', { name: /不出租、出借、出售/ }).check();
     await screenshot(page, 'apply-form');
     const accountNumber = await submitAndEnterCode(page, person, { typoFirst: true, shots: 'apply' });
     await expect.poll(() => page.locator('[data-status]').getAttribute('data-status'), POLL).toBe('ACTIVE');
     await screenshot(page, 'apply-opened');
     expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('ACTIVE');
+    const { view } = await staffView(await applicationIdOf(accountNumber));
+    expect(view).toMatchObject({
+      flowVersion: 'v4',
+      intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true },
+      device: { platform: 'ANDROID', appVersion: '5.2.0' },
+    });
     // No horizontal scrolling at phone width.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  });
+
+  it('in v3 when the host gives no IP address: no purpose or declaration asked, none sent', async () => {
+    const page = await applicantPage(base, undefined, null);
+    const person = newPerson();
+    await fillApplication(page, person, { v3: true });
+    expect(await page.getByRole('checkbox', { name: /不出租、出借、出售/ }).count()).toBe(0);
+    const accountNumber = await submitAndEnterCode(page, person);
+    const { view } = await staffView(await applicationIdOf(accountNumber));
+    expect(view?.flowVersion).toBe('v3');
+    expect(view?.intent).toBeUndefined();
+    expect(view?.device).toBeUndefined();
   });
 
   it('in production: refuses the tenant token a host hands it, and runs on a session', async () => {
@@ -356,12 +418,12 @@ describe('the funnel chart', () => {
     const expected = await eventually(
       async () =>
         (await new Funnel(h.client, h.taskQueue).rows()).find(
-          (r) => r.flowVersion === 'v3' && r.channel === 'OWN_APP',
+          (r) => r.flowVersion === 'v4' && r.channel === 'OWN_APP',
         )!,
       (row) => row.started === 2 && row.steps.find((s) => s.step === 'OPEN_ACCOUNT')!.passed === 2,
     );
     expect(expected.started).toBe(2);
-    const chart = page.locator('[data-funnel="v3-OWN_APP"]');
+    const chart = page.locator('[data-funnel="v4-OWN_APP"]');
     await expect
       .poll(
         async () => {
@@ -497,6 +559,56 @@ describe("closing an account takes an operator's proposal and a supervisor's con
     ]);
     expect(await carol.locator('section.proposal').count()).toBe(0);
     await screenshot(carol, 'console-closed');
+  });
+});
+
+// After the funnel test, whose v4 numbers these applications would change.
+describe('a v4 case', () => {
+  it('shows the purpose, the declaration, the device, the counts of identities on the device and mobile, and the rating', async () => {
+    // Three people apply from one phone: the third opens with a review (LINKED_APPLICANTS).
+    const deviceId = `browser-${randomUUID()}`;
+    const v4 = async (person = newPerson()) => ({
+      ...(await newApplication(h.documents, { person })),
+      flowVersion: 'v4' as const,
+      intent: { purpose: 'WEALTH' as const, declaresNoRentOrSale: true },
+      device: { deviceId, platform: 'HARMONY' as const, ip: '198.51.100.20', appVersion: '7.0.1' },
+    });
+    const others = [newPerson(), newPerson()];
+    for (const person of others) await h.applications.start(await v4(person));
+    const third = await v4();
+    expect((await h.applications.start(third)).status).toBe('AWAITING_SMS_CODE');
+    const opened = await h.applications.submitSmsCode(
+      third.applicationId,
+      await readSmsCode(h.providersUrl, third.applicant.mobile),
+    );
+    expect(opened).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    const { view } = await staffView(third.applicationId);
+    expect(view?.links?.identitiesOnDevice).toBe(3);
+    expect(view?.riskRating).toBeDefined();
+
+    const page = await (await context()).newPage();
+    await signIn(page, ALICE);
+    await page.goto(`${base}/console#/case/${reviewWorkflowId(third.applicationId)}`);
+    const risk = page.locator('section[aria-labelledby="risk-title"]');
+    await risk.waitFor();
+    await expect.poll(() => risk.locator('[data-purpose]').textContent(), POLL).toBe('理财 (WEALTH)');
+    expect(await risk.locator('[data-declared]').textContent()).toBe('已承诺');
+    expect(await risk.locator('[data-platform]').textContent()).toBe('鸿蒙 · App 7.0.1');
+    expect(await risk.locator('[data-links-device]').textContent()).toBe('3 个身份申请（含本人）');
+    expect(await risk.locator('[data-links-mobile]').textContent()).toBe(
+      `${view!.links!.identitiesOnMobile} 个身份申请（含本人）`,
+    );
+    expect(await risk.locator('[data-risk-rating]').getAttribute('data-risk-rating')).toBe(view!.riskRating);
+    // Counts only: nothing of the device's other applicants, nor the device's id or address.
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const shown of [
+      deviceId,
+      '198.51.100.20',
+      ...others.flatMap((p) => [p.name, p.idNumber, p.mobile]),
+    ]) {
+      expect(text).not.toContain(shown);
+    }
+    await screenshot(page, 'console-case-v4');
   });
 });
 
