@@ -51,8 +51,11 @@ export class Funnel {
       return answer;
     };
     const flow = flows[flowVersion];
-    const checks: readonly string[] = flow.checks;
-    const names = [...flow.checks, ...(flow.smsCode ? ['SMS_CODE'] : []), 'OPEN_ACCOUNT'];
+    // v4's intent is confirmed in the start's first workflow task, before its checks, but is
+    // published with them (at the code or the end): while checking, an application waits at it
+    // as at each check, and the counts of every step still add up to the started.
+    const checks: readonly string[] = [...(flow.intentAndDevice ? ['INTENT'] : []), ...flow.checks];
+    const names = [...checks, ...(flow.smsCode ? ['SMS_CODE'] : []), 'OPEN_ACCOUNT'];
     // Where a running application stands: its checks (all at once), its code, its account. A
     // FAILED one counts where it failed (FailedAt; binding counts at OPEN_ACCOUNT).
     const waitingAt = (step: string) =>

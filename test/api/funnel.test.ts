@@ -1,7 +1,7 @@
 /** Funnel figures through visibility, over HTTP and through the operator command line. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperator } from '../../cli/operator';
 import { Applications } from '../../client/applications';
 import { defaultPolicy } from '../../domain/application';
@@ -114,4 +114,80 @@ it('counts where each v3 application got to, where it stopped, and where it stan
 
 it('is for operators and supervisors, not apps', async () => {
   expect((await api.inject({ url: '/v1/funnel', headers: bearer('app') })).statusCode).toBe(403);
+});
+
+/** The providers sandbox's punishment list (惩戒名单): this person may open no account. */
+async function listPunished(idNumber: string): Promise<void> {
+  const res = await fetch(`${h.providersUrl}/sandbox/punishment-list/${idNumber}`, { method: 'PUT' });
+  if (!res.ok) throw new Error(`the sandbox did not list them: ${res.status}`);
+}
+
+describe('flow v4', () => {
+  /** A v4 request of the bank's own app: v3's, the intent given, from this device. */
+  const v4 = async (deviceId: string, opts: Parameters<typeof newApplication>[1] = {}, declares = true) => ({
+    ...(await newApplication(h.documents, opts)),
+    flowVersion: 'v4' as const,
+    intent: { purpose: 'SAVINGS' as const, declaresNoRentOrSale: declares },
+    device: { deviceId, platform: 'IOS' as const, ip: '192.0.2.10' },
+  });
+
+  it("counts v4's own steps: the intent, the punishment list and linked applicants", async () => {
+    const opened = await v4(`funnel-${randomUUID()}`);
+    expect((await h.applications.start(opened)).status).toBe('AWAITING_SMS_CODE');
+    await h.applications.submitSmsCode(
+      opened.applicationId,
+      await readSmsCode(h.providersUrl, opened.applicant.mobile),
+    );
+    const undeclared = await v4(`funnel-${randomUUID()}`, {}, false);
+    expect((await h.applications.start(undeclared)).status).toBe('REJECTED');
+    const listed = await v4(`funnel-${randomUUID()}`);
+    await listPunished(listed.applicant.idNumber);
+    expect((await h.applications.start(listed)).status).toBe('REJECTED');
+    // Three people on one phone: the third is a doubt, and still gets to its code, where all
+    // three wait (a wait that outlasts the test).
+    const patient = new Applications({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      policy: { ...defaultPolicy, smsCodeWaitSeconds: 600, applicationDeadlineSeconds: 600 },
+    });
+    const phone = `funnel-${randomUUID()}`;
+    const linked = [await v4(phone), await v4(phone), await v4(phone)];
+    for (const a of linked) expect((await patient.start(a)).status).toBe('AWAITING_SMS_CODE');
+
+    const read = async () =>
+      (await api.inject({ url: '/v1/funnel', headers: bearer('operator') })).json().funnel as FunnelRow[];
+    const row = (r: FunnelRow[]) => r.find((x) => x.flowVersion === 'v4' && x.channel === 'OWN_APP')!;
+    const rows = await eventually(
+      read,
+      (r) =>
+        row(r).started === 6 &&
+        step(row(r), 'INTENT').reached === 6 &&
+        step(row(r), 'OPEN_ACCOUNT').passed === 1 &&
+        step(row(r), 'SMS_CODE').reached === 4,
+    );
+    const v4Row = row(rows);
+    expect(v4Row.steps.map((s) => s.step)).toEqual([
+      'INTENT',
+      'ID_DOCUMENT',
+      'IDENTITY',
+      'WATCHLIST',
+      'CARD_FOUR_ELEMENTS',
+      'PUNISHMENT_LIST',
+      'LINKED_APPLICANTS',
+      'SMS_CODE',
+      'OPEN_ACCOUNT',
+    ]);
+    expect(step(v4Row, 'INTENT')).toMatchObject({ reached: 6, passed: 5, rejected: 1, waiting: 0 });
+    // The undeclared one checked nothing.
+    expect(step(v4Row, 'PUNISHMENT_LIST')).toMatchObject({ reached: 5, passed: 4, rejected: 1 });
+    // A doubt is no rejection: the third on the phone went on to its code.
+    expect(step(v4Row, 'LINKED_APPLICANTS')).toMatchObject({ reached: 5, rejected: 0 });
+    expect(step(v4Row, 'SMS_CODE')).toMatchObject({ reached: 4, passed: 1, waiting: 3 });
+
+    await Promise.all(
+      linked.map((a) =>
+        h.client.workflow.getHandle(onboardingWorkflowId(a.applicationId)).terminate('test over'),
+      ),
+    );
+  });
 });
