@@ -866,3 +866,59 @@ it('records the v2 paths through Tencent Cloud', async () => {
     await t.stop();
   }
 });
+
+/**
+ * Issue 21's reconcile-by-application patch: a run whose mismatch (an account whose
+ * application this run's index does not know) names the application only. Recorded on its own
+ * (`-t "reconcile naming applications"`), on sandboxes of its own.
+ */
+it('records the reconcile naming applications only', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  try {
+    const req = await newApplication(b.documents);
+    await b.applications.start(req);
+    await b.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(b.providersUrl, req.applicant.mobile),
+    );
+    // The period ends at the run's time: let the account be older than it.
+    await new Promise((r) => setTimeout(r, 1100));
+    const queue = `record-reconcile-${randomUUID()}`;
+    const worker = await createWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: queue,
+      ports: {
+        ...sandboxPorts(b.documentsDir, b.keyring, {
+          providersUrl: own.providersUrl,
+          coreBankingUrl: own.coreBankingUrl,
+        }),
+        // An index of another queue: the account just opened has no application it knows.
+        applications: visibilityApplicationIndex(b.client, `no-applications-${randomUUID()}`),
+      },
+      dataConverter: encryptedDataConverter(b.keyring),
+      workflowBundle: await workflowBundle(),
+    });
+    const workflowId = `reconcile-record-${randomUUID()}`;
+    const report = await worker.runUntil(
+      b.client.workflow.execute('reconcile', {
+        workflowId,
+        taskQueue: queue,
+        args: [{ periodSeconds: 3600, lagSeconds: 0 }],
+      }),
+    );
+    expect(report).toMatchObject({
+      mismatches: [{ kind: 'ACCOUNT_WITHOUT_APPLICATION', applicationId: req.applicationId }],
+    });
+    await saveHistory(b.client, workflowId, 'reconcile-run-by-application');
+  } finally {
+    await connection.close();
+    await b.stop();
+    await own.close();
+  }
+});

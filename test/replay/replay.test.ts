@@ -69,6 +69,7 @@ describe('recorded histories replay on the current code', () => {
         // Issue 21: the sealed-sweep-events patch, and a signing sealed under its holder's key.
         'id-expiry-sweep-receive-only-sealed-events-encrypted',
         'agreement-signed-sealed-per-person-encrypted',
+        'reconcile-run-by-application-encrypted',
       ]),
     );
   });
