@@ -6,7 +6,7 @@
  * `split` the worker and the sandboxes each in a process of its own (processes.ts).
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -179,6 +179,8 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
     const documents = new DocumentStore(documentsDir, keyring);
 
     const webhook = `${providersUrl}/sandbox/app-webhook`;
+    // As production wires it: flow v4's linked-applicants store needs both (a throwaway key).
+    const stores = { dataDir: dir, counterHmacKey: randomBytes(32).toString('base64') };
     const ports = httpPorts(
       {
         providersUrl,
@@ -187,6 +189,7 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
         opsWebhookUrl: webhook,
         webhookSecret: WEBHOOK_SECRET,
         documentsDir,
+        ...stores,
       },
       keyring,
     );
@@ -211,6 +214,7 @@ export async function startBenchEnv(opts: BenchEnvOptions): Promise<BenchEnv> {
             documentsDir,
             dataKeysFile,
             masterKey: { id: masterKey.id, base64: masterKey.key.toString('base64') },
+            ...stores,
           } satisfies WorkerConfig,
           opts.split.workerNodeArgs,
         );

@@ -1,8 +1,9 @@
 /**
- * The project's clean v3 application against the floor (no-op workflows of the same shape),
- * in one run on one server: `npx tsx scripts/bench/flow.ts --help`.
+ * The project's clean v3 and v4 applications against the floor (no-op workflows of the same
+ * shape), in one run on one server: `npx tsx scripts/bench/flow.ts --help`.
  * Prints JSON lines on stdout and a short summary on stderr; it asserts nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import type { StartApplicationRequest } from '../../domain/application';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
@@ -43,7 +44,7 @@ interface Options {
 const program = new Command()
   .name('bench:flow')
   .description(
-    'Throughput and latency of a clean v3 application against the floor (no-op workflows of the same shape), in one run on one server.',
+    'Throughput and latency of a clean v3 and a clean v4 application against the floor (no-op workflows of the same shape), in one run on one server.',
   )
   .addOption(new Option('--n <count>', 'runs per case in the load pass').default(80).argParser(positiveInt))
   .addOption(
@@ -103,7 +104,10 @@ const program = new Command()
       '                                 after the 3 more (codeToOpened), then the result (rest)\n' +
       '  project/clean-v3               Applications.start (toAwaiting), SMS code from the sandbox\n' +
       '                                 inbox (readCode), submitSmsCode (codeToOpened), workflow\n' +
-      '                                 result (rest); a fresh person and card each run\n\n' +
+      '                                 result (rest); a fresh person and card each run\n' +
+      '  project/clean-v4               the same in flow v4: intent and device too, the punishment\n' +
+      '                                 list and linked applicants checked, a risk rating kept with\n' +
+      '                                 the account; a fresh person, card and device each run\n\n' +
       'Passes, after --warmup runs of every case:\n' +
       "  solo  --solo runs of each case one at a time, cases interleaved: a single applicant's\n" +
       '        phase times, for the aim of each phase within 100 ms of the floor (two-step)\n' +
@@ -195,7 +199,20 @@ function figures(name: string, pass: Pass, concurrency: number, pool: PoolResult
   };
 }
 
-/** One clean v3 application, as an app would run it through Applications (the API's layer). */
+/**
+ * A clean v4 request from a clean v3 one: the declaration made, and a device of its own, so no
+ * two runs are linked applicants (documentation addresses, RFC 5737).
+ */
+function asV4(req: StartApplicationRequest, i: number): StartApplicationRequest {
+  return {
+    ...req,
+    flowVersion: 'v4',
+    intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true },
+    device: { deviceId: `bench-${randomUUID()}`, platform: 'ANDROID', ip: `198.51.100.${i % 250}` },
+  };
+}
+
+/** One clean v3 or v4 application, as an app would run it through Applications (the API's layer). */
 function projectRun(env: BenchEnv, requests: StartApplicationRequest[]): () => Promise<Sample> {
   return async () => {
     const req = requests.pop();
@@ -241,8 +258,8 @@ interface Deltas {
   endToEndMs?: Spread;
 }
 
-interface Ratios {
-  kind: 'ratios';
+/** One project case against the floor. */
+interface ProjectRatios {
   throughputVsCodeThenOpen?: number;
   throughputVsTwoStep?: number;
   throughputVsParallel3Then4?: number;
@@ -254,6 +271,12 @@ interface Ratios {
    * worker against the floor's worker (split only).
    */
   cpuVsCodeThenOpen: { total?: number; server?: number; workerVsFloorWorker?: number };
+}
+
+/** v3's figures at the top level, as before v4 existed; v4's beside them, and against v3's. */
+interface Ratios extends ProjectRatios {
+  kind: 'ratios';
+  v4: ProjectRatios & { throughputVsV3?: number };
   aims: {
     throughputRatioAtLeast: number;
     phaseDeltaAtMostMs: number;
@@ -277,9 +300,13 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     const prepared = opts.warmup + opts.solo + opts.n;
     const t = performance.now();
     const requests: StartApplicationRequest[] = [];
-    for (let i = 0; i < prepared; i++) requests.push(await newApplication(env.documents));
+    const v4Requests: StartApplicationRequest[] = [];
+    for (let i = 0; i < prepared; i++) {
+      requests.push(await newApplication(env.documents));
+      v4Requests.push(asV4(await newApplication(env.documents), i));
+    }
     note(
-      `[bench] prepared ${prepared} applications (ID images stored) in ${Math.round(performance.now() - t)} ms`,
+      `[bench] prepared ${prepared} applications of each flow (ID images stored) in ${Math.round(performance.now() - t)} ms`,
     );
 
     let seq = 0;
@@ -290,6 +317,7 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
       { name: 'floor/code-then-open', run: () => floor.codeThenOpen(floorId()) },
       { name: 'floor/two-step-code-then-open', run: () => floor.twoStep(floorId()) },
       { name: 'project/clean-v3', run: projectRun(env, requests) },
+      { name: 'project/clean-v4', run: projectRun(env, v4Requests) },
     ];
     const soloCases = cases.filter((c) => c.name !== 'floor/parallel3-then-4');
 
@@ -351,32 +379,50 @@ async function main(env: BenchEnv, opts: Options): Promise<boolean> {
     }
 
     const get = (name: string, pass: Pass) => all.find((f) => f.case === name && f.pass === pass);
-    const project = (pass: Pass) => get('project/clean-v3', pass);
     const twoStep = (pass: Pass) => get('floor/two-step-code-then-open', pass);
     const floorCode = get('floor/code-then-open', 'load');
-    const phaseDeltas = (pass: Pass): Deltas => ({
-      startToAwaitingMs: delta(project(pass)?.phases.toAwaiting, twoStep(pass)?.phases.toAwaiting),
-      codeToOpenedMs: delta(project(pass)?.phases.codeToOpened, twoStep(pass)?.phases.codeToOpened),
-      endToEndMs: delta(
-        project(pass) && { p50: project(pass)!.p50ms, p99: project(pass)!.p99ms },
-        twoStep(pass) && { p50: twoStep(pass)!.p50ms, p99: twoStep(pass)!.p99ms },
-      ),
-    });
+    const ratiosOf = (name: string): ProjectRatios => {
+      const project = (pass: Pass) => get(name, pass);
+      const phaseDeltas = (pass: Pass): Deltas => ({
+        startToAwaitingMs: delta(project(pass)?.phases.toAwaiting, twoStep(pass)?.phases.toAwaiting),
+        codeToOpenedMs: delta(project(pass)?.phases.codeToOpened, twoStep(pass)?.phases.codeToOpened),
+        endToEndMs: delta(
+          project(pass) && { p50: project(pass)!.p50ms, p99: project(pass)!.p99ms },
+          twoStep(pass) && { p50: twoStep(pass)!.p50ms, p99: twoStep(pass)!.p99ms },
+        ),
+      });
+      return {
+        throughputVsCodeThenOpen: ratio(project('load')?.wfPerSec, floorCode?.wfPerSec),
+        throughputVsTwoStep: ratio(project('load')?.wfPerSec, twoStep('load')?.wfPerSec),
+        throughputVsParallel3Then4: ratio(
+          project('load')?.wfPerSec,
+          get('floor/parallel3-then-4', 'load')?.wfPerSec,
+        ),
+        soloDeltas: opts.solo > 0 ? phaseDeltas('solo') : undefined,
+        loadDeltas: phaseDeltas('load'),
+        historyEvents: {
+          project: project('load')?.historyEvents,
+          floorCodeThenOpen: floorCode?.historyEvents,
+        },
+        cpuVsCodeThenOpen: {
+          total: ratio(project('load')?.cpuMsPerRun?.total, floorCode?.cpuMsPerRun?.total),
+          server: ratio(project('load')?.cpuMsPerRun?.server, floorCode?.cpuMsPerRun?.server),
+          workerVsFloorWorker: ratio(
+            project('load')?.cpuMsPerRun?.worker,
+            floorCode?.cpuMsPerRun?.floorWorker,
+          ),
+        },
+      };
+    };
     const ratios: Ratios = {
       kind: 'ratios',
-      throughputVsCodeThenOpen: ratio(project('load')?.wfPerSec, floorCode?.wfPerSec),
-      throughputVsTwoStep: ratio(project('load')?.wfPerSec, twoStep('load')?.wfPerSec),
-      throughputVsParallel3Then4: ratio(
-        project('load')?.wfPerSec,
-        get('floor/parallel3-then-4', 'load')?.wfPerSec,
-      ),
-      soloDeltas: opts.solo > 0 ? phaseDeltas('solo') : undefined,
-      loadDeltas: phaseDeltas('load'),
-      historyEvents: { project: project('load')?.historyEvents, floorCodeThenOpen: floorCode?.historyEvents },
-      cpuVsCodeThenOpen: {
-        total: ratio(project('load')?.cpuMsPerRun?.total, floorCode?.cpuMsPerRun?.total),
-        server: ratio(project('load')?.cpuMsPerRun?.server, floorCode?.cpuMsPerRun?.server),
-        workerVsFloorWorker: ratio(project('load')?.cpuMsPerRun?.worker, floorCode?.cpuMsPerRun?.floorWorker),
+      ...ratiosOf('project/clean-v3'),
+      v4: {
+        ...ratiosOf('project/clean-v4'),
+        throughputVsV3: ratio(
+          get('project/clean-v4', 'load')?.wfPerSec,
+          get('project/clean-v3', 'load')?.wfPerSec,
+        ),
       },
       aims: {
         throughputRatioAtLeast: 0.9,
@@ -436,28 +482,30 @@ function summarize(all: CaseFigures[], ratios: Ratios, opts: Options): void {
         `${cell(c.sandboxes, 11)}${cell(c.total, 8)}`,
     );
   }
-  const projectCpu = all.find((f) => f.case === 'project/clean-v3' && f.pass === 'load')?.cpuMsPerRun;
   const floorCpu = all.find((f) => f.case === 'floor/code-then-open' && f.pass === 'load')?.cpuMsPerRun;
-  note(
-    `worker CPU per application: ${projectCpu?.worker ?? '-'} ms (aim <= 20); the floor's worker per ` +
-      `code-then-open workflow: ${floorCpu?.floorWorker ?? '-'} ms. CPU project / floor code-then-open: ` +
-      `all processes ${ratios.cpuVsCodeThenOpen.total ?? '-'}, server ${ratios.cpuVsCodeThenOpen.server ?? '-'}, ` +
-      `worker / the floor's worker ${ratios.cpuVsCodeThenOpen.workerVsFloorWorker ?? '-'}`,
-  );
-  const solo = ratios.soloDeltas;
   note('');
-  note(`throughput project / floor code-then-open: ${ratios.throughputVsCodeThenOpen ?? '-'} (aim >= 0.9)`);
-  if (solo) {
+  note(
+    `each flow against the floor (code-then-open; solo deltas against the two-step floor, aim <= 100 ms):`,
+  );
+  for (const [flow, r] of [
+    ['v3', ratios],
+    ['v4', ratios.v4],
+  ] as const) {
+    const cpu = all.find((f) => f.case === `project/clean-${flow}` && f.pass === 'load')?.cpuMsPerRun;
+    const solo = r.soloDeltas;
     note(
-      `single applicant, project minus floor (two-step), p50/p99 ms: start->AWAITING_SMS_CODE ` +
-        `${solo.startToAwaitingMs?.p50}/${solo.startToAwaitingMs?.p99}, code->OPENED ` +
-        `${solo.codeToOpenedMs?.p50}/${solo.codeToOpenedMs?.p99} (aim <= 100)`,
+      `  ${flow}: throughput ${r.throughputVsCodeThenOpen ?? '-'} (aim >= 0.9); history events ` +
+        `${r.historyEvents.project ?? '-'} (aim <= 40; floor ${r.historyEvents.floorCodeThenOpen ?? '-'}); ` +
+        `worker CPU ${cpu?.worker ?? '-'} ms per application (aim <= 20; the floor's worker ` +
+        `${floorCpu?.floorWorker ?? '-'}); CPU all processes ${r.cpuVsCodeThenOpen.total ?? '-'}, server ` +
+        `${r.cpuVsCodeThenOpen.server ?? '-'}, worker / the floor's worker ${r.cpuVsCodeThenOpen.workerVsFloorWorker ?? '-'}` +
+        (solo
+          ? `; single applicant p50/p99 ms: start->AWAITING_SMS_CODE ${solo.startToAwaitingMs?.p50}/` +
+            `${solo.startToAwaitingMs?.p99}, code->OPENED ${solo.codeToOpenedMs?.p50}/${solo.codeToOpenedMs?.p99}`
+          : ''),
     );
   }
-  note(
-    `history events: project ${ratios.historyEvents.project ?? '-'} (aim <= 40), floor code-then-open ` +
-      `${ratios.historyEvents.floorCodeThenOpen ?? '-'}`,
-  );
+  note(`throughput v4 / v3: ${ratios.v4.throughputVsV3 ?? '-'}`);
 }
 
 program.action(async (opts: Options) => {

@@ -29,6 +29,9 @@ export interface WorkerConfig {
   documentsDir: string;
   dataKeysFile: string;
   masterKey: { id: string; base64: string };
+  /** Where flow v4's linked-applicants store (and the audit trail) live, and the key of their HMACs. */
+  dataDir: string;
+  counterHmacKey: string;
 }
 
 /** The floor's worker: its no-op workflows on a task queue of its own. */

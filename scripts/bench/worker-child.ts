@@ -40,6 +40,8 @@ const worker = await createWorker({
       opsWebhookUrl: webhook,
       webhookSecret: config.webhookSecret,
       documentsDir: config.documentsDir,
+      dataDir: config.dataDir,
+      counterHmacKey: config.counterHmacKey,
     },
     keyring,
   ),
