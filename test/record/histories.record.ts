@@ -27,6 +27,7 @@ import { createWorker } from '../../worker/create-worker';
 import { loadRecordedKeys, saveRecordedKeys } from '../replay/recorded-keys';
 import { testKeyring } from '../security/keys';
 import { bearer, startApi } from '../support/api';
+import { listPunished, newDevice, newV4Application } from '../support/flow-v4';
 import {
   type Harness,
   newApplication,
@@ -828,42 +829,6 @@ it('records the paths sealed per person', async () => {
     await api.close();
     await b.stop();
     await own.close();
-  }
-});
-
-/**
- * Issue 24: v2 applications whose checks went through the Tencent Cloud adapters
- * (PROVIDER_PROFILE=tencent-cloud), the FACE check's input carrying the applicant's name (which
- * ImageRecognition needs). Recorded on its own (`-t "through Tencent Cloud"`).
- */
-it('records the v2 paths through Tencent Cloud', async () => {
-  const t = await startHarness({}, { keyring: testKeyring(keyStore), providerProfile: 'tencent-cloud' });
-  try {
-    const partner = { partnerId: 'partner-x' };
-    const clean = await newFlowApplication(t.documents, 'v2', { withoutMobile: true });
-    expect((await t.applications.start(clean, partner)).status).toBe('OPENED');
-    await t.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).result();
-    await saveHistory(
-      t.client,
-      onboardingWorkflowId(clean.applicationId),
-      'onboarding-v2-clean-tencent-cloud',
-    );
-    const borderline = await newFlowApplication(t.documents, 'v2', {
-      withoutMobile: true,
-      face: 'BORDERLINE',
-    });
-    expect(await t.applications.start(borderline, partner)).toMatchObject({
-      status: 'OPENED',
-      review: 'PENDING',
-    });
-    await t.client.workflow.getHandle(onboardingWorkflowId(borderline.applicationId)).result();
-    await saveHistory(
-      t.client,
-      onboardingWorkflowId(borderline.applicationId),
-      'onboarding-v2-face-review-tencent-cloud',
-    );
-  } finally {
-    await t.stop();
   }
 });
 

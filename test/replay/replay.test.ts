@@ -66,6 +66,13 @@ describe('recorded histories replay on the current code', () => {
         'review-resubmission-lifts-id-expiry-encrypted',
         'id-renewal-early-return-accepted-encrypted',
         'id-renewal-early-return-two-while-undelivered-encrypted',
+        // Issue 22: flow v4 (the flow-v4 patch).
+        'onboarding-v4-clean-encrypted',
+        'onboarding-v4-intent-not-confirmed-encrypted',
+        'onboarding-v4-listed-encrypted',
+        'onboarding-v4-medium-rating-encrypted',
+        'onboarding-v4-linked-doubt-encrypted',
+        'onboarding-v4-high-rating-encrypted',
         // Issue 21: the sealed-sweep-events patch, and a signing sealed under its holder's key.
         'id-expiry-sweep-receive-only-sealed-events-encrypted',
         'agreement-signed-sealed-per-person-encrypted',
