@@ -833,6 +833,42 @@ it('records the paths sealed per person', async () => {
 });
 
 /**
+ * Issue 24: v2 applications whose checks went through the Tencent Cloud adapters
+ * (PROVIDER_PROFILE=tencent-cloud), the FACE check's input carrying the applicant's name (which
+ * ImageRecognition needs). Recorded on its own (`-t "through Tencent Cloud"`).
+ */
+it('records the v2 paths through Tencent Cloud', async () => {
+  const t = await startHarness({}, { keyring: testKeyring(keyStore), providerProfile: 'tencent-cloud' });
+  try {
+    const partner = { partnerId: 'partner-x' };
+    const clean = await newFlowApplication(t.documents, 'v2', { withoutMobile: true });
+    expect((await t.applications.start(clean, partner)).status).toBe('OPENED');
+    await t.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).result();
+    await saveHistory(
+      t.client,
+      onboardingWorkflowId(clean.applicationId),
+      'onboarding-v2-clean-tencent-cloud',
+    );
+    const borderline = await newFlowApplication(t.documents, 'v2', {
+      withoutMobile: true,
+      face: 'BORDERLINE',
+    });
+    expect(await t.applications.start(borderline, partner)).toMatchObject({
+      status: 'OPENED',
+      review: 'PENDING',
+    });
+    await t.client.workflow.getHandle(onboardingWorkflowId(borderline.applicationId)).result();
+    await saveHistory(
+      t.client,
+      onboardingWorkflowId(borderline.applicationId),
+      'onboarding-v2-face-review-tencent-cloud',
+    );
+  } finally {
+    await t.stop();
+  }
+});
+
+/**
  * Issue 21's reconcile-by-application patch: a run whose mismatch (an account whose
  * application this run's index does not know) names the application only. Recorded on its own
  * (`-t "reconcile naming applications"`), on sandboxes of its own.
@@ -885,5 +921,65 @@ it('records the reconcile naming applications only', async () => {
     await connection.close();
     await b.stop();
     await own.close();
+  }
+});
+
+/**
+ * Flow v4 (issue 22, the `flow-v4` patch): clean (LOW), the declaration not confirmed, a listed
+ * person, the second identity on a device (MEDIUM), the third (LINKED_APPLICANTS, HIGH, receive-only)
+ * and a watch-list doubt (HIGH, lowered limits). Recorded on their own (`-t "flow v4"`); each uses
+ * a device of its own, so the shared linked-applicants counts of other runs do not reach them.
+ */
+it('records the flow v4 paths', async () => {
+  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  const record = async (applicationId: string, name: string) => {
+    const view = await b.client.workflow.getHandle(onboardingWorkflowId(applicationId)).result();
+    await saveHistory(b.client, onboardingWorkflowId(applicationId), name);
+    return view;
+  };
+  const open = async (req: Awaited<ReturnType<typeof newV4Application>>) => {
+    await b.applications.start(req);
+    return b.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(b.providersUrl, req.applicant.mobile),
+    );
+  };
+  try {
+    const clean = await newV4Application(b.documents);
+    expect(await open(clean)).toMatchObject({ status: 'OPENED', review: 'NONE' });
+    expect(await record(clean.applicationId, 'onboarding-v4-clean')).toMatchObject({ riskRating: 'LOW' });
+
+    const unconfirmed = await newV4Application(b.documents, {
+      intent: { purpose: 'SAVINGS', declaresNoRentOrSale: false },
+    });
+    expect((await b.applications.start(unconfirmed)).status).toBe('REJECTED');
+    await record(unconfirmed.applicationId, 'onboarding-v4-intent-not-confirmed');
+
+    const listed = await newV4Application(b.documents);
+    await listPunished(b.providersUrl, listed.applicant.idNumber);
+    expect((await b.applications.start(listed)).reasons).toEqual(['PUNISHMENT_LISTED']);
+    await record(listed.applicationId, 'onboarding-v4-listed');
+
+    const device = newDevice();
+    await open(await newV4Application(b.documents, { device }));
+    const second = await newV4Application(b.documents, { device });
+    await open(second);
+    expect(await record(second.applicationId, 'onboarding-v4-medium-rating')).toMatchObject({
+      riskRating: 'MEDIUM',
+    });
+    const third = await newV4Application(b.documents, { device });
+    expect(await open(third)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    expect(await record(third.applicationId, 'onboarding-v4-linked-doubt')).toMatchObject({
+      riskRating: 'HIGH',
+      links: { identitiesOnDevice: 3 },
+    });
+
+    const watch = await newV4Application(b.documents, { person: newPerson('周疑似') });
+    expect(await open(watch)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
+    expect(await record(watch.applicationId, 'onboarding-v4-high-rating')).toMatchObject({
+      riskRating: 'HIGH',
+    });
+  } finally {
+    await b.stop();
   }
 });
