@@ -3,6 +3,7 @@ import { createAgreementActivities } from './agreements';
 import { createAuditActivities } from './audit';
 import { createIdExpiryActivities } from './id-expiry';
 import { createOnboardingActivities } from './onboarding';
+import { createReVerificationActivities } from './re-verification';
 import { createReconcileActivities } from './reconcile';
 import { createReviewActivities } from './review';
 
@@ -15,6 +16,7 @@ export function createActivities(ports: Ports) {
     ...createReconcileActivities(ports),
     ...createAgreementActivities(ports),
     ...createIdExpiryActivities(ports),
+    ...createReVerificationActivities(ports),
   };
 }
 

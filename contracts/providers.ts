@@ -177,6 +177,12 @@ export const appEventTypeSchema = z.enum([
   'ID_EXPIRING_SOON',
   /** Photos of a valid new card were accepted: the expiry holds are lifted and the new date kept. */
   'ID_RENEWED',
+  /** The holder's re-verification is due by their risk rating: the app asks them to re-verify. */
+  'RE_VERIFICATION_DUE',
+  /** The holder re-verified: the next due date is set, any hold of a missed re-verification lifted. */
+  'ID_RE_VERIFIED',
+  /** A re-verification did not pass: the holder may try again (the reasons say what to fix). */
+  'ID_RE_VERIFICATION_FAILED',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
   /** An application failed: what happened, and what became of any account opened for it. */

@@ -11,7 +11,11 @@
  * that day, not to all accounts, and no workflow stays open for years per account.
  */
 import * as z from 'zod';
+import { idCardPhotosSchema } from './documents';
+import { documentIdSchema } from './identifiers';
+import { intentSchema } from './opening-intent';
 import { type RiskRating, riskRatingSchema } from './risk-rating';
+import { reasonCodeSchema } from './steps';
 
 const DAY = 24 * 3600;
 
@@ -95,3 +99,33 @@ export const reVerificationHoldId = (dueAt: string): string =>
 
 /** The hold's reason as core banking keeps it (staff read it; apps read only the restriction kind). */
 export const RE_VERIFICATION_OVERDUE = 'RE_VERIFICATION_OVERDUE';
+
+/**
+ * POST /v1/accounts/{accountNumber}/re-verifications: new ID photos or a selfie, checked like an
+ * opening's against the account's holder, and the intent declaration again (开户意愿 holds for as
+ * long as the account lives).
+ */
+export const reVerificationRequestSchema = z.strictObject({
+  documents: z.union([idCardPhotosSchema, z.strictObject({ selfie: documentIdSchema })], {
+    error: 'must be {idFront, idBack} or {selfie}',
+  }),
+  intent: intentSchema,
+});
+export type ReVerificationRequest = z.infer<typeof reVerificationRequestSchema>;
+export type ReVerificationDocuments = ReVerificationRequest['documents'];
+
+export const reVerificationStartedSchema = z.object({ caseId: z.string() });
+
+/** Why a re-verification did not pass: a check's reason, or the declaration withheld. */
+export const reVerificationReasonSchema = z.union([reasonCodeSchema, z.literal('INTENT_NOT_CONFIRMED')]);
+export type ReVerificationReason = z.infer<typeof reVerificationReasonSchema>;
+
+/** How a re-verification case ended: passed (next due date set, holds lifted) or not (the holder may try again). */
+export const reVerificationResultSchema = z.object({
+  passed: z.boolean(),
+  reasons: z.array(reVerificationReasonSchema),
+  nextDueAt: z.string().optional(),
+  /** The holds of a missed re-verification lifted. */
+  lifted: z.array(z.string()),
+});
+export type ReVerificationResult = z.infer<typeof reVerificationResultSchema>;

@@ -10,9 +10,12 @@ export const applicationIdOfReview = (reviewId: string): string | undefined =>
 /** A renewal of the holder's ID card (the expiry lifecycle): one at a time per account. */
 export const renewalWorkflowId = (applicationId: string): string => `renewal-${applicationId}`;
 
-/** The application an onboarding, review or renewal workflow belongs to. */
+/** A re-verification of the account's holder (its risk life): one at a time per account. */
+export const reVerificationWorkflowId = (applicationId: string): string => `re-verification-${applicationId}`;
+
+/** The application an onboarding, review, renewal or re-verification workflow belongs to. */
 export const applicationIdOfWorkflow = (workflowId: string): string | undefined =>
-  /^(?:application|review|renewal)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
+  /^(?:application|review|renewal|re-verification)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
 
 /** A signing's workflow: its id is the agreementId, derived from the institution and its reference. */
 export const agreementWorkflowId = (agreementId: string): string => `agreement-${agreementId}`;

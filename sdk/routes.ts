@@ -22,6 +22,7 @@ export const routes = {
   getAccount: { method: 'GET', path: '/v1/accounts/:accountNumber' },
   resubmitIdDocuments: { method: 'POST', path: '/v1/accounts/:accountNumber/id-documents' },
   renewIdCard: { method: 'POST', path: '/v1/accounts/:accountNumber/id-renewal' },
+  reVerify: { method: 'POST', path: '/v1/accounts/:accountNumber/re-verifications' },
   // Payment institutions' calls (and the account's app: list and cancel its agreements).
   startAgreement: { method: 'POST', path: '/v1/agreements' },
   getAgreement: { method: 'GET', path: '/v1/agreements/:agreementId' },

@@ -3,7 +3,9 @@
 import type { agreement as agreementWorkflow } from './agreement/agreement';
 import type { idRenewal as renewalWorkflow } from './id-expiry/renewal';
 import type { idExpirySweep as sweepWorkflow } from './id-expiry/sweep';
+import type { reVerification as reVerificationWorkflow } from './re-verification/re-verification';
 import type { review as reviewWorkflow } from './review/review';
+import type { reVerificationSweep as reVerificationSweepWorkflow } from './risk-sweeps/re-verification-sweep';
 
 export { onboarding } from './onboarding/onboarding';
 export { reconcile } from './reconcile';
@@ -31,4 +33,21 @@ export function idExpirySweep(...args: Parameters<typeof sweepWorkflow>): Return
 
 export function idRenewal(...args: Parameters<typeof renewalWorkflow>): ReturnType<typeof renewalWorkflow> {
   return (require('./id-expiry/renewal') as typeof import('./id-expiry/renewal')).idRenewal(...args);
+}
+
+/** The account's risk life: a re-verification and the daily sweep, each loading its modules when it runs. */
+export function reVerification(
+  ...args: Parameters<typeof reVerificationWorkflow>
+): ReturnType<typeof reVerificationWorkflow> {
+  return (
+    require('./re-verification/re-verification') as typeof import('./re-verification/re-verification')
+  ).reVerification(...args);
+}
+
+export function reVerificationSweep(
+  ...args: Parameters<typeof reVerificationSweepWorkflow>
+): ReturnType<typeof reVerificationSweepWorkflow> {
+  return (
+    require('./risk-sweeps/re-verification-sweep') as typeof import('./risk-sweeps/re-verification-sweep')
+  ).reVerificationSweep(...args);
 }

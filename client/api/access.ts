@@ -67,6 +67,7 @@ export const ACCESS: Readonly<Record<RouteName, AccessRow>> = {
   getAccount: row([...TENANT, ...STAFF], NOT_THEIRS),
   resubmitIdDocuments: row(TENANT, NOT_THEIRS),
   renewIdCard: row(TENANT, NOT_THEIRS),
+  reVerify: row(TENANT, NOT_THEIRS),
   startAgreement: row(['institution', 'otherInstitution']),
   getAgreement: row(['institution'], ['otherInstitution']),
   submitAgreementCode: row(['institution'], ['otherInstitution']),

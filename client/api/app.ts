@@ -11,6 +11,7 @@ import type { Agreements } from '../agreements';
 import type { Applications } from '../applications';
 import type { Funnel } from '../funnel';
 import type { Renewals } from '../id-expiry';
+import type { ReVerifications } from '../re-verifications';
 import type { IdempotencyRecords } from '../idempotency-records';
 import type { Reviews } from '../reviews';
 import type { SessionStore } from '../sessions';
@@ -19,6 +20,7 @@ import type { Credentials } from './auth';
 import { documentImageUpload, documentProblems } from './openapi-errors';
 import { problemHandler } from './problem';
 import { accountRoutes } from './routes/accounts';
+import { reVerificationRoutes } from './routes/re-verifications';
 import { agreementRoutes } from './routes/agreements';
 import { applicationRoutes } from './routes/applications';
 import { auditRoutes } from './routes/audit';
@@ -44,6 +46,8 @@ export interface ApiDeps {
   agreements?: Agreements;
   /** Renewals of holders' ID cards (the expiry lifecycle). */
   renewals?: Renewals;
+  /** Re-verifications of account holders (the account's risk life). */
+  reVerifications?: ReVerifications;
   reviews: Reviews;
   funnel: Funnel;
   documents: DocumentStore;
@@ -109,6 +113,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(documentRoutes(deps));
   await app.register(applicationRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(reVerificationRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(funnelRoutes(deps));
   await app.register(auditRoutes(deps));

@@ -25,6 +25,7 @@ import { Agreements } from '../agreements';
 import { Applications } from '../applications';
 import { Funnel } from '../funnel';
 import { Renewals } from '../id-expiry';
+import { ReVerifications } from '../re-verifications';
 import { Reviews } from '../reviews';
 import { apiStoresFromConfig } from '../stores';
 import { buildApi } from './app';
@@ -97,6 +98,7 @@ const api = await buildApi({
     limits: stores.limits,
   }),
   renewals: new Renewals(client, config.temporal.taskQueue),
+  reVerifications: new ReVerifications(client, config.temporal.taskQueue),
   idempotency: stores.idempotency,
   audit: auditTrailFromConfig(config, keyring),
   logger: log,

@@ -164,6 +164,13 @@ const CALLS: Record<RouteName, (x: Things) => Call> = {
     params: { accountNumber: x.accountNumber },
     payload: { idFront: 'a'.repeat(64), idBack: 'b'.repeat(64) },
   }),
+  reVerify: (x) => ({
+    params: { accountNumber: x.accountNumber },
+    payload: {
+      documents: { idFront: 'a'.repeat(64), idBack: 'b'.repeat(64) },
+      intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true },
+    },
+  }),
   startAgreement: () => ({ payload: {} }),
   getAgreement: (x) => ({ params: { agreementId: x.agreementId } }),
   submitAgreementCode: (x) => ({ params: { agreementId: x.agreementId }, payload: { code: '123456' } }),

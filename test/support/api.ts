@@ -9,6 +9,7 @@ import type { Credentials, Role } from '../../client/api/auth';
 import { DailyLimits } from '../../client/daily-limits';
 import { Funnel } from '../../client/funnel';
 import { Renewals } from '../../client/id-expiry';
+import { ReVerifications } from '../../client/re-verifications';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { Reviews } from '../../client/reviews';
 import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
@@ -79,6 +80,7 @@ export function startApi(
       limits: new DailyLimits(':memory:', TEST_COUNTER_HMAC_KEY),
     }),
     renewals: new Renewals(h.client, h.taskQueue),
+    reVerifications: new ReVerifications(h.client, h.taskQueue),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
     ...(logger && { logger }),

@@ -66,7 +66,11 @@ export const accountRoutes =
           openedAt: account.openedAt,
           // Staff read each hold as placed; everyone else its kind only (no tipping-off).
           holds: isStaff(req.caller!) ? account.holds : account.holds.map(publicHold),
-          restrictions: restrictionsOf(account.holds),
+          // A re-verification due by the holder's rating shows RE_VERIFY before any hold (the risk life).
+          restrictions: restrictionsOf(account.holds, {
+            dueAt: account.reVerificationDueAt,
+            now: new Date(),
+          }),
           boundAccount: account.binding && {
             maskedNumber: account.binding.maskedNumber,
             kind: account.binding.kind,
