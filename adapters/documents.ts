@@ -169,6 +169,33 @@ export class DocumentStore {
     }
   }
 
+  /** The documents sealed for an application: ids, sizes and when sealed (an export lists them). */
+  async listSealed(applicationId: string): Promise<{ documentId: string; bytes: number; sealedAt: string }[]> {
+    const dir = path.dirname(this.sealedFile('0'.repeat(64), applicationId));
+    const out: { documentId: string; bytes: number; sealedAt: string }[] = [];
+    for (const id of await readdir(dir).catch(() => [] as string[])) {
+      if (!ID.test(id)) continue;
+      const info = await stat(path.join(dir, id)).catch(() => undefined);
+      if (info) out.push({ documentId: id, bytes: info.size, sealedAt: info.mtime.toISOString() });
+    }
+    return out.sort((a, b) => a.documentId.localeCompare(b.documentId));
+  }
+
+  /**
+   * Deletes every document sealed for the application (retention, docs/retention.md), and the
+   * first-sealer markers that name it; answers how many documents went. Idempotent.
+   */
+  async removeApplication(applicationId: string): Promise<number> {
+    const dir = path.dirname(this.sealedFile('0'.repeat(64), applicationId));
+    const ids = (await readdir(dir).catch(() => [] as string[])).filter((id) => ID.test(id));
+    for (const id of ids) {
+      const first = (await readFile(this.sealedByFile(id)).catch(() => undefined))?.toString();
+      if (first === applicationId) await rm(this.sealedByFile(id), { force: true });
+    }
+    await rm(dir, { recursive: true, force: true });
+    return ids.length;
+  }
+
   /** Deletes uploads (and ownership markers) older than `maxAgeMs` that nothing sealed; answers how many. */
   async sweep(maxAgeMs: number, now = Date.now()): Promise<number> {
     let deleted = 0;

@@ -47,6 +47,11 @@ export const routes = {
   whoAmI: { method: 'GET', path: '/v1/me' },
   // The supervisors' calls.
   audit: { method: 'GET', path: '/v1/audit' },
+  // Retention (docs/retention.md): legal holds, and what the bank holds on one person.
+  placeLegalHold: { method: 'POST', path: '/v1/legal-holds' },
+  releaseLegalHold: { method: 'DELETE', path: '/v1/legal-holds/:legalHoldId' },
+  listLegalHolds: { method: 'GET', path: '/v1/legal-holds' },
+  exportPersonalData: { method: 'POST', path: '/v1/data-exports' },
 } as const satisfies Record<string, Route>;
 
 export type RouteName = keyof typeof routes;

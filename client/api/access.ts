@@ -89,6 +89,10 @@ export const ACCESS: Readonly<Record<RouteName, AccessRow>> = {
   endSession: row(['ownSession', 'otherSession']),
   whoAmI: row(CALLER_KINDS.filter((k) => k !== 'none')),
   audit: row(['supervisor']),
+  placeLegalHold: row(['supervisor']),
+  releaseLegalHold: row(['supervisor']),
+  listLegalHolds: row(['supervisor']),
+  exportPersonalData: row(['supervisor']),
 };
 
 /** The kinds a caller can be before any thing is looked at, as a refusal names them. */

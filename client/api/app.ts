@@ -9,10 +9,12 @@ import type { DocumentStore } from '../../adapters/documents';
 import type { CoreBanking } from '../../adapters/ports';
 import type { Agreements } from '../agreements';
 import type { Applications } from '../applications';
+import type { DataExports } from '../data-exports';
 import type { Funnel } from '../funnel';
 import type { Renewals } from '../id-expiry';
 import type { ReVerifications } from '../re-verifications';
 import type { IdempotencyRecords } from '../idempotency-records';
+import type { LegalHolds } from '../legal-holds';
 import type { Reviews } from '../reviews';
 import type { SessionStore } from '../sessions';
 import { enforceAccess } from './access';
@@ -25,8 +27,10 @@ import { agreementRoutes } from './routes/agreements';
 import { applicationRoutes } from './routes/applications';
 import { auditRoutes } from './routes/audit';
 import { consoleRoutes } from './routes/console';
+import { dataExportRoutes } from './routes/data-exports';
 import { documentRoutes } from './routes/documents';
 import { funnelRoutes } from './routes/funnel';
+import { legalHoldRoutes } from './routes/legal-holds';
 import { documentImageDownload, reviewCaseRoutes } from './routes/review-cases';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
@@ -56,6 +60,9 @@ export interface ApiDeps {
   idempotency: IdempotencyRecords;
   /** The audit log (adapters/audit): supervisors read it; routes that show documents append to it. */
   audit: AuditTrail;
+  /** Supervisors' legal holds and exports of a person's data (docs/retention.md); unset, not served. */
+  legalHolds?: LegalHolds;
+  dataExports?: DataExports;
   logger?: Logger;
   /**
    * Registered before every route (client/api/main.ts): /metrics, /health and /ready with a timer
@@ -120,6 +127,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.agreements) await app.register(agreementRoutes({ ...deps, agreements: deps.agreements }));
   await app.register(reviewCaseRoutes(deps));
   await app.register(sessionRoutes(deps));
+  if (deps.legalHolds) await app.register(legalHoldRoutes({ legalHolds: deps.legalHolds }));
+  if (deps.dataExports) await app.register(dataExportRoutes({ dataExports: deps.dataExports }));
   // The review console (/console) and the applicant's page (/apply), over the same /v1 calls.
   await app.register(consoleRoutes({ production: deps.production ?? false }));
   return app;

@@ -190,6 +190,11 @@ const CALLS: Record<RouteName, (x: Things) => Call> = {
   endSession: () => ({}),
   whoAmI: () => ({}),
   audit: () => ({ query: `accountNumber=${own.accountNumber}` }),
+  // Without a reason or with a malformed id: a 400 shows the caller got past the table, and no hold is placed.
+  placeLegalHold: (x) => ({ payload: { applicationId: x.applicationId } }),
+  releaseLegalHold: () => ({ params: { legalHoldId: 'lh-unknown' }, payload: { reason: 'test' } }),
+  listLegalHolds: () => ({}),
+  exportPersonalData: () => ({ payload: {} }),
 };
 
 function classOf(res: LightMyRequestResponse): Answer | `server error ${number}` {

@@ -1,4 +1,5 @@
 /** The HTTP API in-process on a harness's worker, for tests that go through HTTP. */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,10 +8,13 @@ import { Agreements } from '../../client/agreements';
 import { buildApi } from '../../client/api/app';
 import type { Credentials, Role } from '../../client/api/auth';
 import { DailyLimits } from '../../client/daily-limits';
+import { DataExports } from '../../client/data-exports';
 import { Funnel } from '../../client/funnel';
 import { Renewals } from '../../client/id-expiry';
-import { ReVerifications } from '../../client/re-verifications';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
+import { LegalHolds, onboardingExists, SqliteLegalHoldStore } from '../../client/legal-holds';
+import { SqlitePersonRows } from '../../client/person-rows';
+import { ReVerifications } from '../../client/re-verifications';
 import { Reviews } from '../../client/reviews';
 import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
 import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
@@ -54,6 +58,10 @@ export function bearer(role: Role, id?: string) {
   return { authorization: `Bearer ${c.token}` };
 }
 
+/** Where a harness's API keeps legal holds: a retention worker of the same test reads them there. */
+export const legalHoldsFile = (h: Pick<Harness, 'documentsDir'>) =>
+  path.join(h.documentsDir, 'legal-holds.db');
+
 /** `logger`: the API's logger, for a test that reads what the API logs. */
 export function startApi(
   h: Harness,
@@ -83,6 +91,31 @@ export function startApi(
     reVerifications: new ReVerifications(h.client, h.taskQueue),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
+    legalHolds: new LegalHolds({
+      store: new SqliteLegalHoldStore(legalHoldsFile(h)),
+      audit: h.audit,
+      coreBanking: httpCoreBanking(h.coreBankingUrl),
+      applicationExists: onboardingExists(h.client),
+    }),
+    dataExports: new DataExports({
+      client: h.client,
+      applications: h.applications,
+      reviews: new Reviews(h.client, {
+        taskQueue: h.taskQueue,
+        decisionSigningKey: TEST_DECISION_SIGNING_KEY,
+      }),
+      coreBanking: httpCoreBanking(h.coreBankingUrl),
+      documents: h.documents,
+      audit: h.audit,
+      // The harness's applications count their starts in limits.db under the same HMAC key.
+      personRows: new SqlitePersonRows(
+        {
+          sessions: path.join(h.documentsDir, 'api-sessions.db'),
+          limits: path.join(h.documentsDir, 'limits.db'),
+        },
+        TEST_COUNTER_HMAC_KEY,
+      ),
+    }),
     ...(logger && { logger }),
   });
 }
