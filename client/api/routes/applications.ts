@@ -84,7 +84,7 @@ export const applicationRoutes =
         schema: {
           summary: 'Start an application; answers when it waits for the SMS code or is decided',
           description:
-            "Idempotent by applicationId: the same request again answers the same application; a different request with a used applicationId is a 409. The channel is the token's: a body channel that contradicts it is a 403. flowVersion defaults to the channel's (OWN_APP: v3, PARTNER: v2); v1 needs no documents, v2 needs documents.selfie and no mobile, v3 needs documents.idFront and idBack. A v2 start answers the decided application (OPENED or REJECTED): there is no code to wait for.",
+            "Idempotent by applicationId: the same request again answers the same application; a different request with a used applicationId is a 409. The channel is the token's: a body channel that contradicts it is a 403. flowVersion defaults to the channel's (OWN_APP: v4, PARTNER: v2); v1 needs no documents, v2 needs documents.selfie and no mobile, v3 needs documents.idFront and idBack, v4 what v3 needs plus intent and device (a declaration that is not true is answered REJECTED INTENT_NOT_CONFIRMED). A v2 start answers the decided application (OPENED or REJECTED): there is no code to wait for.",
           body: startApplicationRequestSchema,
           response: {
             200: applicationViewSchema,
