@@ -22,6 +22,10 @@ const PII_KEYS = new Set([
   'applicant',
   'boundAccount',
   'holder',
+  // Flow v4's device data: collected for anti-fraud use only, personal data like the rest.
+  'device',
+  'deviceId',
+  'ip',
 ]);
 const CENSOR = '[redacted]';
 /** 11 digits or more (mobiles, cards, account numbers, ID numbers), with an ID number's check character X. */

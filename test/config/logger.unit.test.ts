@@ -27,6 +27,15 @@ describe('logger', () => {
     }
   });
 
+  it("redacts flow v4's device data: the device, its id and the phone's IP address", () => {
+    const { lines, log } = capture();
+    log.info({ device: { deviceId: 'idfv-4b1c9e', platform: 'IOS', ip: '203.0.113.7' } }, 'x');
+    log.info({ input: { deviceId: 'oaid-77aa01', ip: '2001:db8::7' } }, 'y');
+    const out = lines.join('');
+    for (const secret of ['idfv-4b1c9e', '203.0.113.7', 'oaid-77aa01', '2001:db8::7'])
+      expect(out).not.toContain(secret);
+  });
+
   it("redacts the agreement activities' personal inputs: the holder's elements, the mobile, the code and an otp", () => {
     const { lines, log } = capture();
     log.info(
