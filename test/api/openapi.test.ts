@@ -657,6 +657,9 @@ const cases: Record<string, Case> = {
 const wechat = { role: 'institution', id: 'WECHAT_PAY' } as const;
 const jdPay = { role: 'institution', id: 'JD_PAY' } as const;
 const madeUpAgreement = () => `agr-${randomUUID().replace(/-/g, '')}`;
+/** A re-verification's intent declaration, made. */
+const DECLARED = { purpose: 'SAVINGS', declaresNoRentOrSale: true };
+
 let signingRefs = 0;
 
 /** An opened account, its holder, and a signing request for it (QUICK_PAY, small limits). */
@@ -798,6 +801,37 @@ Object.assign(cases, {
       await step(
         'an unknown account',
         { params: { accountNumber: madeUpAccount() }, body: stranger },
+        'app',
+        404,
+      );
+    },
+  },
+  'POST /v1/accounts/{accountNumber}/re-verifications': {
+    roles: ['app'],
+    shaped: async () => ({
+      params: { accountNumber: madeUpAccount() },
+      body: json({ documents: await newPhotos(h, newPerson()), intent: DECLARED }),
+    }),
+    malformed: () => ({
+      params: { accountNumber: madeUpAccount() },
+      body: json({ documents: { idFront: 'x' }, intent: DECLARED }),
+    }),
+    async valid(step) {
+      const { accountNumber, holder } = await signable();
+      const params = { accountNumber };
+      const started = await step(
+        'photos of the holder',
+        { params, body: json({ documents: await newPhotos(h, holder), intent: DECLARED }) },
+        'app',
+        202,
+      );
+      expect(typeof field(started, 'caseId')).toBe('string');
+      await step(
+        'an unknown account',
+        {
+          params: { accountNumber: madeUpAccount() },
+          body: json({ documents: await newPhotos(h, holder), intent: DECLARED }),
+        },
         'app',
         404,
       );
