@@ -5,10 +5,14 @@ import { createIdExpiryActivities } from './id-expiry';
 import { createOnboardingActivities } from './onboarding';
 import { createReVerificationActivities } from './re-verification';
 import { createReconcileActivities } from './reconcile';
+import { createRetentionActivities, type RetentionDeps } from './retention';
 import { createReviewActivities } from './review';
 
-/** Every activity the worker registers, built from the ports it is given. */
-export function createActivities(ports: Ports) {
+/**
+ * Every activity the worker registers, built from the ports it is given; `retention`: the stores
+ * the retention run reads and destroys (without them its activities fail, non-retryable).
+ */
+export function createActivities(ports: Ports, retention?: RetentionDeps) {
   return {
     ...createOnboardingActivities(ports),
     ...createReviewActivities(ports),
@@ -17,6 +21,7 @@ export function createActivities(ports: Ports) {
     ...createAgreementActivities(ports),
     ...createIdExpiryActivities(ports),
     ...createReVerificationActivities(ports),
+    ...createRetentionActivities(ports, retention),
   };
 }
 

@@ -53,6 +53,12 @@ export const defaultRetentionPolicy: RetentionPolicy = {
 export const retentionRuleSchema = z.enum(['NEVER_CUSTOMER', 'CUSTOMER', 'REVIEW_ROUND_DOCUMENTS']);
 export type RetentionRule = z.infer<typeof retentionRuleSchema>;
 
+/** Where a page of the due-date index ended (its order: lookAt, then applicationId); the next page starts after it. */
+export interface DueCursor {
+  lookAt: string;
+  applicationId: string;
+}
+
 /** What the rules need to know of one application. */
 export interface ApplicationFacts {
   /** When its onboarding workflow ended; absent while it runs. */

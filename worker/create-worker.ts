@@ -12,6 +12,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSealedSweepActivities } from '../activities/id-expiry';
+import type { RetentionDeps } from '../activities/retention';
 import type { Ports } from '../adapters/ports';
 import { keyringOfCodecs } from '../encryption/codec';
 import { failureConverterPath } from '../encryption/data-converter';
@@ -74,6 +75,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   ports: Ports;
+  /** The retention run's stores (worker/main.ts); a worker without them fails that run's activities. */
+  retention?: RetentionDeps;
   /** `encryptedDataConverter(keyring)` everywhere but a benchmark's plaintext baseline. */
   dataConverter: DataConverter;
   /**
@@ -101,7 +104,7 @@ export function createWorker(opts: WorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: {
-      ...createActivities(opts.ports),
+      ...createActivities(opts.ports, opts.retention),
       // The sweep seals each account's event with the keyring the codec encrypts with.
       ...createSealedSweepActivities(opts.ports, keyringOfCodecs(opts.dataConverter.payloadCodecs ?? [])),
     },

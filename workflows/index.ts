@@ -4,6 +4,7 @@ import type { agreement as agreementWorkflow } from './agreement/agreement';
 import type { idRenewal as renewalWorkflow } from './id-expiry/renewal';
 import type { idExpirySweep as sweepWorkflow } from './id-expiry/sweep';
 import type { reVerification as reVerificationWorkflow } from './re-verification/re-verification';
+import type { retentionRun as retentionWorkflow } from './retention/run';
 import type { review as reviewWorkflow } from './review/review';
 import type { reVerificationSweep as reVerificationSweepWorkflow } from './risk-sweeps/re-verification-sweep';
 
@@ -50,4 +51,11 @@ export function reVerificationSweep(
   return (
     require('./risk-sweeps/re-verification-sweep') as typeof import('./risk-sweeps/re-verification-sweep')
   ).reVerificationSweep(...args);
+}
+
+/** The daily retention run (docs/retention.md), loading its modules when it runs. */
+export function retentionRun(
+  ...args: Parameters<typeof retentionWorkflow>
+): ReturnType<typeof retentionWorkflow> {
+  return (require('./retention/run') as typeof import('./retention/run')).retentionRun(...args);
 }
