@@ -150,13 +150,16 @@ export class Agreements {
    * under that person's key and shredded with it (docs/encryption.md). Before the start, since
    * the start's own payloads are the first sealed. An unknown account, or one this service did
    * not open (its reference is no application id), has no key of a person: the deployment key's.
+   * A core banking that cannot answer fails the start before anything is started or counted.
    */
   private async sealUnderHolder(agreementId: string, accountNumber: string): Promise<void> {
     const keyring = keyringOfCodecs(this.opts.client.options.loadedDataConverter.payloadCodecs);
-    if (!keyring) return;
+    const workflowId = agreementWorkflowId(agreementId);
+    // A start sent again finds its binding: the first one stays, core banking is not asked twice.
+    if (!keyring || (await keyring.applicationOfWorkflow(workflowId))) return;
     const account = await this.opts.coreBanking.getAccount(accountNumber);
     if (!account || !APPLICATION_ID.test(account.reference)) return;
-    await keyring.bindWorkflow(agreementWorkflowId(agreementId), account.reference);
+    await keyring.bindWorkflow(workflowId, account.reference);
   }
 
   /**

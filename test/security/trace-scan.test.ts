@@ -130,6 +130,11 @@ describe('traces', () => {
     sensitive.push(...sensitiveOf('opens', opens, { accountNumber }));
 
     const signingRef = reference('trace');
+    // Bound to its holder's application beforehand: the start asks core banking for it otherwise.
+    await h.keyring.bindWorkflow(
+      agreementWorkflowId(agreementIdOf('WECHAT_PAY', signingRef)),
+      opens.applicationId,
+    );
     await failing(h.coreBankingUrl, 1);
     const signing = agreements.start(
       {
