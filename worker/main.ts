@@ -7,12 +7,18 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { retentionMetrics } from '../activities/retention';
+import { DocumentStore } from '../adapters/documents';
 import { httpPorts } from '../adapters/http';
 import { withProviderProfile } from '../adapters/tencent-cloud/profile';
 import { visibilityApplicationIndex } from '../adapters/visibility';
 import { ensureIdExpirySchedule } from '../client/id-expiry';
+import { legalHoldStoreFromConfig } from '../client/legal-holds-postgres';
+import { personRowsFromConfig } from '../client/person-rows';
 import { ensureReVerificationSchedule } from '../client/re-verifications';
 import { ensureReconcileSchedule } from '../client/reconciliation';
+import { retentionIndexFromConfig } from '../client/retention-index';
+import { ensureRetentionSchedule } from '../client/schedules';
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
 import { ProjectMetrics } from '../config/metrics';
@@ -77,6 +83,8 @@ const idExpirySchedule = await ensureIdExpirySchedule(client, { taskQueue: confi
 const reVerificationSchedule = await ensureReVerificationSchedule(client, {
   taskQueue: config.temporal.taskQueue,
 });
+// And retention's: what came due destroyed, every day (docs/retention.md).
+const retentionSchedule = await ensureRetentionSchedule(client, { taskQueue: config.temporal.taskQueue });
 worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -84,6 +92,17 @@ worker = await createWorker({
   ports: {
     ...instrumentPorts(withProviderProfile(httpPorts(config, keyring), config.providerProfile), metrics),
     applications: visibilityApplicationIndex(client, config.temporal.taskQueue),
+  },
+  // The stores retention reads and destroys: the same database (or DATA_DIR) as the API's.
+  retention: {
+    index: retentionIndexFromConfig(config),
+    holds: legalHoldStoreFromConfig(config),
+    keyring,
+    documents: new DocumentStore(config.documentsDir, keyring),
+    personRows: personRowsFromConfig(config),
+    client,
+    taskQueue: config.temporal.taskQueue,
+    metrics: retentionMetrics(metrics.registry),
   },
   // Payloads and failures encrypted under each application's data key (docs/encryption.md).
   dataConverter,
@@ -110,6 +129,7 @@ log.info(
     reconcileSchedule,
     idExpirySchedule,
     reVerificationSchedule,
+    retentionSchedule,
   },
   'worker ready',
 );

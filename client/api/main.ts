@@ -23,8 +23,12 @@ import { encryptedDataConverter } from '../../encryption/data-converter';
 import { keyringFromConfig } from '../../encryption/from-config';
 import { Agreements } from '../agreements';
 import { Applications } from '../applications';
+import { DataExports } from '../data-exports';
 import { Funnel } from '../funnel';
 import { Renewals } from '../id-expiry';
+import { LegalHolds, onboardingExists } from '../legal-holds';
+import { legalHoldStoreFromConfig } from '../legal-holds-postgres';
+import { personRowsFromConfig } from '../person-rows';
 import { ReVerifications } from '../re-verifications';
 import { Reviews } from '../reviews';
 import { apiStoresFromConfig } from '../stores';
@@ -65,21 +69,23 @@ const sweep = setInterval(
 );
 sweep.unref();
 
+const audit = auditTrailFromConfig(config, keyring);
+const applications = new Applications({
+  client,
+  taskQueue: config.temporal.taskQueue,
+  policy: defaultPolicy,
+  limits: {
+    store: stores.limits,
+    caps: defaultAbuseLimits,
+  },
+});
 const api = await buildApi({
   tokens: config.tokens,
   sessions: stores.sessions,
   production: process.env.NODE_ENV === 'production',
   // Counted in the same shared store as the applications' daily limits.
   uploadQuota: { store: stores.limits, quota: DEFAULT_UPLOAD_QUOTA },
-  applications: new Applications({
-    client,
-    taskQueue: config.temporal.taskQueue,
-    policy: defaultPolicy,
-    limits: {
-      store: stores.limits,
-      caps: defaultAbuseLimits,
-    },
-  }),
+  applications,
   // This deployment's reviews only, as the funnel counts its own applications; operators'
   // messages signed with the key the worker checks them with.
   reviews: new Reviews(client, {
@@ -100,7 +106,26 @@ const api = await buildApi({
   renewals: new Renewals(client, config.temporal.taskQueue),
   reVerifications: new ReVerifications(client, config.temporal.taskQueue),
   idempotency: stores.idempotency,
-  audit: auditTrailFromConfig(config, keyring),
+  audit,
+  // Retention (docs/retention.md): supervisors' legal holds and exports of one person's data.
+  legalHolds: new LegalHolds({
+    store: legalHoldStoreFromConfig(config),
+    audit,
+    coreBanking: httpCoreBanking(config.coreBankingUrl),
+    applicationExists: onboardingExists(client),
+  }),
+  dataExports: new DataExports({
+    client,
+    applications,
+    reviews: new Reviews(client, {
+      taskQueue: config.temporal.taskQueue,
+      decisionSigningKey: config.decisionSigningKey,
+    }),
+    coreBanking: httpCoreBanking(config.coreBankingUrl),
+    documents,
+    audit,
+    personRows: personRowsFromConfig(config),
+  }),
   logger: log,
   plugins: [
     observabilityRoutes({

@@ -41,6 +41,7 @@ import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { refuse, startOwnSandboxes } from '../workflows/own-sandboxes';
+import { recordRiskLife } from './risk-life';
 
 // The keys recorded before come along: the deployment key (for payloads of no application) must
 // stay the one earlier histories were encrypted under.
@@ -981,5 +982,26 @@ it('records the flow v4 paths', async () => {
     });
   } finally {
     await b.stop();
+  }
+});
+
+/**
+ * The account's risk life (issue 23): the re-verification sweep's hold, and re-verifications
+ * passed and failed (test/record/risk-life.ts). Recorded on their own (`-t "risk-life paths"`),
+ * on sandboxes of their own.
+ */
+it('records the risk-life paths', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  const api = await startApi(b);
+  try {
+    await recordRiskLife(b, api, saveHistory);
+  } finally {
+    await api.close();
+    await b.stop();
+    await own.close();
   }
 });
