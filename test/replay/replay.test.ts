@@ -77,6 +77,12 @@ describe('recorded histories replay on the current code', () => {
         'id-expiry-sweep-receive-only-sealed-events-encrypted',
         'agreement-signed-sealed-per-person-encrypted',
         'reconcile-run-by-application-encrypted',
+        // Issue 23: the account's risk life (new workflow types: reVerificationSweep, reVerification).
+        're-verification-sweep-receive-only-encrypted',
+        're-verification-photos-not-the-holder-encrypted',
+        're-verification-intent-not-confirmed-encrypted',
+        're-verification-photos-passed-lifted-encrypted',
+        're-verification-selfie-passed-encrypted',
       ]),
     );
   });
