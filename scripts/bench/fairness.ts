@@ -206,7 +206,11 @@ async function runMode(shared: Shared, fairness: boolean, opts: Options): Promis
       aPendingWhenBStarted = opts.burst - aMs.length - errors;
       bMs = await timed(applications, bReq, PARTNERS.b);
       aDecidedBeforeB = aMs.length;
-    })();
+    })().catch((err: unknown) => {
+      // Reported with the figures: stopping now would close the connection under A's runs.
+      errors++;
+      firstError ??= `B: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    });
     await Promise.all([...aRuns, bRun]);
     const burstWallMs = performance.now() - t0;
 
