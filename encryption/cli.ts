@@ -13,8 +13,12 @@ import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { auditTrailFromConfig } from '../adapters/audit';
+import { httpCoreBanking } from '../adapters/http/core-banking';
+import { legalHoldStoreFromConfig } from '../client/legal-holds-postgres';
+import { whyKeep } from '../client/shred-guard';
 import { loadConfig } from '../config';
 import type { TemporalConnectionOptions } from '../config/temporal';
+import { defaultRetentionPolicy } from '../domain/retention';
 import { isShredded } from './data-key-store';
 import { keyringFromConfig } from './from-config';
 import { applicationKeyId } from './keyring';
@@ -62,13 +66,48 @@ export function keysProgram(io = { out: (s: string) => process.stdout.write(s) }
       'RETENTION_EXPIRED',
     )
     .option('--account <accountNumber>', "the application's account, so the entry lists with the account's")
+    .option(
+      '--legal-basis <text>',
+      'shred data still under retention or a legal hold: the legal basis (with --supervisor)',
+    )
+    .option('--supervisor <who>', 'the supervisor who states the legal basis')
     .action(
       async (
         applicationId: string,
-        flags: { force?: boolean; actor?: string; reason: string; account?: string },
+        flags: {
+          force?: boolean;
+          actor?: string;
+          reason: string;
+          account?: string;
+          legalBasis?: string;
+          supervisor?: string;
+        },
       ) => {
         const c = config();
         const keyring = keyringFromConfig(c, { existing: true });
+        // Retention and legal holds (docs/retention.md): refused unless a supervisor states why.
+        if (!(flags.legalBasis?.trim() && flags.supervisor?.trim())) {
+          const holds = legalHoldStoreFromConfig(c);
+          try {
+            const keep = (client?: Client) =>
+              whyKeep({
+                applicationId,
+                ...(client && { client }),
+                coreBanking: httpCoreBanking(c.coreBankingUrl),
+                holds,
+                policy: defaultRetentionPolicy,
+              });
+            const why = flags.force
+              ? await keep()
+              : await withClient(c.temporal.connect.connectionOptions, c.temporal.namespace, keep);
+            if (why)
+              throw new Error(
+                `refused: ${why}. A supervisor may shred it all the same: --legal-basis "<text>" --supervisor <who>`,
+              );
+          } finally {
+            await holds.close();
+          }
+        }
         const result = flags.force
           ? await shredApplication({ keyring, applicationId, force: true })
           : await withClient(c.temporal.connect.connectionOptions, c.temporal.namespace, (client) =>
@@ -79,7 +118,7 @@ export function keysProgram(io = { out: (s: string) => process.stdout.write(s) }
         try {
           await audit.recordCryptoShred({
             applicationId,
-            actor: flags.actor ?? process.env.USER ?? 'unknown',
+            actor: flags.actor ?? flags.supervisor ?? process.env.USER ?? 'unknown',
             reason: flags.reason,
             keyId: result.keyId,
             ...(flags.account && { accountNumber: flags.account }),

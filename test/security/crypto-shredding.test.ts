@@ -45,6 +45,8 @@ beforeAll(async () => {
     PATH: process.env.PATH,
     DATA_DIR: dataDir,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    // Whether an account keeps the data (docs/retention.md) is read from core banking.
+    CORE_BANKING_URL: inject('coreBankingUrl'),
     // A running process keeps an unwrapped key this long: short here, to see the shred reach it.
     ENCRYPTION_KEY_CACHE_SECONDS: '1',
   };
@@ -127,6 +129,11 @@ describe('crypto-shredding one application', () => {
       'ERASURE_REQUEST',
       '--account',
       accountNumber,
+      // The account is open: AML law keeps its data, so only a supervisor's stated basis shreds it.
+      '--legal-basis',
+      'court-ordered erasure 2026-17',
+      '--supervisor',
+      'sup-carol',
     );
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -140,7 +147,18 @@ describe('crypto-shredding one application', () => {
     expect((await audit.verify()).ok).toBe(true);
     audit.close();
     expect((await keysCommand('status', req.applicationId)).out).toMatch(/shredded at /);
-    expect((await keysCommand('shred', req.applicationId)).out).toMatch(/had no live key/);
+    expect(
+      (
+        await keysCommand(
+          'shred',
+          req.applicationId,
+          '--legal-basis',
+          'court-ordered erasure 2026-17',
+          '--supervisor',
+          'sup-carol',
+        )
+      ).out,
+    ).toMatch(/had no live key/);
   });
 
   it('leaves its histories and documents undecodable, in running processes and new ones', async () => {
