@@ -23,7 +23,7 @@ import {
   startHarness,
 } from '../support/harness';
 import { newPhotos } from '../support/review';
-import { type OwnSandboxes, receivedEvents, startOwnSandboxes } from './own-sandboxes';
+import { type OwnSandboxes, receivedEvents, refuse, startOwnSandboxes } from './own-sandboxes';
 
 let sandboxes: OwnSandboxes;
 let h: Harness;
@@ -53,11 +53,11 @@ const at = (ms: number) => new Date(ms).toISOString();
 
 let runs = 0;
 /** One sweep as the schedule runs it, acting for the instant given. */
-const sweep = (now: string) =>
+const sweep = (now: string, pageSize = policy.pageSize) =>
   h.client.workflow.execute<typeof reVerificationSweep>('reVerificationSweep', {
     workflowId: `re-verification-sweep-test-${Date.now()}-${++runs}`,
     taskQueue: h.taskQueue,
-    args: [{ policy, now }],
+    args: [{ policy: { ...policy, pageSize }, now }],
   });
 
 async function open() {
@@ -232,5 +232,29 @@ describe('re-verification by rating', () => {
     });
     expect(await events(req.applicationId)).toContain('ID_RE_VERIFICATION_FAILED');
     expect(await events(req.applicationId)).not.toContain('ID_RE_VERIFIED');
+  });
+
+  it('a hold core banking refuses for good leaves each account as it is and alerts ops, the sweep going on page by page; the next sweep places them', async () => {
+    const accounts = [await open(), await open()];
+    const dueAt = at(Date.now() - 120_000);
+    for (const { accountNumber } of accounts)
+      await put(`/core/v1/accounts/${accountNumber}/re-verification-due`, { dueAt });
+    await refuse(sandboxes.coreBankingUrl, ['hold']);
+    let refused: Awaited<ReturnType<typeof sweep>>;
+    try {
+      // A page per account: the sweep carries on past each refusal to the next page.
+      refused = await sweep(at(Date.now()), 1);
+    } finally {
+      await refuse(sandboxes.coreBankingUrl, []);
+    }
+    expect(refused.failed).toBeGreaterThanOrEqual(2);
+    for (const { req, accountNumber } of accounts) {
+      expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('ACTIVE');
+      expect(await events(req.applicationId)).toContain('OPS_ACCOUNT_NOT_RESTRICTED');
+      expect(await events(req.applicationId)).not.toContain('HOLD_APPLIED');
+    }
+    await sweep(at(Date.now()), 1);
+    for (const { accountNumber } of accounts)
+      expect((await readAccount(h.coreBankingUrl, accountNumber)).status).toBe('RECEIVE_ONLY');
   });
 });
