@@ -8,13 +8,18 @@
  * by the fixed test master key, go to test/histories/data-keys.json.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { visibilityApplicationIndex } from '../../adapters/visibility';
 import { Applications } from '../../client/applications';
+import { SqliteLegalHoldStore } from '../../client/legal-holds';
+import { SqlitePersonRows } from '../../client/person-rows';
+import { SqliteRetentionIndex } from '../../client/retention-index';
 import { defaultPolicy, type Policy } from '../../domain/application';
 import { addDays, todayInChina } from '../../domain/china-time';
 import { defaultIdExpiryPolicy } from '../../domain/id-expiry';
+import { defaultRetentionPolicy } from '../../domain/retention';
 import {
   agreementWorkflowId,
   onboardingWorkflowId,
@@ -1003,5 +1008,75 @@ it('records the risk-life paths', async () => {
     await api.close();
     await b.stop();
     await own.close();
+  }
+});
+
+/**
+ * Issue 21: the daily retention run (a new workflow type) destroying a rejected applicant's data
+ * once a one-second never-customer period passed. Recorded on its own (`-t "retention run"`).
+ */
+it('records the retention run', async () => {
+  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  const retentionQueue = `retention-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: retentionQueue,
+    ports: sandboxPorts(b.documentsDir, b.keyring, { audit: b.audit }),
+    dataConverter: encryptedDataConverter(b.keyring),
+    workflowBundle: await workflowBundle(),
+    retention: {
+      index: new SqliteRetentionIndex(path.join(b.documentsDir, 'retention.db')),
+      holds: new SqliteLegalHoldStore(path.join(b.documentsDir, 'legal-holds.db')),
+      keyring: b.keyring,
+      documents: b.documents,
+      personRows: new SqlitePersonRows(
+        {
+          sessions: path.join(b.documentsDir, 'api-sessions.db'),
+          limits: path.join(b.documentsDir, 'limits.db'),
+        },
+        'test-counter-hmac-key-0123456789',
+      ),
+      client: b.client,
+      taskQueue: b.taskQueue,
+    },
+  });
+  const running = worker.run();
+  try {
+    const req = await newApplication(b.documents, { card: newCard('0001') });
+    expect(await b.applications.start(req)).toMatchObject({ status: 'REJECTED' });
+    await eventually(
+      async () =>
+        (
+          await b.client.workflow.count(
+            `WorkflowId = 'application-${req.applicationId}' AND ExecutionStatus != 'Running'`,
+          )
+        ).count,
+      (n) => n === 1,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const workflowId = `retention-run-${randomUUID()}`;
+    const totals = await b.client.workflow.execute('retentionRun', {
+      taskQueue: retentionQueue,
+      workflowId,
+      args: [
+        {
+          policy: {
+            ...defaultRetentionPolicy,
+            neverCustomerSeconds: 1,
+            visibilityLagSeconds: 0,
+            pageSize: 2,
+          },
+        },
+      ],
+    });
+    expect(totals).toMatchObject({ destroyed: 1 });
+    await saveHistory(b.client, workflowId, 'retention-run-destroyed');
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await b.stop();
   }
 });

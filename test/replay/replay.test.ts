@@ -83,6 +83,8 @@ describe('recorded histories replay on the current code', () => {
         're-verification-intent-not-confirmed-encrypted',
         're-verification-photos-passed-lifted-encrypted',
         're-verification-selfie-passed-encrypted',
+        // Issue 21: the daily retention run (a new workflow type: retentionRun).
+        'retention-run-destroyed-encrypted',
       ]),
     );
   });
