@@ -85,6 +85,7 @@ export interface DestroyPageResult {
 }
 
 const EPOCH = '1970-01-01T00:00:00.000Z';
+const ROWS_AT_ONCE = 16;
 const ONBOARDING = /^application-/;
 
 export function createRetentionActivities(ports: Pick<Ports, 'coreBanking' | 'audit'>, deps?: RetentionDeps) {
@@ -170,7 +171,7 @@ export function createRetentionActivities(ports: Pick<Ports, 'coreBanking' | 'au
       const d = need();
       const page = await d.index.duePage(asOf, after, policy.pageSize);
       const result: DestroyPageResult = { looked: page.length, destroyed: 0, held: 0, waiting: 0 };
-      for (const row of page) {
+      const one = async (row: IndexRow) => {
         const holds = await d.holds.standingOn(row.applicationId);
         const accounts = await ports.coreBanking.findAccountsByReference(row.applicationId);
         const verdict = retentionDue({ endedAt: row.endedAt, accounts }, holds, policy);
@@ -188,7 +189,7 @@ export function createRetentionActivities(ports: Pick<Ports, 'coreBanking' | 'au
             result.waiting += 1;
             d.metrics?.kept.inc({ because: 'RUNNING' });
           }
-          continue;
+          return;
         }
         const because = verdict.due ? 'NOT_YET' : verdict.because;
         d.metrics?.kept.inc({ because });
@@ -198,7 +199,14 @@ export function createRetentionActivities(ports: Pick<Ports, 'coreBanking' | 'au
           await d.index.reschedule(row.applicationId, step.lookAgainAt);
           result.waiting += 1;
         }
-      }
+      };
+      // Rows are independent: their network waits (core banking, Temporal) overlap, a few at a time.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(ROWS_AT_ONCE, page.length) }, async () => {
+          for (let i = next++; i < page.length; i = next++) await one(page[i]!);
+        }),
+      );
       const last = page.at(-1);
       return {
         ...result,
