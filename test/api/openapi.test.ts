@@ -444,6 +444,86 @@ const cases: Record<string, Case> = {
     },
   },
 
+  'POST /v1/legal-holds': {
+    roles: ['supervisor'],
+    shaped: async () => ({ body: json({ applicationId: randomUUID(), reason: 'Court order 2026-1' }) }),
+    malformed: () => ({ body: json({ applicationId: 'nope', reason: 'Court order 2026-1' }) }),
+    async valid(step) {
+      const { accountNumber } = await openWithReview(h);
+      const body = await step(
+        'an account',
+        { body: json({ accountNumber, reason: 'Court order 2026-1' }) },
+        'supervisor',
+        201,
+      );
+      expect(field(body, 'status')).toBe('STANDING');
+      await step(
+        'an unknown application',
+        { body: json({ applicationId: randomUUID(), reason: 'Court order 2026-1' }) },
+        'supervisor',
+        404,
+      );
+    },
+  },
+
+  'DELETE /v1/legal-holds/{legalHoldId}': {
+    roles: ['supervisor'],
+    shaped: async () => ({
+      params: { legalHoldId: `lh-${'0'.repeat(32)}` },
+      body: json({ reason: 'Case closed' }),
+    }),
+    malformed: () => ({ params: { legalHoldId: 'nope' }, body: json({ reason: 'Case closed' }) }),
+    async valid(step) {
+      const { accountNumber } = await openWithReview(h);
+      const placed = await api.inject({
+        method: 'POST',
+        url: '/v1/legal-holds',
+        headers: bearer('supervisor'),
+        payload: { accountNumber, reason: 'Court order 2026-2' },
+      });
+      const params = { legalHoldId: (placed.json() as { legalHoldId: string }).legalHoldId };
+      const body = await step(
+        'a standing hold',
+        { params, body: json({ reason: 'Case closed' }) },
+        'supervisor',
+        200,
+      );
+      expect(field(body, 'status')).toBe('RELEASED');
+      await step('a released one', { params, body: json({ reason: 'Case closed' }) }, 'supervisor', 409);
+      await step(
+        'an unknown one',
+        { params: { legalHoldId: `lh-${'0'.repeat(32)}` }, body: json({ reason: 'Case closed' }) },
+        'supervisor',
+        404,
+      );
+    },
+  },
+
+  'GET /v1/legal-holds': {
+    roles: ['supervisor'],
+    shaped: async () => ({}),
+    async valid(step) {
+      await step('every hold', {}, 'supervisor', 200);
+    },
+  },
+
+  'POST /v1/data-exports': {
+    roles: ['supervisor'],
+    shaped: async () => ({ body: json({ idNumber: newPerson().idNumber }) }),
+    malformed: () => ({ body: json({ idNumber: '12345' }) }),
+    async valid(step) {
+      const { req } = await openWithReview(h);
+      const body = await step(
+        'a customer',
+        { body: json({ idNumber: req.applicant.idNumber }) },
+        'supervisor',
+        200,
+      );
+      expect(field(body, 'applications')).toHaveLength(1);
+      await step('a stranger', { body: json({ idNumber: newPerson().idNumber }) }, 'supervisor', 200);
+    },
+  },
+
   'POST /v1/reviews/{reviewId}/claim': {
     roles: ['operator', 'supervisor'],
     shaped: async () => ({ params: { reviewId: madeUpReview() } }),
