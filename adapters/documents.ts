@@ -170,7 +170,9 @@ export class DocumentStore {
   }
 
   /** The documents sealed for an application: ids, sizes and when sealed (an export lists them). */
-  async listSealed(applicationId: string): Promise<{ documentId: string; bytes: number; sealedAt: string }[]> {
+  async listSealed(
+    applicationId: string,
+  ): Promise<{ documentId: string; bytes: number; sealedAt: string }[]> {
     const dir = path.dirname(this.sealedFile('0'.repeat(64), applicationId));
     const out: { documentId: string; bytes: number; sealedAt: string }[] = [];
     for (const id of await readdir(dir).catch(() => [] as string[])) {

@@ -25,10 +25,20 @@ export const END = '<!-- tencent-cloud-tables:end -->';
 
 const escapePipes = (cell: string): string => cell.replaceAll('|', '\\|');
 
+// East Asian wide characters take two columns, as Biome's Markdown formatter counts them: padding
+// by string length would leave the tables Biome rewrites (and CI's lint fails on).
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+const displayWidth = (text: string): number => [...text].reduce((w, ch) => w + (WIDE.test(ch) ? 2 : 1), 0);
+const pad = (text: string, width: number): string =>
+  text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => escapePipes(r[i] ?? '').length)));
+  const widths = header.map((h, i) =>
+    Math.max(displayWidth(h), ...rows.map((r) => displayWidth(escapePipes(r[i] ?? '')))),
+  );
   const line = (cells: readonly string[]) =>
-    `| ${cells.map((c, i) => escapePipes(c).padEnd(widths[i] ?? 0)).join(' | ')} |`;
+    `| ${cells.map((c, i) => pad(escapePipes(c), widths[i] ?? 0)).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 

@@ -839,42 +839,6 @@ it('records the paths sealed per person', async () => {
 });
 
 /**
- * Issue 24: v2 applications whose checks went through the Tencent Cloud adapters
- * (PROVIDER_PROFILE=tencent-cloud), the FACE check's input carrying the applicant's name (which
- * ImageRecognition needs). Recorded on its own (`-t "through Tencent Cloud"`).
- */
-it('records the v2 paths through Tencent Cloud', async () => {
-  const t = await startHarness({}, { keyring: testKeyring(keyStore), providerProfile: 'tencent-cloud' });
-  try {
-    const partner = { partnerId: 'partner-x' };
-    const clean = await newFlowApplication(t.documents, 'v2', { withoutMobile: true });
-    expect((await t.applications.start(clean, partner)).status).toBe('OPENED');
-    await t.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).result();
-    await saveHistory(
-      t.client,
-      onboardingWorkflowId(clean.applicationId),
-      'onboarding-v2-clean-tencent-cloud',
-    );
-    const borderline = await newFlowApplication(t.documents, 'v2', {
-      withoutMobile: true,
-      face: 'BORDERLINE',
-    });
-    expect(await t.applications.start(borderline, partner)).toMatchObject({
-      status: 'OPENED',
-      review: 'PENDING',
-    });
-    await t.client.workflow.getHandle(onboardingWorkflowId(borderline.applicationId)).result();
-    await saveHistory(
-      t.client,
-      onboardingWorkflowId(borderline.applicationId),
-      'onboarding-v2-face-review-tencent-cloud',
-    );
-  } finally {
-    await t.stop();
-  }
-});
-
-/**
  * Issue 21's reconcile-by-application patch: a run whose mismatch (an account whose
  * application this run's index does not know) names the application only. Recorded on its own
  * (`-t "reconcile naming applications"`), on sandboxes of its own.
@@ -927,6 +891,42 @@ it('records the reconcile naming applications only', async () => {
     await connection.close();
     await b.stop();
     await own.close();
+  }
+});
+
+/**
+ * Issue 24: v2 applications whose checks went through the Tencent Cloud adapters
+ * (PROVIDER_PROFILE=tencent-cloud), the FACE check's input carrying the applicant's name (which
+ * ImageRecognition needs). Recorded on its own (`-t "through Tencent Cloud"`).
+ */
+it('records the v2 paths through Tencent Cloud', async () => {
+  const t = await startHarness({}, { keyring: testKeyring(keyStore), providerProfile: 'tencent-cloud' });
+  try {
+    const partner = { partnerId: 'partner-x' };
+    const clean = await newFlowApplication(t.documents, 'v2', { withoutMobile: true });
+    expect((await t.applications.start(clean, partner)).status).toBe('OPENED');
+    await t.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).result();
+    await saveHistory(
+      t.client,
+      onboardingWorkflowId(clean.applicationId),
+      'onboarding-v2-clean-tencent-cloud',
+    );
+    const borderline = await newFlowApplication(t.documents, 'v2', {
+      withoutMobile: true,
+      face: 'BORDERLINE',
+    });
+    expect(await t.applications.start(borderline, partner)).toMatchObject({
+      status: 'OPENED',
+      review: 'PENDING',
+    });
+    await t.client.workflow.getHandle(onboardingWorkflowId(borderline.applicationId)).result();
+    await saveHistory(
+      t.client,
+      onboardingWorkflowId(borderline.applicationId),
+      'onboarding-v2-face-review-tencent-cloud',
+    );
+  } finally {
+    await t.stop();
   }
 });
 
