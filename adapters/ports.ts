@@ -7,6 +7,7 @@ import type {
   CoreAccount,
   HolderCheckAnswer,
   IdExpiringList,
+  IdleList,
   ReVerificationDueList,
 } from '../contracts/core-banking';
 import type {
@@ -173,6 +174,13 @@ export interface CoreBanking {
   ): Promise<ReVerificationDueList>;
   /** When the holder is next to re-verify (ISO instant); the same value again changes nothing. */
   recordReVerificationDue(accountNumber: string, dueAt: string): Promise<void>;
+  /**
+   * A page of the open accounts whose last customer-initiated activity is before `before` (and at
+   * or after `from`), in (last activity, accountNumber) order; pass `nextCursor` as `after`.
+   */
+  listIdle(before: string, page: { from?: string; after?: string; limit: number }): Promise<IdleList>;
+  /** An act of the holder's core banking did not see (a passed re-verification); the same again changes nothing. */
+  recordCustomerActivity(accountNumber: string, activity: { kind: 'RE_VERIFIED'; at: string }): Promise<void>;
   /** The accounts opened in [from, to), oldest first (reconciliation). */
   listAccountsOpened(from: Date, to: Date): Promise<CoreAccount[]>;
   bind(accountNumber: string, bound: BoundAccount, idempotencyKey: string): Promise<CoreAccount['binding']>;

@@ -88,6 +88,12 @@ export const accountSchema = z.object({
   riskRatedAt: z.string().optional(),
   /** When the holder is next to re-verify (ISO instant); absent when never set (the sweep then goes by opening). */
   reVerificationDueAt: z.string().optional(),
+  /**
+   * The holder's last customer-initiated activity (ISO instant): the opening, a debit the holder
+   * made (QUICK_PAY), an agreement signed, a passed re-verification; never a credit from others.
+   * Absent from core banking before it kept it.
+   */
+  lastCustomerActivityAt: z.string().optional(),
 });
 export type CoreAccount = z.infer<typeof accountSchema>;
 
@@ -231,6 +237,46 @@ export type ReVerificationDueList = z.infer<typeof reVerificationDueListSchema>;
  * refusal for good (the system will not do it, however often asked): never retried.
  */
 export const coreErrorSchema = z.object({
+/**
+ * POST /core/v1/accounts/{accountNumber}/customer-activity: an act of the holder core banking did
+ * not see itself (a re-verification passed at the bank's service), at an instant; answers the
+ * account. The last activity kept is the latest ever told, so the same call again changes nothing.
+ */
+export const customerActivityKindSchema = z.enum(['RE_VERIFIED']);
+export const customerActivityRequestSchema = z.object({
+  kind: customerActivityKindSchema,
+  at: z.iso.datetime({ offset: true }),
+});
+
+/**
+ * GET /core/v1/accounts/idle?before=<instant>[&from=<instant>][&after=cursor][&limit=N]: the open
+ * (not CLOSED) accounts whose last customer-initiated activity is before `before` (and at or after
+ * `from`), ordered by (lastCustomerActivityAt, accountNumber). `nextCursor` is set when more
+ * remain: pass it as `after` for the next page. The dormancy sweep's listing.
+ */
+export const idleQuerySchema = z.object({
+  before: z.iso.datetime({ offset: true }),
+  from: z.iso.datetime({ offset: true }).optional(),
+  after: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const idleAccountSchema = z.object({
+  accountNumber: z.string(),
+  lastCustomerActivityAt: z.string(),
+  status: accountStatusSchema,
+  channel: z.string(),
+  reference: z.string(),
+  partnerId: z.string().nullable().optional(),
+  /** The ids of the account's active holds: whether it is asleep already. */
+  holdIds: z.array(z.string()),
+});
+export type IdleAccount = z.infer<typeof idleAccountSchema>;
+export const idleListSchema = z.object({
+  accounts: z.array(idleAccountSchema),
+  nextCursor: z.string().optional(),
+});
+export type IdleList = z.infer<typeof idleListSchema>;
+
   error: z.enum([
     'PERSON_ACCOUNT_CAP_REACHED',
     'ACCOUNT_NOT_FOUND',

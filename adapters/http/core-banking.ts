@@ -6,6 +6,7 @@ import {
   coreErrorSchema,
   holderCheckResponseSchema,
   idExpiringListSchema,
+  idleListSchema,
   reVerificationDueListSchema,
 } from '../../contracts/core-banking';
 import type { CoreBanking } from '../ports';
@@ -100,6 +101,20 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       expect(answer, [200], accountSchema);
     },
     async getAccount(accountNumber) {
+    async listIdle(before, page) {
+      const query = new URLSearchParams({ before, limit: String(page.limit) });
+      if (page.from !== undefined) query.set('from', page.from);
+      if (page.after !== undefined) query.set('after', page.after);
+      const answer = await callJson(`${baseUrl}/core/v1/accounts/idle?${query}`, { timeoutMs: 30_000 });
+      return expect(answer, [200], idleListSchema);
+    },
+    async recordCustomerActivity(accountNumber, activity) {
+      const answer = await callJson(
+        `${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}/customer-activity`,
+        { body: activity },
+      );
+      expect(answer, [200], accountSchema);
+    },
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);
       if (answer.status === 404) return undefined;
       return expect(answer, [200], accountSchema);

@@ -10,9 +10,12 @@ import {
   accountsByReferenceParamsSchema,
   bindRequestSchema,
   type CoreAccount,
+  customerActivityRequestSchema,
   holderCheckRequestSchema,
   type IdExpiringList,
   idExpiringQuerySchema,
+  idleQuerySchema,
+  type IdleList,
   idValidityRequestSchema,
   listAccountsQuerySchema,
   openAccountRequestSchema,
@@ -278,6 +281,53 @@ export function registerAccountRoutes(
    * mobile all are, and never which one differed. A read: nothing recorded, no key.
    */
   app.post('/core/v1/accounts/:accountNumber/holder-check', async (request) => {
+  /** The dormancy sweep's listing (a static segment, like id-expiring); its cursor is opaque like the others. */
+  app.get('/core/v1/accounts/idle', async (request): Promise<IdleList> => {
+    const query = parseOr400(idleQuerySchema, request.query, 'query');
+    const rows = store.idle(
+      new Date(query.before).toISOString(),
+      query.from && new Date(query.from).toISOString(),
+      query.after !== undefined ? duePositionOf(query.after) : undefined,
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      accounts: page.map((row) => {
+        const account = accountOr404(store, row.accountNumber);
+        return {
+          accountNumber: account.accountNumber,
+          lastCustomerActivityAt: row.at,
+          status: account.status,
+          channel: account.channel,
+          reference: account.reference,
+          ...(account.partnerId && { partnerId: account.partnerId }),
+          holdIds: account.holds.map((h) => h.holdId),
+        };
+      }),
+      ...(rows.length > query.limit && last && { nextCursor: dueCursorOf(last) }),
+    };
+  });
+
+  /**
+   * An act of the holder's that core banking did not see (a re-verification passed at the bank's
+   * service). Idempotent by its nature: the latest instant ever told is kept, so no key is needed.
+   * An instant in the future is refused: it would keep the account awake for nothing.
+   */
+  app.post('/core/v1/accounts/:accountNumber/customer-activity', async (request) => {
+    const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
+    const body = parseOr400(customerActivityRequestSchema, request.body);
+    const at = new Date(body.at);
+    // A minute's leeway for the caller's clock.
+    if (at.getTime() > now().getTime() + 60_000)
+      throw new HttpError(400, 'BAD_REQUEST', 'body.at: must not be in the future');
+    return store.transaction(() => {
+      accountOr404(store, accountNumber);
+      store.recordCustomerActivity(accountNumber, at.toISOString());
+      return accountOr404(store, accountNumber);
+    });
+  });
+
     const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
     const body = parseOr400(holderCheckRequestSchema, request.body);
     const holder = store.holderOf(accountNumber);

@@ -57,7 +57,10 @@ export function registerAgreementRoutes(
       }
       const account = accountOr404(store, body.accountNumber);
       if (account.status === 'CLOSED') throw new HttpError(422, 'ACCOUNT_CLOSED', 'the account is closed');
-      store.payments.insertAgreement(agreementNumber, body, fingerprint, now());
+      const at = now();
+      store.payments.insertAgreement(agreementNumber, body, fingerprint, at);
+      // Signing an agreement is the holder's own act (the bank registers it after they sign).
+      store.recordCustomerActivity(body.accountNumber, at.toISOString());
       return { status: 201, agreement: agreementOr404(store, agreementNumber) };
     });
     return reply.status(answer.status).send(answer.agreement);

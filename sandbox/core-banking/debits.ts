@@ -75,6 +75,11 @@ export function registerDebitRoutes(app: FastifyInstance, store: CoreBankingStor
         reference: body.reference,
         ...(body.payee !== undefined && { payee: body.payee }),
       });
+      // A QUICK_PAY debit is the holder paying (they confirm each one in the institution's app);
+      // an ENTRUSTED one is the payee collecting under a standing mandate: not the holder's act,
+      // so it keeps no account awake (the mandate's signing did, once).
+      if (agreement.agreement.scope === 'QUICK_PAY')
+        store.recordCustomerActivity(account.accountNumber, entry.at);
       const debit: Debit = {
         debitId: entry.entryId,
         status: 'SETTLED',

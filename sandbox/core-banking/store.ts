@@ -74,6 +74,17 @@ export const RE_VERIFICATION_DUE_SQL = `SELECT COALESCE(re_verification_due_at, 
       OR (re_verification_due_at IS NULL AND opened_at < @unscheduledBefore))
   ORDER BY COALESCE(re_verification_due_at, opened_at), account_number LIMIT @limit`;
 
+/**
+ * A page of the dormancy sweep: open accounts whose last customer-initiated activity is in
+ * [@from, @before), in (last activity, account) order. Its first line of WHERE and its ORDER BY
+ * are accounts_by_customer_activity's, so SQLite walks that index from @from and stops at @before.
+ */
+export const IDLE_SQL = `SELECT last_customer_activity_at AS at, account_number AS accountNumber FROM accounts
+  WHERE closed_at IS NULL
+    AND last_customer_activity_at >= @from AND last_customer_activity_at < @before
+    AND (last_customer_activity_at, account_number) > (@afterAt, @afterAccount)
+  ORDER BY last_customer_activity_at, account_number LIMIT @limit`;
+
 type AccountClass = CoreAccount['accountClass'];
 type Hold = CoreAccount['holds'][number];
 type BindingKind = NonNullable<CoreAccount['binding']>['kind'];
@@ -126,6 +137,7 @@ interface AccountRow {
   riskRating: CoreAccount['riskRating'] | null;
   riskRatedAt: string | null;
   reVerificationDueAt: string | null;
+  lastCustomerActivityAt: string | null;
 }
 
 interface BindingRow {
@@ -176,6 +188,14 @@ export class CoreBankingStore {
       );
     if (!columns.some((c) => c.name === 're_verification_due_at'))
       this.db.exec('ALTER TABLE accounts ADD COLUMN re_verification_due_at TEXT');
+    // ... and files made before dormancy lack the last customer-initiated activity.
+    const activityAdded = !columns.some((c) => c.name === 'last_customer_activity_at');
+    if (activityAdded) this.db.exec('ALTER TABLE accounts ADD COLUMN last_customer_activity_at TEXT');
+    // The dormancy sweep's pages, in the order IDLE_SQL asks for.
+    this.db.exec(
+      `CREATE INDEX IF NOT EXISTS accounts_by_customer_activity
+       ON accounts (last_customer_activity_at, account_number) WHERE closed_at IS NULL`,
+    );
     // The re-verification sweep's pages, in the order RE_VERIFICATION_DUE_SQL asks for.
     this.db.exec(
       `CREATE INDEX IF NOT EXISTS accounts_by_re_verification
@@ -191,6 +211,18 @@ export class CoreBankingStore {
     this.sql = statementCache(this.db);
     this.idempotency = new IdempotencyStore(this.db);
     this.payments = new PaymentsStore(this.db);
+    // Accounts opened before the column existed: their last act as far as the ledger and the
+    // agreements tell (the opening, an agreement signed, a QUICK_PAY debit), once.
+    if (activityAdded)
+      this.db.exec(
+        `UPDATE accounts SET last_customer_activity_at = MAX(opened_at,
+           COALESCE((SELECT MAX(registered_at) FROM agreements a
+             WHERE a.account_number = accounts.account_number), ''),
+           COALESCE((SELECT MAX(l.at) FROM ledger l JOIN agreements a ON a.agreement_number = l.agreement_number
+             WHERE l.account_number = accounts.account_number AND l.kind = 'AGREEMENT_DEBIT'
+               AND a.scope = 'QUICK_PAY'), ''))
+         WHERE last_customer_activity_at IS NULL`,
+      );
   }
 
   /** Runs fn atomically; handlers never await inside, so this also serialises concurrent calls. */
@@ -236,8 +268,8 @@ export class CoreBankingStore {
     this.sql(
       `INSERT INTO accounts (account_number, account_class, channel, reference, customer_name, customer_id_number,
          customer_mobile, daily_cny, yearly_cny, balance_cap_cny, opened_at, partner_id, id_valid_until,
-         risk_rating, risk_rated_at, re_verification_due_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         risk_rating, risk_rated_at, re_verification_due_at, last_customer_activity_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       account.accountNumber,
       account.accountClass,
@@ -255,7 +287,35 @@ export class CoreBankingStore {
       account.riskRating ?? null,
       account.riskRating ? account.openedAt : null,
       account.reVerificationDueAt ?? null,
+      // Opening is the holder's own act: the idle period counts from it until another.
+      account.openedAt,
     );
+  }
+
+  /**
+   * The holder acted at `at` (ISO, as stored): kept when later than the last activity kept, so a
+   * late or repeated report never moves it back.
+   */
+  recordCustomerActivity(accountNumber: string, at: string): void {
+    this.sql(
+      `UPDATE accounts SET last_customer_activity_at = @at WHERE account_number = @accountNumber
+       AND (last_customer_activity_at IS NULL OR last_customer_activity_at < @at)`,
+    ).run({ at, accountNumber });
+  }
+
+  /** A page of IDLE_SQL (instants as stored: toISOString). */
+  idle(before: string, from: string | undefined, after: DuePosition | undefined, limit: number): DuePosition[] {
+    return this.sql<
+      [{ before: string; from: string; afterAt: string; afterAccount: string; limit: number }],
+      DuePosition
+    >(IDLE_SQL).all({
+      before,
+      // '' is before every instant: no lower bound.
+      from: from ?? '',
+      afterAt: after?.at ?? '',
+      afterAccount: after?.accountNumber ?? '',
+      limit,
+    });
   }
 
   /** The holder as opened: what a signing request's elements are compared with. */
@@ -340,7 +400,8 @@ export class CoreBankingStore {
          reference, daily_cny AS dailyCny,
          yearly_cny AS yearlyCny, balance_cap_cny AS balanceCapCny, opened_at AS openedAt,
          closed_at AS closedAt, id_valid_until AS idValidUntil, risk_rating AS riskRating,
-         risk_rated_at AS riskRatedAt, re_verification_due_at AS reVerificationDueAt
+         risk_rated_at AS riskRatedAt, re_verification_due_at AS reVerificationDueAt,
+         last_customer_activity_at AS lastCustomerActivityAt
        FROM accounts WHERE account_number = ?`,
     ).get(accountNumber);
     if (!row) return undefined;
@@ -370,6 +431,7 @@ export class CoreBankingStore {
       ...(row.riskRating !== null && { riskRating: row.riskRating }),
       ...(row.riskRatedAt !== null && { riskRatedAt: row.riskRatedAt }),
       ...(row.reVerificationDueAt !== null && { reVerificationDueAt: row.reVerificationDueAt }),
+      ...(row.lastCustomerActivityAt !== null && { lastCustomerActivityAt: row.lastCustomerActivityAt }),
     };
   }
 
