@@ -233,11 +233,6 @@ export const reVerificationDueListSchema = z.object({
 export type ReVerificationDueList = z.infer<typeof reVerificationDueListSchema>;
 
 /**
- * Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. `422 REFUSED` is a
- * refusal for good (the system will not do it, however often asked): never retried.
- */
-export const coreErrorSchema = z.object({
-/**
  * POST /core/v1/accounts/{accountNumber}/customer-activity: an act of the holder core banking did
  * not see itself (a re-verification passed at the bank's service), at an instant; answers the
  * account. The last activity kept is the latest ever told, so the same call again changes nothing.
@@ -277,6 +272,11 @@ export const idleListSchema = z.object({
 });
 export type IdleList = z.infer<typeof idleListSchema>;
 
+/**
+ * Errors: { error: CODE, message } with 4xx for answers, 5xx for faults. `422 REFUSED` is a
+ * refusal for good (the system will not do it, however often asked): never retried.
+ */
+export const coreErrorSchema = z.object({
   error: z.enum([
     'PERSON_ACCOUNT_CAP_REACHED',
     'ACCOUNT_NOT_FOUND',

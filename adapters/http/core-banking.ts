@@ -100,7 +100,6 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       );
       expect(answer, [200], accountSchema);
     },
-    async getAccount(accountNumber) {
     async listIdle(before, page) {
       const query = new URLSearchParams({ before, limit: String(page.limit) });
       if (page.from !== undefined) query.set('from', page.from);
@@ -115,6 +114,7 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       );
       expect(answer, [200], accountSchema);
     },
+    async getAccount(accountNumber) {
       const answer = await callJson(`${baseUrl}/core/v1/accounts/${encodeURIComponent(accountNumber)}`);
       if (answer.status === 404) return undefined;
       return expect(answer, [200], accountSchema);

@@ -13,9 +13,9 @@ import {
   customerActivityRequestSchema,
   holderCheckRequestSchema,
   type IdExpiringList,
+  type IdleList,
   idExpiringQuerySchema,
   idleQuerySchema,
-  type IdleList,
   idValidityRequestSchema,
   listAccountsQuerySchema,
   openAccountRequestSchema,
@@ -276,11 +276,6 @@ export function registerAccountRoutes(
     };
   });
 
-  /**
-   * Whether a signing request's elements are the holder's: MATCH only when name, ID number and
-   * mobile all are, and never which one differed. A read: nothing recorded, no key.
-   */
-  app.post('/core/v1/accounts/:accountNumber/holder-check', async (request) => {
   /** The dormancy sweep's listing (a static segment, like id-expiring); its cursor is opaque like the others. */
   app.get('/core/v1/accounts/idle', async (request): Promise<IdleList> => {
     const query = parseOr400(idleQuerySchema, request.query, 'query');
@@ -328,6 +323,11 @@ export function registerAccountRoutes(
     });
   });
 
+  /**
+   * Whether a signing request's elements are the holder's: MATCH only when name, ID number and
+   * mobile all are, and never which one differed. A read: nothing recorded, no key.
+   */
+  app.post('/core/v1/accounts/:accountNumber/holder-check', async (request) => {
     const { accountNumber } = parseOr400(accountParamsSchema, request.params, 'path');
     const body = parseOr400(holderCheckRequestSchema, request.body);
     const holder = store.holderOf(accountNumber);

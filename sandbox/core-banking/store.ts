@@ -304,7 +304,12 @@ export class CoreBankingStore {
   }
 
   /** A page of IDLE_SQL (instants as stored: toISOString). */
-  idle(before: string, from: string | undefined, after: DuePosition | undefined, limit: number): DuePosition[] {
+  idle(
+    before: string,
+    from: string | undefined,
+    after: DuePosition | undefined,
+    limit: number,
+  ): DuePosition[] {
     return this.sql<
       [{ before: string; from: string; afterAt: string; afterAccount: string; limit: number }],
       DuePosition
