@@ -1,6 +1,7 @@
 import type { Ports } from '../adapters/ports';
 import { createAgreementActivities } from './agreements';
 import { createAuditActivities } from './audit';
+import { createDormancyActivities } from './dormancy';
 import { createIdExpiryActivities } from './id-expiry';
 import { createOnboardingActivities } from './onboarding';
 import { createReVerificationActivities } from './re-verification';
@@ -21,6 +22,7 @@ export function createActivities(ports: Ports, retention?: RetentionDeps) {
     ...createAgreementActivities(ports),
     ...createIdExpiryActivities(ports),
     ...createReVerificationActivities(ports),
+    ...createDormancyActivities(ports),
     ...createRetentionActivities(ports, retention),
   };
 }

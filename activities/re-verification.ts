@@ -9,10 +9,10 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DocumentNotFoundError } from '../adapters/documents';
 import type { Ports } from '../adapters/ports';
 import type { AppEvent } from '../contracts/providers';
+import { liftedByReVerification } from '../domain/dormancy';
 import { classifyFace } from '../domain/face';
 import {
   nextReVerificationDue,
-  RE_VERIFICATION_HOLD_PREFIX,
   RE_VERIFICATION_OVERDUE,
   type RiskLifePolicy,
   reVerificationHoldId,
@@ -183,9 +183,12 @@ export function createReVerificationActivities(ports: Ports) {
 
     /**
      * A passed re-verification: the next due date from the account's rating now (a bank's review
-     * may have changed it since opening) counted from `verifiedAt`, and every hold a missed
-     * re-verification placed lifted (no other kind: each restriction is its own hold). Idempotent,
-     * so a retry sets the same date and lifts nothing twice.
+     * may have changed it since opening) counted from `verifiedAt`, the re-verification told to
+     * core banking as the holder's own act (it keeps the account awake), and every hold a missed
+     * re-verification or dormancy placed lifted (domain/dormancy.ts's list; no other kind: each
+     * restriction is its own hold). The activity is recorded before the lift, so a dormant account
+     * woken is not idle to the next sweep. Idempotent, so a retry sets the same date and instant
+     * and lifts nothing twice.
      */
     async completeReVerification(input: {
       accountNumber: string;
@@ -196,9 +199,11 @@ export function createReVerificationActivities(ports: Ports) {
       if (!account) throw ApplicationFailure.nonRetryable('no such account', 'AccountNotFound');
       const nextDueAt = nextReVerificationDue(input.verifiedAt, account.riskRating, input.policy);
       await ports.coreBanking.recordReVerificationDue(input.accountNumber, nextDueAt);
-      const lifted = account.holds
-        .map((h) => h.holdId)
-        .filter((id) => id.startsWith(RE_VERIFICATION_HOLD_PREFIX));
+      await ports.coreBanking.recordCustomerActivity(input.accountNumber, {
+        kind: 'RE_VERIFIED',
+        at: input.verifiedAt,
+      });
+      const lifted = account.holds.map((h) => h.holdId).filter(liftedByReVerification);
       for (const holdId of lifted) await ports.coreBanking.liftHold(input.accountNumber, holdId);
       return { nextDueAt, ...(account.riskRating && { riskRating: account.riskRating }), lifted };
     },

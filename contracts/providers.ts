@@ -183,6 +183,8 @@ export const appEventTypeSchema = z.enum([
   'ID_RE_VERIFIED',
   /** A re-verification did not pass: the holder may try again (the reasons say what to fix). */
   'ID_RE_VERIFICATION_FAILED',
+  /** No customer-initiated activity for the dormancy period: receive-only until the holder re-verifies. */
+  'ACCOUNT_DORMANT',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
   /** An application failed: what happened, and what became of any account opened for it. */

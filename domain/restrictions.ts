@@ -5,6 +5,7 @@
  * holder is a tip-off; staff read the holds as they are.
  */
 import * as z from 'zod';
+import { DORMANT_HOLD_PREFIX } from './dormancy';
 import { ID_EXPIRY_HOLD_PREFIX } from './id-expiry';
 import { rejectReasonSchema } from './review';
 import { RE_VERIFICATION_HOLD_PREFIX } from './risk-life';
@@ -38,6 +39,9 @@ export function restrictionOf(hold: HoldLike): Restriction {
     return { kind: 'ID_EXPIRED', since: hold.placedAt, action: 'RENEW_ID' };
   // A missed re-verification: the holder lifts it by re-verifying (DESIGN.md: BANK_REVIEW, RE_VERIFY).
   if (hold.holdId.startsWith(RE_VERIFICATION_HOLD_PREFIX))
+    return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'RE_VERIFY' };
+  // A dormant account: the holder wakes it by re-verifying, as above.
+  if (hold.holdId.startsWith(DORMANT_HOLD_PREFIX))
     return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'RE_VERIFY' };
   if (hold.type === 'RECEIVE_ONLY' && RESUBMITTABLE.has(hold.reason))
     return { kind: 'REVIEW', since: hold.placedAt, action: 'RESUBMIT_ID' };

@@ -12,6 +12,7 @@ import { DocumentStore } from '../adapters/documents';
 import { httpPorts } from '../adapters/http';
 import { withProviderProfile } from '../adapters/tencent-cloud/profile';
 import { visibilityApplicationIndex } from '../adapters/visibility';
+import { ensureDormancySchedule } from '../client/dormancy';
 import { ensureIdExpirySchedule } from '../client/id-expiry';
 import { legalHoldStoreFromConfig } from '../client/legal-holds-postgres';
 import { personRowsFromConfig } from '../client/person-rows';
@@ -83,6 +84,8 @@ const idExpirySchedule = await ensureIdExpirySchedule(client, { taskQueue: confi
 const reVerificationSchedule = await ensureReVerificationSchedule(client, {
   taskQueue: config.temporal.taskQueue,
 });
+// And the dormancy sweep's: accounts idle for the policy's period put to sleep (docs/risk-life.md).
+const dormancySchedule = await ensureDormancySchedule(client, { taskQueue: config.temporal.taskQueue });
 // And retention's: what came due destroyed, every day (docs/retention.md).
 const retentionSchedule = await ensureRetentionSchedule(client, { taskQueue: config.temporal.taskQueue });
 worker = await createWorker({
@@ -129,6 +132,7 @@ log.info(
     reconcileSchedule,
     idExpirySchedule,
     reVerificationSchedule,
+    dormancySchedule,
     retentionSchedule,
   },
   'worker ready',

@@ -7,6 +7,7 @@ import type { reVerification as reVerificationWorkflow } from './re-verification
 import type { retentionRun as retentionWorkflow } from './retention/run';
 import type { review as reviewWorkflow } from './review/review';
 import type { reVerificationSweep as reVerificationSweepWorkflow } from './risk-sweeps/re-verification-sweep';
+import type { dormancySweep as dormancySweepWorkflow } from './risk-sweeps/dormancy-sweep';
 
 export { onboarding } from './onboarding/onboarding';
 export { reconcile } from './reconcile';
@@ -54,6 +55,15 @@ export function reVerificationSweep(
 }
 
 /** The daily retention run (docs/retention.md), loading its modules when it runs. */
+/** The daily dormancy sweep (docs/risk-life.md, Dormancy), loading its modules when it runs. */
+export function dormancySweep(
+  ...args: Parameters<typeof dormancySweepWorkflow>
+): ReturnType<typeof dormancySweepWorkflow> {
+  return (
+    require('./risk-sweeps/dormancy-sweep') as typeof import('./risk-sweeps/dormancy-sweep')
+  ).dormancySweep(...args);
+}
+
 export function retentionRun(
   ...args: Parameters<typeof retentionWorkflow>
 ): ReturnType<typeof retentionWorkflow> {
