@@ -6,8 +6,8 @@ import type { idExpirySweep as sweepWorkflow } from './id-expiry/sweep';
 import type { reVerification as reVerificationWorkflow } from './re-verification/re-verification';
 import type { retentionRun as retentionWorkflow } from './retention/run';
 import type { review as reviewWorkflow } from './review/review';
-import type { reVerificationSweep as reVerificationSweepWorkflow } from './risk-sweeps/re-verification-sweep';
 import type { dormancySweep as dormancySweepWorkflow } from './risk-sweeps/dormancy-sweep';
+import type { reVerificationSweep as reVerificationSweepWorkflow } from './risk-sweeps/re-verification-sweep';
 
 export { onboarding } from './onboarding/onboarding';
 export { reconcile } from './reconcile';
@@ -54,7 +54,6 @@ export function reVerificationSweep(
   ).reVerificationSweep(...args);
 }
 
-/** The daily retention run (docs/retention.md), loading its modules when it runs. */
 /** The daily dormancy sweep (docs/risk-life.md, Dormancy), loading its modules when it runs. */
 export function dormancySweep(
   ...args: Parameters<typeof dormancySweepWorkflow>
@@ -64,6 +63,7 @@ export function dormancySweep(
   ).dormancySweep(...args);
 }
 
+/** The daily retention run (docs/retention.md), loading its modules when it runs. */
 export function retentionRun(
   ...args: Parameters<typeof retentionWorkflow>
 ): ReturnType<typeof retentionWorkflow> {
