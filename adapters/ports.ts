@@ -170,7 +170,7 @@ export interface CoreBanking {
    */
   listReVerificationDue(
     before: string,
-    page: { unscheduledOpenedBefore?: string; after?: string; limit: number },
+    page: { unscheduledOpenedBefore?: string; after?: string; from?: string; limit: number },
   ): Promise<ReVerificationDueList>;
   /** When the holder is next to re-verify (ISO instant); the same value again changes nothing. */
   recordReVerificationDue(accountNumber: string, dueAt: string): Promise<void>;

@@ -9,6 +9,10 @@ import type { Client } from '@temporalio/client';
 import { flows } from '../domain/flows';
 import { channelSchema } from '../domain/identifiers';
 import { channelPolicies } from '../domain/policy';
+import {
+  type ReVerificationFunnel,
+  reVerificationFailureClassSchema,
+} from '../domain/re-verification-outcomes';
 import type { FunnelPeriod, FunnelRow } from '../sdk/schemas';
 
 export class Funnel {
@@ -23,14 +27,45 @@ export class Funnel {
     const combos = channelSchema.options.flatMap((channel) =>
       channelPolicies[channel].flowVersions.map((flowVersion) => ({ channel, flowVersion })),
     );
-    // Parsed instants, printed back: nothing of the request reaches the query as it came.
-    const started = [
-      ...(period.from ? [`StartTime >= '${new Date(period.from).toISOString()}'`] : []),
-      ...(period.to ? [`StartTime < '${new Date(period.to).toISOString()}'`] : []),
-    ];
+    const started = startedIn(period);
     return Promise.all(
       combos.map(({ channel, flowVersion }) => this.row(flowVersion, channel, started.join(' AND '))),
     );
+  }
+
+  /**
+   * Re-verification cases (workflows/re-verification) started within `period`: passed, failed by
+   * the class of their reason, being checked, and ended without an outcome. A case publishes its
+   * outcome (`ReVerificationOutcome`, since the re-verification-outcome patch) once decided, while
+   * its webhook may still be on its way; until then it is in progress.
+   */
+  async reVerifications(period: FunnelPeriod = {}): Promise<ReVerificationFunnel> {
+    const base = [
+      `WorkflowType = 'reVerification' AND TaskQueue = '${this.taskQueue}'`,
+      ...startedIn(period),
+    ].join(' AND ');
+    const count = (where?: string) =>
+      this.client.workflow.count(where ? `${base} AND ${where}` : base).then((c) => c.count);
+    const classes = reVerificationFailureClassSchema.options;
+    const [started, passed, inProgress, undecided, ...failed] = await Promise.all([
+      count(),
+      count(`ReVerificationOutcome = 'PASSED'`),
+      count(`ExecutionStatus = 'Running' AND ReVerificationOutcome IS NULL`),
+      count(`ExecutionStatus != 'Running' AND ReVerificationOutcome IS NULL`),
+      ...classes.map((c) => count(`ReVerificationOutcome = 'FAILED_${c}'`)),
+    ]);
+    const failedBy = Object.fromEntries(classes.map((c, i) => [c, failed[i] ?? 0])) as Record<
+      (typeof classes)[number],
+      number
+    >;
+    return {
+      started,
+      passed,
+      failed: Object.values(failedBy).reduce((a, b) => a + b, 0),
+      failedBy,
+      inProgress,
+      undecided,
+    };
   }
 
   /** Values come from zod enums, so the queries cannot be injected into. */
@@ -92,3 +127,9 @@ export class Funnel {
     return { flowVersion, channel, started: started ?? 0, steps };
   }
 }
+
+/** Parsed instants, printed back: nothing of the request reaches a query as it came. */
+const startedIn = (period: FunnelPeriod): string[] => [
+  ...(period.from ? [`StartTime >= '${new Date(period.from).toISOString()}'`] : []),
+  ...(period.to ? [`StartTime < '${new Date(period.to).toISOString()}'`] : []),
+];

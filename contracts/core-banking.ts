@@ -209,6 +209,11 @@ export const reVerificationDueQuerySchema = z.object({
   before: z.iso.datetime({ offset: true }),
   unscheduledOpenedBefore: z.iso.datetime({ offset: true }).optional(),
   after: z.string().min(1).optional(),
+  /**
+   * Starts the listing at this instant (those due from it on), as id-expiring's `from`: the
+   * console's due list starts where the grace period's overdue accounts end. `after` wins.
+   */
+  from: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const reVerificationDueAccountSchema = z.object({

@@ -49,6 +49,13 @@ export const auditActionSchema = z.enum([
   'LEGAL_HOLD_RELEASED',
   /** A supervisor exported what the bank holds on a person (refs.exportId), one entry per application in it. */
   'DATA_EXPORTED',
+  /**
+   * The console's risk-life lists (re-verification due or overdue): staff opened an account
+   * (reason: the list, or NOT_DUE), claimed it (reason: the list; refs.until) or released the claim.
+   */
+  'ACCOUNT_VIEWED',
+  'ACCOUNT_CLAIMED',
+  'ACCOUNT_CLAIM_RELEASED',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

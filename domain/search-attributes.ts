@@ -21,6 +21,8 @@ export const SEARCH_ATTRIBUTES = {
   ReviewDueAt: 'Datetime',
   ClaimedBy: 'Keyword',
   ClaimedUntil: 'Datetime',
+  /** The funnel's re-verification outcomes: PASSED or FAILED_<class> once a case is decided. */
+  ReVerificationOutcome: 'Keyword',
 } as const;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */

@@ -29,6 +29,16 @@ import { type AuditEntry, auditAnswerSchema } from '../domain/audit';
 import type { Delivery } from '../domain/deliveries';
 import type { ImageType } from '../domain/identifiers';
 import {
+  type ReVerificationFunnel,
+  type RiskLifeAccount,
+  type RiskLifeListItem,
+  type RiskLifeListPage,
+  type RiskLifeListQuery,
+  reVerificationFunnelSchema,
+  riskLifeAccountSchema,
+  riskLifeListPageSchema,
+} from '../domain/re-verification-outcomes';
+import {
   type CaseFile,
   type Claim,
   caseFileSchema,
@@ -67,8 +77,20 @@ import {
 
 export type { FieldProblem } from './errors';
 export { ApiError } from './errors';
-
-export type { AuditEntry, CallerView, CaseFile, Claim, Delivery, FunnelPeriod, FunnelRow };
+export type {
+  AuditEntry,
+  CallerView,
+  CaseFile,
+  Claim,
+  Delivery,
+  FunnelPeriod,
+  FunnelRow,
+  ReVerificationFunnel,
+  RiskLifeAccount,
+  RiskLifeListItem,
+  RiskLifeListPage,
+  RiskLifeListQuery,
+};
 /** One page of the review queue; pass `nextPageToken` as `pageToken` for the next. */
 export type ReviewPage = z.infer<typeof reviewPageSchema>;
 export type AccountView = z.infer<typeof accountViewSchema>;
@@ -443,6 +465,42 @@ export class ApiClient {
     if (period.to) query.set('to', period.to);
     const res = await this.send({ route: 'funnel', params: {}, query });
     return (await this.answer(res, funnelSchema)).funnel;
+  }
+
+  /** Re-verification outcomes of the cases started in the period (operators and supervisors). */
+  async reVerificationFunnel(period: FunnelPeriod = {}): Promise<ReVerificationFunnel> {
+    const query = new URLSearchParams();
+    if (period.from) query.set('from', period.from);
+    if (period.to) query.set('to', period.to);
+    const res = await this.send({ route: 'reVerificationFunnel', params: {}, query });
+    return this.answer(res, reVerificationFunnelSchema);
+  }
+
+  /** A page of the accounts whose re-verification is DUE or OVERDUE, oldest due date first (staff). */
+  async listReVerificationsDue(q: RiskLifeListQuery): Promise<RiskLifeListPage> {
+    const query = new URLSearchParams({ status: q.status });
+    if (q.cursor) query.set('cursor', q.cursor);
+    if (q.limit !== undefined) query.set('limit', String(q.limit));
+    const res = await this.send({ route: 'listReVerificationsDue', params: {}, query });
+    return this.answer(res, riskLifeListPageSchema);
+  }
+
+  /** One account of those lists, opened (the API records the open in the audit log). */
+  async openReVerificationDue(accountNumber: string): Promise<RiskLifeAccount> {
+    const res = await this.send({ route: 'openReVerificationDue', params: { accountNumber } });
+    return this.answer(res, riskLifeAccountSchema);
+  }
+
+  /** Claims (or renews the claim on) an account of those lists; ApiError 409 while another holds it. */
+  async claimReVerificationDue(accountNumber: string): Promise<Claim> {
+    const res = await this.send({ route: 'claimReVerificationDue', params: { accountNumber } });
+    return this.answer(res, claimSchema);
+  }
+
+  /** Ends the claim on an account (the holder, or a supervisor for anyone's). */
+  async releaseReVerificationDueClaim(accountNumber: string): Promise<void> {
+    const res = await this.send({ route: 'releaseReVerificationDueClaim', params: { accountNumber } });
+    if (!res.ok) throw await apiErrorFrom(res);
   }
 
   /**

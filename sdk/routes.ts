@@ -40,6 +40,12 @@ export const routes = {
   revealApplicant: { method: 'POST', path: '/v1/reviews/:reviewId/reveal' },
   getReviewDocument: { method: 'GET', path: '/v1/reviews/:reviewId/documents/:documentId' },
   funnel: { method: 'GET', path: '/v1/funnel' },
+  // The console's risk-life lists beside the review queue (docs/risk-life.md), and their funnel.
+  listReVerificationsDue: { method: 'GET', path: '/v1/re-verifications/due' },
+  openReVerificationDue: { method: 'GET', path: '/v1/re-verifications/due/:accountNumber' },
+  claimReVerificationDue: { method: 'POST', path: '/v1/re-verifications/due/:accountNumber/claim' },
+  releaseReVerificationDueClaim: { method: 'DELETE', path: '/v1/re-verifications/due/:accountNumber/claim' },
+  reVerificationFunnel: { method: 'GET', path: '/v1/funnel/re-verifications' },
   // An app's backend mints a session for one application or account; the device ends its own.
   createSession: { method: 'POST', path: '/v1/sessions' },
   endSession: { method: 'DELETE', path: '/v1/sessions/current' },

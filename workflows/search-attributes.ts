@@ -18,6 +18,8 @@ export const ApplicationStatusKey = defineSearchAttributeKey('ApplicationStatus'
 export const StepsPassed = defineSearchAttributeKey('StepsPassed', 'KEYWORD_LIST');
 export const RejectedAt = defineSearchAttributeKey('RejectedAt', 'KEYWORD_LIST');
 export const FailedAt = defineSearchAttributeKey('FailedAt', 'KEYWORD');
+/** A decided re-verification: PASSED or FAILED_<class> (domain/re-verification-outcomes.ts). */
+export const ReVerificationOutcomeKey = defineSearchAttributeKey('ReVerificationOutcome', 'KEYWORD');
 
 /**
  * Where an application is in its flow, for the funnel: its status, the steps it got through

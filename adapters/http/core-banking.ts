@@ -88,6 +88,7 @@ export function httpCoreBanking(baseUrl: string): CoreBanking {
       if (page.unscheduledOpenedBefore !== undefined)
         query.set('unscheduledOpenedBefore', page.unscheduledOpenedBefore);
       if (page.after !== undefined) query.set('after', page.after);
+      if (page.from !== undefined) query.set('from', page.from);
       const answer = await callJson(`${baseUrl}/core/v1/accounts/re-verification-due?${query}`, {
         timeoutMs: 30_000,
       });

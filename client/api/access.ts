@@ -84,6 +84,11 @@ export const ACCESS: Readonly<Record<RouteName, AccessRow>> = {
   revealApplicant: row(STAFF),
   getReviewDocument: row(STAFF),
   funnel: row(STAFF),
+  listReVerificationsDue: row(STAFF),
+  openReVerificationDue: row(STAFF),
+  claimReVerificationDue: row(STAFF),
+  releaseReVerificationDueClaim: row(STAFF),
+  reVerificationFunnel: row(STAFF),
   // Minting is the backend's: a session cannot mint another, nor prolong itself.
   createSession: row(['app', 'partner'], ['otherPartner']),
   endSession: row(['ownSession', 'otherSession']),

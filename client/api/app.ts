@@ -14,6 +14,7 @@ import type { Funnel } from '../funnel';
 import type { Renewals } from '../id-expiry';
 import type { IdempotencyRecords } from '../idempotency-records';
 import type { LegalHolds } from '../legal-holds';
+import type { ReVerificationLists } from '../re-verification-lists';
 import type { ReVerifications } from '../re-verifications';
 import type { Reviews } from '../reviews';
 import type { SessionStore } from '../sessions';
@@ -30,6 +31,7 @@ import { dataExportRoutes } from './routes/data-exports';
 import { documentRoutes } from './routes/documents';
 import { funnelRoutes } from './routes/funnel';
 import { legalHoldRoutes } from './routes/legal-holds';
+import { reVerificationListRoutes } from './routes/re-verification-lists';
 import { reVerificationRoutes } from './routes/re-verifications';
 import { documentImageDownload, reviewCaseRoutes } from './routes/review-cases';
 import { reviewRoutes } from './routes/reviews';
@@ -52,6 +54,8 @@ export interface ApiDeps {
   renewals?: Renewals;
   /** Re-verifications of account holders (the account's risk life). */
   reVerifications?: ReVerifications;
+  /** The console's lists of accounts due or overdue for re-verification, and their claims; unset, not served. */
+  reVerificationLists?: ReVerificationLists;
   reviews: Reviews;
   funnel: Funnel;
   documents: DocumentStore;
@@ -123,6 +127,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(reVerificationRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(funnelRoutes(deps));
+  await app.register(reVerificationListRoutes(deps));
   await app.register(auditRoutes(deps));
   if (deps.agreements) await app.register(agreementRoutes({ ...deps, agreements: deps.agreements }));
   await app.register(reviewCaseRoutes(deps));

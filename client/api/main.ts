@@ -21,6 +21,7 @@ import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { DEFAULT_UPLOAD_QUOTA } from '../../domain/documents';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { keyringFromConfig } from '../../encryption/from-config';
+import { accountClaimStoreFromConfig } from '../account-claims-postgres';
 import { Agreements } from '../agreements';
 import { Applications } from '../applications';
 import { DataExports } from '../data-exports';
@@ -29,6 +30,7 @@ import { Renewals } from '../id-expiry';
 import { LegalHolds, onboardingExists } from '../legal-holds';
 import { legalHoldStoreFromConfig } from '../legal-holds-postgres';
 import { personRowsFromConfig } from '../person-rows';
+import { ReVerificationLists } from '../re-verification-lists';
 import { ReVerifications } from '../re-verifications';
 import { Reviews } from '../reviews';
 import { apiStoresFromConfig } from '../stores';
@@ -57,6 +59,7 @@ const client = new Client({
   }),
 });
 const stores = apiStoresFromConfig(config);
+const accountClaims = accountClaimStoreFromConfig(config);
 let draining = false;
 const documents = new DocumentStore(config.documentsDir, keyring);
 // Uploads no application took are deleted after the policy time; every API instance may sweep.
@@ -105,6 +108,12 @@ const api = await buildApi({
   }),
   renewals: new Renewals(client, config.temporal.taskQueue),
   reVerifications: new ReVerifications(client, config.temporal.taskQueue),
+  // Claims on the console's risk-life lists, shared by every API instance as sessions are.
+  reVerificationLists: new ReVerificationLists({
+    coreBanking: httpCoreBanking(config.coreBankingUrl),
+    claims: accountClaims,
+    audit,
+  }),
   idempotency: stores.idempotency,
   audit,
   // Retention (docs/retention.md): supervisors' legal holds and exports of one person's data.
@@ -157,7 +166,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // Still serving while load balancers see /ready fail and stop sending (API_DRAIN_DELAY_SECONDS).
     await new Promise((resolve) => setTimeout(resolve, config.api.drainDelayMs));
     await api.close();
-    await Promise.allSettled([stores.limits.close(), stores.idempotency.close(), stores.sessions.close()]);
+    await Promise.allSettled([
+      stores.limits.close(),
+      stores.idempotency.close(),
+      stores.sessions.close(),
+      accountClaims.close(),
+    ]);
     await tracing?.shutdown();
     await connection.close();
     process.exit(0);

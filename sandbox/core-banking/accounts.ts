@@ -251,7 +251,12 @@ export function registerAccountRoutes(
     const rows = store.reVerificationDue(
       new Date(query.before).toISOString(),
       query.unscheduledOpenedBefore && new Date(query.unscheduledOpenedBefore).toISOString(),
-      query.after !== undefined ? duePositionOf(query.after) : undefined,
+      // `from` starts at that instant: (from, '') sorts before every account due then.
+      query.after !== undefined
+        ? duePositionOf(query.after)
+        : query.from !== undefined
+          ? { at: new Date(query.from).toISOString(), accountNumber: '' }
+          : undefined,
       query.limit + 1,
     );
     const page = rows.slice(0, query.limit);

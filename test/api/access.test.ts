@@ -186,6 +186,12 @@ const CALLS: Record<RouteName, (x: Things) => Call> = {
   revealApplicant: () => ({ params: { reviewId: own.reviewId }, payload: { field: 'name' } }),
   getReviewDocument: () => ({ params: { reviewId: own.reviewId, documentId: own.documentId } }),
   funnel: () => ({}),
+  listReVerificationsDue: () => ({ query: 'status=DUE' }),
+  // The account is on no list: opened all the same (200), not claimable (409), no claim to release (204).
+  openReVerificationDue: () => ({ params: { accountNumber: own.accountNumber } }),
+  claimReVerificationDue: () => ({ params: { accountNumber: own.accountNumber } }),
+  releaseReVerificationDueClaim: () => ({ params: { accountNumber: own.accountNumber } }),
+  reVerificationFunnel: () => ({}),
   createSession: (x) => ({ payload: { applicationId: x.applicationId } }),
   endSession: () => ({}),
   whoAmI: () => ({}),

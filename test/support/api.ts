@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
+import { SqliteAccountClaimStore } from '../../client/account-claims';
 import { Agreements } from '../../client/agreements';
 import { buildApi } from '../../client/api/app';
 import type { Credentials, Role } from '../../client/api/auth';
@@ -14,6 +15,7 @@ import { Renewals } from '../../client/id-expiry';
 import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
 import { LegalHolds, onboardingExists, SqliteLegalHoldStore } from '../../client/legal-holds';
 import { SqlitePersonRows } from '../../client/person-rows';
+import { ReVerificationLists } from '../../client/re-verification-lists';
 import { ReVerifications } from '../../client/re-verifications';
 import { Reviews } from '../../client/reviews';
 import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
@@ -89,6 +91,11 @@ export function startApi(
     }),
     renewals: new Renewals(h.client, h.taskQueue),
     reVerifications: new ReVerifications(h.client, h.taskQueue),
+    reVerificationLists: new ReVerificationLists({
+      coreBanking: httpCoreBanking(h.coreBankingUrl),
+      claims: new SqliteAccountClaimStore(':memory:'),
+      audit: h.audit,
+    }),
     idempotency: new SqliteIdempotencyRecords(':memory:', TEST_COUNTER_HMAC_KEY),
     audit: h.audit,
     legalHolds: new LegalHolds({

@@ -7,10 +7,17 @@
  * ID_RE_VERIFICATION_FAILED with the reasons, and the holder may try again (a new case).
  * One case at a time per account (the workflow id is the application's).
  */
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { todayInChina } from '../../domain/china-time';
 import type { Intent } from '../../domain/opening-intent';
+import { outcomeOf } from '../../domain/re-verification-outcomes';
 import type {
   ReVerificationDocuments,
   ReVerificationReason,
@@ -18,6 +25,7 @@ import type {
   RiskLifePolicy,
 } from '../../domain/risk-life';
 import { Outbox } from '../outbox';
+import { ReVerificationOutcomeKey } from '../search-attributes';
 
 const checks = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -52,6 +60,11 @@ export interface ReVerificationInput {
 export async function reVerification(input: ReVerificationInput): Promise<ReVerificationResult> {
   const outbox = new Outbox(EVENT_GIVE_UP_SECONDS, input.partnerId);
   const result = await decide(input);
+  // The funnel counts outcomes through visibility (client/funnel.ts): the decision as a code,
+  // published before the webhook's delivery so a case waiting on the app's receiver counts as decided.
+  if (patched('re-verification-outcome')) {
+    upsertSearchAttributes([{ key: ReVerificationOutcomeKey, value: outcomeOf(result) }]);
+  }
   const { accountNumber, applicationId } = input;
   const caseId = workflowInfo().firstExecutionRunId;
   outbox.send(
