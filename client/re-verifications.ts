@@ -2,7 +2,9 @@
  * The account's risk life from the client's side: the daily Schedule that runs the
  * re-verification sweep (workflows/risk-sweeps/re-verification-sweep.ts), ensured by every worker
  * at startup like the ID-expiry sweep's, and a holder's re-verification
- * (workflows/re-verification/re-verification.ts), which the API starts.
+ * (workflows/re-verification/re-verification.ts), which the API starts, or, while a bank
+ * restriction is in force, hands to the restriction's case as the holder's appeal
+ * (client/bank-restrictions.ts).
  */
 import { type Client, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Intent } from '../domain/opening-intent';
@@ -14,6 +16,7 @@ import {
 import { reVerificationWorkflowId } from '../domain/workflow-ids';
 import type { reVerification } from '../workflows/re-verification/re-verification';
 import type { reVerificationSweep } from '../workflows/risk-sweeps/re-verification-sweep';
+import { BankRestrictions } from './bank-restrictions';
 import { ConflictError } from './errors';
 import { ensureSchedule } from './schedules';
 
@@ -43,7 +46,12 @@ export class ReVerifications {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly policy: RiskLifePolicy = defaultRiskLifePolicy,
-  ) {}
+  ) {
+    this.restrictions = new BankRestrictions(client, taskQueue);
+  }
+
+  /** Only its appeal is used here, which takes no restriction policy. */
+  private readonly restrictions: BankRestrictions;
 
   /**
    * Opens a case and answers its id at once; the checks and the decision follow, and the app
@@ -53,6 +61,10 @@ export class ReVerifications {
     account: { accountNumber: string; reference: string; partnerId?: string | null },
     request: { documents: ReVerificationDocuments; intent: Intent },
   ): Promise<{ caseId: string }> {
+    // A bank restriction in force: this re-verification is the holder's appeal, run by its case
+    // (same id, same answer); otherwise it is a re-verification on its own, as ever.
+    const appealed = await this.restrictions.appeal(account, request, this.policy);
+    if (appealed) return appealed;
     try {
       const handle = await this.client.workflow.start<typeof reVerification>('reVerification', {
         workflowId: reVerificationWorkflowId(account.reference),

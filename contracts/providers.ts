@@ -185,6 +185,17 @@ export const appEventTypeSchema = z.enum([
   'ID_RE_VERIFICATION_FAILED',
   /** No customer-initiated activity for the dormancy period: receive-only until the holder re-verifies. */
   'ACCOUNT_DORMANT',
+  /**
+   * The bank restricted the account (receive-only) after its own review: what to do (re-verify, the
+   * appeal), what to bring and by when the bank decides. Never why (no tip-off).
+   */
+  'ACCOUNT_RESTRICTED',
+  /** The holder's appeal passed its re-verification and waits for the bank's decision (by `decisionDueAt`). */
+  'RESTRICTION_UNDER_APPEAL',
+  /** The bank lifted its restriction: the account pays out again (other restrictions stay). */
+  'RESTRICTION_LIFTED',
+  /** The bank kept its restriction after the appeal: the holder contacts the bank. */
+  'RESTRICTION_UPHELD',
   // For the bank's operations team rather than the app.
   'REVIEW_ESCALATED',
   /** An application failed: what happened, and what became of any account opened for it. */
@@ -197,6 +208,8 @@ export const appEventTypeSchema = z.enum([
   'OPS_REVIEW_ACTION_FAILED',
   /** A supervisor confirmed fraud: the account is frozen and the case is to be reported. */
   'OPS_FRAUD_CONFIRMED',
+  /** An appeal against a bank restriction was not decided in the policy's time: someone must decide it now. */
+  'OPS_RESTRICTION_APPEAL_OVERDUE',
 ]);
 export const appEventSchema = z.object({
   eventId: z.string(),

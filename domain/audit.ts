@@ -56,6 +56,19 @@ export const auditActionSchema = z.enum([
   'ACCOUNT_VIEWED',
   'ACCOUNT_CLAIMED',
   'ACCOUNT_CLAIM_RELEASED',
+  /**
+   * An abnormal-account restriction (domain/bank-restrictions.ts): proposed by an operator (reason:
+   * the category), confirmed by a supervisor, appealed by the holder (refs.reVerificationCaseId),
+   * lifted or upheld by an operator, lapsed unconfirmed, or its appeal's deadline missed
+   * (refs.caseId on each; notes sealed).
+   */
+  'RESTRICTION_PROPOSED',
+  'RESTRICTION_CONFIRMED',
+  'RESTRICTION_APPEALED',
+  'RESTRICTION_LIFTED',
+  'RESTRICTION_UPHELD',
+  'RESTRICTION_EXPIRED',
+  'RESTRICTION_ESCALATED',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

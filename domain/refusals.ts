@@ -65,6 +65,14 @@ export const refusals = {
   NOT_CLAIMABLE: { status: 409 },
   /** Only the holder, or a supervisor, may release a claim. */
   NOT_CLAIM_HOLDER: { status: 403 },
+
+  // bank restrictions (domain/bank-restrictions.ts): confirmations, appeals and decisions
+  /** A supervisor's confirmation names another category than the proposal: not the same restriction. */
+  RESTRICTION_MISMATCH: { status: 409 },
+  /** The case is not waiting for what was sent (a confirmation, an appeal or a decision). */
+  RESTRICTION_NOT_AWAITING: { status: 409 },
+  /** A re-verification of the account is being checked already: one at a time. */
+  RE_VERIFICATION_RUNNING: { status: 409 },
 } as const satisfies Record<string, RefusalMeaning>;
 
 export type RefusalType = keyof typeof refusals;

@@ -5,6 +5,7 @@
  * holder is a tip-off; staff read the holds as they are.
  */
 import * as z from 'zod';
+import { BANK_RESTRICTION_HOLD_PREFIX } from './bank-restrictions';
 import { DORMANT_HOLD_PREFIX } from './dormancy';
 import { ID_EXPIRY_HOLD_PREFIX } from './id-expiry';
 import { rejectReasonSchema } from './review';
@@ -43,6 +44,9 @@ export function restrictionOf(hold: HoldLike): Restriction {
   // A dormant account: the holder wakes it by re-verifying, as above.
   if (hold.holdId.startsWith(DORMANT_HOLD_PREFIX))
     return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'RE_VERIFY' };
+  // A bank restriction in force: the holder may appeal by re-verifying (DESIGN.md); never its category.
+  if (hold.holdId.startsWith(BANK_RESTRICTION_HOLD_PREFIX))
+    return { kind: 'BANK_REVIEW', since: hold.placedAt, action: 'RE_VERIFY' };
   if (hold.type === 'RECEIVE_ONLY' && RESUBMITTABLE.has(hold.reason))
     return { kind: 'REVIEW', since: hold.placedAt, action: 'RESUBMIT_ID' };
   // Doubts (watch list, linked applicants), fraud, a failed application, a missed deadline:
@@ -53,12 +57,21 @@ export function restrictionOf(hold: HoldLike): Restriction {
 /**
  * One restriction per hold, oldest first. With `reVerification`, an account whose re-verification
  * is due (and not yet held for it) also shows RE_VERIFY: the holder is asked before any hold.
+ * `contactBank`: hold ids whose holder can no longer act in the app (a bank restriction's appeal
+ * being decided, or upheld), shown with CONTACT_BANK.
  */
 export function restrictionsOf(
   holds: readonly HoldLike[],
   reVerification?: { dueAt: string | undefined; now: Date },
+  contactBank?: ReadonlySet<string>,
 ): Restriction[] {
-  const restrictions = [...holds].sort((a, b) => a.placedAt.localeCompare(b.placedAt)).map(restrictionOf);
+  const restrictions = [...holds]
+    .sort((a, b) => a.placedAt.localeCompare(b.placedAt))
+    .map((h): Restriction => {
+      const r = restrictionOf(h);
+      // Holds whose appeal is being decided, or was and the restriction stands: the holder calls the bank.
+      return contactBank?.has(h.holdId) ? { ...r, action: 'CONTACT_BANK' } : r;
+    });
   const dueAt = reVerification?.dueAt;
   if (
     reVerification &&

@@ -13,9 +13,13 @@ export const renewalWorkflowId = (applicationId: string): string => `renewal-${a
 /** A re-verification of the account's holder (its risk life): one at a time per account. */
 export const reVerificationWorkflowId = (applicationId: string): string => `re-verification-${applicationId}`;
 
-/** The application an onboarding, review, renewal or re-verification workflow belongs to. */
+/** An abnormal-account restriction case (domain/bank-restrictions.ts): one open at a time per account. */
+export const bankRestrictionWorkflowId = (applicationId: string): string =>
+  `bank-restriction-${applicationId}`;
+
+/** The application an onboarding, review, renewal, re-verification or bank-restriction workflow belongs to. */
 export const applicationIdOfWorkflow = (workflowId: string): string | undefined =>
-  /^(?:application|review|renewal|re-verification)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
+  /^(?:application|review|renewal|re-verification|bank-restriction)-([0-9a-f-]{36})$/.exec(workflowId)?.[1];
 
 /** A signing's workflow: its id is the agreementId, derived from the institution and its reference. */
 export const agreementWorkflowId = (agreementId: string): string => `agreement-${agreementId}`;

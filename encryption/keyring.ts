@@ -14,7 +14,9 @@ export const DEPLOYMENT_KEY_ID = 'deployment';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const APPLICATION_KEY = new RegExp(`^app-(${UUID})$`);
-const APPLICATION_WORKFLOW = new RegExp(`^(?:application|review|renewal|re-verification)-(${UUID})$`);
+const APPLICATION_WORKFLOW = new RegExp(
+  `^(?:application|review|renewal|re-verification|bank-restriction)-(${UUID})$`,
+);
 
 /** The data key id of an application: what each of its payloads names in its metadata. */
 export function applicationKeyId(applicationId: string): string {
@@ -25,7 +27,7 @@ export function applicationKeyId(applicationId: string): string {
 
 export const applicationIdOfKey = (keyId: string): string | undefined => APPLICATION_KEY.exec(keyId)?.[1];
 
-/** `application-<uuid>`, `review-<uuid>`, `renewal-<uuid>` and `re-verification-<uuid>` (domain/workflow-ids.ts) belong to the application. */
+/** `application-<uuid>`, `review-<uuid>`, `renewal-<uuid>`, `re-verification-<uuid>` and `bank-restriction-<uuid>` (domain/workflow-ids.ts) belong to the application. */
 export const applicationIdOfWorkflow = (workflowId: string | undefined): string | undefined =>
   workflowId ? APPLICATION_WORKFLOW.exec(workflowId.toLowerCase())?.[1] : undefined;
 

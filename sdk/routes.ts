@@ -23,6 +23,9 @@ export const routes = {
   resubmitIdDocuments: { method: 'POST', path: '/v1/accounts/:accountNumber/id-documents' },
   renewIdCard: { method: 'POST', path: '/v1/accounts/:accountNumber/id-renewal' },
   reVerify: { method: 'POST', path: '/v1/accounts/:accountNumber/re-verifications' },
+  // Staff's abnormal-account restrictions (four eyes) and their decision after the holder's appeal.
+  proposeRestriction: { method: 'POST', path: '/v1/accounts/:accountNumber/restrictions' },
+  decideRestriction: { method: 'POST', path: '/v1/accounts/:accountNumber/restrictions/:caseId/decision' },
   // Payment institutions' calls (and the account's app: list and cancel its agreements).
   startAgreement: { method: 'POST', path: '/v1/agreements' },
   getAgreement: { method: 'GET', path: '/v1/agreements/:agreementId' },

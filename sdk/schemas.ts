@@ -16,6 +16,7 @@ import {
   documentIdSchema,
   reviewStateSchema,
 } from '../domain/application';
+import { bankRestrictionCaseSchema } from '../domain/bank-restrictions';
 import { type AppEventType, deliverySchema } from '../domain/deliveries';
 import { channelSchema, flowVersionSchema } from '../domain/identifiers';
 import { restrictionSchema } from '../domain/restrictions';
@@ -66,6 +67,8 @@ export const accountViewSchema = z.object({
   /** What restricts the account and what the customer can do about it (domain/restrictions.ts). */
   restrictions: z.array(restrictionSchema),
   boundAccount: z.object({ maskedNumber: z.string(), kind: boundAccountKindSchema }).nullable(),
+  /** Staff only: the account's latest abnormal-account restriction case (category, note, who, status, deadline). */
+  bankRestriction: bankRestrictionCaseSchema.optional(),
 });
 
 export { applicationViewSchema };

@@ -1,6 +1,7 @@
 // The worker bundles this file: every workflow type it serves is exported here.
 
 import type { agreement as agreementWorkflow } from './agreement/agreement';
+import type { bankRestriction as bankRestrictionWorkflow } from './bank-restriction/bank-restriction';
 import type { idRenewal as renewalWorkflow } from './id-expiry/renewal';
 import type { idExpirySweep as sweepWorkflow } from './id-expiry/sweep';
 import type { reVerification as reVerificationWorkflow } from './re-verification/re-verification';
@@ -68,4 +69,13 @@ export function retentionRun(
   ...args: Parameters<typeof retentionWorkflow>
 ): ReturnType<typeof retentionWorkflow> {
   return (require('./retention/run') as typeof import('./retention/run')).retentionRun(...args);
+}
+
+/** An abnormal-account restriction case (docs/risk-life.md), loading its modules when one runs. */
+export function bankRestriction(
+  ...args: Parameters<typeof bankRestrictionWorkflow>
+): ReturnType<typeof bankRestrictionWorkflow> {
+  return (
+    require('./bank-restriction/bank-restriction') as typeof import('./bank-restriction/bank-restriction')
+  ).bankRestriction(...args);
 }

@@ -68,6 +68,9 @@ export const ACCESS: Readonly<Record<RouteName, AccessRow>> = {
   resubmitIdDocuments: row(TENANT, NOT_THEIRS),
   renewIdCard: row(TENANT, NOT_THEIRS),
   reVerify: row(TENANT, NOT_THEIRS),
+  // An operator proposes, a supervisor confirms; apps, partners and sessions never see a case.
+  proposeRestriction: row(STAFF),
+  decideRestriction: row(STAFF),
   startAgreement: row(['institution', 'otherInstitution']),
   getAgreement: row(['institution'], ['otherInstitution']),
   submitAgreementCode: row(['institution'], ['otherInstitution']),

@@ -9,6 +9,7 @@ import type { DocumentStore } from '../../adapters/documents';
 import type { CoreBanking } from '../../adapters/ports';
 import type { Agreements } from '../agreements';
 import type { Applications } from '../applications';
+import type { BankRestrictions } from '../bank-restrictions';
 import type { DataExports } from '../data-exports';
 import type { Funnel } from '../funnel';
 import type { Renewals } from '../id-expiry';
@@ -33,6 +34,7 @@ import { funnelRoutes } from './routes/funnel';
 import { legalHoldRoutes } from './routes/legal-holds';
 import { reVerificationListRoutes } from './routes/re-verification-lists';
 import { reVerificationRoutes } from './routes/re-verifications';
+import { restrictionRoutes } from './routes/restrictions';
 import { documentImageDownload, reviewCaseRoutes } from './routes/review-cases';
 import { reviewRoutes } from './routes/reviews';
 import { sessionRoutes } from './routes/sessions';
@@ -54,6 +56,8 @@ export interface ApiDeps {
   renewals?: Renewals;
   /** Re-verifications of account holders (the account's risk life). */
   reVerifications?: ReVerifications;
+  /** Abnormal-account restriction cases (the account's risk life); unset, the routes are not served. */
+  bankRestrictions?: BankRestrictions;
   /** The console's lists of accounts due or overdue for re-verification, and their claims; unset, not served. */
   reVerificationLists?: ReVerificationLists;
   reviews: Reviews;
@@ -125,6 +129,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(applicationRoutes(deps));
   await app.register(accountRoutes(deps));
   await app.register(reVerificationRoutes(deps));
+  await app.register(restrictionRoutes(deps));
   await app.register(reviewRoutes(deps));
   await app.register(funnelRoutes(deps));
   await app.register(reVerificationListRoutes(deps));

@@ -24,6 +24,7 @@ import { keyringFromConfig } from '../../encryption/from-config';
 import { accountClaimStoreFromConfig } from '../account-claims-postgres';
 import { Agreements } from '../agreements';
 import { Applications } from '../applications';
+import { BankRestrictions } from '../bank-restrictions';
 import { DataExports } from '../data-exports';
 import { Funnel } from '../funnel';
 import { Renewals } from '../id-expiry';
@@ -108,6 +109,7 @@ const api = await buildApi({
   }),
   renewals: new Renewals(client, config.temporal.taskQueue),
   reVerifications: new ReVerifications(client, config.temporal.taskQueue),
+  bankRestrictions: new BankRestrictions(client, config.temporal.taskQueue),
   // Claims on the console's risk-life lists, shared by every API instance as sessions are.
   reVerificationLists: new ReVerificationLists({
     coreBanking: httpCoreBanking(config.coreBankingUrl),

@@ -171,6 +171,12 @@ const CALLS: Record<RouteName, (x: Things) => Call> = {
       intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true },
     },
   }),
+  // Without a category and note: a 400 shows the caller got past the table, and no case starts.
+  proposeRestriction: (x) => ({ params: { accountNumber: x.accountNumber }, payload: {} }),
+  decideRestriction: (x) => ({
+    params: { accountNumber: x.accountNumber, caseId: '00000000-0000-4000-8000-000000000000' },
+    payload: {},
+  }),
   startAgreement: () => ({ payload: {} }),
   getAgreement: (x) => ({ params: { agreementId: x.agreementId } }),
   submitAgreementCode: (x) => ({ params: { agreementId: x.agreementId }, payload: { code: '123456' } }),

@@ -8,6 +8,7 @@ import { SqliteAccountClaimStore } from '../../client/account-claims';
 import { Agreements } from '../../client/agreements';
 import { buildApi } from '../../client/api/app';
 import type { Credentials, Role } from '../../client/api/auth';
+import { BankRestrictions } from '../../client/bank-restrictions';
 import { DailyLimits } from '../../client/daily-limits';
 import { DataExports } from '../../client/data-exports';
 import { Funnel } from '../../client/funnel';
@@ -20,6 +21,7 @@ import { ReVerifications } from '../../client/re-verifications';
 import { Reviews } from '../../client/reviews';
 import { type SessionStore, SqliteSessionStore } from '../../client/sessions';
 import { type AgreementPolicy, defaultAgreementPolicy } from '../../domain/agreement-signing';
+import { type BankRestrictionPolicy, defaultBankRestrictionPolicy } from '../../domain/bank-restrictions';
 import { DEFAULT_UPLOAD_QUOTA, type UploadQuota } from '../../domain/documents';
 import { type Harness, startHarness, TEST_DECISION_SIGNING_KEY } from './harness';
 
@@ -71,6 +73,7 @@ export function startApi(
   agreementPolicy: Partial<AgreementPolicy> = {},
   uploadQuota: UploadQuota = DEFAULT_UPLOAD_QUOTA,
   sessions: SessionStore = new SqliteSessionStore(':memory:'),
+  bankRestrictionPolicy: BankRestrictionPolicy = defaultBankRestrictionPolicy,
 ): Promise<FastifyInstance> {
   return buildApi({
     tokens,
@@ -91,6 +94,7 @@ export function startApi(
     }),
     renewals: new Renewals(h.client, h.taskQueue),
     reVerifications: new ReVerifications(h.client, h.taskQueue),
+    bankRestrictions: new BankRestrictions(h.client, h.taskQueue, bankRestrictionPolicy),
     reVerificationLists: new ReVerificationLists({
       coreBanking: httpCoreBanking(h.coreBankingUrl),
       claims: new SqliteAccountClaimStore(':memory:'),

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type DocumentStore, tenantOf } from '../../../adapters/documents';
 import type { CoreBanking } from '../../../adapters/ports';
+import { BANK_RESTRICTION_HOLD_PREFIX, publicActionOf } from '../../../domain/bank-restrictions';
 import type { IdCardPhotos } from '../../../domain/documents';
 import { idRenewalResultSchema } from '../../../domain/id-expiry';
 import { publicHold, restrictionsOf } from '../../../domain/restrictions';
@@ -13,6 +14,7 @@ import {
   idempotencyHeadersSchema,
   problemSchema,
 } from '../../../sdk/schemas';
+import type { BankRestrictions } from '../../bank-restrictions';
 import type { Renewals } from '../../id-expiry';
 import type { IdempotencyRecords } from '../../idempotency-records';
 import type { Reviews } from '../../reviews';
@@ -26,6 +28,8 @@ export const accountRoutes =
     coreBanking: CoreBanking;
     reviews: Reviews;
     renewals?: Renewals;
+    /** Abnormal-account restriction cases: staff read the case; the holder's action follows its status. */
+    bankRestrictions?: BankRestrictions;
     documents: DocumentStore;
     idempotency: IdempotencyRecords;
   }): FastifyPluginAsyncZod =>
@@ -58,6 +62,17 @@ export const accountRoutes =
           ownedAccount(await deps.coreBanking.getAccount(req.params.accountNumber)),
           'no account with this number',
         );
+        const staff = isStaff(req.caller!);
+        // Asked only when staff read the account or a bank restriction holds it: other reads cost no query.
+        const restriction =
+          deps.bankRestrictions &&
+          (staff || account.holds.some((h) => h.holdId.startsWith(BANK_RESTRICTION_HOLD_PREFIX)))
+            ? await deps.bankRestrictions.latest(account.reference)
+            : undefined;
+        const caseHold = restriction?.view.holdId;
+        const contactBank = new Set(
+          caseHold && publicActionOf(restriction.view.status) === 'CONTACT_BANK' ? [caseHold] : [],
+        );
         return reply.send({
           accountNumber: account.accountNumber,
           accountClass: account.accountClass,
@@ -65,16 +80,19 @@ export const accountRoutes =
           limits: account.limits,
           openedAt: account.openedAt,
           // Staff read each hold as placed; everyone else its kind only (no tipping-off).
-          holds: isStaff(req.caller!) ? account.holds : account.holds.map(publicHold),
+          holds: staff ? account.holds : account.holds.map(publicHold),
           // A re-verification due by the holder's rating shows RE_VERIFY before any hold (the risk life).
-          restrictions: restrictionsOf(account.holds, {
-            dueAt: account.reVerificationDueAt,
-            now: new Date(),
-          }),
+          restrictions: restrictionsOf(
+            account.holds,
+            { dueAt: account.reVerificationDueAt, now: new Date() },
+            contactBank,
+          ),
           boundAccount: account.binding && {
             maskedNumber: account.binding.maskedNumber,
             kind: account.binding.kind,
           },
+          // The case's category, note and staff names are staff's alone (no tip-off).
+          ...(staff && restriction && { bankRestriction: restriction.view }),
         });
       },
     );
