@@ -46,6 +46,8 @@ import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { refuse, startOwnSandboxes } from '../workflows/own-sandboxes';
+import { recordDormancy } from './dormancy';
+import { recordReVerificationOutcome } from './re-verification-outcome';
 import { recordRiskLife } from './risk-life';
 
 // The keys recorded before come along: the deployment key (for payloads of no application) must
@@ -1012,6 +1014,24 @@ it('records the risk-life paths', async () => {
 });
 
 /**
+ * Dormancy (issue 23): the dormancy sweep's paths (test/record/dormancy.ts). Recorded on their own
+ * (`-t "dormancy paths"`), on sandboxes of their own.
+ */
+it('records the dormancy paths', async () => {
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
+  try {
+    await recordDormancy(b, saveHistory);
+  } finally {
+    await b.stop();
+    await own.close();
+  }
+});
+
+/**
  * Issue 21: the daily retention run (a new workflow type) destroying a rejected applicant's data
  * once a one-second never-customer period passed. Recorded on its own (`-t "retention run"`).
  */
@@ -1077,6 +1097,22 @@ it('records the retention run', async () => {
     worker.shutdown();
     await running;
     await connection.close();
+    await b.stop();
+  }
+});
+
+/**
+ * Issue 23, part 4: the re-verification-outcome patch (the funnel's ReVerificationOutcome upsert),
+ * a passed and a failed case (test/record/re-verification-outcome.ts). Recorded on its own
+ * (`-t "re-verification outcome"`).
+ */
+it('records the re-verification outcome', async () => {
+  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  const api = await startApi(b);
+  try {
+    await recordReVerificationOutcome(b, api, saveHistory);
+  } finally {
+    await api.close();
     await b.stop();
   }
 });

@@ -83,6 +83,14 @@ describe('recorded histories replay on the current code', () => {
         're-verification-intent-not-confirmed-encrypted',
         're-verification-photos-passed-lifted-encrypted',
         're-verification-selfie-passed-encrypted',
+        // Issue 23, part 4: the re-verification-outcome patch (the funnel's outcome attribute).
+        're-verification-outcome-passed-encrypted',
+        're-verification-outcome-failed-face-encrypted',
+        // Issue 23: dormancy (a new workflow type: dormancySweep).
+        'dormancy-sweep-receive-only-encrypted',
+        'dormancy-sweep-hold-refused-encrypted',
+        'dormancy-sweep-continued-first-run-encrypted',
+        'dormancy-sweep-continued-second-run-encrypted',
         // Issue 21: the daily retention run (a new workflow type: retentionRun).
         'retention-run-destroyed-encrypted',
       ]),
