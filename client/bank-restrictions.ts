@@ -39,6 +39,15 @@ export interface LatestCase {
   open: boolean;
 }
 
+/**
+ * A case found open a moment ago that is gone by the update (it ended meanwhile: the server answers
+ * an update to a closed run as not found) is a conflict, not a 404; a validator's refusal is its 4xx.
+ */
+function refusalOf(err: unknown, closed: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return new ConflictError(closed);
+  return translateWorkflowError(err, { notFound: closed, closed });
+}
+
 export class BankRestrictions {
   constructor(
     private readonly client: Client,
@@ -96,10 +105,7 @@ export class BankRestrictions {
         });
         return { status: 201, view };
       } catch (err) {
-        throw translateWorkflowError(err, {
-          notFound: 'no restriction case of this account',
-          closed: 'the proposal lapsed or was confirmed meanwhile; read the account',
-        });
+        throw refusalOf(err, 'the proposal lapsed or was confirmed meanwhile; read the account');
       }
     }
     try {
@@ -143,10 +149,7 @@ export class BankRestrictions {
         args: [{ operator, ...request }],
       });
     } catch (err) {
-      throw translateWorkflowError(err, {
-        notFound: 'no restriction case with this id on this account',
-        closed: 'the restriction case has ended',
-      });
+      throw refusalOf(err, 'the restriction case has ended');
     }
   }
 
@@ -174,10 +177,7 @@ export class BankRestrictions {
         args: [{ ...request, policy }],
       });
     } catch (err) {
-      throw translateWorkflowError(err, {
-        notFound: 'no account with this number',
-        closed: 'the restriction changed meanwhile; try again',
-      });
+      throw refusalOf(err, 'the restriction changed meanwhile; try again');
     }
   }
 }

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../client/api/auth';
 import { Applications } from '../../client/applications';
 import { defaultPolicy } from '../../domain/application';
+import { problemCodeSchema } from '../../domain/problem-codes';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
@@ -917,6 +918,100 @@ Object.assign(cases, {
       );
     },
   },
+  'POST /v1/accounts/{accountNumber}/restrictions': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({
+      params: { accountNumber: madeUpAccount() },
+      body: json({ category: 'OTHER', note: 'conformance' }),
+    }),
+    malformed: () => ({
+      params: { accountNumber: madeUpAccount() },
+      body: json({ category: 'MONEY_MULE', note: 'conformance' }),
+    }),
+    async valid(step) {
+      const { accountNumber } = await signable();
+      const params = { accountNumber };
+      const body = json({ category: 'SUSPECTED_ACCOUNT_TRADING', note: 'conformance' });
+      const proposed = await step('an operator proposes', { params, body }, 'operator', 202);
+      expect(field(proposed, 'status')).toBe('PROPOSED');
+      await step(
+        'an operator while one is proposed',
+        { params, body },
+        { role: 'operator', id: 'op-bob' },
+        409,
+      );
+      const confirmed = await step('the supervisor confirms', { params, body }, 'supervisor', 201);
+      expect(field(confirmed, 'status')).toBe('IN_FORCE');
+      await step('an unknown account', { params: { accountNumber: madeUpAccount() }, body }, 'operator', 404);
+      const own = await signable();
+      const selfBody = json({ category: 'OTHER', note: 'conformance' });
+      await step(
+        'a supervisor proposes',
+        { params: { accountNumber: own.accountNumber }, body: selfBody },
+        'supervisor',
+        202,
+      );
+      await step(
+        'the proposer confirms',
+        { params: { accountNumber: own.accountNumber }, body: selfBody },
+        'supervisor',
+        403,
+      );
+    },
+  },
+  'POST /v1/accounts/{accountNumber}/restrictions/{caseId}/decision': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({
+      params: { accountNumber: madeUpAccount(), caseId: randomUUID() },
+      body: json({ decision: 'LIFT', note: 'conformance' }),
+    }),
+    malformed: () => ({
+      params: { accountNumber: madeUpAccount(), caseId: randomUUID() },
+      body: json({ decision: 'REVOKE', note: 'conformance' }),
+    }),
+    async valid(step) {
+      const { accountNumber } = await signable();
+      const body = json({ category: 'OTHER', note: 'conformance' });
+      const restrict = (who: Who) =>
+        api.inject({
+          method: 'POST',
+          url: `/v1/accounts/${accountNumber}/restrictions`,
+          headers: { ...authorization(who), 'content-type': 'application/json' },
+          payload: body?.payload,
+        });
+      const caseId = String(field((await restrict('operator')).json(), 'caseId'));
+      await restrict('supervisor');
+      const params = { accountNumber, caseId };
+      await step(
+        'uphold without an appeal',
+        { params, body: json({ decision: 'UPHOLD', note: 'conformance' }) },
+        'operator',
+        409,
+      );
+      const lifted = await step(
+        'lift',
+        { params, body: json({ decision: 'LIFT', note: 'conformance' }) },
+        'operator',
+        200,
+      );
+      expect(field(lifted, 'status')).toBe('LIFTED');
+      await step(
+        'a case that has ended',
+        { params, body: json({ decision: 'LIFT', note: 'conformance' }) },
+        'operator',
+        409,
+      );
+      await step(
+        'an unknown case',
+        {
+          params: { accountNumber, caseId: randomUUID() },
+          body: json({ decision: 'LIFT', note: 'conformance' }),
+        },
+        'supervisor',
+        404,
+      );
+    },
+  },
   'GET /v1/accounts/{accountNumber}/agreements': {
     roles: BANK_ROLES,
     shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
@@ -1022,6 +1117,33 @@ describe('the OpenAPI document', () => {
   it('has a conformance case for every operation, and no case for an undocumented one', () => {
     expect(operations.map((o) => o.key).sort()).toEqual([...caseKeys].sort());
   });
+
+  it("declares every problem's code: required, and one of the problem codes' enum", () => {
+    for (const op of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue;
+        const schema = response.content?.['application/problem+json']?.schema;
+        const where = `${op.key} ${status}`;
+        expect.soft(field(schema, 'required'), `${where}: code is required`).toContain('code');
+        const code = field(field(schema, 'properties'), 'code');
+        expect.soft(field(code, 'enum'), `${where}: code's enum`).toEqual(problemCodeSchema.options);
+        expect
+          .soft(schemas.problems(schema, { ...problemOf(status), code: 'GUESSED' }), where)
+          .not.toEqual([]);
+        expect
+          .soft(schemas.problems(schema, { ...problemOf(status), code: 'SAME_OPERATOR' }), where)
+          .toEqual([]);
+      }
+    }
+  });
+});
+
+/** A minimal problem of a status, to try a code against the documented schema. */
+const problemOf = (status: string) => ({
+  type: `urn:account-opening:problem:${status}`,
+  title: 'Refused',
+  status: Number(status),
+  detail: 'refused',
 });
 
 describe.each(caseKeys)('%s', (key) => {
@@ -1031,7 +1153,8 @@ describe.each(caseKeys)('%s', (key) => {
     const op = operation(key);
     const res = await send(op, await c.shaped(), null);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    checkAnswer(op, res, 401, 'no Authorization header');
+    const body = checkAnswer(op, res, 401, 'no Authorization header');
+    expect(field(body, 'code')).toBe('UNAUTHORIZED');
   });
 
   const refused = ALL_ROLES.filter((r) => !c.roles.includes(r));
@@ -1039,7 +1162,8 @@ describe.each(caseKeys)('%s', (key) => {
     it(`with a token of a role it refuses (${refused.join(', ')}): 403 problem+json, as documented`, async () => {
       const op = operation(key);
       for (const role of refused) {
-        checkAnswer(op, await send(op, await c.shaped(), role), 403, `a ${role} token`);
+        const body = checkAnswer(op, await send(op, await c.shaped(), role), 403, `a ${role} token`);
+        expect.soft(field(body, 'code'), `a ${role} token`).toBe('FORBIDDEN');
       }
     });
   }
@@ -1050,6 +1174,7 @@ describe.each(caseKeys)('%s', (key) => {
       const op = operation(key);
       const body = checkAnswer(op, await send(op, malformed(), c.roles[0]!), 400, 'malformed');
       expect(field(body, 'detail')).toMatch(/\S/);
+      expect(field(body, 'code')).toBe('INVALID_REQUEST');
     });
   }
 
