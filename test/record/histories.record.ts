@@ -47,6 +47,7 @@ import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { refuse, startOwnSandboxes } from '../workflows/own-sandboxes';
 import { recordDormancy } from './dormancy';
+import { recordReVerificationOutcome } from './re-verification-outcome';
 import { recordRiskLife } from './risk-life';
 
 // The keys recorded before come along: the deployment key (for payloads of no application) must
@@ -1096,6 +1097,22 @@ it('records the retention run', async () => {
     worker.shutdown();
     await running;
     await connection.close();
+    await b.stop();
+  }
+});
+
+/**
+ * Issue 23, part 4: the re-verification-outcome patch (the funnel's ReVerificationOutcome upsert),
+ * a passed and a failed case (test/record/re-verification-outcome.ts). Recorded on its own
+ * (`-t "re-verification outcome"`).
+ */
+it('records the re-verification outcome', async () => {
+  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  const api = await startApi(b);
+  try {
+    await recordReVerificationOutcome(b, api, saveHistory);
+  } finally {
+    await api.close();
     await b.stop();
   }
 });

@@ -83,6 +83,9 @@ describe('recorded histories replay on the current code', () => {
         're-verification-intent-not-confirmed-encrypted',
         're-verification-photos-passed-lifted-encrypted',
         're-verification-selfie-passed-encrypted',
+        // Issue 23, part 4: the re-verification-outcome patch (the funnel's outcome attribute).
+        're-verification-outcome-passed-encrypted',
+        're-verification-outcome-failed-face-encrypted',
         // Issue 23: dormancy (a new workflow type: dormancySweep).
         'dormancy-sweep-receive-only-encrypted',
         'dormancy-sweep-hold-refused-encrypted',
