@@ -138,7 +138,11 @@ export class Agreements {
       // Ended already: the same request answers how it ended; another one is a conflict.
       const fingerprint = await this.handle(agreementId).query(getSigningFingerprint);
       if (fingerprint !== requestFingerprint) {
-        throw new ConflictError('this reference was already used with a different signing request');
+        throw new ConflictError(
+          'this reference was already used with a different signing request',
+          {},
+          'REQUEST_MISMATCH',
+        );
       }
       return this.read(agreementId);
     }
@@ -223,9 +227,11 @@ export class Agreements {
     } catch (err) {
       if (isClosedWorkflowError(err)) {
         const view = await this.read(agreementId);
-        throw new ConflictError(`the signing is ${view.status}, not waiting for a code`, {
-          signingStatus: view.status,
-        });
+        throw new ConflictError(
+          `the signing is ${view.status}, not waiting for a code`,
+          { signingStatus: view.status },
+          'WRONG_STATE',
+        );
       }
       throw translate(err);
     }

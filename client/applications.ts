@@ -230,16 +230,22 @@ export class Applications {
       // which works on closed workflows, tells the two apart.
       if (isClosedWorkflowError(err) || err instanceof WorkflowNotFoundError) {
         const view = await this.get(applicationId);
-        throw new ConflictError(`the application is ${view.status}, not waiting for a code`, {
-          applicationStatus: view.status,
-        });
+        throw new ConflictError(
+          `the application is ${view.status}, not waiting for a code`,
+          { applicationStatus: view.status },
+          'WRONG_STATE',
+        );
       }
       // A refusal while the workflow still runs (it has just opened, say) says where it stands
       // too: the same 409, whether or not the workflow has closed yet.
       const refused = translate(err);
       if (refused instanceof ConflictError && refused.extra.applicationStatus === undefined) {
         const { status } = await this.get(applicationId);
-        throw new ConflictError(refused.message, { ...refused.extra, applicationStatus: status });
+        throw new ConflictError(
+          refused.message,
+          { ...refused.extra, applicationStatus: status },
+          refused.code,
+        );
       }
       throw refused;
     }
@@ -260,7 +266,11 @@ export class Applications {
   private async finished(applicationId: string, fingerprint: string): Promise<ApplicationView> {
     const handle = this.opts.client.workflow.getHandle(onboardingWorkflowId(applicationId));
     if ((await handle.query(getRequestFingerprint)) !== fingerprint) {
-      throw new ConflictError('this applicationId was already used with a different request');
+      throw new ConflictError(
+        'this applicationId was already used with a different request',
+        {},
+        'REQUEST_MISMATCH',
+      );
     }
     return this.get(applicationId);
   }

@@ -340,14 +340,14 @@ export class Reviews {
     }
   }
 
-  /** A 409 about a claim names its holder: read from the case, since the refusal is only a message. */
+  /** A CLAIMED refusal names its holder: read from the case, since the refusal is only a message. */
   private async withHolder(reviewId: string, err: unknown): Promise<unknown> {
-    if (!(err instanceof ConflictError) || !/^claimed by/.test(err.message)) return err;
+    if (!(err instanceof ConflictError) || err.code !== 'CLAIMED') return err;
     const held = await this.get(reviewId).then(
       (view) => view.claim,
       () => undefined,
     );
-    return held ? new ConflictError(err.message, { ...err.extra, ...held }) : err;
+    return held ? new ConflictError(err.message, { ...err.extra, ...held }, err.code) : err;
   }
 
   async resubmit(

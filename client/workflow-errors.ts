@@ -25,19 +25,22 @@ export interface Translation {
   closed?: string;
 }
 
-/** The error the API answers for a validator's refusal, with the workflow's message as its detail. */
+/**
+ * The error the API answers for a validator's refusal: the workflow's message as its detail, its
+ * type as the problem's code.
+ */
 function refusalError(type: RefusalType, failure: ApplicationFailure): Error {
   const { message } = failure;
   const meaning: RefusalMeaning = refusals[type];
   switch (meaning.status) {
     case 400:
-      return new FieldError(meaning.field, message);
+      return new FieldError(meaning.field, message, type);
     case 403:
-      return new ForbiddenError(message);
+      return new ForbiddenError(message, type);
     case 409:
-      return new ConflictError(message);
+      return new ConflictError(message, {}, type);
     case 429:
-      return new TooManyError(message, retryAfterOf(failure));
+      return new TooManyError(message, retryAfterOf(failure), type);
   }
 }
 

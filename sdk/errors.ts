@@ -1,11 +1,20 @@
 /**
  * A refusal from HTTP API v1, read from its RFC 9457 problem details so callers can act on
- * the status, the problem's type and the named fields without parsing messages.
+ * the status, the refusal's code and the named fields without parsing messages.
  */
-import type * as z from 'zod';
+import * as z from 'zod';
+import { type ProblemCode, problemCodeSchema } from '../domain/problem-codes';
 import { problemSchema } from './schemas';
 
+export type { ProblemCode } from '../domain/problem-codes';
 export type FieldProblem = NonNullable<z.infer<typeof problemSchema>['errors']>[number];
+
+/**
+ * What this SDK reads an answer with: the document's shape, but any string as the code, so an
+ * answer from an API newer (a code added) or older (no code yet) than this SDK still arrives
+ * with its fields; ApiError keeps the code only when it is one this SDK knows.
+ */
+const readProblemSchema = problemSchema.extend({ code: z.string().optional() });
 
 /** The problem type of an answer that was not problem details (a proxy's error page, say). */
 export const UNKNOWN_PROBLEM_TYPE = 'about:blank';
@@ -16,6 +25,8 @@ export interface Problem {
   status: number;
   title: string;
   detail: string;
+  /** The refusal's machine-readable type, e.g. `SAME_OPERATOR` or `INVALID_REQUEST`. */
+  code?: string;
   errors?: readonly FieldProblem[];
   attemptsLeft?: number;
   applicationStatus?: string;
@@ -33,6 +44,13 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string;
+  /**
+   * What kind of refusal this is (domain/problem-codes.ts): a workflow's refusal by its type
+   * (`SAME_OPERATOR`, `SUPERVISOR_REQUIRED`, `CLAIMED`, `STALE_ROUND`, ...), else the API's own
+   * (`INVALID_REQUEST`, `FORBIDDEN`, `WRONG_CODE`, ...). Undefined when the answer was not the
+   * API's problem details (a proxy's page) or carried a code this SDK does not know yet.
+   */
+  readonly code: ProblemCode | undefined;
   /** Each refused field, e.g. `{field: 'body.applicant.idNumber', message: 'has a wrong check character'}`. */
   readonly errors: readonly FieldProblem[];
   /** Only on a 422 for a wrong SMS code (submitSmsCode turns that one into an answer). */
@@ -56,6 +74,8 @@ export class ApiError extends Error {
     this.status = problem.status;
     this.title = problem.title;
     this.detail = problem.detail;
+    const code = problemCodeSchema.safeParse(problem.code);
+    this.code = code.success ? code.data : undefined;
     this.errors = problem.errors ?? [];
     this.attemptsLeft = problem.attemptsLeft;
     this.applicationStatus = problem.applicationStatus;
@@ -95,7 +115,7 @@ export async function apiErrorFrom(res: Response): Promise<ApiError> {
     body = undefined;
   }
   const retryAfterSeconds = retryAfterOf(res);
-  const problem = problemSchema.safeParse(body);
+  const problem = readProblemSchema.safeParse(body);
   if (problem.success) return new ApiError({ ...problem.data, status: res.status, retryAfterSeconds });
   return new ApiError({
     status: res.status,

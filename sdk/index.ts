@@ -43,7 +43,13 @@ export {
   type SubmitCodeResult,
   UnexpectedAnswerError,
 } from './client';
-export { ApiError, type FieldProblem, type Problem, UNKNOWN_PROBLEM_TYPE } from './errors';
+export {
+  ApiError,
+  type FieldProblem,
+  type Problem,
+  type ProblemCode,
+  UNKNOWN_PROBLEM_TYPE,
+} from './errors';
 export { type HttpMethod, pathOf, type Route, type RouteName, type RouteParams, routes } from './routes';
 export type { WebhookEvent } from './schemas';
 export * as schemas from './schemas';

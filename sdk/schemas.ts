@@ -19,6 +19,7 @@ import {
 import { bankRestrictionCaseSchema } from '../domain/bank-restrictions';
 import { type AppEventType, deliverySchema } from '../domain/deliveries';
 import { channelSchema, flowVersionSchema } from '../domain/identifiers';
+import { problemCodeSchema } from '../domain/problem-codes';
 import { restrictionSchema } from '../domain/restrictions';
 import { holdStateSchema, reviewStatusSchema, reviewSummarySchema } from '../domain/review';
 import { reasonCodeSchema, shownReasonSchema } from '../domain/steps';
@@ -28,6 +29,8 @@ export const problemSchema = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
+  /** The refusal's machine-readable type (domain/problem-codes.ts): branch on it, not on the title. */
+  code: problemCodeSchema,
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   attemptsLeft: z.number().int().optional(),
   applicationStatus: z.string().optional(),

@@ -23,6 +23,7 @@ export const bindIdempotencyKey =
         'Idempotency-Key reused',
         'this Idempotency-Key was already used with a different request; send a new key for a new request',
         {
+          code: 'IDEMPOTENCY_KEY_REUSED',
           errors: [
             { field: 'headers.idempotency-key', message: 'was already used with a different request' },
           ],

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../client/api/auth';
 import { Applications } from '../../client/applications';
 import { defaultPolicy } from '../../domain/application';
+import { problemCodeSchema } from '../../domain/problem-codes';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
@@ -1116,6 +1117,33 @@ describe('the OpenAPI document', () => {
   it('has a conformance case for every operation, and no case for an undocumented one', () => {
     expect(operations.map((o) => o.key).sort()).toEqual([...caseKeys].sort());
   });
+
+  it("declares every problem's code: required, and one of the problem codes' enum", () => {
+    for (const op of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue;
+        const schema = response.content?.['application/problem+json']?.schema;
+        const where = `${op.key} ${status}`;
+        expect.soft(field(schema, 'required'), `${where}: code is required`).toContain('code');
+        const code = field(field(schema, 'properties'), 'code');
+        expect.soft(field(code, 'enum'), `${where}: code's enum`).toEqual(problemCodeSchema.options);
+        expect
+          .soft(schemas.problems(schema, { ...problemOf(status), code: 'GUESSED' }), where)
+          .not.toEqual([]);
+        expect
+          .soft(schemas.problems(schema, { ...problemOf(status), code: 'SAME_OPERATOR' }), where)
+          .toEqual([]);
+      }
+    }
+  });
+});
+
+/** A minimal problem of a status, to try a code against the documented schema. */
+const problemOf = (status: string) => ({
+  type: `urn:account-opening:problem:${status}`,
+  title: 'Refused',
+  status: Number(status),
+  detail: 'refused',
 });
 
 describe.each(caseKeys)('%s', (key) => {
@@ -1125,7 +1153,8 @@ describe.each(caseKeys)('%s', (key) => {
     const op = operation(key);
     const res = await send(op, await c.shaped(), null);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    checkAnswer(op, res, 401, 'no Authorization header');
+    const body = checkAnswer(op, res, 401, 'no Authorization header');
+    expect(field(body, 'code')).toBe('UNAUTHORIZED');
   });
 
   const refused = ALL_ROLES.filter((r) => !c.roles.includes(r));
@@ -1133,7 +1162,8 @@ describe.each(caseKeys)('%s', (key) => {
     it(`with a token of a role it refuses (${refused.join(', ')}): 403 problem+json, as documented`, async () => {
       const op = operation(key);
       for (const role of refused) {
-        checkAnswer(op, await send(op, await c.shaped(), role), 403, `a ${role} token`);
+        const body = checkAnswer(op, await send(op, await c.shaped(), role), 403, `a ${role} token`);
+        expect.soft(field(body, 'code'), `a ${role} token`).toBe('FORBIDDEN');
       }
     });
   }
@@ -1144,6 +1174,7 @@ describe.each(caseKeys)('%s', (key) => {
       const op = operation(key);
       const body = checkAnswer(op, await send(op, malformed(), c.roles[0]!), 400, 'malformed');
       expect(field(body, 'detail')).toMatch(/\S/);
+      expect(field(body, 'code')).toBe('INVALID_REQUEST');
     });
   }
 

@@ -178,9 +178,12 @@ export const agreementRoutes =
         const answer = await deps.agreements.debit(req.body, institutionOf(req.caller!));
         if ('settled' in answer) return reply.code(answer.replayed ? 200 : 201).send(answer.settled);
         if (answer.refused === 'REFERENCE_REUSED') {
-          return sendProblem(reply, 409, 'Conflict', 'this reference was already used for another debit');
+          return sendProblem(reply, 409, 'Conflict', 'this reference was already used for another debit', {
+            code: 'REQUEST_MISMATCH',
+          });
         }
         return sendProblem(reply, 422, 'Debit refused', `the debit is refused: ${answer.refused}`, {
+          code: 'DEBIT_REFUSED',
           reason: answer.refused,
         });
       },
