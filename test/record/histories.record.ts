@@ -46,6 +46,7 @@ import { saveHistory as savePlain } from '../support/histories';
 import { newCard, newPerson } from '../support/people';
 import { eventually, newPhotos, openWithReview } from '../support/review';
 import { refuse, startOwnSandboxes } from '../workflows/own-sandboxes';
+import { recordBankRestrictions } from './bank-restriction';
 import { recordDormancy } from './dormancy';
 import { recordReVerificationOutcome } from './re-verification-outcome';
 import { recordRiskLife } from './risk-life';
@@ -1010,6 +1011,19 @@ it('records the risk-life paths', async () => {
     await api.close();
     await b.stop();
     await own.close();
+  }
+});
+
+/**
+ * Abnormal-account restrictions (issue 23, part 2): lapsed, lifted, appealed and escalated cases
+ * (test/record/bank-restriction.ts). Recorded on their own (`-t "bank-restriction paths"`).
+ */
+it('records the bank-restriction paths', async () => {
+  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  try {
+    await recordBankRestrictions(b, saveHistory);
+  } finally {
+    await b.stop();
   }
 });
 

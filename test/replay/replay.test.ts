@@ -86,6 +86,11 @@ describe('recorded histories replay on the current code', () => {
         // Issue 23, part 4: the re-verification-outcome patch (the funnel's outcome attribute).
         're-verification-outcome-passed-encrypted',
         're-verification-outcome-failed-face-encrypted',
+        // Issue 23, part 2: abnormal-account restrictions (a new workflow type: bankRestriction).
+        'bank-restriction-proposal-expired-encrypted',
+        'bank-restriction-in-force-lifted-encrypted',
+        'bank-restriction-appeal-failed-then-passed-lifted-encrypted',
+        'bank-restriction-appeal-escalated-upheld-lifted-encrypted',
         // Issue 23: dormancy (a new workflow type: dormancySweep).
         'dormancy-sweep-receive-only-encrypted',
         'dormancy-sweep-hold-refused-encrypted',
