@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient, FunnelRow } from '../../sdk/index';
 import { messageOf } from '../shared/format';
 import { CHANNEL, label, STEP } from './labels';
+import { ReVerificationFunnelSection } from './re-verification-funnel';
 
 const PERIODS = {
   '1h': { label: '最近 1 小时', ms: 3600_000 },
@@ -79,6 +80,7 @@ export function FunnelPage({ api }: { api: ApiClient }) {
       {shown.map((row) => (
         <FunnelChart key={`${row.flowVersion}-${row.channel}`} row={row} />
       ))}
+      <ReVerificationFunnelSection api={api} periodMs={PERIODS[period].ms} reload={reload} />
     </main>
   );
 }

@@ -102,6 +102,17 @@ export const RISK_RATING: Record<string, string> = { LOW: '低风险', MEDIUM: '
 
 export const OUTCOME: Record<string, string> = { PASS: '通过', REVIEW: '需复核', REJECT: '拒绝' };
 
+/** The risk-life lists beside the queue (re-verifications.tsx); APPEALED joins once restrictions land. */
+export const RISK_LIFE_LIST = { DUE: '待重新核验', OVERDUE: '逾期（只收不付）' } as const;
+
+/** Why a re-verification failed, by class (domain/re-verification-outcomes.ts). */
+export const FAILURE_CLASS: Record<string, string> = {
+  INTENT: '未确认开户意愿',
+  ID_DOCUMENT: '证件照片无法识别',
+  IDENTITY: '非本人证件或身份不符',
+  FACE: '人脸未通过',
+};
+
 export const APPROVE_REASONS: ReasonNames<typeof approveReasonSchema> = {
   DOCUMENT_LEGIBLE_ON_INSPECTION: '人工查看证件清晰',
   IDENTITY_CONFIRMED_BY_CALL: '电话核实身份',

@@ -7,22 +7,43 @@
 import '../shared/zod-config';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiClient, ApiError, type CallerView, type ReviewSummary } from '../../sdk/index';
+import {
+  ApiClient,
+  ApiError,
+  type CallerView,
+  type ReviewSummary,
+  type RiskLifeListItem,
+} from '../../sdk/index';
 import { messageOf } from '../shared/format';
 import { CasePage } from './case';
 import { FunnelPage } from './funnel';
 import { emptyQueue, QueuePage, type QueueState } from './queue';
+import {
+  emptyRiskLifeList,
+  ReVerificationAccountPage,
+  ReVerificationListPage,
+  type RiskLifeListState,
+} from './re-verifications';
 import './console.css';
 
 const TOKEN_KEY = 'account-opening.console.token';
 
-type View = { page: 'queue' } | { page: 'case'; reviewId: string } | { page: 'funnel' };
+type View =
+  | { page: 'queue' }
+  | { page: 'case'; reviewId: string }
+  | { page: 'funnel' }
+  | { page: 're-verifications' }
+  | { page: 'account'; applicationId: string };
 
 /** Hash routes carry review ids only (workflow ids hold no personal data): #/case/review-<uuid>. */
 function viewOf(hash: string): View {
   const m = /^#\/case\/(review-[0-9a-f-]{36})$/.exec(hash);
   if (m) return { page: 'case', reviewId: m[1]! };
   if (hash === '#/funnel') return { page: 'funnel' };
+  // The risk-life lists: an account by the application that opened it, never its number.
+  const a = /^#\/re-verifications\/([0-9A-Fa-f-]{36})$/.exec(hash);
+  if (a) return { page: 'account', applicationId: a[1]! };
+  if (hash === '#/re-verifications') return { page: 're-verifications' };
   return { page: 'queue' };
 }
 
@@ -82,6 +103,7 @@ function App() {
   const [me, setMe] = useState<CallerView>();
   const [view, setView] = useState<View>(() => viewOf(location.hash));
   const [queue, setQueue] = useState<QueueState>(emptyQueue);
+  const [riskLife, setRiskLife] = useState<RiskLifeListState>(emptyRiskLifeList);
   const [signInError, setSignInError] = useState<string>();
   const api = useMemo(
     () => (token ? new ApiClient({ baseUrl: location.origin, token }) : undefined),
@@ -112,6 +134,7 @@ function App() {
     setToken('');
     setMe(undefined);
     setQueue(emptyQueue());
+    setRiskLife(emptyRiskLifeList());
   }, []);
 
   if (!token || !api) {
@@ -146,6 +169,21 @@ function App() {
     return undefined;
   };
 
+  /** The account after or before this one in the loaded list page that nobody else holds. */
+  const neighbourAccount = (applicationId: string, step: 1 | -1): RiskLifeListItem | undefined => {
+    const rows = riskLife.page?.accounts ?? [];
+    const at = rows.findIndex((r) => r.applicationId === applicationId);
+    for (let i = at + step; i >= 0 && i < rows.length; i += step) {
+      const row = rows[i]!;
+      if (!row.claim || row.claim.claimedBy === me.id) return row;
+    }
+    return undefined;
+  };
+  const listed =
+    view.page === 'account'
+      ? riskLife.page?.accounts.find((r) => r.applicationId === view.applicationId)
+      : undefined;
+
   return (
     <>
       <header class="top">
@@ -153,6 +191,12 @@ function App() {
         <nav aria-label="主导航">
           <a href="#/queue" aria-current={view.page === 'queue' ? 'page' : undefined}>
             审核队列
+          </a>
+          <a
+            href="#/re-verifications"
+            aria-current={view.page === 're-verifications' || view.page === 'account' ? 'page' : undefined}
+          >
+            复核名单
           </a>
           <a href="#/funnel" aria-current={view.page === 'funnel' ? 'page' : undefined}>
             转化漏斗
@@ -201,6 +245,39 @@ function App() {
         />
       )}
       {view.page === 'funnel' && <FunnelPage api={api} />}
+      {view.page === 're-verifications' && (
+        <ReVerificationListPage
+          api={api}
+          me={me}
+          state={riskLife}
+          setState={setRiskLife}
+          open={(item) => go(`#/re-verifications/${item.applicationId}`)}
+        />
+      )}
+      {view.page === 'account' && !listed && (
+        <main>
+          <p class="empty">
+            该账户不在已加载的名单页中。<a href="#/re-verifications">返回复核名单</a>
+          </p>
+        </main>
+      )}
+      {view.page === 'account' && listed && (
+        <ReVerificationAccountPage
+          key={listed.accountNumber}
+          api={api}
+          me={me}
+          accountNumber={listed.accountNumber}
+          next={() => {
+            const n = neighbourAccount(listed.applicationId, 1);
+            go(n ? `#/re-verifications/${n.applicationId}` : '#/re-verifications');
+          }}
+          previous={() => {
+            const p = neighbourAccount(listed.applicationId, -1);
+            if (p) go(`#/re-verifications/${p.applicationId}`);
+          }}
+          back={() => go('#/re-verifications')}
+        />
+      )}
     </>
   );
 }

@@ -1,0 +1,94 @@
+/**
+ * The console's re-verification list in a real browser (Debian's Chromium through playwright-core)
+ * against the real API, worker and sandboxes: Alice finds an account due for re-verification
+ * beside the queue, the holder's name masked, moves to it with j and opens it with Enter, which
+ * claims it; Bob, opening the same account, sees her claim; q takes Alice back to the list and
+ * releases it. No CSP violation or script error on either page.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskName } from '../../domain/masking';
+import { apiPerFile, tokens } from '../support/api';
+import { newApplication, readSmsCode } from '../support/harness';
+import { launch, listen, screenshot, type Watch, watchedContext } from './support';
+
+const t = apiPerFile();
+const tokenOf = (id: string) => tokens.find((x) => x.id === id)!.token;
+const POLL = { timeout: 15_000, interval: 100 };
+let base: string;
+let browser: Browser;
+const watches: Watch[] = [];
+
+beforeAll(async () => {
+  [base, browser] = await Promise.all([listen(t.api), launch()]);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signedIn(token: string): Promise<Page> {
+  const { context, watch } = await watchedContext(browser);
+  watches.push(watch);
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel('审核员或主管令牌').fill(token);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('heading', { name: '审核队列' }).waitFor();
+  await page.getByRole('link', { name: '复核名单' }).click();
+  await page.getByRole('heading', { name: '复核名单' }).waitFor();
+  return page;
+}
+
+describe('the re-verification list beside the queue', () => {
+  it('opens a due account from the keyboard, claimed against a second operator, released on leaving', async () => {
+    const req = await newApplication(t.h.documents);
+    await t.h.applications.start(req);
+    const opened = await t.h.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(t.h.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+    const put = await fetch(
+      `${t.h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dueAt: new Date(Date.now() - 3600_000).toISOString() }),
+      },
+    );
+    expect(put.status).toBe(200);
+
+    const alice = await signedIn(tokenOf('op-alice'));
+    const row = alice.locator(`tr[data-application="${req.applicationId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(maskName(req.applicant.name));
+    expect(await row.textContent()).not.toContain(req.applicant.name);
+    await alice.evaluate('document.activeElement?.blur()');
+    for (
+      let i = 0;
+      i < 60 && (await alice.locator('tr.selected').getAttribute('data-application')) !== req.applicationId;
+      i++
+    )
+      await alice.keyboard.press('j');
+    await alice.keyboard.press('Enter');
+    await alice.getByText('已由你认领').waitFor();
+    await expect
+      .poll(() => alice.locator('[data-field="holderName"] dd').textContent(), POLL)
+      .toBe(maskName(req.applicant.name));
+    await screenshot(alice, 'console-re-verification-account');
+
+    const bob = await signedIn(tokenOf('op-bob'));
+    await bob.locator(`tr[data-application="${req.applicationId}"]`).click();
+    await bob.getByText('本账户正由 op-alice 处理').waitFor();
+
+    await alice.keyboard.press('q');
+    await alice.getByRole('heading', { name: '复核名单' }).waitFor();
+    await expect
+      .poll(async () => {
+        await alice.getByRole('button', { name: '刷新' }).click();
+        return row.locator('td').last().textContent();
+      }, POLL)
+      .toBe('—');
+    expect(watches.flatMap((w) => w.problems)).toEqual([]);
+  });
+});
