@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { ApiClient, ApiError } from '../../sdk/client';
+import { confirmedIntent, newDevice } from '../support/flow-v4';
 import { type Harness, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { listenApi, tokenOf } from './http-api';
@@ -54,8 +55,11 @@ describe('the app opens an account through the client', () => {
       applicant: person,
       boundAccount: { number: newCard(), kind: 'DEBIT' },
       documents: { idFront, idBack },
+      // The own app's default flow is v4 (issue 22): the purpose, the declaration and the device.
+      intent: confirmedIntent,
+      device: newDevice(),
     });
-    expect(started).toMatchObject({ applicationId, status: 'AWAITING_SMS_CODE', flowVersion: 'v3' });
+    expect(started).toMatchObject({ applicationId, status: 'AWAITING_SMS_CODE', flowVersion: 'v4' });
 
     const code = await readSmsCode(h.providersUrl, person.mobile);
     const wrong = await app.submitSmsCode(applicationId, code === '111111' ? '222222' : '111111');
@@ -96,7 +100,7 @@ describe('refusals are ApiErrors with what the caller can act on', () => {
       type: 'urn:account-opening:problem:400',
     });
     expect(err.field).toBe('body.documents.idFront');
-    expect(err.fieldMessage('body.documents.idFront')).toBe('is required by flow v3');
+    expect(err.fieldMessage('body.documents.idFront')).toBe('is required by flow v4');
     expect(err.errors.map((e) => e.field)).toContain('body.documents.idBack');
   });
 

@@ -364,6 +364,7 @@ describe('faults', () => {
       'ocr',
       'identity',
       'watchlist',
+      'punishment-list',
       'unionpay',
       'face',
       'sms',
