@@ -263,6 +263,29 @@ const uniqueImage = () => makeIdCardImage({ side: 'FRONT', name: '张伟', idNum
 let reviewed: ReturnType<typeof openWithReview> | undefined;
 const underReview = () => (reviewed ??= openWithReview(h));
 
+/** An account whose holder's re-verification is due (within the grace period), for the risk-life lists. */
+let due: Promise<string> | undefined;
+const dueAccount = () =>
+  (due ??= (async () => {
+    const req = await newApplication(h.documents);
+    await h.applications.start(req);
+    const opened = await h.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(h.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+    const put = await fetch(
+      `${h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dueAt: new Date(Date.now() - 3600_000).toISOString() }),
+      },
+    );
+    expect(put.status).toBe(200);
+    return opened.accountNumber;
+  })());
+
 const cases: Record<string, Case> = {
   'POST /v1/documents': {
     roles: ['app'],
@@ -665,6 +688,79 @@ const cases: Record<string, Case> = {
     async valid(step) {
       const body = await step('the funnel', {}, 'supervisor', 200);
       expect(Array.isArray(field(body, 'funnel'))).toBe(true);
+    },
+  },
+
+  'GET /v1/funnel/re-verifications': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({}),
+    malformed: () => ({ query: { from: 'yesterday' } }),
+    async valid(step) {
+      const body = await step('the outcomes', {}, 'operator', 200);
+      expect(typeof field(body, 'started')).toBe('number');
+      await step('since an instant', { query: { from: new Date(0).toISOString() } }, 'supervisor', 200);
+    },
+  },
+
+  'GET /v1/re-verifications/due': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ query: { status: 'DUE' } }),
+    malformed: () => ({ query: { status: 'SOON' } }),
+    async valid(step) {
+      await dueAccount();
+      const page = await step('the due list', { query: { status: 'DUE', limit: '1' } }, 'operator', 200);
+      const nextCursor = field(page, 'nextCursor');
+      if (typeof nextCursor === 'string')
+        await step('its next page', { query: { status: 'DUE', cursor: nextCursor } }, 'operator', 200);
+      await step('the overdue list', { query: { status: 'OVERDUE' } }, 'supervisor', 200);
+    },
+  },
+
+  'GET /v1/re-verifications/due/{accountNumber}': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
+    malformed: () => ({ params: { accountNumber: 'nope' } }),
+    async valid(step) {
+      const accountNumber = await dueAccount();
+      const opened = await step('a due account', { params: { accountNumber } }, 'operator', 200);
+      expect(field(opened, 'list')).toBe('DUE');
+      await step('an unknown account', { params: { accountNumber: madeUpAccount() } }, 'supervisor', 404);
+    },
+  },
+
+  'POST /v1/re-verifications/due/{accountNumber}/claim': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
+    malformed: () => ({ params: { accountNumber: 'nope' } }),
+    async valid(step) {
+      const params = { accountNumber: await dueAccount() };
+      const held = await step('a due account', { params }, { role: 'operator', id: 'op-alice' }, 200);
+      expect(field(held, 'claimedBy')).toBe('op-alice');
+      const taken = await step(
+        'an account another holds',
+        { params },
+        { role: 'operator', id: 'op-bob' },
+        409,
+      );
+      expect(field(taken, 'claimedBy')).toBe('op-alice');
+      await step('an unknown account', { params: { accountNumber: madeUpAccount() } }, 'supervisor', 404);
+    },
+  },
+
+  'DELETE /v1/re-verifications/due/{accountNumber}/claim': {
+    roles: ['operator', 'supervisor'],
+    shaped: async () => ({ params: { accountNumber: madeUpAccount() } }),
+    malformed: () => ({ params: { accountNumber: 'nope' } }),
+    async valid(step) {
+      const params = { accountNumber: await dueAccount() };
+      await api.inject({
+        method: 'POST',
+        url: `/v1/re-verifications/due/${params.accountNumber}/claim`,
+        headers: bearer('operator', 'op-alice'),
+      });
+      await step("another's claim", { params }, { role: 'operator', id: 'op-bob' }, 403);
+      await step('its holder', { params }, { role: 'operator', id: 'op-alice' }, 204);
+      await step('an unknown account', { params: { accountNumber: madeUpAccount() } }, 'supervisor', 404);
     },
   },
 
