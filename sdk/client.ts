@@ -26,6 +26,12 @@ import type {
   startApplicationRequestSchema,
 } from '../domain/application';
 import { type AuditEntry, auditAnswerSchema } from '../domain/audit';
+import {
+  type BankRestrictionCase,
+  bankRestrictionCaseSchema,
+  type RestrictionDecisionRequest,
+  type RestrictionRequest,
+} from '../domain/bank-restrictions';
 import type { Delivery } from '../domain/deliveries';
 import type { ImageType } from '../domain/identifiers';
 import {
@@ -456,6 +462,30 @@ export class ApiClient {
       headers: idempotencyHeader(idempotencyKey),
     });
     return this.answer(res, reviewCaseSchema);
+  }
+
+  /**
+   * Staff: proposes to restrict an abnormal account (an operator: the case PROPOSED), or confirms
+   * the proposal (a supervisor other than the proposer, same category: the case IN_FORCE, the
+   * account receive-only). ApiError 403 when the proposer confirms, 409 while another case is open.
+   */
+  async proposeRestriction(accountNumber: string, request: RestrictionRequest): Promise<BankRestrictionCase> {
+    const res = await this.send({ route: 'proposeRestriction', params: { accountNumber }, json: request });
+    return this.answer(res, bankRestrictionCaseSchema);
+  }
+
+  /** Staff: lifts a bank restriction, or upholds it after the holder's appeal; ApiError 409 when the case is not waiting for that. */
+  async decideRestriction(
+    accountNumber: string,
+    caseId: string,
+    request: RestrictionDecisionRequest,
+  ): Promise<BankRestrictionCase> {
+    const res = await this.send({
+      route: 'decideRestriction',
+      params: { accountNumber, caseId },
+      json: request,
+    });
+    return this.answer(res, bankRestrictionCaseSchema);
   }
 
   /** Where applicants drop out, per flow version and channel (operators and supervisors). */

@@ -2,7 +2,8 @@
  * The account's risk life, the holder's side: a re-verification (new ID photos or a selfie, and
  * the intent declaration again), checked like an opening against the account's holder, then
  * decided (workflows/re-verification/re-verification.ts). Answers the case's id at once; the
- * outcome reaches the app by webhook (ID_RE_VERIFIED / ID_RE_VERIFICATION_FAILED).
+ * outcome reaches the app by webhook (ID_RE_VERIFIED / ID_RE_VERIFICATION_FAILED). While a bank
+ * restriction is in force, the re-verification is the holder's appeal (client/re-verifications.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type DocumentStore, tenantOf } from '../../../adapters/documents';
@@ -31,7 +32,7 @@ export const reVerificationRoutes =
         schema: {
           summary: "Re-verify the account's holder: new ID photos or a selfie, with the intent declaration",
           description:
-            "Checked like an opening (OCR and the identity register for ID photos, face for a selfie) against the account's holder. Answers 202 with the case's id; the outcome follows by webhook: ID_RE_VERIFIED (the next due date set, any hold of a missed re-verification lifted) or ID_RE_VERIFICATION_FAILED with reasons (the holder may try again). 409 while another re-verification of the account is being checked.",
+            "Checked like an opening (OCR and the identity register for ID photos, face for a selfie) against the account's holder. Answers 202 with the case's id; the outcome follows by webhook: ID_RE_VERIFIED (the next due date set, any hold of a missed re-verification lifted) or ID_RE_VERIFICATION_FAILED with reasons (the holder may try again). While a bank restriction is in force, this is the holder's appeal against it: the same answer, and once it passes an operator decides within the stated time (RESTRICTION_UNDER_APPEAL, then RESTRICTION_LIFTED or RESTRICTION_UPHELD). 409 while another re-verification of the account is being checked, or while an appeal is being decided.",
           params: accountParamsSchema,
           body: reVerificationRequestSchema,
           response: {
