@@ -90,6 +90,10 @@ export class Traffic {
           applicant: { name: a.name, idNumber: a.idNumber, mobile: a.mobile },
           boundAccount: { number: a.card, kind: 'DEBIT' },
           documents: { idFront, idBack },
+          // v4, the own app's default: the customer's stated purpose and declaration, and the
+          // phone the journey runs on (one per journey, so no linked-applicant doubts arise).
+          intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true },
+          device: { deviceId: `drill-device-${a.applicationId}`, platform: 'ANDROID', ip: '127.0.0.1' },
         },
         { maxWaitMs: Math.max(1000, this.p.deadline - Date.now()) },
       ),

@@ -150,6 +150,9 @@ try {
         applicant: { name: customer.name, idNumber: customer.idNumber, mobile: customer.mobile },
         boundAccount: { number: customer.card, kind: 'DEBIT' as const },
         documents: { idFront, idBack },
+        // v4 is the own app's default: the purpose and declaration, and a phone per customer.
+        intent: { purpose: 'SAVINGS' as const, declaresNoRentOrSale: true },
+        device: { deviceId: `cluster-device-${applicationId}`, platform: 'IOS' as const, ip: '127.0.0.1' },
       };
       // As an app would: a start that meets a draining instance or a closed connection is re-sent
       // (the start is idempotent by applicationId).
