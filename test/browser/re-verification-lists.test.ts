@@ -85,7 +85,11 @@ describe('the re-verification list beside the queue', () => {
     await alice.getByRole('heading', { name: '复核名单' }).waitFor();
     await expect
       .poll(async () => {
-        await alice.getByRole('button', { name: '刷新' }).click();
+        // Refresh only when no load is running: a click during a load would drop that load's answer.
+        const table = alice.locator('table');
+        if ((await table.getAttribute('aria-busy')) === 'false')
+          await alice.getByRole('button', { name: '刷新' }).click();
+        await alice.locator('table[aria-busy="false"]').waitFor();
         return row.locator('td').last().textContent();
       }, POLL)
       .toBe('—');
