@@ -63,19 +63,6 @@ type Lister = (
   page: { after?: string; limit: number },
 ) => Promise<{ accounts: ReVerificationDueAccount[]; nextCursor?: string }>;
 
-/**
- * A refusal under the review claims' refusal types (domain/refusals.ts: CLAIMED, NOT_CLAIMABLE,
- * NOT_CLAIM_HOLDER), so a client handles a claimed account as it handles a claimed case. Kept in
- * the error's `extra` too, which every problem answer carries.
- */
-function refused<E extends ConflictError | ForbiddenError>(
-  err: E,
-  code: 'CLAIMED' | 'NOT_CLAIMABLE' | 'NOT_CLAIM_HOLDER',
-): E {
-  if (err instanceof ConflictError) Object.assign(err.extra, { code });
-  return Object.assign(err, { code });
-}
-
 /** One claim per account, whichever list shows it. */
 const subjectOf = (accountNumber: string) => `risk-life:${accountNumber}`;
 
@@ -194,11 +181,11 @@ export class ReVerificationLists {
     const account = await this.account(accountNumber);
     const now = this.clock();
     const placed = this.placed(account, now);
-    if (!placed) throw refused(new ConflictError('the account is on no list now'), 'NOT_CLAIMABLE');
+    if (!placed) throw new ConflictError('the account is on no list now', {}, 'NOT_CLAIMABLE');
     const until = new Date(now.getTime() + this.leaseSeconds * 1000);
     const claim = await this.deps.claims.claim(subjectOf(accountNumber), actor, until, now);
     if (claim.claimedBy !== actor)
-      throw refused(new ConflictError('another operator holds this account', { ...claim }), 'CLAIMED');
+      throw new ConflictError('another operator holds this account', { ...claim }, 'CLAIMED');
     await this.deps.audit.record({
       id: `risk-life-claim:${randomUUID()}`,
       at: now.toISOString(),
@@ -218,8 +205,8 @@ export class ReVerificationLists {
     const now = this.clock();
     const outcome = await this.deps.claims.release(subjectOf(accountNumber), actor, supervisor, now);
     if (outcome === 'NOT_HOLDER')
-      throw refused(
-        new ForbiddenError('only the holder of the claim, or a supervisor, may release it'),
+      throw new ForbiddenError(
+        'only the holder of the claim, or a supervisor, may release it',
         'NOT_CLAIM_HOLDER',
       );
     if (outcome === 'RELEASED')
