@@ -4,25 +4,48 @@
  * decides the holder's appeal, and a re-verification sent while a restriction is in force is that
  * appeal. One case open per account: the workflow id is the application's, never the account
  * number.
+ *
+ * Every staff message is signed with DECISION_SIGNING_KEY for its case and update
+ * (workflows/bank-restriction/signature.ts): the names in it come from the caller's token, and the
+ * case refuses any message not signed so. The proposal goes with the case's start
+ * (update-with-start), so a case started any other way takes no proposal.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   type BankRestrictionCase,
   type BankRestrictionPolicy,
+  type BankRestrictionStatus,
+  bankRestrictionStatusSchema,
   defaultBankRestrictionPolicy,
+  type RestrictionCaseListItem,
+  type RestrictionCaseListPage,
   type RestrictionDecisionRequest,
   type RestrictionRequest,
 } from '../domain/bank-restrictions';
 import type { Intent } from '../domain/opening-intent';
 import type { ReVerificationDocuments, RiskLifePolicy } from '../domain/risk-life';
-import { bankRestrictionWorkflowId } from '../domain/workflow-ids';
+import { applicationIdOfWorkflow, bankRestrictionWorkflowId } from '../domain/workflow-ids';
 import type { bankRestriction } from '../workflows/bank-restriction/bank-restriction';
 import {
   appealRestriction,
   confirmRestriction,
   decideRestriction,
   getBankRestriction,
+  proposeRestriction,
 } from '../workflows/bank-restriction/messages';
+import {
+  type RestrictionSignatureScope,
+  type SignedRestrictionMessage,
+  signRestrictionMessage,
+} from '../workflows/bank-restriction/signature';
+import { RestrictionDueAtKey, RestrictionStatusKey } from '../workflows/search-attributes';
 import { ConflictError, NotFoundError } from './errors';
 import { translateWorkflowError } from './workflow-errors';
 
@@ -48,15 +71,55 @@ function refusalOf(err: unknown, closed: string): unknown {
   return translateWorkflowError(err, { notFound: closed, closed });
 }
 
+/** Statuses a case leaves only while its workflow runs: a failed or terminated run keeps its last one. */
+const OPEN_STATUSES: readonly BankRestrictionStatus[] = [
+  'PROPOSED',
+  'IN_FORCE',
+  'RE_VERIFYING',
+  'APPEALED',
+  'UPHELD',
+];
+
+/** A 400 naming the field (client/api/problem.ts answers Fastify-shaped 4xx errors as they come). */
+export class RestrictionCursorError extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super('cursor must be a cursor this listing answered for this status');
+  }
+}
+
 export class BankRestrictions {
+  /**
+   * `decisionSigningKey` (DECISION_SIGNING_KEY, the worker's too) signs every proposal,
+   * confirmation and decision; an instance without it (one that only hands on appeals) sends none.
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly policy: BankRestrictionPolicy = defaultBankRestrictionPolicy,
+    private readonly decisionSigningKey?: string,
   ) {}
 
-  private handle(applicationId: string) {
-    return this.client.workflow.getHandle<typeof bankRestriction>(bankRestrictionWorkflowId(applicationId));
+  private handle(applicationId: string, caseId?: string) {
+    return this.client.workflow.getHandle<typeof bankRestriction>(
+      bankRestrictionWorkflowId(applicationId),
+      caseId,
+    );
+  }
+
+  /** The message with the API's signature for this case and update, and the update id it is signed for. */
+  private signed<T extends object>(
+    message: SignedRestrictionMessage,
+    scope: Omit<RestrictionSignatureScope, 'message' | 'updateId'>,
+    args: T,
+  ): { args: [T & { signature: string }]; updateId: string } {
+    if (!this.decisionSigningKey)
+      throw new Error(
+        'BankRestrictions was made without DECISION_SIGNING_KEY: it cannot send staff messages',
+      );
+    const updateId = randomUUID();
+    const signature = signRestrictionMessage(this.decisionSigningKey, { message, ...scope, updateId }, args);
+    return { args: [{ ...args, signature }], updateId };
   }
 
   /**
@@ -99,37 +162,47 @@ export class BankRestrictions {
         throw new ConflictError('a restriction of this account is proposed and waits for a supervisor', {
           caseId: current.view.caseId,
         });
+      const { caseId } = current.view;
+      const workflowId = bankRestrictionWorkflowId(account.reference);
       try {
-        const view = await this.handle(account.reference).executeUpdate(confirmRestriction, {
-          args: [{ supervisor: caller.id, ...request }],
-        });
+        // Sent to the case found (its run): one that ended meanwhile answers a conflict, not another case.
+        const view = await this.handle(account.reference, caseId).executeUpdate(
+          confirmRestriction,
+          this.signed('confirmRestriction', { workflowId, caseId }, { supervisor: caller.id, ...request }),
+        );
         return { status: 201, view };
       } catch (err) {
         throw refusalOf(err, 'the proposal lapsed or was confirmed meanwhile; read the account');
       }
     }
+    const workflowId = bankRestrictionWorkflowId(account.reference);
+    const proposal = { ...request, proposedBy: caller.id };
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof bankRestriction>('bankRestriction', {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [
+        {
+          accountNumber: account.accountNumber,
+          applicationId: account.reference,
+          ...(account.partnerId && { partnerId: account.partnerId }),
+          proposal,
+          policy: this.policy,
+        },
+      ],
+      // A case that has ended is followed by a new one; one still open is the account's.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'FAIL',
+    });
     try {
-      const handle = await this.client.workflow.start<typeof bankRestriction>('bankRestriction', {
-        workflowId: bankRestrictionWorkflowId(account.reference),
-        taskQueue: this.taskQueue,
-        args: [
-          {
-            accountNumber: account.accountNumber,
-            applicationId: account.reference,
-            ...(account.partnerId && { partnerId: account.partnerId }),
-            proposal: { ...request, proposedBy: caller.id },
-            policy: this.policy,
-          },
-        ],
-        // A case that has ended is followed by a new one; one still open is the account's.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
+      const view = await this.client.workflow.executeUpdateWithStart(proposeRestriction, {
+        ...this.signed('proposeRestriction', { workflowId }, { ...proposal, signedAt: Date.now() }),
+        startWorkflowOperation,
       });
-      return { status: 202, view: await handle.query(getBankRestriction) };
+      return { status: 202, view };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         throw new ConflictError('a restriction of this account was proposed meanwhile; read the account');
-      throw err;
+      throw refusalOf(err, 'the proposal was refused; read the account');
     }
   }
 
@@ -144,10 +217,12 @@ export class BankRestrictions {
     if (!current || current.view.caseId !== caseId)
       throw new NotFoundError('no restriction case with this id on this account');
     if (!current.open) throw new ConflictError(`the restriction case has ended (${current.view.status})`);
+    const workflowId = bankRestrictionWorkflowId(account.reference);
     try {
-      return await this.handle(account.reference).executeUpdate(decideRestriction, {
-        args: [{ operator, ...request }],
-      });
+      return await this.handle(account.reference, caseId).executeUpdate(
+        decideRestriction,
+        this.signed('decideRestriction', { workflowId, caseId }, { operator, ...request }),
+      );
     } catch (err) {
       throw refusalOf(err, 'the restriction case has ended');
     }
@@ -179,5 +254,65 @@ export class BankRestrictions {
     } catch (err) {
       throw refusalOf(err, 'the restriction changed meanwhile; try again');
     }
+  }
+
+  /**
+   * One page of the cases in `status`, from visibility (the case's `RestrictionStatus` and
+   * `RestrictionDueAt`, published since the bank-restriction-signed patch): each case's id, its
+   * application, status and, once appealed, by when its appeal is decided. In visibility's own
+   * order, the most recently proposed case first; `cursor` is the one the previous page answered.
+   * Nothing read is personal: the account number is core banking's, found by the application id.
+   */
+  async listByStatus(
+    status: BankRestrictionStatus,
+    page: { cursor?: string; limit: number },
+  ): Promise<RestrictionCaseListPage> {
+    const where = [
+      `WorkflowType = 'bankRestriction'`,
+      `RestrictionStatus = '${bankRestrictionStatusSchema.parse(status)}'`,
+    ];
+    if (this.taskQueue) where.push(`TaskQueue = '${this.taskQueue.replace(/'/g, "''")}'`);
+    if (OPEN_STATUSES.includes(status)) where.push(`ExecutionStatus = 'Running'`);
+    const query = where.join(' AND ');
+    let after: Buffer | undefined;
+    if (page.cursor !== undefined) {
+      // Ours is `<status>.<visibility's token>`: one answered for another status is refused here.
+      const [tagged, inner, ...rest] = page.cursor.split('.');
+      if (tagged !== status || !inner || rest.length > 0) throw new RestrictionCursorError();
+      after = Buffer.from(inner, 'base64url');
+    }
+    const { namespace, loadedDataConverter } = this.client.options;
+    const res = await this.client.workflowService
+      .listWorkflowExecutions({
+        namespace,
+        query,
+        pageSize: page.limit,
+        ...(after && { nextPageToken: after }),
+      })
+      .catch((err: unknown) => {
+        // Visibility answers a token it did not give with a bare error.
+        if (after) throw new RestrictionCursorError();
+        throw err;
+      });
+    const cases: RestrictionCaseListItem[] = [];
+    for (const raw of res.executions ?? []) {
+      const info = await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace);
+      const applicationId = applicationIdOfWorkflow(info.workflowId);
+      const listed = bankRestrictionStatusSchema.safeParse(
+        info.typedSearchAttributes.get(RestrictionStatusKey),
+      );
+      // A case started before the patch publishes no status, so a status query never finds it.
+      if (!applicationId || !listed.success) continue;
+      const dueAt = info.typedSearchAttributes.get(RestrictionDueAtKey);
+      cases.push({
+        caseId: info.runId,
+        applicationId,
+        status: listed.data,
+        proposedAt: info.startTime.toISOString(),
+        ...(dueAt && { appealDecisionDueAt: dueAt.toISOString() }),
+      });
+    }
+    const next = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64url') : undefined;
+    return { cases, ...(next && { nextCursor: `${status}.${next}` }) };
   }
 }

@@ -210,6 +210,8 @@ export const appEventTypeSchema = z.enum([
   'OPS_FRAUD_CONFIRMED',
   /** An appeal against a bank restriction was not decided in the policy's time: someone must decide it now. */
   'OPS_RESTRICTION_APPEAL_OVERDUE',
+  /** Core banking refuses to lift a bank restriction's hold staff decided to lift: retried, someone should look. */
+  'OPS_RESTRICTION_NOT_LIFTED',
 ]);
 export const appEventSchema = z.object({
   eventId: z.string(),

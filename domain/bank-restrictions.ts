@@ -152,3 +152,25 @@ export const bankRestrictionCaseSchema = z.object({
   actionPending: z.boolean(),
 });
 export type BankRestrictionCase = z.infer<typeof bankRestrictionCaseSchema>;
+
+/**
+ * One case in a listing by status (client/bank-restrictions.ts: `listByStatus`), read from
+ * visibility alone: codes, ids and times, no personal data (the account number is core banking's,
+ * found by the application id).
+ */
+export const restrictionCaseListItemSchema = z.object({
+  caseId: z.string(),
+  applicationId: z.string(),
+  status: bankRestrictionStatusSchema,
+  /** When the case was proposed (its start). */
+  proposedAt: z.string(),
+  /** By when an operator decides the holder's latest appeal; absent before any appeal. */
+  appealDecisionDueAt: z.string().optional(),
+});
+export type RestrictionCaseListItem = z.infer<typeof restrictionCaseListItemSchema>;
+
+export interface RestrictionCaseListPage {
+  cases: RestrictionCaseListItem[];
+  /** Where the next page begins; absent on the last page. */
+  nextCursor?: string;
+}

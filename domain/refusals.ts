@@ -73,6 +73,12 @@ export const refusals = {
   RESTRICTION_NOT_AWAITING: { status: 409 },
   /** A re-verification of the account is being checked already: one at a time. */
   RE_VERIFICATION_RUNNING: { status: 409 },
+  /**
+   * A proposal, confirmation or decision the API did not sign for this case and member of staff
+   * (workflows/bank-restriction/signature.ts): sent straight to Temporal with a name of the
+   * sender's choosing, or by an API holding another key. Four eyes holds only on the API's names.
+   */
+  RESTRICTION_UNSIGNED: { status: 403 },
 } as const satisfies Record<string, RefusalMeaning>;
 
 export type RefusalType = keyof typeof refusals;

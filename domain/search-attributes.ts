@@ -23,6 +23,9 @@ export const SEARCH_ATTRIBUTES = {
   ClaimedUntil: 'Datetime',
   /** The funnel's re-verification outcomes: PASSED or FAILED_<class> once a case is decided. */
   ReVerificationOutcome: 'Keyword',
+  /** Bank restriction cases: the case's status, and by when its appeal is decided (the console's appealed list). */
+  RestrictionStatus: 'Keyword',
+  RestrictionDueAt: 'Datetime',
 } as const;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */

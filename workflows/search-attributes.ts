@@ -20,6 +20,9 @@ export const RejectedAt = defineSearchAttributeKey('RejectedAt', 'KEYWORD_LIST')
 export const FailedAt = defineSearchAttributeKey('FailedAt', 'KEYWORD');
 /** A decided re-verification: PASSED or FAILED_<class> (domain/re-verification-outcomes.ts). */
 export const ReVerificationOutcomeKey = defineSearchAttributeKey('ReVerificationOutcome', 'KEYWORD');
+/** A bank restriction case's status (domain/bank-restrictions.ts), and by when its appeal is decided. */
+export const RestrictionStatusKey = defineSearchAttributeKey('RestrictionStatus', 'KEYWORD');
+export const RestrictionDueAtKey = defineSearchAttributeKey('RestrictionDueAt', 'DATETIME');
 
 /**
  * Where an application is in its flow, for the funnel: its status, the steps it got through

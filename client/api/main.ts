@@ -109,7 +109,12 @@ const api = await buildApi({
   }),
   renewals: new Renewals(client, config.temporal.taskQueue),
   reVerifications: new ReVerifications(client, config.temporal.taskQueue),
-  bankRestrictions: new BankRestrictions(client, config.temporal.taskQueue),
+  bankRestrictions: new BankRestrictions(
+    client,
+    config.temporal.taskQueue,
+    undefined,
+    config.decisionSigningKey,
+  ),
   // Claims on the console's risk-life lists, shared by every API instance as sessions are.
   reVerificationLists: new ReVerificationLists({
     coreBanking: httpCoreBanking(config.coreBankingUrl),

@@ -94,7 +94,12 @@ export function startApi(
     }),
     renewals: new Renewals(h.client, h.taskQueue),
     reVerifications: new ReVerifications(h.client, h.taskQueue),
-    bankRestrictions: new BankRestrictions(h.client, h.taskQueue, bankRestrictionPolicy),
+    bankRestrictions: new BankRestrictions(
+      h.client,
+      h.taskQueue,
+      bankRestrictionPolicy,
+      TEST_DECISION_SIGNING_KEY,
+    ),
     reVerificationLists: new ReVerificationLists({
       coreBanking: httpCoreBanking(h.coreBankingUrl),
       claims: new SqliteAccountClaimStore(':memory:'),

@@ -8,18 +8,29 @@
  * stays open until staff lift it, so the account never holds a bank restriction no case owns.
  *
  * The workflow id is the application's (`bank-restriction-<applicationId>`): one case open per
- * account; `caseId` is the run's id. A new workflow type: no patch (docs/changing-workflows.md).
+ * account; `caseId` is the run's id.
+ *
+ * Since the `bank-restriction-signed` patch (docs/changing-workflows.md) a case takes its proposal
+ * only once the API's signed copy arrives with the start (signature.ts; unsigned, the run fails
+ * having recorded nothing), publishes its status and its appeal's deadline in visibility
+ * (`RestrictionStatus`, `RestrictionDueAt`), and alerts ops when core banking refuses to lift its
+ * hold as it does when core banking refuses to place it. Every case's validators check the
+ * signatures of confirmations and decisions: validators write nothing to history, so that needs
+ * no patch, and cases started before it are held to it too.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  currentUpdateInfo,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
@@ -36,6 +47,7 @@ import { reVerificationWorkflowId } from '../../domain/workflow-ids';
 import { isActivityFailure } from '../onboarding/failures';
 import { Outbox } from '../outbox';
 import { refuse } from '../refuse';
+import { RestrictionDueAtKey, RestrictionStatusKey } from '../search-attributes';
 import {
   type Appeal,
   appealRestriction,
@@ -44,7 +56,31 @@ import {
   type DecisionMessage,
   decideRestriction,
   getBankRestriction,
+  type ProposalMessage,
+  proposeRestriction,
 } from './messages';
+import {
+  PROPOSAL_FRESH_MS,
+  type RestrictionSigned,
+  restrictionSignatureProblem,
+  type SignedRestrictionMessage,
+} from './signature';
+
+/**
+ * DECISION_SIGNING_KEY, written into the worker's workflow bundle as a constant when the worker
+ * bundles its code (worker/create-worker.ts): code the worker holds, never workflow state, so it
+ * reaches no history, query answer, search attribute or log line. A bundle made without it (replay,
+ * where validators do not run) leaves it undefined and accepts no staff message.
+ */
+declare const __DECISION_SIGNING_KEY__: string | undefined;
+const decisionSigningKey =
+  typeof __DECISION_SIGNING_KEY__ === 'string' ? __DECISION_SIGNING_KEY__ : undefined;
+
+/**
+ * How long a case started without the API's signed proposal waits for it before it fails: the API
+ * sends it with the start (update-with-start), so it is there in the first workflow task.
+ */
+const SIGNED_PROPOSAL_WAIT_MS = 10_000;
 
 export interface BankRestrictionInput {
   accountNumber: string;
@@ -74,7 +110,9 @@ const { audit } = proxyActivities<Pick<Activities, 'audit'>>({
 const RE_VERIFICATION_PENDING: readonly BankRestrictionStatus[] = ['RE_VERIFYING'];
 
 class Case {
-  status: BankRestrictionStatus = 'PROPOSED';
+  private current: BankRestrictionStatus = 'PROPOSED';
+  /** The API's signed proposal was taken (since the bank-restriction-signed patch). */
+  proposalSigned = false;
   readonly caseId = workflowInfo().firstExecutionRunId;
   readonly proposedAt = new Date().toISOString();
   readonly outbox: Outbox;
@@ -92,8 +130,48 @@ class Case {
   private readonly trail: AuditEvent[] = [];
   private writing: Promise<void> | undefined;
 
-  constructor(readonly input: BankRestrictionInput) {
+  /** `signed`: the case runs the bank-restriction-signed patch's path (signed proposal, visibility, lift alerts). */
+  constructor(
+    readonly input: BankRestrictionInput,
+    readonly signed: boolean,
+  ) {
     this.outbox = new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId);
+  }
+
+  get status(): BankRestrictionStatus {
+    return this.current;
+  }
+
+  /** Each change of status is published in visibility on the patch's path (codes only, no personal data). */
+  set status(next: BankRestrictionStatus) {
+    const changed = next !== this.current;
+    this.current = next;
+    if (changed && this.signed) this.publish();
+  }
+
+  publish(): void {
+    upsertSearchAttributes([
+      { key: RestrictionStatusKey, value: this.current },
+      ...(this.appeal ? [{ key: RestrictionDueAtKey, value: new Date(this.appeal.decisionDueAt) }] : []),
+    ]);
+  }
+
+  /**
+   * Refuses a staff message the API did not sign for this message of this case (signature.ts),
+   * first, so that a forged one learns nothing of the case from the refusals that follow.
+   */
+  verify(
+    message: SignedRestrictionMessage,
+    args: RestrictionSigned & Readonly<Record<string, unknown>>,
+  ): void {
+    const scope = {
+      message,
+      workflowId: workflowInfo().workflowId,
+      updateId: currentUpdateInfo()?.id ?? '',
+      ...(message !== 'proposeRestriction' && { caseId: this.caseId }),
+    };
+    const problem = restrictionSignatureProblem(decisionSigningKey, scope, args);
+    if (problem) refuse('RESTRICTION_UNSIGNED', problem);
   }
 
   get holdId(): string {
@@ -182,6 +260,31 @@ class Case {
     setHandler(getBankRestriction, () => this.view());
 
     setHandler(
+      proposeRestriction,
+      () => {
+        this.proposalSigned = true;
+        return this.view();
+      },
+      {
+        validator: (p: ProposalMessage) => {
+          this.verify('proposeRestriction', p);
+          const { proposal } = this.input;
+          if (
+            p.proposedBy !== proposal.proposedBy ||
+            p.category !== proposal.category ||
+            p.note !== proposal.note
+          )
+            refuse('RESTRICTION_UNSIGNED', 'the signed proposal is not the one this case was started with');
+          // Workflow time: the case's clock, not the host's.
+          if (Math.abs(Date.now() - p.signedAt) > PROPOSAL_FRESH_MS)
+            refuse('RESTRICTION_UNSIGNED', 'the proposal was signed too long ago to open a case now');
+          if (this.proposalSigned || this.status !== 'PROPOSED')
+            refuse('RESTRICTION_NOT_AWAITING', `the restriction is ${this.status}: proposed already`);
+        },
+      },
+    );
+
+    setHandler(
       confirmRestriction,
       async (c) => {
         this.confirmation = { ...c, at: new Date().toISOString() };
@@ -190,7 +293,8 @@ class Case {
       },
       {
         validator: (c) => {
-          if (this.status !== 'PROPOSED' || this.confirmation)
+          this.verify('confirmRestriction', c);
+          if (this.status !== 'PROPOSED' || this.confirmation || (this.signed && !this.proposalSigned))
             refuse(
               'RESTRICTION_NOT_AWAITING',
               `the restriction is ${this.status}, not waiting for a confirmation`,
@@ -238,6 +342,7 @@ class Case {
             ).toISOString(),
           };
           this.escalated = false;
+          if (this.signed) this.publish();
           this.reVerification = child.result() as Promise<ReVerificationResult>;
           this.record(`appeal-${child.firstExecutionRunId}:APPEALED`, {
             actor: 'customer',
@@ -278,6 +383,7 @@ class Case {
       },
       {
         validator: (d) => {
+          this.verify('decideRestriction', d);
           if (this.pending)
             refuse('RESTRICTION_NOT_AWAITING', 'a decision on this restriction is being acted on');
           if (d.decision === 'UPHOLD' && this.status !== 'APPEALED')
@@ -299,9 +405,19 @@ class Case {
 }
 
 export async function bankRestriction(input: BankRestrictionInput): Promise<BankRestrictionCase> {
-  const c = new Case(input);
+  const c = new Case(input, patched('bank-restriction-signed'));
   c.handleMessages();
   const { proposal, policy } = input;
+  if (c.signed) {
+    // Started by anyone but the API (the CLI, say), no signed proposal follows: nothing is recorded.
+    if (!(await condition(() => c.proposalSigned, SIGNED_PROPOSAL_WAIT_MS)))
+      throw ApplicationFailure.create({
+        type: 'RESTRICTION_UNSIGNED',
+        message: 'no proposal signed by the API came with this case: nothing was proposed',
+        nonRetryable: true,
+      });
+    c.publish();
+  }
   c.record('PROPOSED', {
     actor: proposal.proposedBy,
     action: 'RESTRICTION_PROPOSED',
@@ -460,6 +576,25 @@ async function mustDo(c: Case, what: 'PLACE_HOLD' | 'LIFT_HOLD', call: () => Pro
     } catch (err) {
       if (!isActivityFailure(err)) throw err;
       c.actionPending = true;
+      if (attempt === 1 && what === 'LIFT_HOLD' && c.signed) {
+        // A lift the bank decided that core banking refuses leaves the holder restricted wrongly.
+        const { applicationId, accountNumber } = c.input;
+        c.outbox.send(
+          {
+            eventId: `${applicationId}:bank-restriction:${c.caseId}:OPS_RESTRICTION_NOT_LIFTED`,
+            type: 'OPS_RESTRICTION_NOT_LIFTED',
+            applicationId,
+            data: {
+              severity: 'HIGH',
+              accountNumber,
+              holdId: c.holdId,
+              action:
+                'find why core banking refuses to lift this bank restriction: it was decided lifted, the account is still receive-only (the case keeps trying)',
+            },
+          },
+          'ops',
+        );
+      }
       if (attempt === 1 && what === 'PLACE_HOLD') {
         const { applicationId, accountNumber } = c.input;
         c.outbox.send(
