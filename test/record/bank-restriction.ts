@@ -3,7 +3,13 @@
  * proposal that lapsed unconfirmed; one confirmed and lifted without an appeal; one appealed by a
  * re-verification that failed and then by one that passed, then lifted; and one whose passed
  * appeal waited past its deadline (escalated to ops), was upheld and later lifted. Called by
- * histories.record.ts (`-t "bank-restriction paths"`), on the API with a policy in seconds.
+ * histories.record.ts (`-t "bank-restriction paths"`), on the API with a policy in seconds, on
+ * sandboxes of their own (core banking refuses a lift in one path).
+ *
+ * Since the bank-restriction-signed patch the names say `signed`: each case took the API's signed
+ * proposal, published its status in visibility, and the fifth path's lift was refused by core banking
+ * (ops alerted) before it went through. The four histories recorded before the patch
+ * (`bank-restriction-<path>-encrypted.bin`) stay, replayed as the cases of that age still running.
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -14,6 +20,7 @@ import { bankRestrictionWorkflowId, reVerificationWorkflowId } from '../../domai
 import { bearer, startApi } from '../support/api';
 import { type Harness, newApplication, readSmsCode } from '../support/harness';
 import { newPhotos } from '../support/review';
+import { refuse } from '../workflows/own-sandboxes';
 
 type Save = (client: Harness['client'], workflowId: string, name: string, runId?: string) => Promise<unknown>;
 
@@ -115,13 +122,13 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   const lapsed = await open();
   const proposed = await send(lapsed.accountNumber, bearer('operator', 'op-alice'));
   expect(proposed.statusCode).toBe(202);
-  await finish(lapsed.req.applicationId, proposed.json().caseId, 'bank-restriction-proposal-expired');
+  await finish(lapsed.req.applicationId, proposed.json().caseId, 'bank-restriction-signed-proposal-expired');
 
   // Confirmed, then lifted by an operator without an appeal.
   const lifted = await open();
   const liftedCase = await restrict(lifted.accountNumber);
   await decide(lifted.accountNumber, liftedCase, 'LIFT');
-  await finish(lifted.req.applicationId, liftedCase, 'bank-restriction-in-force-lifted');
+  await finish(lifted.req.applicationId, liftedCase, 'bank-restriction-signed-in-force-lifted');
 
   // Appealed by a failed re-verification, then by one that passed; lifted before the deadline.
   const retried = await open();
@@ -137,7 +144,11 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   );
   await caseWhen(retried.accountNumber, (c) => c.status === 'APPEALED');
   await decide(retried.accountNumber, retriedCase, 'LIFT');
-  await finish(retried.req.applicationId, retriedCase, 'bank-restriction-appeal-failed-then-passed-lifted');
+  await finish(
+    retried.req.applicationId,
+    retriedCase,
+    'bank-restriction-signed-appeal-failed-then-passed-lifted',
+  );
 
   // A passed appeal left past its deadline (ops alerted), upheld, then lifted.
   const late = await open();
@@ -146,5 +157,19 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   await caseWhen(late.accountNumber, (c) => c.escalated);
   await decide(late.accountNumber, lateCase, 'UPHOLD');
   await decide(late.accountNumber, lateCase, 'LIFT');
-  await finish(late.req.applicationId, lateCase, 'bank-restriction-appeal-escalated-upheld-lifted');
+  await finish(late.req.applicationId, lateCase, 'bank-restriction-signed-appeal-escalated-upheld-lifted');
+
+  // Lifted once core banking, which refused the lift at first (ops alerted), takes it.
+  const stuck = await open();
+  const stuckCase = await restrict(stuck.accountNumber);
+  await refuse(b.coreBankingUrl, ['lift']);
+  try {
+    const lifting = decide(stuck.accountNumber, stuckCase, 'LIFT');
+    await caseWhen(stuck.accountNumber, (c) => (c as { actionPending?: boolean }).actionPending === true);
+    await refuse(b.coreBankingUrl, []);
+    await lifting;
+  } finally {
+    await refuse(b.coreBankingUrl, []);
+  }
+  await finish(stuck.req.applicationId, stuckCase, 'bank-restriction-signed-lift-refused-then-lifted');
 }

@@ -1015,15 +1015,22 @@ it('records the risk-life paths', async () => {
 });
 
 /**
- * Abnormal-account restrictions (issue 23, part 2): lapsed, lifted, appealed and escalated cases
- * (test/record/bank-restriction.ts). Recorded on their own (`-t "bank-restriction paths"`).
+ * Abnormal-account restrictions (issue 23, part 2): lapsed, lifted, appealed and escalated cases,
+ * and a lift core banking refused at first (test/record/bank-restriction.ts), signed since the
+ * bank-restriction-signed patch. Recorded on their own (`-t "bank-restriction paths"`).
  */
 it('records the bank-restriction paths', async () => {
-  const b = await startHarness({}, { keyring: testKeyring(keyStore) });
+  // Sandboxes of their own: one path has core banking refuse a lift.
+  const own = await startOwnSandboxes();
+  const b = await startHarness(
+    {},
+    { keyring: testKeyring(keyStore), providersUrl: own.providersUrl, coreBankingUrl: own.coreBankingUrl },
+  );
   try {
     await recordBankRestrictions(b, saveHistory);
   } finally {
     await b.stop();
+    await own.close();
   }
 });
 

@@ -91,6 +91,12 @@ describe('recorded histories replay on the current code', () => {
         'bank-restriction-in-force-lifted-encrypted',
         'bank-restriction-appeal-failed-then-passed-lifted-encrypted',
         'bank-restriction-appeal-escalated-upheld-lifted-encrypted',
+        // Issue 23, part 2: the bank-restriction-signed patch (signed proposal, status in visibility, a refused lift alerted).
+        'bank-restriction-signed-proposal-expired-encrypted',
+        'bank-restriction-signed-in-force-lifted-encrypted',
+        'bank-restriction-signed-appeal-failed-then-passed-lifted-encrypted',
+        'bank-restriction-signed-appeal-escalated-upheld-lifted-encrypted',
+        'bank-restriction-signed-lift-refused-then-lifted-encrypted',
         // Issue 23: dormancy (a new workflow type: dormancySweep).
         'dormancy-sweep-receive-only-encrypted',
         'dormancy-sweep-hold-refused-encrypted',
