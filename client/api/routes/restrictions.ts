@@ -2,7 +2,8 @@
  * Staff's abnormal-account restrictions (docs/risk-life.md): an operator proposes with a category
  * and a note, a supervisor sending the same confirms (four eyes) and the account becomes
  * receive-only; after the holder's appeal (a re-verification), an operator lifts or upholds it.
- * Apps, partners and sessions never reach these routes (client/api/access.ts).
+ * Apps, partners and sessions never reach these routes (client/api/access.ts). The caller's id
+ * goes into each message signed (client/bank-restrictions.ts), so the case takes no other name.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CoreBanking } from '../../../adapters/ports';
@@ -71,6 +72,8 @@ export const restrictionRoutes =
           response: {
             200: bankRestrictionCaseSchema,
             400: problemSchema,
+            // RESTRICTION_UNSIGNED: the case did not take the API's signature (an API holding another key).
+            403: problemSchema,
             404: problemSchema,
             409: problemSchema,
           },
