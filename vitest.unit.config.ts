@@ -1,22 +1,38 @@
-// `npm run test:unit`: the pure tests only, in seconds: no global setup, so no Temporal server and
-// no sandboxes. `npm test` (vitest.config.ts, every test/**/*.test.ts) runs them too, once.
+// `npm run test:unit`: the fast loop, every test that needs no server: no global setup, so no
+// Temporal dev server and no shared sandboxes. `npm test` (vitest.config.ts, every
+// test/**/*.test.ts) runs them too, once, beside the integration tests.
 //
-// Unit tests are every test under test/domain/, test/architecture.test.ts, and any other test
-// file named *.unit.test.ts (test/cli/connection.unit.test.ts; name a pure SDK or CLI-rendering
-// test so). They may build an app in-process (fastify's app.inject) but not use vitest's
-// inject() or start a harness: there is no Temporal server here (test/architecture.test.ts
-// checks their imports).
-import { defineConfig } from 'vitest/config';
+// A test that needs the dev server, the shared sandboxes, a Temporal client or worker, a
+// throwaway PostgreSQL or the browser is named `*.int.test.ts` and is left out here; every other
+// `*.test.ts` is in. Such a test may build an app or a sandbox in-process (fastify's app.inject,
+// or listening on a free port of its own) and replay recorded histories
+// (Worker.runReplayHistories), but not use vitest's inject() or a harness:
+// test/architecture.test.ts checks their imports. test/record/ only records on demand.
+import { configDefaults, defineConfig } from 'vitest/config';
 
-export const unitTests = ['test/domain/**/*.test.ts', 'test/architecture.test.ts', 'test/**/*.unit.test.ts'];
+export const unitTests = ['test/**/*.test.ts'];
+/**
+ * Integration tests not yet named so, because their files were being edited when the others
+ * were renamed: `git mv` each to *.int.test.ts and drop it here (test/architecture.test.ts
+ * fails while a listed file no longer exists, so the list only shrinks).
+ */
+export const awaitingIntName = [
+  'test/workflows/bank-restriction.test.ts',
+  'test/api/bank-restrictions.test.ts',
+];
+export const notUnitTests = ['test/**/*.int.test.ts', 'test/record/**', ...awaitingIntName];
 
 export default defineConfig({
   test: {
     include: unitTests,
+    exclude: [...configDefaults.exclude, ...notUnitTests],
     pool: 'forks',
+    // Replaying every recorded history bundles the workflow code first: seconds, not milliseconds.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     server: {
       deps: {
-        // As in vitest.config.ts: vite must not transform the Temporal SDK, should a test reach it.
+        // As in vitest.config.ts: vite must not transform the Temporal SDK.
         external: [/@temporalio\//],
       },
     },

@@ -121,7 +121,7 @@ const scopeDate = (timestamp: number): string => new Date(timestamp * 1000).toIS
 /**
  * The TC3-HMAC-SHA256 signature (https://cloud.tencent.com/document/api/866/33519): signed
  * headers content-type and host, the body's SHA-256, a key derived from the secret key, the
- * date and the service. Checked against the official SDK's signer (test/adapters/tencent-cloud-signature.unit.test.ts).
+ * date and the service. Checked against the official SDK's signer (test/adapters/tencent-cloud-signature.test.ts).
  */
 export function tc3Signature(r: Tc3Request): string {
   const canonicalRequest = [

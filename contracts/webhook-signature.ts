@@ -30,7 +30,7 @@ export function signWebhook(secret: string, id: string, body: string, now = new 
  * Node-only and synchronous. Receivers (apps, the sandbox's webhook) use the SDK's
  * `verifyWebhook` (sdk/webhooks.ts, Web Crypto), which also answers why and parses the event;
  * this one is kept while test/activities/webhook-signature.test.ts and
- * test/workflows/webhooks.test.ts still call it.
+ * test/workflows/webhooks.int.test.ts still call it.
  */
 export function verifyWebhook(
   secret: string,

@@ -1,7 +1,7 @@
 /**
  * The authorization table of client/api/access.ts as a Markdown document (docs/access.md):
  * `npm run access-table` prints it, `npm run access-table -- --write` rewrites the doc, and
- * test/api/access-doc.unit.test.ts fails when the doc is not exactly what this renders.
+ * test/api/access-doc.test.ts fails when the doc is not exactly what this renders.
  */
 import { ACCESS, type Answer, CALLER_KINDS, type CallerKind } from '../client/api/access';
 import { type RouteName, routes } from '../sdk/routes';
@@ -69,10 +69,10 @@ export function renderAccessDoc(): string {
     '',
     'Every operation of HTTP API v1 against every kind of caller, and the class of answer it gets:',
     'the authorization table `ACCESS` of `client/api/access.ts`, whose hook answers the 401s and',
-    '403s before any body is read. `test/api/access.test.ts` holds the running API to it: it calls',
+    '403s before any body is read. `test/api/access.int.test.ts` holds the running API to it: it calls',
     'every operation of `/openapi.json` as every kind of caller, on real things of each tenant, and',
     'expects each cell. This file is generated from the table: `npm run access-table` prints it,',
-    '`npm run access-table -- --write` rewrites it, and `test/api/access-doc.unit.test.ts` fails',
+    '`npm run access-table -- --write` rewrites it, and `test/api/access-doc.test.ts` fails',
     'when the two differ.',
     '',
     '## The callers',

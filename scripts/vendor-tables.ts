@@ -1,7 +1,7 @@
 /**
  * The Tencent Cloud mapping tables (domain/tencent-cloud-mapping.ts) as Markdown, for
  * docs/vendors.md: `npx tsx scripts/vendor-tables.ts` prints them, `... --write` rewrites the
- * doc's section between its markers, and test/adapters/vendor-doc.unit.test.ts fails when the doc
+ * doc's section between its markers, and test/adapters/vendor-doc.test.ts fails when the doc
  * is not exactly what this renders.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

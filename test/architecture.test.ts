@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import mainConfig from '../vitest.config';
-import { unitTests } from '../vitest.unit.config';
+import { awaitingIntName, notUnitTests, unitTests } from '../vitest.unit.config';
 import {
   checkImports,
   formatViolations,
@@ -80,39 +80,106 @@ describe('the import rules hold in the repository', () => {
   });
 });
 
-/** `**\/` any folders, `*` any name part: enough for the vitest include patterns. */
+/** `**\/` any folders, `**` anything, `*` any name part: enough for the vitest include patterns. */
 const globToRegExp = (glob: string): RegExp =>
   new RegExp(
     `^${glob
-      .split(/(\*\*\/|\*)/)
+      .split(/(\*\*\/|\*\*|\*)/)
       .map((part) =>
-        part === '**/' ? '(?:.*/)?' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+        part === '**/'
+          ? '(?:.*/)?'
+          : part === '**'
+            ? '.*'
+            : part === '*'
+              ? '[^/]*'
+              : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
       )
       .join('')}$`,
   );
 const matchesAny = (globs: readonly string[], file: string) => globs.some((g) => globToRegExp(g).test(file));
 
-describe('the unit tests (npm run test:unit)', () => {
-  const unit = repositoryFiles().filter((f) => matchesAny(unitTests, f));
+/** The helpers under test/ that start or reach a server: the global setup's, PostgreSQL, the browser, the dev server. */
+const serverHelpers = new Set([
+  'test/global-setup.ts',
+  'test/support/harness.ts',
+  'test/support/api.ts',
+  'test/support/postgres.ts',
+  'test/browser/support.ts',
+  'scripts/dev-server.ts',
+]);
 
-  it('are all run by npm test too', () => {
+/** The file a relative import names, when it is a .ts file of the repository. */
+function resolveImport(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = path.posix.join(path.posix.dirname(from), specifier);
+  return [base, `${base}.ts`, `${base}/index.ts`].find(
+    (f) => f.endsWith('.ts') && existsSync(path.join(root, f)),
+  );
+}
+
+/**
+ * Why a test file needs a server: what it or any helper under test/ it imports (followed
+ * transitively) does that needs one. Empty: it needs none. Replay (Worker.runReplayHistories,
+ * bundleWorkflows) needs none; a sandbox or app built in-process needs none.
+ */
+function serverNeeds(file: string): string[] {
+  const needs = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    const source = read(f).source;
+    if (/import\s*\{[^}]*\binject\b[^}]*\}\s*from\s*'vitest'/.test(source))
+      needs.add(`${f}: vitest's inject()`);
+    if (/import\s*\{[^}]*\bNativeConnection\b[^}]*\}\s*from\s*'@temporalio\/worker'/.test(source))
+      needs.add(`${f}: a NativeConnection`);
+    if (/\bWorker\.create\(/.test(source)) needs.add(`${f}: Worker.create`);
+    for (const ref of importsOf({ path: f, source })) {
+      if (
+        !ref.typeOnly &&
+        ['@temporalio/client', '@temporalio/testing', 'playwright-core'].includes(ref.specifier)
+      ) {
+        needs.add(`${f}: ${ref.specifier}`);
+      }
+      const target = resolveImport(f, ref.specifier);
+      if (!target) continue;
+      if (serverHelpers.has(target)) needs.add(`${f}: ${target}`);
+      else if (target.startsWith('test/')) visit(target);
+    }
+  };
+  visit(file);
+  return [...needs];
+}
+
+describe('the fast loop (npm run test:unit) and the integration tests (*.int.test.ts)', () => {
+  const tests = repositoryFiles().filter((f) => matchesAny(mainConfig.test?.include ?? [], f));
+  const isUnit = (f: string) => matchesAny(unitTests, f) && !matchesAny(notUnitTests, f);
+  const unit = tests.filter(isUnit);
+  const integration = tests.filter((f) => f.endsWith('.int.test.ts') || awaitingIntName.includes(f));
+
+  it('npm test runs every test file, and test:unit every one but the .int ones and test/record/', () => {
     expect(unit).toContain('test/architecture.test.ts');
-    const main = mainConfig.test?.include ?? [];
-    expect(unit.filter((f) => !matchesAny(main, f))).toEqual([]);
+    expect(unit).toContain('test/replay/replay.test.ts');
+    expect(integration.length).toBeGreaterThan(0);
+    const elsewhere = repositoryFiles().filter((f) => f.endsWith('.test.ts') && !tests.includes(f));
+    expect(elsewhere, 'test files npm test does not run').toEqual([]);
+    expect(
+      tests.filter((f) => !isUnit(f) && !integration.includes(f)),
+      'neither unit nor .int',
+    ).toEqual([]);
   });
 
-  it('need no Temporal server: no harness, no global setup, no inject()', () => {
-    const needServer = unit.filter((file) => {
-      const source = read(file).source;
-      const imported = importsOf({ path: file, source }).map((r) =>
-        path.posix.join(path.posix.dirname(file), r.specifier),
-      );
-      return (
-        imported.some((p) => p === 'test/support/harness' || p === 'test/global-setup') ||
-        /import\s*\{[^}]*\binject\b[^}]*\}\s*from\s*'vitest'/.test(source)
-      );
-    });
-    expect(needServer, 'rename them to *.test.ts (not .unit), or move them out of test/domain/').toEqual([]);
+  it('the unit tests need no server: no harness, global setup, inject(), PostgreSQL, browser or Temporal client', () => {
+    const needServer = unit.flatMap((f) => serverNeeds(f).map((why) => `${f} (${why})`));
+    expect(needServer, 'rename them *.int.test.ts (git mv), or take the server out of them').toEqual([]);
+  });
+
+  it('lists as awaiting the .int name only files that still have their old name', () => {
+    expect(awaitingIntName.filter((f) => !tests.includes(f))).toEqual([]);
+  });
+
+  it('every .int test needs a server (else it belongs in the fast loop, named *.test.ts)', () => {
+    expect(integration.filter((f) => serverNeeds(f).length === 0)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The worker's tracing (docs/observability.md): one OpenTelemetry plugin continues the caller's
  * trace in each workflow (its spans leave the sandbox through a sink) and each activity. Shared
- * by worker/main.ts and test/security/trace-scan.test.ts, so the test reads the spans production
+ * by worker/main.ts and test/security/trace-scan.int.test.ts, so the test reads the spans production
  * exports. Loaded only when asked for: with tracing off the OpenTelemetry SDK is never imported.
  */
 import type { Context } from '@opentelemetry/api';

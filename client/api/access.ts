@@ -3,7 +3,7 @@
  * data, in one place. The onRequest hook below enforces the roles (401 without a caller, 403 for
  * a role the row refuses) before any body is read; what a caller may see of a thing that exists
  * (someone else's application, account, agreement: 404) is client/api/owner.ts, driven by the
- * same kinds. test/api/access.test.ts walks every operation of /openapi.json × every kind
+ * same kinds. test/api/access.int.test.ts walks every operation of /openapi.json × every kind
  * against this table, so a route without a row fails the build; `npm run access-table` prints
  * it for the docs (docs/access.md).
  */

@@ -2,7 +2,7 @@
  * The drill's verdict: what the real stores hold after the faults (the API's applications and
  * reviews, core banking's accounts, agreements and ledgers, Temporal's visibility) against what
  * the drill asked for and what the institutions were told. Pure, so that each check can be shown
- * to fail (test/scripts/drill-verdict.unit.test.ts); scripts/drill/observe.ts gathers the input.
+ * to fail (test/scripts/drill-verdict.test.ts); scripts/drill/observe.ts gathers the input.
  */
 import type { LedgerEntry } from '../../contracts/core-banking-payments';
 import { todayInChina } from '../../domain/china-time';

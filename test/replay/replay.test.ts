@@ -12,8 +12,8 @@ import { isEncrypted } from '../../encryption/codec';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { bundleWorkflows } from '../../worker/create-worker';
 import { testKeyring } from '../security/keys';
-import { workflowBundle } from '../support/harness';
 import { loadHistories } from '../support/histories';
+import { workflowBundle } from '../support/workflow-bundle';
 import { recordedKeyring } from './recorded-keys';
 
 const histories = await loadHistories();

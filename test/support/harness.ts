@@ -38,13 +38,14 @@ import {
   makeIdCardImage,
   makeSelfieImage,
 } from '../../sandbox/providers/id-card-image';
-import { bundleWorkflows, createWorker, type WorkerOptions } from '../../worker/create-worker';
+import { createWorker, type WorkerOptions } from '../../worker/create-worker';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
 import { testKeyring } from '../security/keys';
 
 export { TEST_WEBHOOK_SECRET };
 
 import { newCard, newPerson, type Person } from './people';
+import { TEST_DECISION_SIGNING_KEY, workflowBundle } from './workflow-bundle';
 
 /**
  * Production adapters pointed at the shared sandboxes; app and ops events land in its webhook
@@ -108,13 +109,9 @@ export function sandboxPorts(
 /** Keys the account references of the tests' audit logs. */
 export const TEST_AUDIT_HMAC_KEY = 'test-audit-hmac-key-0123456789';
 
-/** The API's and the worker's DECISION_SIGNING_KEY in tests: harnesses' Reviews sign with it, bundles hold it. */
-export const TEST_DECISION_SIGNING_KEY = 'test-decision-signing-key-0123456789abcdef';
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundling costs seconds: once per test file (vitest forks a process per file). */
-export const workflowBundle = () =>
-  (bundle ??= bundleWorkflows({ decisionSigningKey: TEST_DECISION_SIGNING_KEY }));
+// The bundle and its signing key live in ./workflow-bundle (the replay suite takes them without
+// the harness); exported here too for the tests that take everything from the harness.
+export { TEST_DECISION_SIGNING_KEY, workflowBundle };
 
 export interface Harness {
   client: Client;

@@ -1,4 +1,4 @@
-/** Sessions both adapters' tests put and find (test/client/sessions.unit.test.ts, test/postgres/stores.test.ts). */
+/** Sessions both adapters' tests put and find (test/client/sessions.test.ts, test/postgres/stores.int.test.ts). */
 import { randomUUID } from 'node:crypto';
 import { newSessionToken, type Session } from '../../client/sessions';
 

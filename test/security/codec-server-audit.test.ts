@@ -2,7 +2,7 @@
  * The codec server as an audited path to decoded data: each decode is an entry in the audit log
  * (who, which application, why), a decode without a stated purpose is refused, only staff tokens
  * get in, and the sign-in cookie is Secure in production. In-process (app.inject), with the
- * tokens as configuration loads them; no Temporal server: test/security/codec-server.test.ts
+ * tokens as configuration loads them; no Temporal server: test/security/codec-server.int.test.ts
  * decodes a real history through the Temporal CLI.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * The codec server: staff (bearer token, or a sign-in cookie for the Web UI) who state a purpose
  * see decoded payloads; anyone else gets 401, and a browser on another origin than the Web UI's
  * gets no CORS answer. The Temporal CLI decodes a real history through it, and the decode is in
- * the audit log (the rest of the auditing: codec-server-audit.unit.test.ts).
+ * the audit log (the rest of the auditing: codec-server-audit.test.ts).
  */
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';

@@ -33,7 +33,7 @@ describe('docs/access.md', () => {
   });
 
   it('names the test that holds the API to the table, and how to regenerate it', () => {
-    expect(doc).toContain('`test/api/access.test.ts`');
+    expect(doc).toContain('`test/api/access.int.test.ts`');
     expect(doc).toContain('`npm run access-table`');
   });
 });

@@ -364,4 +364,4 @@ describe('the search itself', () => {
   });
 });
 
-// The log output of such a run: test/security/logs-hold-no-pii.test.ts.
+// The log output of such a run: test/security/logs-hold-no-pii.int.test.ts.

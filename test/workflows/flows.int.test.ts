@@ -1,7 +1,7 @@
 /**
  * Flow versions v1 (four elements + SMS code) and v2 (three elements + face, no code) on the
  * real dev server against the sandboxes, on the partner channel that offers them; v3 is
- * onboarding.test.ts. Also: the per-person cap for v1 and v2, and versions a channel does not offer.
+ * onboarding.int.test.ts. Also: the per-person cap for v1 and v2, and versions a channel does not offer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, FieldError } from '../../client/errors';

@@ -1,7 +1,7 @@
 /**
  * Legal holds through the API (docs/retention.md): a supervisor places one on an application or
  * an account with a reason, lists and releases it, each step audited; bad input is a 4xx problem
- * that changes nothing. That a standing hold stops destruction is test/workflows/retention.test.ts.
+ * that changes nothing. That a standing hold stops destruction is test/workflows/retention.int.test.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
