@@ -19,7 +19,8 @@ import { classifyIdDocument } from '../domain/id-document';
 import { type IdValidUntil, readValidUntil } from '../domain/id-validity';
 import { publicEventData } from '../domain/public-reasons';
 import type { RiskRating } from '../domain/risk-rating';
-import { pass, reject, review, type StepResult } from '../domain/steps';
+import { pass, reject, review } from '../domain/step-results';
+import type { StepResult } from '../domain/steps';
 import { applicationIdOfWorkflow } from '../domain/workflow-ids';
 
 export interface CheckIdDocumentInput {

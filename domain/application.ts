@@ -10,8 +10,10 @@ import { riskRatingSchema } from './risk-rating';
 import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from './sms-code';
 import { failedStepSchema, shownReasonSchema, shownStepSchema } from './steps';
 
+// What an application's start carries and is started with, for the API and its tests in one import.
 export * from './identifiers';
 export * from './policy';
+export { defaultPolicy, policyWithDefaults } from './policy-defaults';
 
 /** The applicant as a start request gives it: the mobile is optional where the flow needs no reserved phone. */
 export const requestApplicantSchema = applicantSchema.extend({ mobile: mobileSchema.optional() });

@@ -3,7 +3,8 @@
  * and how similar it is to the photo the identity register holds for the ID number.
  */
 import type { FaceResponse } from '../contracts/providers';
-import { pass, reject, review, type StepResult } from './steps';
+import { pass, reject, review } from './step-results';
+import type { StepResult } from './steps';
 
 /** At or above: the same person. */
 export const FACE_PASS_SIMILARITY = 0.8;

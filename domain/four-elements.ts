@@ -3,7 +3,8 @@
  * mobile) and three elements (the same without the mobile, so never a phone mismatch).
  */
 import type { UnionPayResult } from '../contracts/providers';
-import { pass, type ReasonCode, reject, type StepResult } from './steps';
+import { pass, reject } from './step-results';
+import type { ReasonCode, StepResult } from './steps';
 
 const REASONS = {
   MISMATCH: 'CARD_MISMATCH',

@@ -4,7 +4,8 @@
  * and sends it to review; clean images pass.
  */
 import type { ImageQualityFlag, OcrResponse } from '../contracts/providers';
-import { pass, type ReasonCode, reject, review, type StepResult } from './steps';
+import { pass, reject, review } from './step-results';
+import type { ReasonCode, StepResult } from './steps';
 
 const TIER_2: Record<ImageQualityFlag, ReasonCode> = {
   OCCLUDED: 'ID_IMAGE_OCCLUDED',

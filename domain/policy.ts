@@ -43,8 +43,6 @@ export const policySchema = z.object({
 });
 export type Policy = z.infer<typeof policySchema>;
 
-export { defaultPolicy, policyWithDefaults } from './policy-defaults';
-
 /** Abuse limits the API enforces before anything starts (vendors allow about 5 card checks a day). */
 export const abuseLimitsSchema = z.object({
   applicationsPerCardPerDay: z.number().int().positive(),

@@ -171,8 +171,6 @@ export const reviewPolicySchema = z.object({
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
-export { defaultReviewPolicy } from './review-defaults';
-
 /** The settings added after reviews first ran: inputs of reviews started before one lack it. */
 const LATER_SETTINGS = {
   claimLeaseSeconds: true,

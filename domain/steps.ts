@@ -133,5 +133,3 @@ export const stepResultSchema = z.object({
 export type StepResult = z.infer<typeof stepResultSchema>;
 
 export const shownStepSchema = stepResultSchema.extend({ reasons: z.array(shownReasonSchema) });
-
-export { pass, reject, review } from './step-results';

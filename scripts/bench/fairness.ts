@@ -25,7 +25,7 @@ import { httpPorts } from '../../adapters/http';
 import { Applications } from '../../client/applications';
 import type { StartApplicationRequest } from '../../domain/application';
 import { developmentDecisionSigningKey } from '../../domain/credentials';
-import { defaultPolicy } from '../../domain/policy';
+import { defaultPolicy } from '../../domain/policy-defaults';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import { SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { Keyring } from '../../encryption/keyring';

@@ -19,7 +19,7 @@ import { Command, Option } from 'commander';
 import { Reviews } from '../../client/reviews';
 import { developmentDecisionSigningKey } from '../../domain/credentials';
 import type { ReviewInput } from '../../domain/review';
-import { defaultReviewPolicy } from '../../domain/review';
+import { defaultReviewPolicy } from '../../domain/review-defaults';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { newReviewSearchAttributes } from '../../workflows/search-attributes';
