@@ -514,6 +514,19 @@ const scenarios: Record<string, () => Promise<LightMyRequestResponse>> = {
     // The account expires after `before`: nothing to list yet.
     return app.inject({ method: 'GET', url: '/core/v1/accounts/id-expiring?before=2030-01-01' });
   },
+  idle: async () => {
+    await openedAccount();
+    // Opened just now: not idle since before 2000, so the listing is empty.
+    return app.inject({ method: 'GET', url: '/core/v1/accounts/idle?before=2000-01-01T00:00:00.000Z' });
+  },
+  'customer-activity': async () => {
+    const accountNumber = await openedAccount();
+    return app.inject({
+      method: 'POST',
+      url: `/core/v1/accounts/${accountNumber}/customer-activity`,
+      payload: { kind: 'RE_VERIFIED', at: new Date().toISOString() },
+    });
+  },
 };
 
 describe('catalogue entries', () => {
