@@ -16,10 +16,10 @@ import type {
   Resubmission,
   ResubmissionResult,
   ReviewCase,
-  ReviewStatus,
   ReviewSummary,
 } from '../domain/review';
 import { holdStateSchema, reviewStatusSchema } from '../domain/review';
+import { OPEN } from '../domain/review-status';
 import { reasonCodeSchema } from '../domain/steps';
 import { applicationIdOfReview, onboardingWorkflowId, reviewWorkflowId } from '../domain/workflow-ids';
 import type { ReviewFilter } from '../sdk/schemas';
@@ -41,14 +41,6 @@ import { ConflictError, NotFoundError } from './errors';
 import { type AgeCursor, oldestFirstPage } from './oldest-first';
 import { readView } from './read-view';
 import { translateWorkflowError } from './workflow-errors';
-
-/** Statuses in which a case waits on someone: the operator, the customer or core banking. */
-const OPEN_STATUSES: readonly ReviewStatus[] = [
-  'PENDING',
-  'AWAITING_SECOND_DECISION',
-  'ACTION_PENDING',
-  'AWAITING_RESUBMISSION',
-];
 
 /** A page of the queue, and where the next one starts (absent on the last page). */
 export interface ReviewPage {
@@ -226,7 +218,7 @@ export class Reviews {
     if (filter.status) where.push(`ReviewStatus = '${filter.status}'`);
     // A review that failed or was terminated keeps the status it last published: a case that
     // waits on someone is one whose workflow is still running.
-    if (filter.status && OPEN_STATUSES.includes(filter.status)) where.push("ExecutionStatus = 'Running'");
+    if (filter.status && OPEN.includes(filter.status)) where.push("ExecutionStatus = 'Running'");
     if (filter.escalated) where.push(`Escalated = ${filter.escalated}`);
     if (filter.hold) where.push(`Hold = '${filter.hold}'`);
     if (filter.reason) where.push(`ReviewReasons = '${filter.reason}'`);

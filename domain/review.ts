@@ -9,25 +9,11 @@ import { auditEventSchema } from './audit';
 import { deliverySchema } from './deliveries';
 import { type IdCardPhotos, idCardPhotosSchema } from './documents';
 import { applicationIdSchema, channelSchema, flowVersionSchema, partnerIdSchema } from './identifiers';
+import { REVIEW_STATUSES } from './review-status';
 import { reasonCodeSchema } from './steps';
 
-/**
- * PENDING: a round waits for an operator. AWAITING_SECOND_DECISION: its first decision needs a
- * second one from someone else (a watch-list approval: another operator; closing the account or
- * confirming fraud: a supervisor). ACTION_PENDING: decided, and core banking has not yet done its
- * part (a hold, a lift, a close): retried, ops alerted. AWAITING_RESUBMISSION: the customer is
- * asked for new photos. CLEARED, CLOSED and FRAUD_CONFIRMED end the review (docs/terminal-states.md).
- */
-export const reviewStatusSchema = z.enum([
-  'PENDING',
-  'AWAITING_SECOND_DECISION',
-  'ACTION_PENDING',
-  'AWAITING_RESUBMISSION',
-  'CLEARED',
-  'CLOSED',
-  'FRAUD_CONFIRMED',
-]);
-export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
+/** What the API and the workflow's queries say a review is (domain/review-status.ts). */
+export const reviewStatusSchema = z.enum(REVIEW_STATUSES);
 
 export const holdStateSchema = z.enum(['NONE', 'RECEIVE_ONLY', 'FROZEN']);
 export type HoldState = z.infer<typeof holdStateSchema>;

@@ -1,7 +1,8 @@
 /** Typed keys for the project's search attributes (registered from domain/search-attributes). */
 import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
 import type { ApplicationStatus, OnboardingInput } from '../domain/application';
-import type { HoldState, ReviewStatus } from '../domain/review';
+import type { HoldState } from '../domain/review';
+import type { ReviewStatus } from '../domain/review-status';
 import type { FailedStep, ReasonCode, StepResult } from '../domain/steps';
 
 export const FlowVersion = defineSearchAttributeKey('FlowVersion', 'KEYWORD');

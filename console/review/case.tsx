@@ -6,6 +6,7 @@
  * the decision form with its keyboard shortcuts. Each part is a component of its own in case/.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { DECIDING } from '../../domain/review-status';
 import {
   type AccountView,
   type ApiClient,
@@ -23,7 +24,7 @@ import { DecisionForm } from './case/decision-form';
 import { PendingAction } from './case/pending-action';
 import { Photos } from './case/photos';
 import { Proposal } from './case/proposal';
-import { DECIDING, proposalOf } from './case/rules';
+import { proposalOf } from './case/rules';
 import { Summary } from './case/summary';
 import { Timeline } from './case/timeline';
 import { CaseRisk } from './case-risk';

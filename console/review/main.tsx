@@ -7,6 +7,7 @@
 import '../shared/zod-config';
 import { render } from 'preact';
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { isDeciding } from '../../domain/review-status';
 import {
   ApiClient,
   ApiError,
@@ -163,8 +164,7 @@ function App() {
     const at = rows.findIndex((r) => r.reviewId === reviewId);
     for (let i = at + step; i >= 0 && i < rows.length; i += step) {
       const row = rows[i]!;
-      const deciding = row.status === 'PENDING' || row.status === 'AWAITING_SECOND_DECISION';
-      if (deciding && (!row.claim || row.claim.claimedBy === me.id)) return row;
+      if (isDeciding(row.status) && (!row.claim || row.claim.claimedBy === me.id)) return row;
     }
     return undefined;
   };

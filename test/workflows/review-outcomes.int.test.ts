@@ -12,7 +12,8 @@ import { reviewQueueGauges } from '../../client/api/metrics';
 import { ConflictError, ForbiddenError } from '../../client/errors';
 import { Reviews } from '../../client/reviews';
 import { ProjectMetrics } from '../../config/metrics';
-import type { DecisionRequest, ReviewStatus } from '../../domain/review';
+import type { DecisionRequest } from '../../domain/review';
+import type { ReviewStatus } from '../../domain/review-status';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import {
   type Harness,

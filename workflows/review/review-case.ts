@@ -32,9 +32,9 @@ import {
   type ReviewCase,
   type ReviewInput,
   type ReviewPolicy,
-  type ReviewStatus,
   TERMINAL_DECISIONS,
 } from '../../domain/review';
+import { isDeciding, type ReviewStatus } from '../../domain/review-status';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { checks } from '../activity-options';
@@ -86,10 +86,6 @@ export type ReviewEvent =
   | 'HOLD_LIFTED'
   | 'ACCOUNT_FROZEN'
   | 'ACCOUNT_CLOSED';
-
-/** Statuses in which a round waits for a decision (the first, or the second). */
-const DECIDING: readonly ReviewStatus[] = ['PENDING', 'AWAITING_SECOND_DECISION'];
-export const isDeciding = (status: ReviewStatus) => DECIDING.includes(status);
 
 export class Review {
   status: ReviewStatus = 'PENDING';

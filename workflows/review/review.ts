@@ -14,15 +14,14 @@
  * their loop (legacy.ts), so their histories replay (docs/changing-workflows.md).
  */
 import { allHandlersFinished, condition, continueAsNew, patched, sleep } from '@temporalio/workflow';
-import type { Decision, ReviewCase, ReviewInput, ReviewStatus } from '../../domain/review';
+import type { Decision, ReviewCase, ReviewInput } from '../../domain/review';
+import { ENDED, isDeciding } from '../../domain/review-status';
 import { Outbox } from '../outbox';
 import { act } from './bank-actions';
 import { legacyRounds } from './legacy';
-import { CLAIM_PATCH, isDeciding, Review } from './review-case';
+import { CLAIM_PATCH, Review } from './review-case';
 
 export const BOUNDED_REVIEWS = 'bounded-reviews';
-
-const ENDED: readonly ReviewStatus[] = ['CLEARED', 'CLOSED', 'FRAUD_CONFIRMED'];
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
   const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));

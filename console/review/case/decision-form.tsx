@@ -1,8 +1,9 @@
 /** The decision on the open round: kind, reason and note, with the keyboard shortcuts. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DECIDING } from '../../../domain/review-status';
 import type { ApiClient, CallerView, DecisionRequest, ReviewCase } from '../../../sdk/index';
 import { DECISION, type DecisionKind } from '../labels';
-import { DECIDING, needsNote, needsSupervisor, proposalOf } from './rules';
+import { needsNote, needsSupervisor, proposalOf } from './rules';
 import { Shortcuts } from './shortcuts';
 import { useDecide } from './use-decide';
 

@@ -1,14 +1,12 @@
 /**
  * What the case page reads off a review to lay itself out: whether the round takes a decision,
  * the proposal on the table, who is offered its confirmation. The API decides; these only choose
- * what to show, and a refusal's code (useDecide) says why one was refused.
+ * what to show, and a refusal's code (useDecide) says why one was refused. Which statuses take a
+ * decision is domain/review-status.ts's DECIDING.
  */
 import { TERMINAL_DECISIONS } from '../../../domain/review';
 import type { CallerView, ReviewCase } from '../../../sdk/index';
 import { DECISION, type DecisionKind, label } from '../labels';
-
-/** Statuses in which the open round takes a decision: its first, or the second a proposal needs. */
-export const DECIDING: readonly ReviewCase['status'][] = ['PENDING', 'AWAITING_SECOND_DECISION'];
 
 /** The first decision on the table, while it waits for its second. */
 export const proposalOf = (r: ReviewCase) =>
