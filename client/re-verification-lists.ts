@@ -8,14 +8,17 @@
  * Staff see what the review console shows of a person: the holder's name masked, the rating,
  * the account's own facts. Nothing here is logged.
  *
- * The seam for appeals (bank restrictions, issue 23 part 2): a list is one `Lister`; APPEALED
- * joins domain/re-verification-outcomes.ts's enum and `listers` with one that pages the open
- * appeal cases. Claims, audit and the console need no change.
+ * APPEALED lists the bank restriction cases whose holder's appeal passed its re-verification and
+ * awaits an operator's decision, paged from visibility (BankRestrictions.listByStatus); each case's
+ * account is core banking's, found by the application id it was opened under. An account is on one
+ * list at a time for its claim's audit: APPEALED first (an operator's decision is due), then its
+ * re-verification's due date.
  */
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../adapters/audit';
 import type { CoreBanking } from '../adapters/ports';
 import type { CoreAccount, ReVerificationDueAccount } from '../contracts/core-banking';
+import type { BankRestrictionCase, RestrictionCaseListItem } from '../domain/bank-restrictions';
 import { maskName } from '../domain/masking';
 import type {
   RiskLifeAccount,
@@ -32,6 +35,7 @@ import {
   reVerificationStage,
 } from '../domain/risk-life';
 import type { AccountClaimStore } from './account-claims';
+import { type BankRestrictions, RestrictionCursorError } from './bank-restrictions';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors';
 
 /** The cursor a page answers: its list and core banking's own cursor, so one list's cursor never pages another. */
@@ -57,7 +61,7 @@ export function decodeCursor(list: RiskLifeList, cursor: string): string | undef
   return undefined;
 }
 
-/** A page of one list from core banking, with where the next begins. */
+/** A page of a due-date list from core banking, with where the next begins. */
 type Lister = (
   now: Date,
   page: { after?: string; limit: number },
@@ -75,7 +79,12 @@ class BadCursor extends Error {
 }
 
 export interface ReVerificationListsDeps {
-  coreBanking: Pick<CoreBanking, 'listReVerificationDue' | 'getHolder' | 'getAccount'>;
+  coreBanking: Pick<
+    CoreBanking,
+    'listReVerificationDue' | 'getHolder' | 'getAccount' | 'findAccountsByReference'
+  >;
+  /** The bank restriction cases: APPEALED's listing, and whether an opened account's appeal awaits a decision. */
+  restrictions: Pick<BankRestrictions, 'listByStatus' | 'latest'>;
   claims: AccountClaimStore;
   audit: Pick<AuditTrail, 'record'>;
   policy?: RiskLifePolicy;
@@ -88,7 +97,7 @@ export class ReVerificationLists {
   private readonly policy: RiskLifePolicy;
   private readonly leaseSeconds: number;
   private readonly clock: () => Date;
-  private readonly listers: Record<RiskLifeList, Lister>;
+  private readonly listers: Record<Exclude<RiskLifeList, 'APPEALED'>, Lister>;
 
   constructor(private readonly deps: ReVerificationListsDeps) {
     this.policy = deps.policy ?? defaultRiskLifePolicy;
@@ -108,6 +117,8 @@ export class ReVerificationLists {
     const now = this.clock();
     const after = query.cursor === undefined ? undefined : decodeCursor(query.status, query.cursor);
     if (query.cursor !== undefined && after === undefined) throw new BadCursor();
+    if (query.status === 'APPEALED')
+      return this.appealed(now, { ...(after && { after }), limit: query.limit });
     const page = await this.listers[query.status](now, { ...(after && { after }), limit: query.limit }).catch(
       (err: unknown) => {
         // Core banking refuses a cursor it did not answer (400): the caller's cursor, not a fault.
@@ -137,7 +148,8 @@ export class ReVerificationLists {
   async open(accountNumber: string, actor: string): Promise<RiskLifeAccount> {
     const account = await this.account(accountNumber);
     const now = this.clock();
-    const placed = this.placed(account, now);
+    const restriction = await this.deps.restrictions.latest(account.reference);
+    const placed = this.placed(account, restriction?.open ? restriction.view : undefined, now);
     await this.deps.audit.record({
       id: `risk-life-open:${randomUUID()}`,
       at: now.toISOString(),
@@ -155,7 +167,8 @@ export class ReVerificationLists {
     return {
       accountNumber,
       applicationId: account.reference,
-      ...(placed && { list: placed.list, dueAt: placed.dueAt, restrictFrom: placed.restrictFrom }),
+      ...placed,
+      ...(restriction?.open && { bankRestriction: restriction.view }),
       held: account.holds.some((h) => h.holdId.startsWith(RE_VERIFICATION_HOLD_PREFIX)),
       holderName: maskName(holder?.name ?? ''),
       ...(account.riskRating && { riskRating: account.riskRating }),
@@ -180,7 +193,8 @@ export class ReVerificationLists {
   async claim(accountNumber: string, actor: string): Promise<Claim> {
     const account = await this.account(accountNumber);
     const now = this.clock();
-    const placed = this.placed(account, now);
+    const restriction = await this.deps.restrictions.latest(account.reference);
+    const placed = this.placed(account, restriction?.open ? restriction.view : undefined, now);
     if (!placed) throw new ConflictError('the account is on no list now', {}, 'NOT_CLAIMABLE');
     const until = new Date(now.getTime() + this.leaseSeconds * 1000);
     const claim = await this.deps.claims.claim(subjectOf(accountNumber), actor, until, now);
@@ -227,15 +241,82 @@ export class ReVerificationLists {
     return account;
   }
 
-  /** Which list an account is on now, by its due date; undefined while not due (or never dated). */
+  /**
+   * Which list an account is on now: APPEALED while its open restriction case awaits a decision on
+   * a passed appeal, else by its re-verification's due date; undefined while on none.
+   */
   private placed(
     account: Pick<CoreAccount, 'reVerificationDueAt'>,
+    openCase: BankRestrictionCase | undefined,
     now: Date,
-  ): { list: RiskLifeList; dueAt: string; restrictFrom: string } | undefined {
+  ):
+    | { list: RiskLifeList; dueAt: string; overdue: boolean; restrictFrom?: string; caseId?: string }
+    | undefined {
+    if (openCase?.status === 'APPEALED' && openCase.appeal) {
+      const dueAt = openCase.appeal.decisionDueAt;
+      return { list: 'APPEALED', dueAt, overdue: Date.parse(dueAt) < now.getTime(), caseId: openCase.caseId };
+    }
     const dueAt = account.reVerificationDueAt;
     if (!dueAt) return undefined;
     const list = reVerificationStage(dueAt, now.toISOString(), this.policy);
-    return list && { list, dueAt, restrictFrom: this.restrictFrom(dueAt) };
+    return list && { list, dueAt, overdue: list === 'OVERDUE', restrictFrom: this.restrictFrom(dueAt) };
+  }
+
+  /**
+   * A page of APPEALED: the cases from visibility (most recently proposed first, its order), each
+   * with its account from core banking. A case whose account is closed, or whose deadline
+   * visibility has not published yet, is left out of the page.
+   */
+  private async appealed(now: Date, page: { after?: string; limit: number }): Promise<RiskLifeListPage> {
+    const cases = await this.deps.restrictions
+      .listByStatus('APPEALED', { ...(page.after && { cursor: page.after }), limit: page.limit })
+      .catch((err: unknown) => {
+        if (err instanceof RestrictionCursorError) throw new BadCursor();
+        throw err;
+      });
+    const rows = await Promise.all(cases.cases.map((c) => this.appealedAccount(c)));
+    const found = rows.filter(
+      (r): r is { c: RestrictionCaseListItem; dueAt: string; account: CoreAccount } => !!r,
+    );
+    const claims = await this.deps.claims.live(
+      found.map((r) => subjectOf(r.account.accountNumber)),
+      now,
+    );
+    const accounts = await Promise.all(
+      found.map(async ({ c, dueAt, account }): Promise<RiskLifeListItem> => {
+        const holder = await this.deps.coreBanking.getHolder(account.accountNumber);
+        const claim = claims.get(subjectOf(account.accountNumber));
+        return {
+          accountNumber: account.accountNumber,
+          applicationId: c.applicationId,
+          list: 'APPEALED',
+          dueAt,
+          overdue: Date.parse(dueAt) < now.getTime(),
+          caseId: c.caseId,
+          held: account.holds.some((h) => h.holdId.startsWith(RE_VERIFICATION_HOLD_PREFIX)),
+          holderName: maskName(holder?.name ?? ''),
+          ...(account.riskRating && { riskRating: account.riskRating }),
+          accountStatus: account.status,
+          channel: account.channel,
+          ...(claim && { claim }),
+        };
+      }),
+    );
+    return {
+      accounts,
+      ...(cases.nextCursor && { nextCursor: encodeCursor('APPEALED', cases.nextCursor) }),
+    };
+  }
+
+  private async appealedAccount(
+    c: RestrictionCaseListItem,
+  ): Promise<{ c: RestrictionCaseListItem; dueAt: string; account: CoreAccount } | undefined> {
+    const dueAt = c.appealDecisionDueAt;
+    if (!dueAt) return undefined;
+    const account = (await this.deps.coreBanking.findAccountsByReference(c.applicationId)).find(
+      (a) => a.status !== 'CLOSED',
+    );
+    return account && { c, dueAt, account };
   }
 
   private restrictFrom(dueAt: string): string {
@@ -255,6 +336,7 @@ export class ReVerificationLists {
       list,
       dueAt,
       restrictFrom: this.restrictFrom(dueAt),
+      overdue: list === 'OVERDUE',
       held: a.holdIds.some((id) => id.startsWith(RE_VERIFICATION_HOLD_PREFIX)),
       holderName: maskName(holder?.name ?? ''),
       ...(a.riskRating && { riskRating: a.riskRating }),

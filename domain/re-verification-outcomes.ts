@@ -9,6 +9,7 @@
  * are not the holder's, a face that does not pass.
  */
 import * as z from 'zod';
+import { bankRestrictionCaseSchema } from './bank-restrictions';
 import type { ReVerificationReason, ReVerificationResult } from './risk-life';
 
 export const reVerificationFailureClassSchema = z.enum(['INTENT', 'ID_DOCUMENT', 'IDENTITY', 'FACE']);
@@ -35,14 +36,12 @@ export const outcomeOf = (result: ReVerificationResult): ReVerificationOutcome =
 
 /**
  * The console's risk-life lists (GET /v1/re-verifications/due): DUE (asked, within the grace
- * period) and OVERDUE (past it: receive-only once the sweep has placed its hold).
- *
- * The seam for appeals: once bank restrictions with appeal land, APPEALED joins this enum and
- * client/re-verification-lists.ts gains a lister for it (the appeal cases, read from their
- * workflows); the page's row, the claims (keyed by list and account), the audit and the console
- * stay as they are.
+ * period), OVERDUE (past it: receive-only once the sweep has placed its hold) and APPEALED (a bank
+ * restriction whose holder's appeal passed its re-verification, awaiting an operator's decision).
+ * A case still checking the appeal's re-verification (RE_VERIFYING) is on no list: nobody has
+ * anything to do with it yet.
  */
-export const riskLifeListSchema = z.enum(['DUE', 'OVERDUE']);
+export const riskLifeListSchema = z.enum(['DUE', 'OVERDUE', 'APPEALED']);
 export type RiskLifeList = z.infer<typeof riskLifeListSchema>;
 
 /** The paging cursor: opaque to callers, base64url. */
@@ -67,9 +66,17 @@ export const riskLifeListItemSchema = z.object({
   /** The application that opened the account (core banking's reference): the audit log's key. */
   applicationId: z.string(),
   list: riskLifeListSchema,
+  /**
+   * By when the list's act is due: the holder's re-verification (DUE, OVERDUE), or the operator's
+   * decision on the appeal (APPEALED: the bank's stated time).
+   */
   dueAt: z.string(),
-  /** When the account becomes (or became) receive-only: the due date plus the grace period. */
-  restrictFrom: z.string(),
+  /** Past `restrictFrom` (OVERDUE), or past the appeal's decision deadline (APPEALED, escalated to ops). */
+  overdue: z.boolean(),
+  /** DUE and OVERDUE: when the account becomes (or became) receive-only, the due date plus the grace period. */
+  restrictFrom: z.string().optional(),
+  /** APPEALED: the bank restriction case to decide (POST /v1/accounts/{n}/restrictions/{caseId}/decision). */
+  caseId: z.string().optional(),
   /** Whether the sweep's receive-only hold of a missed re-verification is placed. */
   held: z.boolean(),
   holderName: z.string().describe('masked: the first character, then one * per character'),
@@ -91,12 +98,14 @@ export type RiskLifeListPage = z.infer<typeof riskLifeListPageSchema>;
 
 /** GET /v1/re-verifications/due/{accountNumber}: one account opened (audited), with its holds as staff keep them. */
 export const riskLifeAccountSchema = riskLifeListItemSchema
-  .omit({ list: true, restrictFrom: true, dueAt: true })
+  .omit({ list: true, dueAt: true, overdue: true })
   .extend({
-    /** Absent once the account is no longer due (re-verified since the list was read). */
+    /** Absent once the account is on no list (re-verified since the list was read, or its appeal decided). */
     list: riskLifeListSchema.optional(),
     dueAt: z.string().optional(),
-    restrictFrom: z.string().optional(),
+    overdue: z.boolean().optional(),
+    /** The account's open bank restriction case as staff read it (GET /v1/accounts/{n}), if one is open. */
+    bankRestriction: bankRestrictionCaseSchema.optional(),
     openedAt: z.string(),
     riskRatedAt: z.string().optional(),
     holds: z.array(

@@ -118,6 +118,7 @@ const api = await buildApi({
   // Claims on the console's risk-life lists, shared by every API instance as sessions are.
   reVerificationLists: new ReVerificationLists({
     coreBanking: httpCoreBanking(config.coreBankingUrl),
+    restrictions: new BankRestrictions(client, config.temporal.taskQueue),
     claims: accountClaims,
     audit,
   }),

@@ -102,8 +102,28 @@ export const RISK_RATING: Record<string, string> = { LOW: '低风险', MEDIUM: '
 
 export const OUTCOME: Record<string, string> = { PASS: '通过', REVIEW: '需复核', REJECT: '拒绝' };
 
-/** The risk-life lists beside the queue (re-verifications.tsx); APPEALED joins once restrictions land. */
-export const RISK_LIFE_LIST = { DUE: '待重新核验', OVERDUE: '逾期（只收不付）' } as const;
+/** The risk-life lists beside the queue (re-verifications.tsx), in the tabs' order. */
+export const RISK_LIFE_LIST = {
+  DUE: '待重新核验',
+  OVERDUE: '逾期（只收不付）',
+  APPEALED: '申诉（待决定）',
+} as const;
+
+/** A bank restriction's category and status, for staff (domain/bank-restrictions.ts). */
+export const RESTRICTION_CATEGORY: Record<string, string> = {
+  SUSPECTED_FRAUD: '涉嫌诈骗',
+  SUSPECTED_ACCOUNT_TRADING: '涉嫌买卖账户',
+  OTHER: '其他',
+};
+export const RESTRICTION_STATUS: Record<string, string> = {
+  PROPOSED: '待主管确认',
+  EXPIRED: '已失效',
+  IN_FORCE: '限制中',
+  RE_VERIFYING: '申诉核验中',
+  APPEALED: '申诉待决定',
+  UPHELD: '维持限制',
+  LIFTED: '已解除',
+};
 
 /** Why a re-verification failed, by class (domain/re-verification-outcomes.ts). */
 export const FAILURE_CLASS: Record<string, string> = {

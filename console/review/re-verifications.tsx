@@ -1,7 +1,10 @@
 /**
  * The risk-life lists beside the review queue: accounts whose holder's re-verification is DUE
  * (asked, within the grace period) or OVERDUE (past it: receive-only once the sweep held it),
- * oldest due date first, paged by the API's cursors. The same mechanics as the queue: j/k move,
+ * oldest due date first, and APPEALED (a bank restriction whose holder's appeal passed, awaiting
+ * an operator's decision, the most recently proposed first), paged by the API's cursors. The
+ * claim's holder decides an appealed account's restriction (lift or uphold, with a note) on its
+ * page, through the restriction's decision route. The same mechanics as the queue: j/k move,
  * Enter opens, and opening claims the account (a lease the API keeps, so two operators do not
  * work one) while the API records the open in the audit log. Staff see the holder's name masked.
  *
@@ -10,6 +13,8 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { BankRestrictionCase, RestrictionDecisionRequest } from '../../domain/bank-restrictions';
+import type { ProblemCode } from '../../domain/problem-codes';
 import {
   type ApiClient,
   ApiError,
@@ -20,7 +25,15 @@ import {
   type RiskLifeListPage,
 } from '../../sdk/index';
 import { formatTime, messageOf, relative } from '../shared/format';
-import { ACCOUNT_STATUS, CHANNEL, label, RISK_LIFE_LIST, RISK_RATING } from './labels';
+import {
+  ACCOUNT_STATUS,
+  CHANNEL,
+  label,
+  RESTRICTION_CATEGORY,
+  RESTRICTION_STATUS,
+  RISK_LIFE_LIST,
+  RISK_RATING,
+} from './labels';
 
 export type RiskLifeList = RiskLifeListItem['list'];
 
@@ -136,8 +149,8 @@ export function ReVerificationListPage(props: {
         </button>
       </nav>
       <p class="hint">
-        到期日最早的在前。快捷键：<kbd>j</kbd>/<kbd>k</kbd> 上下移动，<kbd>Enter</kbd>{' '}
-        打开账户（打开即认领，并记入审计日志）。
+        {state.list === 'APPEALED' ? '最近提出的限制在前' : '到期日最早的在前'}。快捷键：<kbd>j</kbd>/
+        <kbd>k</kbd> 上下移动，<kbd>Enter</kbd> 打开账户（打开即认领，并记入审计日志）。
       </p>
       {error && (
         <p role="alert" class="error">
@@ -147,8 +160,8 @@ export function ReVerificationListPage(props: {
       <table ref={table} aria-busy={loading} aria-label={RISK_LIFE_LIST[state.list]}>
         <thead>
           <tr>
-            <th scope="col">到期日</th>
-            <th scope="col">限制起始</th>
+            <th scope="col">{state.list === 'APPEALED' ? '决定期限' : '到期日'}</th>
+            {state.list !== 'APPEALED' && <th scope="col">限制起始</th>}
             <th scope="col">账户</th>
             <th scope="col">户名</th>
             <th scope="col">风险等级</th>
@@ -166,12 +179,22 @@ export function ReVerificationListPage(props: {
               aria-selected={i === state.selected}
               onClick={() => open(r)}
             >
-              <td>{formatTime(r.dueAt)}</td>
-              <td class={Date.parse(r.restrictFrom) < now ? 'overdue' : undefined}>
-                {formatTime(r.restrictFrom)}
-                <br />
-                <small>{relative(r.restrictFrom, now)}</small>
-              </td>
+              {r.restrictFrom === undefined ? (
+                <td class={r.overdue ? 'overdue' : undefined}>
+                  {formatTime(r.dueAt)}
+                  <br />
+                  <small>{relative(r.dueAt, now)}</small>
+                </td>
+              ) : (
+                <>
+                  <td>{formatTime(r.dueAt)}</td>
+                  <td class={r.overdue ? 'overdue' : undefined}>
+                    {formatTime(r.restrictFrom)}
+                    <br />
+                    <small>{relative(r.restrictFrom, now)}</small>
+                  </td>
+                </>
+              )}
               <td>
                 <a
                   href={`#/re-verifications/${r.applicationId}`}
@@ -366,12 +389,29 @@ export function ReVerificationAccountPage(props: {
             {account.riskRating ? label(RISK_RATING, account.riskRating) : '未评级'}
             {account.riskRatedAt && <small>（{formatTime(account.riskRatedAt)}）</small>}
           </Item>
-          <Item term="到期日" field="dueAt">
-            {formatTime(account.dueAt)}
+          <Item term={account.list === 'APPEALED' ? '决定期限' : '到期日'} field="dueAt">
+            <span class={account.overdue ? 'overdue' : undefined}>{formatTime(account.dueAt)}</span>
+            {account.list === 'APPEALED' && account.overdue && <small>（已逾期，已上报运维）</small>}
           </Item>
-          <Item term="限制起始" field="restrictFrom">
-            {formatTime(account.restrictFrom)}
-          </Item>
+          {account.restrictFrom && (
+            <Item term="限制起始" field="restrictFrom">
+              {formatTime(account.restrictFrom)}
+            </Item>
+          )}
+          {account.bankRestriction && (
+            <Item term="银行限制" field="bankRestriction">
+              {label(RESTRICTION_CATEGORY, account.bankRestriction.category)} ·{' '}
+              {label(RESTRICTION_STATUS, account.bankRestriction.status)}
+              <div>{account.bankRestriction.note}</div>
+              <small>
+                {account.bankRestriction.proposedBy} 提出
+                {account.bankRestriction.confirmedBy && <>，{account.bankRestriction.confirmedBy} 确认</>}
+                {account.bankRestriction.appeal && (
+                  <>，{formatTime(account.bankRestriction.appeal.appealedAt)} 申诉</>
+                )}
+              </small>
+            </Item>
+          )}
           <Item term="账户状态" field="accountStatus">
             <span class={`tag account-${account.accountStatus}`}>
               {label(ACCOUNT_STATUS, account.accountStatus)}
@@ -391,9 +431,105 @@ export function ReVerificationAccountPage(props: {
           </Item>
         </dl>
       )}
+      {account?.list === 'APPEALED' && account.caseId && claim.kind === 'mine' && (
+        <AppealDecision
+          api={api}
+          accountNumber={accountNumber}
+          caseId={account.caseId}
+          decided={(c) => setAccount({ ...account, bankRestriction: c, list: undefined })}
+        />
+      )}
+      {account?.bankRestriction?.decision && (
+        <p class="decided" role="status">
+          已决定：{account.bankRestriction.decision.decision === 'LIFT' ? '解除限制' : '维持限制'}（
+          {account.bankRestriction.decision.decidedBy}）。
+        </p>
+      )}
       <p class="hint">
         快捷键：<kbd>j</kbd>/<kbd>k</kbd> 下一户/上一户，<kbd>q</kbd> 返回名单。
       </p>
     </main>
+  );
+}
+
+/** What kind of refusal a decision met, by its code, before the API's own words. */
+const DECISION_REFUSED_AS: Partial<Record<ProblemCode, string>> = {
+  RESTRICTION_NOT_AWAITING: '案件已不在待决定状态：',
+  RESTRICTION_UNSIGNED: '签名未通过：',
+  FORBIDDEN: '无权决定：',
+  NOT_FOUND: '案件不存在：',
+  CONFLICT: '无法决定：',
+  INVALID_REQUEST: '请求有误：',
+};
+
+/** The claim holder's decision on an appealed restriction: lift or uphold, with a note. */
+function AppealDecision(props: {
+  api: ApiClient;
+  accountNumber: string;
+  caseId: string;
+  decided: (c: BankRestrictionCase) => void;
+}) {
+  const [decision, setDecision] = useState<RestrictionDecisionRequest['decision']>();
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string>();
+  const send = async (e: Event) => {
+    e.preventDefault();
+    if (!decision || busy) return;
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      props.decided(await props.api.decideRestriction(props.accountNumber, props.caseId, { decision, note }));
+    } catch (err) {
+      if (err instanceof ApiError)
+        setRefusal(`${(err.code && DECISION_REFUSED_AS[err.code]) ?? ''}${err.detail}`);
+      else setRefusal(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="decision appeal-decision" aria-label="申诉决定" onSubmit={send}>
+      <fieldset>
+        <legend>申诉决定</legend>
+        <label>
+          <input
+            type="radio"
+            name="decision"
+            value="LIFT"
+            checked={decision === 'LIFT'}
+            onChange={() => setDecision('LIFT')}
+          />
+          解除限制
+        </label>
+        <label>
+          <input
+            type="radio"
+            name="decision"
+            value="UPHOLD"
+            checked={decision === 'UPHOLD'}
+            onChange={() => setDecision('UPHOLD')}
+          />
+          维持限制（客户须到网点处理）
+        </label>
+      </fieldset>
+      <label>
+        说明（必填）
+        <textarea
+          name="note"
+          required
+          value={note}
+          onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      {refusal && (
+        <p role="alert" class="error">
+          {refusal}
+        </p>
+      )}
+      <button type="submit" disabled={!decision || note.trim() === '' || busy}>
+        提交决定
+      </button>
+    </form>
   );
 }

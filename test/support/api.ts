@@ -102,6 +102,7 @@ export function startApi(
     ),
     reVerificationLists: new ReVerificationLists({
       coreBanking: httpCoreBanking(h.coreBankingUrl),
+      restrictions: new BankRestrictions(h.client, h.taskQueue, bankRestrictionPolicy),
       claims: new SqliteAccountClaimStore(':memory:'),
       audit: h.audit,
     }),
