@@ -11,16 +11,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 export const unitTests = ['test/**/*.test.ts'];
-/**
- * Integration tests not yet named so, because their files were being edited when the others
- * were renamed: `git mv` each to *.int.test.ts and drop it here (test/architecture.test.ts
- * fails while a listed file no longer exists, so the list only shrinks).
- */
-export const awaitingIntName = [
-  'test/workflows/bank-restriction.test.ts',
-  'test/api/bank-restrictions.test.ts',
-];
-export const notUnitTests = ['test/**/*.int.test.ts', 'test/record/**', ...awaitingIntName];
+export const notUnitTests = ['test/**/*.int.test.ts', 'test/record/**'];
 
 export default defineConfig({
   test: {

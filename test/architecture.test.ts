@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import mainConfig from '../vitest.config';
-import { awaitingIntName, notUnitTests, unitTests } from '../vitest.unit.config';
+import { notUnitTests, unitTests } from '../vitest.unit.config';
 import {
   checkImports,
   formatViolations,
@@ -155,7 +155,7 @@ describe('the fast loop (npm run test:unit) and the integration tests (*.int.tes
   const tests = repositoryFiles().filter((f) => matchesAny(mainConfig.test?.include ?? [], f));
   const isUnit = (f: string) => matchesAny(unitTests, f) && !matchesAny(notUnitTests, f);
   const unit = tests.filter(isUnit);
-  const integration = tests.filter((f) => f.endsWith('.int.test.ts') || awaitingIntName.includes(f));
+  const integration = tests.filter((f) => f.endsWith('.int.test.ts'));
 
   it('npm test runs every test file, and test:unit every one but the .int ones and test/record/', () => {
     expect(unit).toContain('test/architecture.test.ts');
@@ -172,10 +172,6 @@ describe('the fast loop (npm run test:unit) and the integration tests (*.int.tes
   it('the unit tests need no server: no harness, global setup, inject(), PostgreSQL, browser or Temporal client', () => {
     const needServer = unit.flatMap((f) => serverNeeds(f).map((why) => `${f} (${why})`));
     expect(needServer, 'rename them *.int.test.ts (git mv), or take the server out of them').toEqual([]);
-  });
-
-  it('lists as awaiting the .int name only files that still have their old name', () => {
-    expect(awaitingIntName.filter((f) => !tests.includes(f))).toEqual([]);
   });
 
   it('every .int test needs a server (else it belongs in the fast loop, named *.test.ts)', () => {
