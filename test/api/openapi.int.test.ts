@@ -713,6 +713,7 @@ const cases: Record<string, Case> = {
       if (typeof nextCursor === 'string')
         await step('its next page', { query: { status: 'DUE', cursor: nextCursor } }, 'operator', 200);
       await step('the overdue list', { query: { status: 'OVERDUE' } }, 'supervisor', 200);
+      await step('the appealed list', { query: { status: 'APPEALED' } }, 'operator', 200);
     },
   },
 

@@ -3,7 +3,9 @@
  * an account's open, claim and release): DUE and OVERDUE apart, paged, the holder's name masked;
  * staff only; bad queries a 400 naming the field; claims held by one operator at a time, each
  * open, claim and release in the audit log. The core-banking sandbox is shared with other test
- * files, so each test looks for its own accounts in the pages it reads.
+ * files, so each test looks for its own accounts in the pages it reads. APPEALED: accounts whose
+ * bank restriction's appeal passed its re-verification, listed from visibility (this file's task
+ * queue only), claimed as the others, and off the list once an operator decides.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
@@ -11,7 +13,9 @@ import { maskName } from '../../domain/masking';
 import type { RiskLifeListItem } from '../../domain/re-verification-outcomes';
 import { reVerificationHoldId } from '../../domain/risk-life';
 import { apiPerFile, bearer } from '../support/api';
+import { type AppealedAccount, openAppealed } from '../support/appealed';
 import { newApplication, readSmsCode } from '../support/harness';
+import { eventually } from '../support/review';
 
 const t = apiPerFile();
 const DAY = 24 * 3600_000;
@@ -106,12 +110,13 @@ describe('the re-verification lists', () => {
       });
       expect(item.riskRating).toBe(account?.riskRating);
       expect(JSON.stringify(item)).not.toContain(due[i]!.name);
-      expect(Date.parse(item.restrictFrom) - Date.parse(item.dueAt)).toBe(30 * DAY);
+      expect(Date.parse(item.restrictFrom ?? '') - Date.parse(item.dueAt)).toBe(30 * DAY);
+      expect(item.overdue).toBe(false);
     }
 
     const overdueList = await wholeList('OVERDUE', 50);
     const held = overdueList.items.find((i) => i.accountNumber === overdue.accountNumber);
-    expect(held).toMatchObject({ list: 'OVERDUE', held: true, accountStatus: 'RECEIVE_ONLY' });
+    expect(held).toMatchObject({ list: 'OVERDUE', held: true, overdue: true, accountStatus: 'RECEIVE_ONLY' });
     expect(overdueList.items.some((i) => due.some((d) => d.accountNumber === i.accountNumber))).toBe(false);
   });
 
@@ -130,7 +135,7 @@ describe('the re-verification lists', () => {
       return (res.json() as { errors: { field: string }[] }).errors.map((e) => e.field);
     };
     expect(await field('/v1/re-verifications/due')).toContain('querystring.status');
-    expect(await field('/v1/re-verifications/due?status=APPEALED')).toContain('querystring.status');
+    expect(await field('/v1/re-verifications/due?status=RE_VERIFYING')).toContain('querystring.status');
     expect(await field('/v1/re-verifications/due?status=DUE&limit=0')).toContain('querystring.limit');
     expect(await field('/v1/re-verifications/due?status=DUE&cursor=not!base64')).toContain(
       'querystring.cursor',
@@ -193,5 +198,113 @@ describe('the re-verification lists', () => {
     const opened = (await get(url)).json() as Record<string, unknown>;
     expect(opened.list).toBeUndefined();
     expect(opened.applicationId).toBe(notDue.applicationId);
+  });
+});
+
+describe('the APPEALED list', () => {
+  let appealed: AppealedAccount[];
+
+  beforeAll(async () => {
+    appealed = [await openAppealed(t.h, t.api), await openAppealed(t.h, t.api)];
+    // Visibility publishes a case's status a moment after it changes.
+    await eventually(
+      () => wholeList('APPEALED', 50),
+      (l) => appealed.every((a) => l.items.some((i) => i.accountNumber === a.accountNumber)),
+    );
+  }, 180_000);
+
+  it('pages the appealed accounts one per page with the case, its decision deadline, the name masked and the rating; on no other list', async () => {
+    const list = await wholeList('APPEALED', 1);
+    expect(list.pages).toBeGreaterThanOrEqual(2);
+    const bank = httpCoreBanking(t.h.coreBankingUrl);
+    for (const a of appealed) {
+      const item = list.items.find((i) => i.accountNumber === a.accountNumber);
+      expect(item).toMatchObject({
+        list: 'APPEALED',
+        applicationId: a.applicationId,
+        caseId: a.case.caseId,
+        dueAt: a.case.appeal?.decisionDueAt,
+        overdue: false,
+        holderName: maskName(a.name),
+        accountStatus: 'RECEIVE_ONLY',
+      });
+      expect(item?.restrictFrom).toBeUndefined();
+      expect(item?.riskRating).toBe((await bank.getAccount(a.accountNumber))?.riskRating);
+      expect(JSON.stringify(item)).not.toContain(a.name);
+    }
+    const dueList = await wholeList('DUE', 200);
+    expect(dueList.items.some((i) => appealed.some((a) => a.accountNumber === i.accountNumber))).toBe(false);
+  });
+
+  it('answers staff only, and refuses a cursor of another list (400 naming cursor) both ways', async () => {
+    expect((await get('/v1/re-verifications/due?status=APPEALED', 'supervisor')).statusCode).toBe(200);
+    const app = await t.api.inject({
+      url: '/v1/re-verifications/due?status=APPEALED',
+      headers: bearer('app'),
+    });
+    expect(app.statusCode).toBe(403);
+    const firstOf = async (status: string) =>
+      ((await get(`/v1/re-verifications/due?status=${status}&limit=1`)).json() as { nextCursor?: string })
+        .nextCursor;
+    const [appealedCursor, dueCursor] = [await firstOf('APPEALED'), await firstOf('DUE')];
+    expect(appealedCursor).toBeDefined();
+    expect(dueCursor).toBeDefined();
+    for (const url of [
+      `/v1/re-verifications/due?status=DUE&cursor=${appealedCursor}`,
+      `/v1/re-verifications/due?status=APPEALED&cursor=${dueCursor}`,
+    ]) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(400);
+      expect((res.json() as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(
+        'querystring.cursor',
+      );
+    }
+  });
+
+  it('claims an appealed account for one operator, audited as APPEALED; decided, it is on no list and not claimable', async () => {
+    const a = appealed[0]!;
+    const url = `/v1/re-verifications/due/${a.accountNumber}`;
+    const claim = (id: string) =>
+      t.api.inject({ method: 'POST', url: `${url}/claim`, headers: bearer('operator', id) });
+    const opened = await get(url, 'operator', 'op-alice');
+    expect(opened.json()).toMatchObject({
+      list: 'APPEALED',
+      caseId: a.case.caseId,
+      overdue: false,
+      bankRestriction: { caseId: a.case.caseId, status: 'APPEALED', category: 'SUSPECTED_ACCOUNT_TRADING' },
+    });
+    expect((await claim('op-alice')).json()).toMatchObject({ claimedBy: 'op-alice' });
+    const taken = await claim('op-bob');
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ code: 'CLAIMED', claimedBy: 'op-alice' });
+
+    const decided = await t.api.inject({
+      method: 'POST',
+      url: `/v1/accounts/${a.accountNumber}/restrictions/${a.case.caseId}/decision`,
+      headers: bearer('operator', 'op-alice'),
+      payload: { decision: 'LIFT', note: 're-verified, credits explained' },
+    });
+    expect(decided.statusCode).toBe(200);
+    expect((await get(url, 'operator', 'op-alice')).json().list).toBeUndefined();
+    await t.api.inject({ method: 'DELETE', url: `${url}/claim`, headers: bearer('operator', 'op-alice') });
+    const after = await claim('op-bob');
+    expect(after.statusCode).toBe(409);
+    expect(after.json()).toMatchObject({ code: 'NOT_CLAIMABLE' });
+
+    const audit = await t.api.inject({
+      url: `/v1/audit?accountNumber=${a.accountNumber}`,
+      headers: bearer('supervisor'),
+    });
+    const entries = (audit.json() as { entries: { action: string; actor: string; reason?: string }[] })
+      .entries;
+    expect(
+      entries
+        .filter((e) => e.action === 'ACCOUNT_VIEWED' || e.action === 'ACCOUNT_CLAIMED')
+        .map((e) => [e.action, e.actor, e.reason ?? null]),
+    ).toEqual([
+      ['ACCOUNT_VIEWED', 'op-alice', 'APPEALED'],
+      ['ACCOUNT_CLAIMED', 'op-alice', 'APPEALED'],
+      ['ACCOUNT_VIEWED', 'op-alice', 'NOT_DUE'],
+    ]);
   });
 });

@@ -3,12 +3,14 @@
  * against the real API, worker and sandboxes: Alice finds an account due for re-verification
  * beside the queue, the holder's name masked, moves to it with j and opens it with Enter, which
  * claims it; Bob, opening the same account, sees her claim; q takes Alice back to the list and
- * releases it. No CSP violation or script error on either page.
+ * releases it. An appealed account under 申诉 is opened the same way and its claim holder lifts
+ * the restriction with a note. No CSP violation or script error on any page.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskName } from '../../domain/masking';
 import { apiPerFile, tokens } from '../support/api';
+import { openAppealed } from '../support/appealed';
 import { newApplication, readSmsCode } from '../support/harness';
 import { launch, listen, screenshot, type Watch, watchedContext } from './support';
 
@@ -93,6 +95,29 @@ describe('the re-verification list beside the queue', () => {
         return row.locator('td').last().textContent();
       }, POLL)
       .toBe('—');
+    expect(watches.flatMap((w) => w.problems)).toEqual([]);
+  });
+
+  it('lists an appealed account under 申诉, and its claim holder lifts the restriction with a note', async () => {
+    const appealed = await openAppealed(t.h, t.api);
+    const alice = await signedIn(tokenOf('op-alice'));
+    await alice.locator('button[data-list="APPEALED"]').click();
+    const row = alice.locator(`tr[data-application="${appealed.applicationId}"]`);
+    // Visibility lists the case a moment after it is APPEALED: refresh until it does.
+    await expect
+      .poll(async () => {
+        if ((await alice.locator('table').getAttribute('aria-busy')) === 'false')
+          await alice.getByRole('button', { name: '刷新' }).click();
+        await alice.locator('table[aria-busy="false"]').waitFor();
+        return row.count();
+      }, POLL)
+      .toBe(1);
+    await row.click();
+    await alice.getByText('已由你认领').waitFor();
+    await alice.getByLabel('解除限制').check();
+    await alice.getByLabel('说明（必填）').fill('re-verified at a branch');
+    await alice.getByRole('button', { name: '提交决定' }).click();
+    await alice.getByText('已决定：解除限制').waitFor();
     expect(watches.flatMap((w) => w.problems)).toEqual([]);
   });
 });

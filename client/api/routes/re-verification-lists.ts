@@ -1,6 +1,6 @@
 /**
  * The console's risk-life lists beside the review queue (docs/risk-life.md): accounts whose
- * re-verification is due or overdue, paged; an account opened (audited), claimed and released as
+ * re-verification is due or overdue, or whose bank restriction's appeal awaits a decision, paged; an account opened (audited), claimed and released as
  * review cases are; and the re-verification funnel. Operators and supervisors only
  * (client/api/access.ts).
  */
@@ -50,9 +50,10 @@ export const reVerificationListRoutes =
       routes.listReVerificationsDue.path,
       {
         schema: {
-          summary: "Accounts whose holder's re-verification is DUE (within grace) or OVERDUE (receive-only)",
+          summary:
+            "Accounts whose holder's re-verification is DUE (within grace) or OVERDUE (receive-only), or whose bank restriction's appeal passed and awaits a decision (APPEALED)",
           description:
-            "Oldest due date first, paged by `cursor` (send the answer's `nextCursor` with the same `status`). Staff see the holder's name masked and the rating; `claim` says who works the account now.",
+            "DUE and OVERDUE oldest due date first; APPEALED the most recently proposed case first, each row with its `caseId` and the decision deadline as `dueAt`. Paged by `cursor` (send the answer's `nextCursor` with the same `status`; another list's cursor is a 400). Staff see the holder's name masked and the rating; `overdue` says the list's deadline has passed; `claim` says who works the account now.",
           querystring: listQuerySchema,
           response: { 200: riskLifeListPageSchema, 400: problemSchema },
         },
