@@ -7,6 +7,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AppEvent } from '../contracts/providers';
 import type { Delivery } from '../domain/deliveries';
+import { deliveryOptions } from './activity-options';
 
 /** An event as the workflow sends it, and where to. */
 export interface OutgoingEvent {
@@ -26,11 +27,7 @@ export class Outbox {
     giveUpSeconds: number,
     private readonly partnerId?: string,
   ) {
-    this.activities = proxyActivities<Activities>({
-      startToCloseTimeout: '10 seconds',
-      scheduleToCloseTimeout: giveUpSeconds * 1000,
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-    });
+    this.activities = proxyActivities<Activities>(deliveryOptions(giveUpSeconds));
   }
 
   /** To the app's webhook; `to: 'ops'` for the bank's operations team. */

@@ -12,18 +12,13 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ReconcileInput, ReconcileReport } from '../domain/reconciliation';
+import { CONTRACT_BROKEN, pageOptions } from './activity-options';
 import { Outbox } from './outbox';
 
-const { reconcilePeriod } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
+const { reconcilePeriod } = proxyActivities<Activities>(
   // A run that cannot read its lists fails; the next run covers the next period, ops see the failure.
-  scheduleToCloseTimeout: '30 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ProviderContractError', 'NoApplicationIndex'],
-  },
-});
+  pageOptions({ within: '30 minutes', final: [CONTRACT_BROKEN, 'NoApplicationIndex'] }),
+);
 
 /** Ops alerts are retried for an hour, then given up (the delivery is in the run's result). */
 const ALERT_GIVE_UP_SECONDS = 3600;

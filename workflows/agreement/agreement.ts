@@ -22,6 +22,8 @@ import type {
   SigningRefusal,
   SubmitAgreementCodeResult,
 } from '../../domain/agreement-signing';
+import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from '../../domain/sms-code';
+import { checkOptions, REFUSED } from '../activity-options';
 import { isActivityFailure } from '../onboarding/failures';
 import { refuse } from '../refuse';
 import {
@@ -37,17 +39,9 @@ import {
  * signing lives, never after: an institution's customer is waiting at the checkout.
  */
 const callsUntil = (deadline: number) =>
-  proxyLocalActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: Math.max(1000, deadline - Date.now()),
-    retry: {
-      initialInterval: '200 ms',
-      maximumInterval: '5 seconds',
-      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-    },
-  });
-
-const CODE = /^\d{6}$/;
+  proxyLocalActivities<Activities>(
+    checkOptions({ within: Math.max(1000, deadline - Date.now()), final: [REFUSED] }),
+  );
 
 class Signing {
   status: AgreementSigningStatus = 'CHECKING';
@@ -82,7 +76,7 @@ class Signing {
     );
     setHandler(submitAgreementCode, (code) => this.submitCode(code), {
       validator: (code) => {
-        if (!CODE.test(code)) refuse('INVALID_CODE', 'must be the 6-digit code from the SMS');
+        if (!SMS_CODE_PATTERN.test(code)) refuse('INVALID_CODE', SMS_CODE_MESSAGE);
         if (this.status !== 'AWAITING_SMS_CODE') refuse('WRONG_STATE', `the signing is ${this.status}`);
         if (this.checkingCode) refuse('CODE_IN_FLIGHT', 'a code for this signing is being checked');
       },

@@ -13,7 +13,6 @@ import {
   allHandlersFinished,
   condition,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -21,27 +20,14 @@ import type { Activities } from '../../activities';
 import { todayInChina } from '../../domain/china-time';
 import type { IdCardPhotos } from '../../domain/documents';
 import type { IdRenewalResult } from '../../domain/id-expiry';
+import { bank, checkOptions } from '../activity-options';
 import { Outbox } from '../outbox';
 import { refuse } from '../refuse';
 import { renewIdCard } from './messages';
 
-const checks = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '200 ms',
-    maximumInterval: '5 seconds',
-    nonRetryableErrorTypes: ['ProviderContractError', 'MissingDocument'],
-  },
-});
-const bank = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: {
-    initialInterval: '200 ms',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['ProviderContractError'],
-  },
-});
+const checks = proxyLocalActivities<Activities>(
+  checkOptions({ within: '1 minute', final: ['MissingDocument'] }),
+);
 
 export interface IdRenewalInput {
   accountNumber: string;

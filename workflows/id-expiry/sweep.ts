@@ -9,25 +9,14 @@ import type { Activities } from '../../activities';
 import type { SealedEvent, SealedSweepActivities } from '../../activities/id-expiry';
 import { todayInChina } from '../../domain/china-time';
 import type { IdExpiryPolicy } from '../../domain/id-expiry';
+import { CONTRACT_BROKEN, deliveryOptions, pageOptions } from '../activity-options';
 import { Outbox } from '../outbox';
 
-const { sweepIdExpiryPage } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ProviderContractError'],
-  },
-});
+const { sweepIdExpiryPage } = proxyActivities<Activities>(pageOptions({ final: [CONTRACT_BROKEN] }));
 
-const { sweepIdExpiryPageSealed } = proxyActivities<SealedSweepActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ProviderContractError', 'NoKeyring'],
-  },
-});
+const { sweepIdExpiryPageSealed } = proxyActivities<SealedSweepActivities>(
+  pageOptions({ final: [CONTRACT_BROKEN, 'NoKeyring'] }),
+);
 
 /** The customer's app is retried for an hour; a reminder missed is sent again on the window's next days. */
 const EVENT_GIVE_UP_SECONDS = 3600;
@@ -96,16 +85,9 @@ export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTot
  */
 class SealedOutbox {
   private readonly inFlight: Promise<unknown>[] = [];
-  private readonly activities = proxyActivities<SealedSweepActivities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: EVENT_GIVE_UP_SECONDS * 1000,
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '10 minutes',
-      nonRetryableErrorTypes: ['DataKeyShredded', 'NoKeyring'],
-    },
-  });
+  private readonly activities = proxyActivities<SealedSweepActivities>(
+    deliveryOptions(EVENT_GIVE_UP_SECONDS, ['DataKeyShredded', 'NoKeyring']),
+  );
 
   send(event: SealedEvent): void {
     this.inFlight.push(this.activities.deliverSealedEvent(event).catch(() => undefined));

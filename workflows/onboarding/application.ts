@@ -19,7 +19,7 @@ import type { RiskRule } from '../../domain/risk-rules';
 import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from '../../domain/sms-code';
 import { pass, reject } from '../../domain/step-results';
 import type { FailedStep, ReasonCode, StepResult } from '../../domain/steps';
-import { checks } from '../activity-options';
+import { checkOptions, checks, REFUSED } from '../activity-options';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
 import { isActivityFailure, providerFailure } from './failures';
@@ -362,13 +362,11 @@ const RESEND_WAIT_MS = 30_000;
 export function untilDeadline(deadlineAt: number, retryOnTimers = false) {
   const left = Math.max(1, deadlineAt - Date.now());
   return proxyLocalActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: Number.isFinite(left) ? Math.ceil(left) : undefined,
-    retry: {
-      initialInterval: '200 ms',
+    ...checkOptions({
+      within: Number.isFinite(left) ? Math.ceil(left) : undefined,
       maximumInterval: '10 seconds',
-      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-    },
+      final: [REFUSED],
+    }),
     ...(retryOnTimers && { localRetryThreshold: RETRY_ON_A_TIMER }),
   });
 }

@@ -23,7 +23,6 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
-  type RetryPolicy,
   sleep,
   startChild,
   upsertSearchAttributes,
@@ -46,7 +45,7 @@ import { rateRisk } from '../../domain/risk-rules';
 import { pass, reject } from '../../domain/step-results';
 import type { ReasonCode, StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { bank, checks } from '../activity-options';
+import { bank, checks, coreBankingOptions, REFUSED } from '../activity-options';
 import { Outbox } from '../outbox';
 import type { review } from '../review/review';
 import { funnelSearchAttributes, newReviewSearchAttributes } from '../search-attributes';
@@ -415,19 +414,11 @@ async function openAndBind(app: Application): Promise<void> {
   app.status = 'OPENED';
 }
 
-/** Core banking's calls, retried until it answers, but never past the deadline. */
-const bankUntil = (deadlineAt: number) =>
-  proxyActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: Math.max(1, Math.ceil(deadlineAt - Date.now())),
-    retry: BANK_RETRY,
-  });
+/** Core banking's calls, retried until it answers, but never past the deadline; a refusal is final. */
+const bankUntilOptions = (deadlineAt: number) =>
+  coreBankingOptions({ within: Math.max(1, Math.ceil(deadlineAt - Date.now())), final: [REFUSED] });
 
-const BANK_RETRY: RetryPolicy = {
-  initialInterval: '200 ms',
-  maximumInterval: '30 seconds',
-  nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-};
+const bankUntil = (deadlineAt: number) => proxyActivities<Activities>(bankUntilOptions(deadlineAt));
 
 /**
  * The same calls as local activities (since the `fewer-workflow-tasks` patch): the first try runs
@@ -441,9 +432,7 @@ function coreBanking(app: Application) {
     return { openAccount: activities.openAccount, bindAccount: activities.bindAccount };
   }
   const activities = proxyLocalActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: Math.max(1, Math.ceil(app.deadlineAt - Date.now())),
-    retry: BANK_RETRY,
+    ...bankUntilOptions(app.deadlineAt),
     localRetryThreshold: RETRY_ON_A_TIMER,
   });
   const deadlineAt = new Date(app.deadlineAt).toISOString();
@@ -572,15 +561,9 @@ export const failedApplicationHoldId = (applicationId: string) => `application-$
 
 /** Core banking's calls once the application has failed: retried for the policy's time, past the deadline. */
 const afterFailure = ({ policy }: Application) =>
-  proxyActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: policy.restrictionGiveUpSeconds * 1000,
-    retry: {
-      initialInterval: '200 ms',
-      maximumInterval: '30 seconds',
-      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-    },
-  });
+  proxyActivities<Activities>(
+    coreBankingOptions({ within: policy.restrictionGiveUpSeconds * 1000, final: [REFUSED] }),
+  );
 
 async function restrict(app: Application, accountNumber: string): Promise<void> {
   const { policy } = app;

@@ -24,26 +24,14 @@ import type {
   ReVerificationResult,
   RiskLifePolicy,
 } from '../../domain/risk-life';
+import { checkOptions, coreBankingOptions } from '../activity-options';
 import { Outbox } from '../outbox';
 import { ReVerificationOutcomeKey } from '../search-attributes';
 
-const checks = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '200 ms',
-    maximumInterval: '5 seconds',
-    nonRetryableErrorTypes: ['ProviderContractError', 'MissingDocument'],
-  },
-});
-const bank = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: {
-    initialInterval: '200 ms',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['ProviderContractError', 'AccountNotFound'],
-  },
-});
+const checks = proxyLocalActivities<Activities>(
+  checkOptions({ within: '1 minute', final: ['MissingDocument'] }),
+);
+const bank = proxyActivities<Activities>(coreBankingOptions({ final: ['AccountNotFound'] }));
 
 /** The app's receiver is retried for a day, as a renewal's. */
 const EVENT_GIVE_UP_SECONDS = 24 * 3600;

@@ -9,15 +9,11 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { DueCursor, RetentionPolicy } from '../../domain/retention';
+import { pageOptions } from '../activity-options';
 
-const { retentionIndexPage, retentionAdvanceWatermark, retentionDestroyPage } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['RetentionNotConfigured'],
-  },
-});
+const { retentionIndexPage, retentionAdvanceWatermark, retentionDestroyPage } = proxyActivities<Activities>(
+  pageOptions({ startToClose: '10 minutes', final: ['RetentionNotConfigured'] }),
+);
 
 const PAGES_PER_RUN = 100;
 const HISTORY_EVENTS_PER_RUN = 5_000;

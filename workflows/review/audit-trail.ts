@@ -12,6 +12,7 @@
 import { patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { AuditEvent } from '../../domain/audit';
+import { auditOptions } from '../activity-options';
 
 export const AUDIT_PATCH = 'audit-log';
 
@@ -21,10 +22,7 @@ export const AUDIT_PATCH = 'audit-log';
  * (visible as a pending activity) for as long as the log's database is away, without holding a
  * workflow task. An entry must be written: it retries without end.
  */
-const { audit } = proxyActivities<Pick<Activities, 'audit'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { audit } = proxyActivities<Pick<Activities, 'audit'>>(auditOptions());
 
 export class AuditTrail {
   private readonly queue: AuditEvent[] = [];

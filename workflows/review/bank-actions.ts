@@ -15,6 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { PendingAction } from '../../domain/review';
+import { coreBankingOptions, REFUSED } from '../activity-options';
 import { isActivityFailure } from '../onboarding/failures';
 import type { Review } from './review-case';
 
@@ -22,15 +23,9 @@ type BankCall = Pick<Activities, 'placeHold' | 'liftHold' | 'closeAccount'>;
 
 /** Core banking's calls within one window: quick retries of transient faults, none of a refusal. */
 const within = (seconds: number): BankCall =>
-  proxyActivities<Activities>({
-    startToCloseTimeout: '10 seconds',
-    scheduleToCloseTimeout: seconds * 1000,
-    retry: {
-      initialInterval: '200 ms',
-      maximumInterval: '10 seconds',
-      nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-    },
-  });
+  proxyActivities<Activities>(
+    coreBankingOptions({ within: seconds * 1000, maximumInterval: '10 seconds', final: [REFUSED] }),
+  );
 
 /** Does `call` in core banking, retrying with back-off until it is done. */
 export async function act(

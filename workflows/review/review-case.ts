@@ -37,7 +37,7 @@ import {
 import { isDeciding, type ReviewStatus } from '../../domain/review-status';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { checks } from '../activity-options';
+import { checkOptions, checks } from '../activity-options';
 import { isActivityFailure } from '../onboarding/failures';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
@@ -459,13 +459,8 @@ export class Review {
   ): Promise<{ check: PhotoCheck; renewal?: ExpiryHoldsLifted }> {
     const ms = this.policy.resubmissionCallSeconds * 1000;
     const calls = proxyActivities<Activities>({
+      ...checkOptions({ within: ms, final: ['MissingDocument'] }),
       startToCloseTimeout: Math.min(ms, 10_000),
-      scheduleToCloseTimeout: ms,
-      retry: {
-        initialInterval: '200 ms',
-        maximumInterval: '5 seconds',
-        nonRetryableErrorTypes: ['ProviderContractError', 'MissingDocument'],
-      },
     });
     const seconds = this.policy.resubmissionCallSeconds;
     let check: PhotoCheck;

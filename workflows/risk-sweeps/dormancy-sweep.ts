@@ -8,16 +8,10 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { DormancyPolicy } from '../../domain/dormancy';
+import { CONTRACT_BROKEN, pageOptions } from '../activity-options';
 import { Outbox } from '../outbox';
 
-const { sweepDormancyPage } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ProviderContractError'],
-  },
-});
+const { sweepDormancyPage } = proxyActivities<Activities>(pageOptions({ final: [CONTRACT_BROKEN] }));
 
 /** The customer's app is retried for an hour; the hold stands whether or not the app heard. */
 const EVENT_GIVE_UP_SECONDS = 3600;

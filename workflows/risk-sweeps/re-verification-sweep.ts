@@ -8,16 +8,10 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { RiskLifePolicy } from '../../domain/risk-life';
+import { CONTRACT_BROKEN, pageOptions } from '../activity-options';
 import { Outbox } from '../outbox';
 
-const { sweepReVerificationPage } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['ProviderContractError'],
-  },
-});
+const { sweepReVerificationPage } = proxyActivities<Activities>(pageOptions({ final: [CONTRACT_BROKEN] }));
 
 /** The customer's app is retried for an hour; a holder still due is asked again by the next sweep. */
 const EVENT_GIVE_UP_SECONDS = 3600;
