@@ -1,7 +1,9 @@
 /**
  * Custom search attributes the project registers on its Temporal namespace. They make the
  * review queue and application lists searchable, so they hold no personal data: codes,
- * statuses and flags only.
+ * statuses and flags only. The one place their names and types are written: the dev server, the
+ * cluster's registration and the typed keys workflows and the API use (workflows/search-attributes.ts)
+ * are all made from this table.
  */
 export const SEARCH_ATTRIBUTES = {
   ApplicationStatus: 'Keyword',
@@ -27,6 +29,8 @@ export const SEARCH_ATTRIBUTES = {
   RestrictionStatus: 'Keyword',
   RestrictionDueAt: 'Datetime',
 } as const;
+
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
 
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
 export const searchAttributeFlags = (): string[] =>

@@ -1,29 +1,47 @@
-/** Typed keys for the project's search attributes (registered from domain/search-attributes). */
-import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
+/** Typed keys for the project's search attributes, made from their table in domain/search-attributes. */
+import {
+  defineSearchAttributeKey,
+  type SearchAttributePair,
+  type SearchAttributeType,
+} from '@temporalio/common';
 import type { ApplicationStatus, OnboardingInput } from '../domain/application';
 import type { HoldState } from '../domain/review';
 import type { ReviewStatus } from '../domain/review-status';
+import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '../domain/search-attributes';
 import type { FailedStep, ReasonCode, StepResult } from '../domain/steps';
 
-export const FlowVersion = defineSearchAttributeKey('FlowVersion', 'KEYWORD');
-export const Channel = defineSearchAttributeKey('Channel', 'KEYWORD');
-export const ReviewStatusKey = defineSearchAttributeKey('ReviewStatus', 'KEYWORD');
-export const ReviewReasons = defineSearchAttributeKey('ReviewReasons', 'KEYWORD_LIST');
-export const ReviewRound = defineSearchAttributeKey('ReviewRound', 'INT');
-export const Escalated = defineSearchAttributeKey('Escalated', 'BOOL');
-export const Hold = defineSearchAttributeKey('Hold', 'KEYWORD');
-export const ReviewDueAt = defineSearchAttributeKey('ReviewDueAt', 'DATETIME');
-export const ClaimedBy = defineSearchAttributeKey('ClaimedBy', 'KEYWORD');
-export const ClaimedUntil = defineSearchAttributeKey('ClaimedUntil', 'DATETIME');
-export const ApplicationStatusKey = defineSearchAttributeKey('ApplicationStatus', 'KEYWORD');
-export const StepsPassed = defineSearchAttributeKey('StepsPassed', 'KEYWORD_LIST');
-export const RejectedAt = defineSearchAttributeKey('RejectedAt', 'KEYWORD_LIST');
-export const FailedAt = defineSearchAttributeKey('FailedAt', 'KEYWORD');
+/** The SDK's name of each type the table (and `temporal operator search-attribute create`) uses. */
+const SDK_TYPE = {
+  Keyword: 'KEYWORD',
+  KeywordList: 'KEYWORD_LIST',
+  Int: 'INT',
+  Bool: 'BOOL',
+  Datetime: 'DATETIME',
+} as const satisfies Record<(typeof SEARCH_ATTRIBUTES)[SearchAttributeName], SearchAttributeType>;
+
+/** The typed key of a registered attribute: its name and type as the table gives them. */
+const key = <N extends SearchAttributeName>(name: N) =>
+  defineSearchAttributeKey(name, SDK_TYPE[SEARCH_ATTRIBUTES[name]]);
+
+export const FlowVersion = key('FlowVersion');
+export const Channel = key('Channel');
+export const ReviewStatusKey = key('ReviewStatus');
+export const ReviewReasons = key('ReviewReasons');
+export const ReviewRound = key('ReviewRound');
+export const Escalated = key('Escalated');
+export const Hold = key('Hold');
+export const ReviewDueAt = key('ReviewDueAt');
+export const ClaimedBy = key('ClaimedBy');
+export const ClaimedUntil = key('ClaimedUntil');
+export const ApplicationStatusKey = key('ApplicationStatus');
+export const StepsPassed = key('StepsPassed');
+export const RejectedAt = key('RejectedAt');
+export const FailedAt = key('FailedAt');
 /** A decided re-verification: PASSED or FAILED_<class> (domain/re-verification-outcomes.ts). */
-export const ReVerificationOutcomeKey = defineSearchAttributeKey('ReVerificationOutcome', 'KEYWORD');
+export const ReVerificationOutcomeKey = key('ReVerificationOutcome');
 /** A bank restriction case's status (domain/bank-restrictions.ts), and by when its appeal is decided. */
-export const RestrictionStatusKey = defineSearchAttributeKey('RestrictionStatus', 'KEYWORD');
-export const RestrictionDueAtKey = defineSearchAttributeKey('RestrictionDueAt', 'DATETIME');
+export const RestrictionStatusKey = key('RestrictionStatus');
+export const RestrictionDueAtKey = key('RestrictionDueAt');
 
 /**
  * Where an application is in its flow, for the funnel: its status, the steps it got through
