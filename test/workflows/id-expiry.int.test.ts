@@ -20,7 +20,7 @@ import {
   readSmsCode,
   startHarness,
 } from '../support/harness';
-import { newPhotos } from '../support/review';
+import { eventually, newPhotos } from '../support/review';
 import { type OwnSandboxes, receivedEvents, startOwnSandboxes } from './own-sandboxes';
 
 let sandboxes: OwnSandboxes;
@@ -111,7 +111,10 @@ describe('the ID card expiry lifecycle', () => {
       holds: [],
       idValidUntil: '2041-02-03',
     });
-    expect(await events(req.applicationId)).toContain('ID_RENEWED');
+    // The renewal answers once decided; its webhook follows in the background.
+    expect(await eventually(() => events(req.applicationId), (e) => e.includes('ID_RENEWED'))).toContain(
+      'ID_RENEWED',
+    );
   });
 
   it("photos of a card that has ended, or of someone else's card, renew nothing", async () => {
