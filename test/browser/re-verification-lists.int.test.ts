@@ -66,13 +66,21 @@ describe('the re-verification list beside the queue', () => {
     expect(await row.textContent()).toContain(maskName(req.applicant.name));
     expect(await row.textContent()).not.toContain(req.applicant.name);
     await alice.evaluate('document.activeElement?.blur()');
-    for (
-      let i = 0;
-      i < 60 && (await alice.locator('tr.selected').getAttribute('data-application')) !== req.applicationId;
-      i++
-    )
-      await alice.keyboard.press('j');
+    // With many accounts listed a j can land before the last one has rendered: step back with k
+    // when past the row, and open only once the selection holds still on it.
+    const indexOf = (r: Element) => [...(r.parentElement?.children ?? [])].indexOf(r);
+    const target = await row.evaluate(indexOf);
+    for (let i = 0; i < 120; i++) {
+      const at = await alice.locator('tr.selected').evaluate(indexOf);
+      if (at === target) break;
+      await alice.keyboard.press(at < target ? 'j' : 'k');
+    }
+    await expect
+      .poll(() => alice.locator('tr.selected').getAttribute('data-application'), POLL)
+      .toBe(req.applicationId);
     await alice.keyboard.press('Enter');
+    // Every test applicant has the same masked name: the heading tells which account opened.
+    await alice.getByRole('heading', { name: `账户 ${opened.accountNumber}` }).waitFor();
     await alice.getByText('已由你认领').waitFor();
     await expect
       .poll(() => alice.locator('[data-field="holderName"] dd').textContent(), POLL)
