@@ -13,6 +13,7 @@ import { buildProvidersSandbox } from '../sandbox/providers/app';
 import { startDevServer } from '../scripts/dev-server';
 import { findOrBuildTemporalCli } from '../scripts/temporal-cli';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from './provided';
+import { workflowBundle } from './support/workflow-bundle';
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -42,15 +43,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     apps.push(providers);
     const coreBanking = buildCoreBankingSandbox({ dbFile: path.join(dir, 'core-banking.db'), logger: false });
     apps.push(coreBanking);
+    // Bundling the workflow code costs seconds of CPU: once here rather than once per test file.
+    const bundleFile = path.join(dir, 'workflow-bundle.json');
     const [devServer, providersUrl, coreBankingUrl] = await Promise.all([
       startDevServer({ cli, fast: true, headless: true }),
       listen(providers),
       listen(coreBanking),
+      workflowBundle().then((bundle) => fs.writeFile(bundleFile, JSON.stringify(bundle))),
     ]);
     server = devServer;
     project.provide('temporalAddress', devServer.address);
     project.provide('providersUrl', providersUrl);
     project.provide('coreBankingUrl', coreBankingUrl);
+    project.provide('workflowBundleFile', bundleFile);
     console.log(
       `[global-setup] Temporal ${devServer.address}, sandboxes ${providersUrl} ${coreBankingUrl}` +
         ` (${Math.round(performance.now() - started)} ms)`,

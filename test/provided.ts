@@ -7,6 +7,8 @@ declare module 'vitest' {
     providersUrl: string;
     /** Base URL of the core-banking sandbox. */
     coreBankingUrl: string;
+    /** The workflow code bundled once for the run (JSON of code and source map): harnesses load it instead of bundling per file. */
+    workflowBundleFile: string;
   }
 }
 

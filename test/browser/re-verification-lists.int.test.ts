@@ -68,10 +68,11 @@ describe('the re-verification list beside the queue', () => {
     await alice.evaluate('document.activeElement?.blur()');
     // With many accounts listed a j can land before the last one has rendered: step back with k
     // when past the row, and open only once the selection holds still on it.
-    const indexOf = (r: Element) => [...(r.parentElement?.children ?? [])].indexOf(r);
-    const target = await row.evaluate(indexOf);
+    // A string: the tests are typed without the DOM; Playwright calls the function it names.
+    const indexOf = '(r) => [...r.parentElement.children].indexOf(r)';
+    const target = Number(await row.evaluate(indexOf));
     for (let i = 0; i < 120; i++) {
-      const at = await alice.locator('tr.selected').evaluate(indexOf);
+      const at = Number(await alice.locator('tr.selected').evaluate(indexOf));
       if (at === target) break;
       await alice.keyboard.press(at < target ? 'j' : 'k');
     }

@@ -3,7 +3,7 @@
  * helpers to upload ID images and read the SMS inbox. Each test file starts one.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, type ClientOptions, Connection } from '@temporalio/client';
@@ -45,7 +45,7 @@ import { testKeyring } from '../security/keys';
 export { TEST_WEBHOOK_SECRET };
 
 import { newCard, newPerson, type Person } from './people';
-import { TEST_DECISION_SIGNING_KEY, workflowBundle } from './workflow-bundle';
+import { TEST_DECISION_SIGNING_KEY } from './workflow-bundle';
 
 /**
  * Production adapters pointed at the shared sandboxes; app and ops events land in its webhook
@@ -109,9 +109,16 @@ export function sandboxPorts(
 /** Keys the account references of the tests' audit logs. */
 export const TEST_AUDIT_HMAC_KEY = 'test-audit-hmac-key-0123456789';
 
-// The bundle and its signing key live in ./workflow-bundle (the replay suite takes them without
-// the harness); exported here too for the tests that take everything from the harness.
-export { TEST_DECISION_SIGNING_KEY, workflowBundle };
+// The signing key lives in ./workflow-bundle (the replay suite bundles with it, without the
+// harness); exported here too for the tests that take everything from the harness.
+export { TEST_DECISION_SIGNING_KEY };
+
+let shared: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow code as the global setup bundled it for the whole run (./workflow-bundle's, read from its file). */
+export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> =>
+  (shared ??= readFile(inject('workflowBundleFile'), 'utf8').then(
+    (json) => JSON.parse(json) as WorkflowBundleWithSourceMap,
+  ));
 
 export interface Harness {
   client: Client;
