@@ -6,6 +6,9 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Worker threads crashed with Temporal's native addon; processes do not.
     pool: 'forks',
+    // Most of a test's time is spent waiting on the Temporal server, the sandboxes or a browser:
+    // vitest's default (one process fewer than the cores: one on CI's two) left a core idle.
+    maxWorkers: 3,
     // Bundling workflow code and talking to a real server take seconds.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -41,24 +41,33 @@ async function signedIn(token: string): Promise<Page> {
   return page;
 }
 
+/** An account opened cleanly and made due for re-verification `hoursAgo` hours ago. */
+async function openDue(hoursAgo: number) {
+  const req = await newApplication(t.h.documents);
+  await t.h.applications.start(req);
+  const opened = await t.h.applications.submitSmsCode(
+    req.applicationId,
+    await readSmsCode(t.h.providersUrl, req.applicant.mobile),
+  );
+  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+  const put = await fetch(
+    `${t.h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
+    {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dueAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString() }),
+    },
+  );
+  expect(put.status).toBe(200);
+  return { req, opened };
+}
+
 describe('the re-verification list beside the queue', () => {
   it('opens a due account from the keyboard, claimed against a second operator, released on leaving', async () => {
-    const req = await newApplication(t.h.documents);
-    await t.h.applications.start(req);
-    const opened = await t.h.applications.submitSmsCode(
-      req.applicationId,
-      await readSmsCode(t.h.providersUrl, req.applicant.mobile),
-    );
-    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-    const put = await fetch(
-      `${t.h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ dueAt: new Date(Date.now() - 3600_000).toISOString() }),
-      },
-    );
-    expect(put.status).toBe(200);
+    // Two accounts fall due before it, so the list puts it below them and j has rows to move over.
+    await openDue(3);
+    await openDue(2);
+    const { req, opened } = await openDue(1);
 
     const alice = await signedIn(tokenOf('op-alice'));
     const row = alice.locator(`tr[data-application="${req.applicationId}"]`);
@@ -68,11 +77,13 @@ describe('the re-verification list beside the queue', () => {
     await alice.evaluate('document.activeElement?.blur()');
     // With many accounts listed a j can land before the last one has rendered: step back with k
     // when past the row, and open only once the selection holds still on it.
-    // A string: the tests are typed without the DOM; Playwright calls the function it names.
-    const indexOf = '(r) => [...r.parentElement.children].indexOf(r)';
-    const target = Number(await row.evaluate(indexOf));
+    const ids = await Promise.all(
+      (await alice.locator('tr[data-application]').all()).map((r) => r.getAttribute('data-application')),
+    );
+    const target = ids.indexOf(req.applicationId);
+    expect(target).toBeGreaterThanOrEqual(2);
     for (let i = 0; i < 120; i++) {
-      const at = Number(await alice.locator('tr.selected').evaluate(indexOf));
+      const at = ids.indexOf(await alice.locator('tr.selected').getAttribute('data-application'));
       if (at === target) break;
       await alice.keyboard.press(at < target ? 'j' : 'k');
     }
