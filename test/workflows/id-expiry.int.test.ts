@@ -112,9 +112,12 @@ describe('the ID card expiry lifecycle', () => {
       idValidUntil: '2041-02-03',
     });
     // The renewal answers once decided; its webhook follows in the background.
-    expect(await eventually(() => events(req.applicationId), (e) => e.includes('ID_RENEWED'))).toContain(
-      'ID_RENEWED',
-    );
+    expect(
+      await eventually(
+        () => events(req.applicationId),
+        (e) => e.includes('ID_RENEWED'),
+      ),
+    ).toContain('ID_RENEWED');
   });
 
   it("photos of a card that has ended, or of someone else's card, renew nothing", async () => {
