@@ -13,12 +13,6 @@ export interface ReconcilePeriod {
   to: string;
   /** How long after its start an application may open its account (at least its deadline). */
   lagSeconds: number;
-  /**
-   * Since the `reconcile-by-application` patch: mismatches name the account by its
-   * application id (core banking's reference) only, so the run's history, under the deployment
-   * key that no shred reaches, carries no account number.
-   */
-  withoutAccountNumbers?: boolean;
 }
 
 export function createReconcileActivities(ports: Ports) {
@@ -43,11 +37,11 @@ export function createReconcileActivities(ports: Ports) {
           (a) => Date.parse(a.openedAt) >= +from && Date.parse(a.openedAt) < +to,
         ).length,
         applicationsChecked: applications.filter((a) => Date.parse(a.startedAt) >= +from).length,
-        mismatches: findMismatches({ accounts, applications, from, to }).map((m) => {
-          if (!period.withoutAccountNumbers) return m;
-          const { accountNumber: _personal, ...named } = m;
-          return named;
-        }),
+        // Named by the application id (core banking's reference) alone: the run's history is
+        // under the deployment key, which no shred reaches, so it carries no account number.
+        mismatches: findMismatches({ accounts, applications, from, to }).map(
+          ({ accountNumber: _personal, ...named }) => named,
+        ),
       };
     },
   };

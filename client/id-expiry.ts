@@ -3,19 +3,13 @@
  * (workflows/id-expiry/sweep.ts), ensured by every worker at startup like reconciliation's, and a
  * renewal of the holder's card (workflows/id-expiry/renewal.ts), which the API starts.
  */
-import {
-  type Client,
-  ScheduleOverlapPolicy,
-  WithStartWorkflowOperation,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, WithStartWorkflowOperation } from '@temporalio/client';
 import type { IdCardPhotos } from '../domain/documents';
 import { defaultIdExpiryPolicy, type IdExpiryPolicy } from '../domain/id-expiry';
 import { renewalWorkflowId } from '../domain/workflow-ids';
 import { renewIdCard } from '../workflows/id-expiry/messages';
 import type { IdRenewalResult, idRenewal } from '../workflows/id-expiry/renewal';
 import type { idExpirySweep } from '../workflows/id-expiry/sweep';
-import { ConflictError } from './errors';
 import { ensureSchedule } from './schedules';
 import { translateWorkflowError } from './workflow-errors';
 
@@ -75,15 +69,9 @@ export class Renewals {
         startWorkflowOperation,
       });
     } catch (err) {
-      // A run started before the renewal-early-return patch has no handler for the update: it is
-      // still busy with its one renewal.
-      if (err instanceof WorkflowUpdateFailedError && NO_HANDLER.test(String(err.cause?.message))) {
-        throw new ConflictError(IN_FLIGHT);
-      }
       throw translateWorkflowError(err, { notFound: 'no renewal for this account', closed: IN_FLIGHT });
     }
   }
 }
 
 const IN_FLIGHT = 'photos for this account are being checked; try again shortly';
-const NO_HANDLER = /No registered handler for update/;

@@ -5,12 +5,7 @@
  * workflow's history: changing one changes later calls, not what a replay expects.
  */
 import type { Duration } from '@temporalio/common';
-import {
-  type ActivityOptions,
-  type LocalActivityOptions,
-  proxyActivities,
-  proxyLocalActivities,
-} from '@temporalio/workflow';
+import { type ActivityOptions, type LocalActivityOptions, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /** A request the provider does not understand: no retry fixes it, wherever a provider is called. */
@@ -90,13 +85,6 @@ export const auditOptions = (): CallOptions => ({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-
-/**
- * The checks are short, idempotent vendor calls: as local activities they run inside the
- * workflow task that asked for them, which saves a server round trip and three history events
- * each. A vendor down for longer than a minute turns their retries into durable timers.
- */
-export const checks = proxyLocalActivities<Activities>(checkOptions({ maximumInterval: '10 seconds' }));
 
 /** Core banking must happen once started: it retries until the system answers. */
 export const bank = proxyActivities<Activities>(coreBankingOptions());

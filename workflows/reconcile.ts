@@ -3,13 +3,12 @@
  * opened in the last period against the applications that opened them. Ops hear of every account
  * without a finished application and every application whose account is missing. An alert's
  * event id names its mismatch (kind and application), so a receiver that de-duplicates by
- * webhook-id hears of each once, however many runs see it. Since the
- * `reconcile-by-application` patch a mismatch names its account by the application id
- * alone (core banking finds it by reference): this history is under the deployment key, which no
+ * webhook-id hears of each once, however many runs see it. A mismatch names its account by the
+ * application id alone (core banking finds it by reference): this history is under the deployment key, which no
  * shred reaches (docs/encryption.md).
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ReconcileInput, ReconcileReport } from '../domain/reconciliation';
 import { CONTRACT_BROKEN, pageOptions } from './activity-options';
@@ -31,7 +30,6 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileReport>
     from,
     to,
     lagSeconds: input.lagSeconds,
-    ...(patched('reconcile-by-application') && { withoutAccountNumbers: true }),
   });
 
   const ops = new Outbox(ALERT_GIVE_UP_SECONDS);

@@ -47,7 +47,7 @@ export const RestrictionDueAtKey = key('RestrictionDueAt');
  * Where an application is in its flow, for the funnel: its status, the steps it got through
  * (a review counts as through: the account opens) and the steps that stopped it. Core banking's
  * per-person cap stops it at OPEN_ACCOUNT. A FAILED application also says where it failed
- * (`failedStep`, since the no-stuck-applications patch).
+ * (`failedStep`).
  */
 export const funnelSearchAttributes = (
   app: {

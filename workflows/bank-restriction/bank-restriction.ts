@@ -10,13 +10,11 @@
  * The workflow id is the application's (`bank-restriction-<applicationId>`): one case open per
  * account; `caseId` is the run's id.
  *
- * Since the `bank-restriction-signed` patch (docs/changing-workflows.md) a case takes its proposal
- * only once the API's signed copy arrives with the start (signature.ts; unsigned, the run fails
- * having recorded nothing), publishes its status and its appeal's deadline in visibility
- * (`RestrictionStatus`, `RestrictionDueAt`), and alerts ops when core banking refuses to lift its
- * hold as it does when core banking refuses to place it. Every case's validators check the
- * signatures of confirmations and decisions: validators write nothing to history, so that needs
- * no patch, and cases started before it are held to it too.
+ * A case takes its proposal only once the API's signed copy arrives with the start (signature.ts;
+ * unsigned, the run fails having recorded nothing), publishes its status and its appeal's deadline
+ * in visibility (`RestrictionStatus`, `RestrictionDueAt`), and alerts ops when core banking
+ * refuses to lift its hold as it does when core banking refuses to place it. The validators check
+ * the signatures of confirmations and decisions too.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
@@ -25,7 +23,6 @@ import {
   condition,
   currentUpdateInfo,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -111,7 +108,7 @@ const RE_VERIFICATION_PENDING: readonly BankRestrictionStatus[] = ['RE_VERIFYING
 
 class Case {
   private current: BankRestrictionStatus = 'PROPOSED';
-  /** The API's signed proposal was taken (since the bank-restriction-signed patch). */
+  /** The API's signed proposal was taken. */
   proposalSigned = false;
   readonly caseId = workflowInfo().firstExecutionRunId;
   readonly proposedAt = new Date().toISOString();
@@ -130,11 +127,7 @@ class Case {
   private readonly trail: AuditEvent[] = [];
   private writing: Promise<void> | undefined;
 
-  /** `signed`: the case runs the bank-restriction-signed patch's path (signed proposal, visibility, lift alerts). */
-  constructor(
-    readonly input: BankRestrictionInput,
-    readonly signed: boolean,
-  ) {
+  constructor(readonly input: BankRestrictionInput) {
     this.outbox = new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId);
   }
 
@@ -142,11 +135,11 @@ class Case {
     return this.current;
   }
 
-  /** Each change of status is published in visibility on the patch's path (codes only, no personal data). */
+  /** Each change of status is published in visibility (codes only, no personal data). */
   set status(next: BankRestrictionStatus) {
     const changed = next !== this.current;
     this.current = next;
-    if (changed && this.signed) this.publish();
+    if (changed) this.publish();
   }
 
   publish(): void {
@@ -294,7 +287,7 @@ class Case {
       {
         validator: (c) => {
           this.verify('confirmRestriction', c);
-          if (this.status !== 'PROPOSED' || this.confirmation || (this.signed && !this.proposalSigned))
+          if (this.status !== 'PROPOSED' || this.confirmation || !this.proposalSigned)
             refuse(
               'RESTRICTION_NOT_AWAITING',
               `the restriction is ${this.status}, not waiting for a confirmation`,
@@ -342,7 +335,7 @@ class Case {
             ).toISOString(),
           };
           this.escalated = false;
-          if (this.signed) this.publish();
+          this.publish();
           this.reVerification = child.result() as Promise<ReVerificationResult>;
           this.record(`appeal-${child.firstExecutionRunId}:APPEALED`, {
             actor: 'customer',
@@ -405,19 +398,17 @@ class Case {
 }
 
 export async function bankRestriction(input: BankRestrictionInput): Promise<BankRestrictionCase> {
-  const c = new Case(input, patched('bank-restriction-signed'));
+  const c = new Case(input);
   c.handleMessages();
   const { proposal, policy } = input;
-  if (c.signed) {
-    // Started by anyone but the API (the CLI, say), no signed proposal follows: nothing is recorded.
-    if (!(await condition(() => c.proposalSigned, SIGNED_PROPOSAL_WAIT_MS)))
-      throw ApplicationFailure.create({
-        type: 'RESTRICTION_UNSIGNED',
-        message: 'no proposal signed by the API came with this case: nothing was proposed',
-        nonRetryable: true,
-      });
-    c.publish();
-  }
+  // Started by anyone but the API (the CLI, say), no signed proposal follows: nothing is recorded.
+  if (!(await condition(() => c.proposalSigned, SIGNED_PROPOSAL_WAIT_MS)))
+    throw ApplicationFailure.create({
+      type: 'RESTRICTION_UNSIGNED',
+      message: 'no proposal signed by the API came with this case: nothing was proposed',
+      nonRetryable: true,
+    });
+  c.publish();
   c.record('PROPOSED', {
     actor: proposal.proposedBy,
     action: 'RESTRICTION_PROPOSED',
@@ -576,7 +567,7 @@ async function mustDo(c: Case, what: 'PLACE_HOLD' | 'LIFT_HOLD', call: () => Pro
     } catch (err) {
       if (!isActivityFailure(err)) throw err;
       c.actionPending = true;
-      if (attempt === 1 && what === 'LIFT_HOLD' && c.signed) {
+      if (attempt === 1 && what === 'LIFT_HOLD') {
         // A lift the bank decided that core banking refuses leaves the holder restricted wrongly.
         const { applicationId, accountNumber } = c.input;
         c.outbox.send(

@@ -49,7 +49,7 @@ export type DecisionMessage = {
   note: string;
 } & RestrictionSigned;
 
-/** Answers the case as proposed, once the signed proposal is taken (since the bank-restriction-signed patch). */
+/** Answers the case as proposed, once the signed proposal is taken. */
 export const proposeRestriction = defineUpdate<BankRestrictionCase, [ProposalMessage]>('proposeRestriction');
 /** Answers once the restriction is in force (the hold placed). */
 export const confirmRestriction = defineUpdate<BankRestrictionCase, [Confirmation]>('confirmRestriction');

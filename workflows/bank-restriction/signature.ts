@@ -45,8 +45,8 @@ export interface RestrictionSignatureScope {
 /** The signature a message carries beside its fields. */
 export type RestrictionSigned = {
   /**
-   * Hex HMAC-SHA256 (signRestrictionMessage). Optional in the type because cases recorded before
-   * signing (the bank-restriction-signed patch) carry none and must still replay.
+   * Hex HMAC-SHA256 (signRestrictionMessage). Optional in the type so that a message without one
+   * reaches the validator, which refuses it with RESTRICTION_UNSIGNED instead of failing to decode.
    */
   signature?: string;
 };

@@ -4,7 +4,7 @@ import type { IdCardPhotos } from '../../domain/documents';
 import type { IdRenewalResult } from '../../domain/id-expiry';
 
 /**
- * New photos of the holder's card (update-with-start, since the `renewal-early-return` patch):
+ * New photos of the holder's card (update-with-start):
  * answers the renewal's decision as soon as it is known, while its webhook is delivered in the
  * background; refused while another renewal of the account is being checked.
  */

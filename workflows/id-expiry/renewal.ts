@@ -4,18 +4,11 @@
  * account and the holds the expiry placed are lifted; the app hears ID_RENEWED. One check at a
  * time per account (the workflow id is the application's).
  *
- * Since the `renewal-early-return` patch the photos come by update (`renewIdCard`, sent with the
- * start), which answers as soon as the renewal is decided: the webhook is delivered in the
+ * The photos come by update (`renewIdCard`, sent with the start), which answers as soon as the renewal is decided: the webhook is delivered in the
  * background, for up to a day while the app's receiver is down. A renewal that arrives meanwhile
  * is checked by the same run, so an undelivered webhook never blocks the next renewal.
  */
-import {
-  allHandlersFinished,
-  condition,
-  patched,
-  proxyLocalActivities,
-  setHandler,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { todayInChina } from '../../domain/china-time';
 import type { IdCardPhotos } from '../../domain/documents';
@@ -33,11 +26,6 @@ export interface IdRenewalInput {
   accountNumber: string;
   applicationId: string;
   partnerId?: string;
-  /**
-   * The photos, when the start carries them: every renewal started before the patch, and one
-   * started by an API older than it while a release rolls out. Otherwise they come by update.
-   */
-  documents?: IdCardPhotos;
 }
 
 export type { IdRenewalResult };
@@ -45,12 +33,6 @@ export type { IdRenewalResult };
 /** The last renewal's decision (none if its check failed). */
 export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult | undefined> {
   const outbox = new Outbox(24 * 3600, input.partnerId);
-  if (!patched('renewal-early-return')) {
-    // Before the patch the start always carried the photos.
-    const result = await decide(input, input.documents!, outbox);
-    await outbox.settled();
-    return result;
-  }
 
   let checking = false;
   let received = 0;
@@ -72,9 +54,6 @@ export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult 
         refuse('PHOTOS_IN_FLIGHT', 'photos for this account are being checked; try again shortly');
     },
   });
-  const fromStart = input.documents ? renew(input.documents) : undefined;
-  // Awaited at the end, where its failure fails the run as before the patch; marked handled meanwhile.
-  fromStart?.catch(() => undefined);
 
   await condition(() => received > 0);
   for (;;) {
@@ -88,7 +67,6 @@ export async function idRenewal(input: IdRenewalInput): Promise<IdRenewalResult 
     if (delivered && received === seen) break;
   }
   await condition(allHandlersFinished);
-  if (fromStart) await fromStart;
   return last;
 }
 

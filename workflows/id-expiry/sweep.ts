@@ -4,15 +4,12 @@
  * each due hold placed and each event sent through the outbox. It continues as new every so many
  * pages or history events, so a day with many accounts never makes one long history.
  */
-import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SealedEvent, SealedSweepActivities } from '../../activities/id-expiry';
 import { todayInChina } from '../../domain/china-time';
 import type { IdExpiryPolicy } from '../../domain/id-expiry';
 import { CONTRACT_BROKEN, deliveryOptions, pageOptions } from '../activity-options';
 import { Outbox } from '../outbox';
-
-const { sweepIdExpiryPage } = proxyActivities<Activities>(pageOptions({ final: [CONTRACT_BROKEN] }));
 
 const { sweepIdExpiryPageSealed } = proxyActivities<SealedSweepActivities>(
   pageOptions({ final: [CONTRACT_BROKEN, 'NoKeyring'] }),
@@ -45,15 +42,13 @@ export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTot
   const outbox = new Outbox(EVENT_GIVE_UP_SECONDS);
   // Each account's event sealed under its application's key, so this history (the deployment
   // key's, never shredded) carries no account number or card date in clear (docs/encryption.md).
-  const sealed = patched('sealed-sweep-events') ? new SealedOutbox() : undefined;
+  const sealed = new SealedOutbox();
   let after = input.after;
   for (let pages = 1; ; pages++) {
     const pageInput = { asOf, policy: input.policy, ...(after !== undefined && { after }) };
-    const page = sealed ? await sweepIdExpiryPageSealed(pageInput) : await sweepIdExpiryPage(pageInput);
-    if ('unsealed' in page) {
-      for (const event of page.events) sealed?.send(event);
-      for (const event of page.unsealed) outbox.send(event);
-    } else for (const event of page.events) outbox.send(event);
+    const page = await sweepIdExpiryPageSealed(pageInput);
+    for (const event of page.events) sealed.send(event);
+    for (const event of page.unsealed) outbox.send(event);
     totals.listed += page.listed;
     totals.reminded += page.reminded;
     totals.restricted += page.restricted;
@@ -69,12 +64,12 @@ export async function idExpirySweep(input: IdExpirySweepInput): Promise<SweepTot
       info.continueAsNewSuggested
     ) {
       await outbox.settled();
-      await sealed?.settled();
+      await sealed.settled();
       await continueAsNew<typeof idExpirySweep>({ ...input, asOf, after, totals });
     }
   }
   await outbox.settled();
-  await sealed?.settled();
+  await sealed.settled();
   return { asOf, ...totals };
 }
 

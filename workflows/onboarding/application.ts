@@ -2,7 +2,13 @@
  * One application: its state, the view apps read, and the messages apps send it (the queries,
  * and the updates with their validators). The process it goes through is onboarding.ts.
  */
-import { ApplicationFailure, condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type {
   ApplicationStatus,
@@ -19,7 +25,7 @@ import type { RiskRule } from '../../domain/risk-rules';
 import { SMS_CODE_MESSAGE, SMS_CODE_PATTERN } from '../../domain/sms-code';
 import { pass, reject } from '../../domain/step-results';
 import type { FailedStep, ReasonCode, StepResult } from '../../domain/steps';
-import { checkOptions, checks, REFUSED } from '../activity-options';
+import { checkOptions, REFUSED } from '../activity-options';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
 import { isActivityFailure, providerFailure } from './failures';
@@ -47,29 +53,15 @@ export class Application {
   /** The input's policy, with defaults for settings added since (domain/policy.ts). */
   readonly policy: Policy;
 
-  /**
-   * Applications started on this code (the `no-stuck-applications` patch, onboarding.ts) always
-   * end in a documented state: a business deadline, FAILED instead of a failed workflow, the code's
-   * lifetime as the wait, and new codes on request. Those started before keep their old path.
-   */
-  endsForSure = false;
-  /**
-   * Since the `fewer-workflow-tasks` patch (onboarding.ts): the checks in one local activity, and
-   * core banking's open and bind as local activities. Decided at the start, with `endsForSure`.
-   */
-  fewerTasks = false;
-  /**
-   * Flow v4 since the `flow-v4` patch (onboarding.ts): the intent, the punishment list, linked
-   * applicants and the rating. Decided at the start, with `endsForSure`.
-   */
-  v4 = false;
+  /** Flow v4: the intent, the punishment list, linked applicants and the rating (docs/flow-v4.md). */
+  readonly v4: boolean;
   /** v4: this identity's rank on its device and its mobile (linked applicants). */
   links?: { rankOnDevice: number; rankOnMobile: number };
   /** v4: the rating the account opens with, and the rule that gave it (staff read both). */
   riskRating?: RiskRating;
   riskRule?: RiskRule;
-  /** When the business deadline passes (workflow time, ms); set with `endsForSure`. */
-  deadlineAt = Number.POSITIVE_INFINITY;
+  /** When the business deadline passes (workflow time, ms): the application's start plus the policy's deadline. */
+  readonly deadlineAt: number;
   /** FAILED: where it stopped; and, for an account opened first, whether it was restricted. */
   failedStep?: FailedStep;
   restriction?: Restriction;
@@ -93,6 +85,8 @@ export class Application {
     this.policy = policyWithDefaults(input.policy);
     this.smsAttemptsLeft = this.policy.smsCodeMaxAttempts;
     this.flow = flows[input.flowVersion];
+    this.v4 = this.flow.intentAndDevice === true;
+    this.deadlineAt = workflowInfo().startTime.getTime() + this.policy.applicationDeadlineSeconds * 1000;
   }
 
   /**
@@ -132,8 +126,7 @@ export class Application {
     try {
       answer = await this.confirm(code);
     } catch (err) {
-      // Before the patch a failed check failed the update and the application kept waiting.
-      if (!this.endsForSure || !isActivityFailure(err)) throw err;
+      if (!isActivityFailure(err)) throw err;
       this.fail('SMS_CODE', providerFailure(err));
       return { status: 'FAILED', reasons: this.reasons };
     } finally {
@@ -162,12 +155,11 @@ export class Application {
       : { status: 'REJECTED', reasons: this.reasons };
   }
 
-  /** The code to UnionPay: as before the patch, or within what is left of the deadline. */
+  /** The code to UnionPay, within what is left of the deadline. */
   private confirm(code: string) {
-    const input = { verificationId: this.verificationId!, code };
-    if (!this.endsForSure) return checks.confirmSmsCode(input);
-    return untilDeadline(this.deadlineAt, this.fewerTasks).confirmSmsCode({
-      ...input,
+    return untilDeadline(this.deadlineAt).confirmSmsCode({
+      verificationId: this.verificationId!,
+      code,
       deadlineAt: new Date(this.deadlineAt).toISOString(),
     });
   }
@@ -195,7 +187,7 @@ export class Application {
     try {
       // The app waits on this call: half a minute at most, and never past the deadline.
       const giveUpAt = Math.min(this.deadlineAt, Date.now() + RESEND_WAIT_MS);
-      const sent = await untilDeadline(giveUpAt, this.fewerTasks).resendSmsCode({
+      const sent = await untilDeadline(giveUpAt).resendSmsCode({
         applicationId: this.input.applicationId,
         verificationId: this.verificationId!,
         resend,
@@ -218,7 +210,7 @@ export class Application {
   }
 
   validateResend(): void {
-    if (!this.endsForSure || !this.flow.smsCode) {
+    if (!this.flow.smsCode) {
       refuse('WRONG_STATE', 'this application cannot be sent a new code');
     }
     if (this.status !== 'AWAITING_SMS_CODE') {
@@ -283,8 +275,8 @@ export class Application {
   }
 
   /**
-   * True for an account found only after its opening's answer was lost (the `open-outcome`
-   * patch): the application had failed by then, and no review was started for its doubts.
+   * True for an account found only after its opening's answer was lost: the application had
+   * failed by then, and no review was started for its doubts.
    */
   foundAfterFailure = false;
 
@@ -321,7 +313,7 @@ export class Application {
       deliveries: this.outbox.deliveries.map((d) => ({ ...d })),
       ...(this.reasons.length > 0 && { reasons: [...this.reasons] }),
       ...(waiting && { smsAttemptsLeft: this.smsAttemptsLeft }),
-      ...(waiting && this.endsForSure && { smsResendsLeft: this.resendsLeft }),
+      ...(waiting && { smsResendsLeft: this.resendsLeft }),
       ...(this.failedStep && { failedStep: this.failedStep }),
       ...(this.accountNumber && {
         accountNumber: this.accountNumber,
@@ -359,21 +351,16 @@ const RESEND_WAIT_MS = 30_000;
  * until then fails the call (each call also carries the deadline, which the activity checks
  * before each try: a local activity retried inside a workflow task can outlive its timeout).
  */
-export function untilDeadline(deadlineAt: number, retryOnTimers = false) {
+export function untilDeadline(deadlineAt: number) {
   const left = Math.max(1, deadlineAt - Date.now());
   return proxyLocalActivities<Activities>({
-    ...checkOptions({
-      within: Number.isFinite(left) ? Math.ceil(left) : undefined,
-      maximumInterval: '10 seconds',
-      final: [REFUSED],
-    }),
-    ...(retryOnTimers && { localRetryThreshold: RETRY_ON_A_TIMER }),
+    ...checkOptions({ within: Math.ceil(left), maximumInterval: '10 seconds', final: [REFUSED] }),
+    localRetryThreshold: RETRY_ON_A_TIMER,
   });
 }
 
 /**
- * Since the `fewer-workflow-tasks` patch a local activity's retry waits on a durable timer, never
- * inside the workflow task: a task with a local activity in flight holds back the queries that
+ * A local activity's retry waits on a durable timer, never inside the workflow task: a task with a local activity in flight holds back the queries that
  * apps read an application with, so a vendor or core banking that fails keeps the task short and
  * the application readable (its status reads answer while it retries). The first try still runs
  * in the task; only a failed one costs a timer and a task.

@@ -5,22 +5,19 @@
  * account. What apps ask and send a running application (queries, updates, validators) is
  * application.ts.
  *
- * Applications started since the `no-stuck-applications` patch always end in a documented
- * terminal state (OPENED, REJECTED, ABANDONED or FAILED, each with its webhook): a business
- * deadline bounds every wait and call; a refusal for good, a broken contract, a missing document
- * or the deadline ends the application as FAILED; an account opened before such a failure is
- * restricted at once and ops are alerted; the review, where one is due, starts before the bind
- * (the one step after opening that can fail); the funnel sees an application waiting for its
- * code. Applications started before the patch keep the commands they always had, so recorded
- * histories replay (docs/changing-workflows.md). Since the `open-outcome` patch an opening settles
- * before the application answers: a doubt that restricts is held before OPENED, and an opening
- * whose outcome is unknown is looked up in core banking by the application's reference.
+ * An application always ends in a documented terminal state (OPENED, REJECTED, ABANDONED or
+ * FAILED, each with its webhook): a business deadline bounds every wait and call; a refusal for
+ * good, a broken contract, a missing document or the deadline ends the application as FAILED; an
+ * account opened before such a failure is restricted at once and ops are alerted; the review,
+ * where one is due, starts before the bind (the one step after opening that can fail); the funnel
+ * sees an application waiting for its code. An opening settles before the application answers: a
+ * doubt that restricts is held before OPENED, and an opening whose outcome is unknown is looked up
+ * in core banking by the application's reference.
  */
 import {
   allHandlersFinished,
   condition,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -45,37 +42,12 @@ import { rateRisk } from '../../domain/risk-rules';
 import { pass, reject } from '../../domain/step-results';
 import type { ReasonCode, StepResult } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { bank, checks, coreBankingOptions, REFUSED } from '../activity-options';
+import { coreBankingOptions, REFUSED } from '../activity-options';
 import { Outbox } from '../outbox';
 import type { review } from '../review/review';
 import { funnelSearchAttributes, newReviewSearchAttributes } from '../search-attributes';
 import { Application, RETRY_ON_A_TIMER, untilDeadline } from './application';
 import { failureReason, isActivityFailure, providerFailure, reasonOfFailureType } from './failures';
-
-/** The patch id (docs/changing-workflows.md); one marker, at the start, per application. */
-export const NO_STUCK_APPLICATIONS = 'no-stuck-applications';
-
-/**
- * The patch id of fewer workflow tasks per application (issue 13): the flow's checks in one local
- * activity (runChecks) instead of one each, and core banking's open and bind as local activities
- * in the task of the code instead of a workflow task each.
- */
-export const FEWER_WORKFLOW_TASKS = 'fewer-workflow-tasks';
-
-/**
- * The patch id of settled openings (issue 20): a doubt that restricts has its hold placed before
- * OPENED is answered, and an opening whose outcome is unknown is settled by reading core banking
- * by the application's reference. Asked only where either applies, so other applications carry
- * no marker for it.
- */
-export const OPEN_OUTCOME = 'open-outcome';
-
-/**
- * The patch id of flow v4 (issue 22): the intent confirmed before the checks, the punishment list
- * and linked applicants checked with the others, and a risk rating (with its limits) sent with
- * the opening. Asked only by v4 applications, which no history before it holds.
- */
-export const FLOW_V4 = 'flow-v4';
 
 export async function onboarding(input: OnboardingInput): Promise<ApplicationView> {
   const app = new Application(
@@ -84,36 +56,25 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
     new Outbox(input.policy.webhookGiveUpSeconds),
   );
   app.handleMessages();
-  // Decided once, at the start: an application keeps the path it started on.
-  app.endsForSure = patched(NO_STUCK_APPLICATIONS);
-  if (app.endsForSure) {
-    app.deadlineAt = workflowInfo().startTime.getTime() + app.policy.applicationDeadlineSeconds * 1000;
-    app.fewerTasks = patched(FEWER_WORKFLOW_TASKS);
-    if (app.flow.intentAndDevice) app.v4 = patched(FLOW_V4);
-  }
 
   // 0. v4: an applicant who does not declare that the account will not be rented, sold or lent
   //    is rejected before anything is checked (the law's 开户意愿; INTENT_NOT_CONFIRMED).
   if (app.v4) app.record(confirmIntent(app.input.intent));
 
   // 1. The flow's independent checks, all at once; any rejection ends the application.
-  if (app.endsForSure) {
-    if (app.status === 'CHECKING') await runChecks(app);
-  } else app.record(...(await Promise.all(app.flow.checks.map((check) => runCheck(app, check)))));
+  if (app.status === 'CHECKING') await runChecks(app);
 
   // 2. v1 and v3: the applicant confirms the code UnionPay sent to the card's reserved mobile.
   //    v2 has no code: the face check stood in for the reserved phone.
   if (app.status === 'CHECKING') {
     if (!app.flow.smsCode) app.status = 'OPENING';
-    else if (app.endsForSure) await awaitSmsCodeWhileItLives(app);
-    else await awaitSmsCode(app);
+    else await awaitSmsCodeWhileItLives(app);
   }
 
   // 3. Open the Class II account, bind the card, and hand any doubt to a review.
   if (app.status === 'OPENING') {
     if (app.v4) rate(app);
-    if (app.endsForSure) await openReviewAndBind(app);
-    else await openAndBind(app);
+    await openReviewAndBind(app);
   }
 
   // 4. Tell the funnel, the app and, when it failed, ops.
@@ -125,7 +86,7 @@ export async function onboarding(input: OnboardingInput): Promise<ApplicationVie
   return app.view();
 }
 
-/** Each check's own local activity (before the `fewer-workflow-tasks` patch, and for a retry). */
+/** Each check's own local activity, for a check retried alone. */
 const ACTIVITY_OF_CHECK = {
   ID_DOCUMENT: 'checkIdDocument',
   IDENTITY: 'checkIdentity',
@@ -137,15 +98,12 @@ const ACTIVITY_OF_CHECK = {
   LINKED_APPLICANTS: 'checkLinkedApplicants',
 } as const satisfies Record<CheckName, keyof Activities>;
 
-/**
- * One check of the flow as a local activity of its own. `deadline`: since the
- * no-stuck-applications patch, each call carries the application's deadline.
- */
+/** One check of the flow as a local activity of its own; each call carries the application's deadline. */
 function runCheck(
   app: Application,
   check: CheckName,
-  activities = checks,
-  deadline: { deadlineAt?: string } = {},
+  activities: ReturnType<typeof untilDeadline>,
+  deadline: { deadlineAt: string },
 ): Promise<StepResult> {
   const { input } = checkCall(app, check, deadline);
   // The activity named for the check takes that check's input (checkCall builds both from `check`).
@@ -156,7 +114,7 @@ function runCheck(
 }
 
 /** What a check's activity is asked: the applicant's elements it checks, and the deadline. */
-function checkCall(app: Application, check: CheckName, deadline: { deadlineAt?: string }): CheckCall {
+function checkCall(app: Application, check: CheckName, deadline: { deadlineAt: string }): CheckCall {
   const { applicationId, applicant, boundAccount, documents } = app.input;
   const person = { name: applicant.name, idNumber: applicant.idNumber };
   switch (check) {
@@ -264,7 +222,7 @@ function absorb(app: Application, check: CheckName, answer: CheckAnswer): StepRe
   if (check === 'CARD_FOUR_ELEMENTS') {
     const card = answer as CardCheckAnswer;
     app.verificationId = card.verificationId;
-    if (app.endsForSure && card.verificationId) app.codeSent(card.codeExpiresAt);
+    if (card.verificationId) app.codeSent(card.codeExpiresAt);
     return card.result;
   }
   return answer as StepResult;
@@ -286,17 +244,13 @@ const settle = (check: CheckName, result: Promise<StepResult>): Promise<Settled>
  * The checks within the deadline. A rejection is an answer and wins: the application is
  * rejected with every reason given. Otherwise a check that could not answer (refused for good, a
  * broken contract, a missing document, the deadline) fails the application at the first such
- * step of the flow. Since the `fewer-workflow-tasks` patch they go in one local activity: one
- * activation and one history event for all of them, where each used to cost its own.
+ * step of the flow. They go in one local activity: one activation and one history event for all
+ * of them, where one each would cost its own.
  */
 async function runChecks(app: Application): Promise<void> {
-  const activities = untilDeadline(app.deadlineAt, app.fewerTasks);
+  const activities = untilDeadline(app.deadlineAt);
   const deadline = { deadlineAt: new Date(app.deadlineAt).toISOString() };
-  const settled = app.fewerTasks
-    ? await runChecksInOneCall(app, activities, deadline)
-    : await Promise.all(
-        app.flow.checks.map((check) => settle(check, runCheck(app, check, activities, deadline))),
-      );
+  const settled = await runChecksInOneCall(app, activities, deadline);
   const results = settled.flatMap((s) => ('result' in s ? [s.result] : []));
   app.record(...results);
   const failed = settled.find((s) => 'reason' in s);
@@ -334,19 +288,6 @@ async function runChecksInOneCall(
       return settle(o.check, runCheck(app, o.check, activities, deadline));
     }),
   );
-}
-
-/** Waits for the code within the policy's time; the update handler checks it and moves the application on. */
-async function awaitSmsCode(app: Application): Promise<void> {
-  app.status = 'AWAITING_SMS_CODE';
-  const answered = await condition(
-    () => app.status !== 'AWAITING_SMS_CODE',
-    app.input.policy.smsCodeWaitSeconds * 1000,
-  );
-  if (!answered) {
-    await condition(() => !app.checkingCode);
-    if (app.status === 'AWAITING_SMS_CODE') app.abandon('SMS_CODE_NOT_SUBMITTED');
-  }
 }
 
 /**
@@ -391,29 +332,6 @@ async function conditionOrLapse(fn: () => boolean, ms: number): Promise<boolean>
   return fn();
 }
 
-/** Core banking refuses beyond the per-person cap; otherwise open now, review later. */
-async function openAndBind(app: Application): Promise<void> {
-  const { applicationId, applicant, boundAccount, channel, partnerId } = app.input;
-  // (It used to send the policy's per-person cap too: activity inputs are not replayed, and core
-  // banking now applies its own.)
-  const opened = await bank.openAccount({
-    applicationId,
-    applicant,
-    channel,
-    ...(partnerId && { partnerId }),
-    ...(app.idValidUntil && { idValidUntil: app.idValidUntil }),
-  });
-  if ('refused' in opened) {
-    app.reject(opened.refused);
-    return;
-  }
-  await bank.bindAccount({ applicationId, accountNumber: opened.accountNumber, boundAccount });
-  // Open now, review later: the doubt goes to a review that outlives this workflow.
-  if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
-  app.accountNumber = opened.accountNumber;
-  app.status = 'OPENED';
-}
-
 /** Core banking's calls, retried until it answers, but never past the deadline; a refusal is final. */
 const bankUntilOptions = (deadlineAt: number) =>
   coreBankingOptions({ within: Math.max(1, Math.ceil(deadlineAt - Date.now())), final: [REFUSED] });
@@ -421,16 +339,12 @@ const bankUntilOptions = (deadlineAt: number) =>
 const bankUntil = (deadlineAt: number) => proxyActivities<Activities>(bankUntilOptions(deadlineAt));
 
 /**
- * The same calls as local activities (since the `fewer-workflow-tasks` patch): the first try runs
- * in the workflow task of the code, which saves a workflow task, three activity events and a
- * server round trip each; a retry waits on a durable timer (RETRY_ON_A_TIMER). Each call carries
- * the deadline, which the activity checks before each try.
+ * Core banking's open and bind as local activities: the first try runs in the workflow task of
+ * the code, which saves a workflow task, three activity events and a server round trip each; a
+ * retry waits on a durable timer (RETRY_ON_A_TIMER). Each call carries the deadline, which the
+ * activity checks before each try.
  */
 function coreBanking(app: Application) {
-  if (!app.fewerTasks) {
-    const activities = bankUntil(app.deadlineAt);
-    return { openAccount: activities.openAccount, bindAccount: activities.bindAccount };
-  }
   const activities = proxyLocalActivities<Activities>({
     ...bankUntilOptions(app.deadlineAt),
     localRetryThreshold: RETRY_ON_A_TIMER,
@@ -469,7 +383,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
     // Refused: nothing was opened. A broken answer or the deadline: core banking may hold one.
     if (reason === 'ACCOUNT_OPENING_REFUSED') app.accountOpened = 'NO';
     app.fail('OPEN_ACCOUNT', reason);
-    if (app.accountOpened === 'UNKNOWN' && patched(OPEN_OUTCOME)) await settleUnknownOpening(app);
+    if (app.accountOpened === 'UNKNOWN') await settleUnknownOpening(app);
     return;
   }
   app.accountOpened = 'refused' in opened ? 'NO' : 'YES';
@@ -480,7 +394,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
   if (app.needsReview) await startReview(app.input, opened.accountNumber, app.reviewReasons);
 
   const doubtHold = restrictingDoubtHold(app, opened.accountNumber);
-  if (doubtHold && patched(OPEN_OUTCOME)) {
+  if (doubtHold) {
     try {
       await bankUntil(app.deadlineAt).placeHold(doubtHold);
     } catch (err) {
@@ -512,8 +426,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
  * `restrictingReasons` (workflows/review/review.ts, `restrictForDoubts`): the same id, type and
  * reason, so core banking keeps one hold and the review's own placement changes nothing (a
  * repeated hold id is the same hold, sent under the same Idempotency-Key with the same body).
- * Placed by the onboarding too since the `open-outcome` patch, so that OPENED is never answered
- * before it lands. Undefined when no doubt restricts.
+ * Placed by the onboarding too, so that OPENED is never answered before it lands. Undefined when no doubt restricts.
  */
 function restrictingDoubtHold(app: Application, accountNumber: string) {
   const restricting = boundedPolicy(app.input.policy.review).restrictingReasons;
@@ -529,8 +442,7 @@ function restrictingDoubtHold(app: Application, accountNumber: string) {
 
 /**
  * An opening that neither answered nor was refused (its answer lost or off contract, or the
- * deadline first), settled since the `open-outcome` patch by reading core banking by the
- * application's reference instead of leaving it to reconciliation: an account found is the
+ * deadline first), settled by reading core banking by the application's reference instead of leaving it to reconciliation: an account found is the
  * application's, and is restricted like one whose bind failed (the policy's hold, ops told, loudly
  * if the hold fails too); none found, nothing was opened. Restricted, not closed: the state ops and
  * reconciliation already know, and one a person can undo, where closing is final and an account
@@ -592,7 +504,7 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
     applicant: { name: input.applicant.name, idNumber: input.applicant.idNumber },
     reasons,
     policy: input.policy.review,
-    // The photos staff judge (the console's case file); input data only, so no patch.
+    // The photos staff judge (the console's case file).
     ...(input.documents.idFront &&
       input.documents.idBack && {
         documents: { idFront: input.documents.idFront, idBack: input.documents.idBack },
@@ -610,14 +522,9 @@ function startReview(input: OnboardingInput, accountNumber: string, reasons: Rea
 /** The funnel's search attributes as the application stands, where it failed included. */
 const funnelAttributes = (app: Application) => funnelSearchAttributes(app, app.failedStep);
 
-/**
- * Funnel search attributes when the application is decided (and, since the patch, when it starts
- * waiting for its code, so the funnel counts it waiting). They arrived after the v1-v3 histories
- * were recorded: behind a patch, so those replay without them (docs/changing-workflows.md).
- */
+/** Funnel search attributes when the application is decided (and when it starts waiting for its code). */
 function publishFunnel(app: Application): void {
-  if (app.endsForSure) upsertSearchAttributes(funnelAttributes(app));
-  else if (patched('funnel-search-attributes')) upsertSearchAttributes(funnelSearchAttributes(app));
+  upsertSearchAttributes(funnelAttributes(app));
 }
 
 /** The decision's webhook: the opened account, why the application was rejected, or why it failed. */

@@ -8,7 +8,6 @@
  * One case at a time per account (the workflow id is the application's).
  */
 import {
-  patched,
   proxyActivities,
   proxyLocalActivities,
   upsertSearchAttributes,
@@ -50,9 +49,7 @@ export async function reVerification(input: ReVerificationInput): Promise<ReVeri
   const result = await decide(input);
   // The funnel counts outcomes through visibility (client/funnel.ts): the decision as a code,
   // published before the webhook's delivery so a case waiting on the app's receiver counts as decided.
-  if (patched('re-verification-outcome')) {
-    upsertSearchAttributes([{ key: ReVerificationOutcomeKey, value: outcomeOf(result) }]);
-  }
+  upsertSearchAttributes([{ key: ReVerificationOutcomeKey, value: outcomeOf(result) }]);
   const { accountNumber, applicationId } = input;
   const caseId = workflowInfo().firstExecutionRunId;
   outbox.send(

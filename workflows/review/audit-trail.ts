@@ -4,17 +4,11 @@
  * background like webhook events: no decision or re-submission waits for them, and the review
  * finishes only once all are written. Each entry's id is chosen here (review, round, what
  * happened), so a retried activity never writes one twice.
- *
- * Recording changed the commands a review issues, so it is behind the `audit-log` patch
- * (docs/changing-workflows.md): reviews that were running before it record from their next
- * step on; their earlier steps replay as they were.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { AuditEvent } from '../../domain/audit';
 import { auditOptions } from '../activity-options';
-
-export const AUDIT_PATCH = 'audit-log';
 
 /**
  * A regular activity rather than a local one: entries are off every answer's path, so a local
@@ -32,7 +26,6 @@ export class AuditTrail {
 
   /** Queues the entry; entries queued while one batch is being written go together in the next. */
   record(entry: AuditEvent): void {
-    if (!patched(AUDIT_PATCH)) return;
     this.queue.push(entry);
     this.writing ??= this.write();
   }

@@ -7,7 +7,6 @@ import {
   ApplicationFailure,
   condition,
   currentUpdateInfo,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -37,7 +36,7 @@ import {
 import { isDeciding, type ReviewStatus } from '../../domain/review-status';
 import type { ReasonCode } from '../../domain/steps';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
-import { checkOptions, checks } from '../activity-options';
+import { checkOptions } from '../activity-options';
 import { isActivityFailure } from '../onboarding/failures';
 import type { Outbox } from '../outbox';
 import { refuse } from '../refuse';
@@ -45,22 +44,6 @@ import { ClaimedBy, ClaimedUntil, ReviewDueAt, reviewSearchAttributes } from '..
 import { AuditTrail } from './audit-trail';
 import { type Signed, type SignedUpdate, signatureProblem, UNSIGNED_MESSAGE } from './message-signature';
 import { claim, decide, getCaseFile, getReview, releaseClaim, resubmit } from './messages';
-
-/**
- * Claims (the console's lease on a case) and the queue's due time and holder in visibility
- * changed the search attributes a review upserts: behind this patch (docs/changing-workflows.md).
- * The claim itself, its validators and the case file are state and queries only.
- */
-export const CLAIM_PATCH = 'review-claim';
-
-/** Re-submitted photos that pass record the card's end date in core banking: a command, behind this patch. */
-export const RESUBMITTED_VALIDITY_PATCH = 'resubmitted-id-validity';
-
-/** Each call of a re-submission bounded by the policy, and one that gives up failing it (issue 20). */
-export const BOUNDED_RESUBMISSION_PATCH = 'bounded-resubmission-calls';
-
-/** Accepted photos of a card valid today lift the holds the ID-expiry sweep placed (docs/id-expiry.md). */
-export const RESUBMISSION_LIFTS_EXPIRY_PATCH = 'resubmission-lifts-id-expiry';
 
 type PhotoCheck = Awaited<ReturnType<Activities['checkIdDocument']>>;
 /** What accepting a valid card lifted: the ID-expiry holds, and the end date that lifted them. */
@@ -110,8 +93,6 @@ export class Review {
   /** Re-submitted photos, for the case file. */
   readonly resubmittedPhotos: { round: number; at: string; accepted: boolean; photos: Resubmission }[] = [];
 
-  // Bounded reviews (the `bounded-reviews` patch): reviews started before keep `bounded` false.
-  bounded = false;
   /** The input's policy, with any setting added after the review started as it was then. */
   readonly policy: ReviewPolicy;
   /** The first of two decisions the open round needs, until the second comes. */
@@ -138,7 +119,6 @@ export class Review {
 
   /** The state the previous run carried over. */
   private restore(c: CarriedReview): void {
-    this.bounded = true;
     this.run = c.run;
     this.status = c.status;
     this.round = c.round;
@@ -308,26 +288,22 @@ export class Review {
       operator: req.operator,
       decidedAt: new Date().toISOString(),
       ruleVersion: this.input.policy.ruleVersion,
-      ...(this.bounded && req.supervisor && { supervisor: true }),
+      ...(req.supervisor && { supervisor: true }),
     };
     this.decision = decision;
     // The decision ends the claim; the search attributes follow when the case moves on.
     this.claim = undefined;
-    if (this.bounded) {
-      this.updatesThisRun += 1;
-      // Answered once the workflow has acted on it: took effect, awaits its second decision, or
-      // core banking is being retried (ACTION_PENDING, never a status it has not reached).
-      await condition(() => this.decision !== decision);
-    } else {
-      await condition(() => this.status !== 'PENDING' || this.round !== round);
-    }
+    this.updatesThisRun += 1;
+    // Answered once the workflow has acted on it: took effect, awaits its second decision, or
+    // core banking is being retried (ACTION_PENDING, never a status it has not reached).
+    await condition(() => this.decision !== decision);
     return this.view();
   }
 
   /** A round open for a decision, with none being acted on. */
   private awaitsDecision(): boolean {
     if (this.decision) return false;
-    return this.bounded ? isDeciding(this.status) : this.status === 'PENDING';
+    return isDeciding(this.status);
   }
 
   /** Whether this decision, on the open round, takes effect only once someone else seconds it. */
@@ -365,9 +341,6 @@ export class Review {
     if (!this.awaitsDecision()) {
       refuse('ROUND_DECIDED', `round ${this.round} is already decided`);
     }
-    if (!this.bounded && body.decision !== 'APPROVE' && body.decision !== 'REJECT') {
-      refuse('INVALID_DECISION', `decision ${body.decision}: this review started before it existed`);
-    }
     const held = this.liveClaim();
     if (held && held.claimedBy !== operator) {
       refuse('CLAIMED', `claimed by ${held.claimedBy} until ${held.until}: only they may decide it now`);
@@ -390,15 +363,12 @@ export class Review {
 
   /** New ID photos: checked at once; photos that pass open the next round. */
   async resubmit(documents: Resubmission): Promise<ResubmissionResult> {
-    if (this.bounded) this.updatesThisRun += 1;
-    // Decided per re-submission, before its first call: one recorded before the patch replays as it ran.
-    const bounded = patched(BOUNDED_RESUBMISSION_PATCH);
+    this.updatesThisRun += 1;
     this.checkingPhotos = true;
     let check: PhotoCheck;
     let renewal: ExpiryHoldsLifted | undefined;
     try {
-      if (bounded) ({ check, renewal } = await this.checkWithin(documents));
-      else check = await this.checkUnbounded(documents);
+      ({ check, renewal } = await this.checkWithin(documents));
     } finally {
       this.checkingPhotos = false;
     }
@@ -424,25 +394,12 @@ export class Review {
     });
     if (accepted) {
       this.openRound(['ID_RESUBMITTED']);
-    } else if (this.bounded && this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
+    } else if (this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
       // The customer cannot get photos through: an operator takes it from here (a call, closing).
       this.openRound(['RESUBMISSIONS_EXHAUSTED']);
       this.escalate('RESUBMISSIONS_EXHAUSTED');
     }
     return { reviewId: this.reviewId, round: this.round, accepted, reasons: check.reasons };
-  }
-
-  /** Re-submissions recorded before the `bounded-resubmission-calls` patch: retried for as long as it took. */
-  private async checkUnbounded(documents: Resubmission): Promise<PhotoCheck> {
-    const check = await checks.checkIdDocument({ applicant: this.input.applicant, documents });
-    // The new card's end date replaces the one kept with the account (the expiry lifecycle);
-    // core banking not taking it now leaves the old one, which the next renewal replaces.
-    if (check.outcome === 'PASS' && check.validUntil && patched(RESUBMITTED_VALIDITY_PATCH)) {
-      await checks
-        .recordIdValidity({ accountNumber: this.input.accountNumber, validUntil: check.validUntil })
-        .catch(() => undefined);
-    }
-    return check;
   }
 
   /**
@@ -474,7 +431,7 @@ export class Review {
       );
     }
     const { validUntil } = check;
-    if (check.outcome !== 'PASS' || !validUntil || !patched(RESUBMITTED_VALIDITY_PATCH)) return { check };
+    if (check.outcome !== 'PASS' || !validUntil) return { check };
     // Core banking not taking the new end date leaves the old one, which the next renewal
     // replaces; the expiry holds stay with it, or tomorrow's sweep would place them again.
     const recorded = await calls
@@ -484,7 +441,7 @@ export class Review {
         () => false,
       );
     const validToday = validUntil === 'LONG' || validUntil >= todayInChina(new Date());
-    if (!recorded || !validToday || !patched(RESUBMISSION_LIFTS_EXPIRY_PATCH)) return { check };
+    if (!recorded || !validToday) return { check };
     try {
       const { lifted } = await calls.liftIdExpiryHolds({ accountNumber: this.input.accountNumber });
       return { check, renewal: { lifted, validUntil } };
@@ -556,7 +513,7 @@ export class Review {
     if (this.checkingPhotos) {
       refuse('PHOTOS_IN_FLIGHT', 'photos for this review are being checked; try again shortly');
     }
-    if (this.bounded && this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
+    if (this.failedResubmissions() >= this.policy.maxFailedResubmissionsPerRound) {
       refuse('RESUBMISSIONS_EXHAUSTED', `round ${this.round} has had its re-submissions`);
     }
   }
@@ -580,10 +537,7 @@ export class Review {
 
   /** The search attributes the review queue filters on. */
   publish(): void {
-    upsertSearchAttributes([
-      ...reviewSearchAttributes(this),
-      ...(patched(CLAIM_PATCH) ? this.queueAttributes() : []),
-    ]);
+    upsertSearchAttributes([...reviewSearchAttributes(this), ...this.queueAttributes()]);
   }
 
   /** When the open round escalates, and who holds the case (null: none). */

@@ -6,39 +6,29 @@
  * it. What operators and apps send a running review (queries, updates, validators) is
  * review-case.ts; how its calls to core banking are made to happen is bank-actions.ts.
  *
- * Reviews started since the `bounded-reviews` patch are bounded: every call to core banking is
- * retried until done (the case says ACTION_PENDING meanwhile, ops are alerted), doubts that
- * restrict open the account receive-only, some approvals need a second operator, failed
- * re-submissions are capped per round, a frozen account does not wait for ever, and the review
- * continues as new before Temporal's limits, carrying its state. Reviews started before keep
- * their loop (legacy.ts), so their histories replay (docs/changing-workflows.md).
+ * A review is bounded: every call to core banking is retried until done (the case says
+ * ACTION_PENDING meanwhile, ops are alerted), doubts that restrict open the account receive-only,
+ * some approvals need a second operator, failed re-submissions are capped per round, a frozen
+ * account does not wait for ever, and the review continues as new before Temporal's limits,
+ * carrying its state.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, sleep } from '@temporalio/workflow';
 import type { Decision, ReviewCase, ReviewInput } from '../../domain/review';
 import { ENDED, isDeciding } from '../../domain/review-status';
 import { Outbox } from '../outbox';
 import { act } from './bank-actions';
-import { legacyRounds } from './legacy';
-import { CLAIM_PATCH, Review } from './review-case';
-
-export const BOUNDED_REVIEWS = 'bounded-reviews';
+import { Review } from './review-case';
 
 export async function review(input: ReviewInput): Promise<ReviewCase> {
   const r = new Review(input, new Outbox(input.policy.webhookGiveUpSeconds, input.partnerId));
-  // Decided once, at the start (a continued run is bounded by birth), and before the handlers:
-  // a decision that came with the first task is validated the moment its handler is set.
-  r.bounded = input.carried !== undefined || patched(BOUNDED_REVIEWS);
   r.handleMessages();
   // The queue shows the first round's due time from the start (docs/console.md).
-  if (patched(CLAIM_PATCH)) r.publish();
+  r.publish();
 
-  if (!r.bounded) await legacyRounds(r);
-  else {
-    if (!input.carried) await restrictForDoubts(r);
-    while (!ENDED.includes(r.status)) {
-      if (isDeciding(r.status)) await decideRound(r, await nextDecision(r));
-      else await awaitPhotos(r);
-    }
+  if (!input.carried) await restrictForDoubts(r);
+  while (!ENDED.includes(r.status)) {
+    if (isDeciding(r.status)) await decideRound(r, await nextDecision(r));
+    else await awaitPhotos(r);
   }
 
   await r.outbox.settled();
@@ -221,8 +211,8 @@ async function confirmFraud(r: Review, d: Decision): Promise<void> {
  * Waits for new photos. Past the re-submission deadline the account may be frozen (不收不付);
  * frozen past the policy's next deadline, it is closed or escalated. Photos being checked when a
  * deadline comes are decided first: photos that pass open the next round instead. The wait is
- * bounded: each call of a re-submission has `resubmissionCallSeconds` (since the
- * `bounded-resubmission-calls` patch), and one that gives up leaves the deadline to act.
+ * bounded: each call of a re-submission has `resubmissionCallSeconds`, and one that gives up
+ * leaves the deadline to act.
  */
 async function awaitPhotos(r: Review): Promise<void> {
   const moved = () => r.status !== 'AWAITING_RESUBMISSION' || r.shouldContinueAsNew();
