@@ -4,12 +4,9 @@
  * re-verification that failed and then by one that passed, then lifted; and one whose passed
  * appeal waited past its deadline (escalated to ops), was upheld and later lifted. Called by
  * histories.record.ts (`-t "bank-restriction paths"`), on the API with a policy in seconds, on
- * sandboxes of their own (core banking refuses a lift in one path).
- *
- * Since the bank-restriction-signed patch the names say `signed`: each case took the API's signed
- * proposal, published its status in visibility, and the fifth path's lift was refused by core banking
- * (ops alerted) before it went through. The four histories recorded before the patch
- * (`bank-restriction-<path>-encrypted.bin`) stay, replayed as the cases of that age still running.
+ * sandboxes of their own (core banking refuses a lift in one path). Each case takes the API's
+ * signed proposal and publishes its status in visibility; the fifth path's lift is refused by core
+ * banking (ops alerted) before it goes through.
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -122,13 +119,13 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   const lapsed = await open();
   const proposed = await send(lapsed.accountNumber, bearer('operator', 'op-alice'));
   expect(proposed.statusCode).toBe(202);
-  await finish(lapsed.req.applicationId, proposed.json().caseId, 'bank-restriction-signed-proposal-expired');
+  await finish(lapsed.req.applicationId, proposed.json().caseId, 'bank-restriction-proposal-expired');
 
   // Confirmed, then lifted by an operator without an appeal.
   const lifted = await open();
   const liftedCase = await restrict(lifted.accountNumber);
   await decide(lifted.accountNumber, liftedCase, 'LIFT');
-  await finish(lifted.req.applicationId, liftedCase, 'bank-restriction-signed-in-force-lifted');
+  await finish(lifted.req.applicationId, liftedCase, 'bank-restriction-in-force-lifted');
 
   // Appealed by a failed re-verification, then by one that passed; lifted before the deadline.
   const retried = await open();
@@ -144,11 +141,7 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   );
   await caseWhen(retried.accountNumber, (c) => c.status === 'APPEALED');
   await decide(retried.accountNumber, retriedCase, 'LIFT');
-  await finish(
-    retried.req.applicationId,
-    retriedCase,
-    'bank-restriction-signed-appeal-failed-then-passed-lifted',
-  );
+  await finish(retried.req.applicationId, retriedCase, 'bank-restriction-appeal-failed-then-passed-lifted');
 
   // A passed appeal left past its deadline (ops alerted), upheld, then lifted.
   const late = await open();
@@ -157,7 +150,7 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   await caseWhen(late.accountNumber, (c) => c.escalated);
   await decide(late.accountNumber, lateCase, 'UPHOLD');
   await decide(late.accountNumber, lateCase, 'LIFT');
-  await finish(late.req.applicationId, lateCase, 'bank-restriction-signed-appeal-escalated-upheld-lifted');
+  await finish(late.req.applicationId, lateCase, 'bank-restriction-appeal-escalated-upheld-lifted');
 
   // Lifted once core banking, which refused the lift at first (ops alerted), takes it.
   const stuck = await open();
@@ -171,5 +164,5 @@ async function record(b: Harness, api: FastifyInstance, saveHistory: Save): Prom
   } finally {
     await refuse(b.coreBankingUrl, []);
   }
-  await finish(stuck.req.applicationId, stuckCase, 'bank-restriction-signed-lift-refused-then-lifted');
+  await finish(stuck.req.applicationId, stuckCase, 'bank-restriction-lift-refused-then-lifted');
 }

@@ -1,11 +1,12 @@
 /**
- * Records one history per flow and review path into test/histories (run with
- * `npm run record-histories` after a deliberate, patched workflow change, and commit the files).
- * Not part of `npm test`: the replay suite only reads what this wrote.
+ * Records the release baseline into test/histories: one history per flow version and review path,
+ * and per path of every other workflow (run with `npm run record-histories` after a deliberate,
+ * patched workflow change, and commit the files; docs/changing-workflows.md). Not part of
+ * `npm test`: the replay suite only reads what this wrote.
  *
- * Since payloads are encrypted (docs/encryption.md) the histories are recorded as `<path>-encrypted`
- * next to the older plaintext ones, which stay and keep replaying; the data keys they need, wrapped
- * by the fixed test master key, go to test/histories/data-keys.json.
+ * Payloads are encrypted (docs/encryption.md): each path is recorded as `<path>-encrypted`, and
+ * the data keys its history needs, wrapped by the fixed test master key, go to
+ * test/histories/data-keys.json. A block can be recorded on its own (`-t "<its name>"`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -85,8 +86,10 @@ it('records the onboarding paths', async () => {
     await readSmsCode(h.providersUrl, clean.applicant.mobile),
   );
   await finish(onboardingWorkflowId(clean.applicationId));
-  // (The plaintext recordings have it twice: once more as onboarding-v3-clean-funnel-patch.)
   await saveHistory(h.client, onboardingWorkflowId(clean.applicationId), 'onboarding-v3-clean');
+  const events = (await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory())
+    .events?.length;
+  console.log(`[figures] clean v3 application: ${events} history events`);
 
   const rejected = await newApplication(h.documents, { person: newPerson('王不符'), card: newCard('0002') });
   await h.applications.start(rejected);
@@ -106,10 +109,44 @@ it('records the onboarding paths', async () => {
     'onboarding-v3-wrong-code-then-right',
   );
 
+  const resends = new Applications({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    policy: { ...defaultPolicy, smsResendIntervalSeconds: 0, smsCodeWaitSeconds: 60 },
+    firstAnswerWaitMs: 1000,
+  });
+  const resent = await newApplication(h.documents);
+  await resends.start(resent);
+  const first = await readSmsCode(h.providersUrl, resent.applicant.mobile);
+  await resends.submitSmsCode(resent.applicationId, first === '111111' ? '222222' : '111111');
+  expect(await resends.resendSmsCode(resent.applicationId)).toEqual({ resendsLeft: 2 });
+  const resentCode = await readSmsCode(h.providersUrl, resent.applicant.mobile);
+  expect((await resends.submitSmsCode(resent.applicationId, resentCode)).status).toBe('OPENED');
+  await finish(onboardingWorkflowId(resent.applicationId));
+  await saveHistory(
+    h.client,
+    onboardingWorkflowId(resent.applicationId),
+    'onboarding-v3-wrong-code-resend-then-right',
+  );
+
   const abandoned = await newApplication(h.documents);
   await h.applications.start(abandoned);
   expect((await finish(onboardingWorkflowId(abandoned.applicationId))).status).toBe('ABANDONED');
   await saveHistory(h.client, onboardingWorkflowId(abandoned.applicationId), 'onboarding-v3-abandoned');
+
+  // A card busy once: its check retried alone, as a local activity of its own.
+  const busyOnce = await newApplication(h.documents, { card: newCard('0010') });
+  await h.applications.start(busyOnce);
+  await h.applications.submitSmsCode(
+    busyOnce.applicationId,
+    await readSmsCode(h.providersUrl, busyOnce.applicant.mobile),
+  );
+  expect((await finish(onboardingWorkflowId(busyOnce.applicationId))).status).toBe('OPENED');
+  await saveHistory(
+    h.client,
+    onboardingWorkflowId(busyOnce.applicationId),
+    'onboarding-v3-busy-check-retried',
+  );
 });
 
 it('records the v1 and v2 paths (partner channel)', async () => {
@@ -176,13 +213,12 @@ it('records the review paths', async () => {
 });
 
 /**
- * The paths of the no-stuck-applications patch (issue 11): the clean ones again on the new code,
- * a new code asked for, each way an application ends FAILED, and a reconciliation run. Recorded
- * on their own (`npm run record-histories -- -t no-stuck`), so the recordings above stay those of
- * the code before the patch.
+ * The ways an application ends FAILED (docs/terminal-states.md): a bind refused (the account
+ * restricted), with and without a review started before it, and with the hold refused too; an
+ * opening refused; a check or the SMS code refused for good; a missing document; the deadline
+ * passing in the checks and while the code is awaited. Then a reconciliation run over them.
  */
-it('records the no-stuck-applications paths', async () => {
-  const suffix = 'no-stuck';
+it('records the failed applications', async () => {
   const under = (overrides: Partial<Policy>) =>
     new Applications({
       client: h.client,
@@ -202,45 +238,6 @@ it('records the no-stuck-applications paths', async () => {
   };
 
   try {
-    const clean = await newApplication(h.documents);
-    await h.applications.start(clean);
-    expect((await confirm(h.applications, clean)).status).toBe('OPENED');
-    await record(clean.applicationId, `onboarding-v3-clean-${suffix}`);
-    const events = (
-      await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory()
-    ).events?.length;
-    console.log(`[figures] clean v3 application on the patched code: ${events} history events`);
-
-    const abandoned = await newApplication(h.documents);
-    await h.applications.start(abandoned);
-    await record(abandoned.applicationId, `onboarding-v3-abandoned-${suffix}`);
-
-    const tier2 = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
-    await h.applications.start(tier2);
-    expect(await confirm(h.applications, tier2)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
-    await record(tier2.applicationId, `onboarding-v3-tier2-review-${suffix}`);
-
-    const resends = under({ smsResendIntervalSeconds: 0, smsCodeWaitSeconds: 60 });
-    const resent = await newApplication(h.documents);
-    await resends.start(resent);
-    const first = await readSmsCode(h.providersUrl, resent.applicant.mobile);
-    await resends.submitSmsCode(resent.applicationId, first === '111111' ? '222222' : '111111');
-    expect(await resends.resendSmsCode(resent.applicationId)).toEqual({ resendsLeft: 2 });
-    expect((await confirm(resends, resent)).status).toBe('OPENED');
-    await record(resent.applicationId, `onboarding-v3-wrong-code-resend-then-right-${suffix}`);
-
-    const partner = { partnerId: 'partner-x' };
-    const v1 = await newFlowApplication(h.documents, 'v1');
-    await h.applications.start(v1, partner);
-    await h.applications.submitSmsCode(
-      v1.applicationId,
-      await readSmsCode(h.providersUrl, v1.applicant.mobile),
-    );
-    await record(v1.applicationId, `onboarding-v1-clean-${suffix}`);
-    const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
-    expect((await h.applications.start(v2, partner)).status).toBe('OPENED');
-    await record(v2.applicationId, `onboarding-v2-clean-${suffix}`);
-
     await knobs(['bind']);
     const bind = await newApplication(h.documents);
     await h.applications.start(bind);
@@ -318,92 +315,11 @@ it('records the no-stuck-applications paths', async () => {
 });
 
 /**
- * The paths of the `fewer-workflow-tasks` patch (issue 13): the flow's checks in one local
- * activity, core banking's open and bind as local activities. Clean v3 and v2 applications, a
- * busy card retried alone, a check refused for good, a missing document, a rejection, the
- * deadline passing while a check stays busy, a bind refused (the account restricted) and a review
- * started between the open and the bind. Recorded on their own (`npm run record-histories -- -t
- * fewer-tasks`).
+ * The review's other paths: a watch-list doubt that restricts from the start and is cleared by
+ * two operators; a hold core banking refused, then placed; closed with a supervisor; fraud
+ * confirmed; frozen past the deadline and closed; and a review that continued as new (both runs).
  */
-it('records the fewer-tasks paths', async () => {
-  const suffix = 'fewer-tasks';
-  const record = async (applicationId: string, name: string) => {
-    await finish(onboardingWorkflowId(applicationId));
-    await saveHistory(h.client, onboardingWorkflowId(applicationId), `${name}-${suffix}`);
-  };
-  const confirm = async (req: Awaited<ReturnType<typeof newApplication>>) =>
-    h.applications.submitSmsCode(req.applicationId, await readSmsCode(h.providersUrl, req.applicant.mobile));
-  try {
-    const clean = await newApplication(h.documents);
-    await h.applications.start(clean);
-    expect((await confirm(clean)).status).toBe('OPENED');
-    await record(clean.applicationId, 'onboarding-v3-clean');
-    const events = (
-      await h.client.workflow.getHandle(onboardingWorkflowId(clean.applicationId)).fetchHistory()
-    ).events?.length;
-    console.log(`[figures] clean v3 application with fewer workflow tasks: ${events} history events`);
-
-    const v2 = await newFlowApplication(h.documents, 'v2', { withoutMobile: true });
-    expect((await h.applications.start(v2, { partnerId: 'partner-x' })).status).toBe('OPENED');
-    await record(v2.applicationId, 'onboarding-v2-clean');
-
-    const busyOnce = await newApplication(h.documents, { card: newCard('0010') });
-    await h.applications.start(busyOnce);
-    expect((await confirm(busyOnce)).status).toBe('OPENED');
-    await record(busyOnce.applicationId, 'onboarding-v3-busy-check-retried');
-
-    const rejected = await newApplication(h.documents, {
-      person: newPerson('王不符'),
-      card: newCard('0004'),
-    });
-    expect((await h.applications.start(rejected)).status).toBe('REJECTED');
-    await record(rejected.applicationId, 'onboarding-v3-rejected');
-
-    const missing = await newApplication(h.documents);
-    const gone = { idFront: randomBytes(32).toString('hex'), idBack: randomBytes(32).toString('hex') };
-    expect((await h.applications.start({ ...missing, documents: gone })).status).toBe('FAILED');
-    await record(missing.applicationId, 'onboarding-v3-document-missing');
-
-    await refuse(h.providersUrl, ['identity']);
-    const refused = await newApplication(h.documents);
-    expect((await h.applications.start(refused)).status).toBe('FAILED');
-    await record(refused.applicationId, 'onboarding-v3-check-refused');
-    await refuse(h.providersUrl, []);
-
-    const short = new Applications({
-      client: h.client,
-      taskQueue: h.taskQueue,
-      policy: { ...defaultPolicy, applicationDeadlineSeconds: 3, smsCodeWaitSeconds: 60 },
-      firstAnswerWaitMs: 1000,
-    });
-    const busy = await newApplication(h.documents, { card: newCard('0009') });
-    await short.start(busy);
-    await record(busy.applicationId, 'onboarding-v3-deadline-in-checks');
-
-    const tier2 = await newApplication(h.documents, { front: { quality: ['BLURRED'] } });
-    await h.applications.start(tier2);
-    expect(await confirm(tier2)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
-    await record(tier2.applicationId, 'onboarding-v3-tier2-review');
-
-    await refuse(h.coreBankingUrl, ['bind']);
-    const bind = await newApplication(h.documents);
-    await h.applications.start(bind);
-    expect((await confirm(bind)).status).toBe('FAILED');
-    await record(bind.applicationId, 'onboarding-v3-bind-refused');
-  } finally {
-    await refuse(h.providersUrl, []);
-    await refuse(h.coreBankingUrl, []);
-  }
-});
-
-/**
- * The review paths since the `bounded-reviews` patch: approved at once; a watch-list doubt that
- * restricts from the start and is cleared by two operators; a hold core banking refused, then
- * placed; closed with a supervisor; fraud confirmed; frozen past the deadline and closed; and a
- * review that continued as new (both runs). Recorded on their own (`npm run record-histories --
- * -t bounded`).
- */
-it('records the bounded-review paths', async () => {
+it('records the review decisions and bounds', async () => {
   const b = await startHarness(
     {
       review: {
@@ -432,10 +348,6 @@ it('records the bounded-review paths', async () => {
   const fraud = { decision: 'CONFIRM_FRAUD', reasonCode: 'FORGED_DOCUMENT', note: 'montage' } as const;
   const legible = { decision: 'APPROVE', reasonCode: 'DOCUMENT_LEGIBLE_ON_INSPECTION' } as const;
   try {
-    const approved = await openWithReview(b);
-    await b.reviews.decide(approved.reviewId, { round: 1, ...legible }, 'op-alice');
-    await record(approved.reviewId, 'review-bounded-approved');
-
     const watch = await newApplication(b.documents, { person: newPerson('周疑似') });
     await b.applications.start(watch);
     await b.applications.submitSmsCode(
@@ -449,7 +361,7 @@ it('records the bounded-review paths', async () => {
     );
     await b.reviews.decide(watchId, { round: 1, ...legible }, 'op-alice');
     await b.reviews.decide(watchId, { round: 1, ...legible }, 'op-bob');
-    await record(watchId, 'review-bounded-watchlist-two-operators');
+    await record(watchId, 'review-watchlist-two-operators');
 
     const refused = await openWithReview(b);
     await refuse(b.coreBankingUrl, ['hold']);
@@ -463,21 +375,21 @@ it('records the bounded-review paths', async () => {
     );
     await b.reviews.resubmit(refused.req.applicationId, await newPhotos(b, refused.req.applicant));
     await b.reviews.decide(refused.reviewId, { round: 2, ...approve }, 'op-bob');
-    await record(refused.reviewId, 'review-bounded-hold-refused-then-placed');
+    await record(refused.reviewId, 'review-hold-refused-then-placed');
 
     const closed = await openWithReview(b);
     await b.reviews.decide(closed.reviewId, { round: 1, ...close }, 'op-alice');
     await b.reviews.decide(closed.reviewId, { round: 1, ...close }, supervisor);
-    await record(closed.reviewId, 'review-bounded-closed');
+    await record(closed.reviewId, 'review-closed');
 
     const fraudulent = await openWithReview(b);
     await b.reviews.decide(fraudulent.reviewId, { round: 1, ...fraud }, 'op-alice');
     await b.reviews.decide(fraudulent.reviewId, { round: 1, ...fraud }, supervisor);
-    await record(fraudulent.reviewId, 'review-bounded-fraud-confirmed');
+    await record(fraudulent.reviewId, 'review-fraud-confirmed');
 
     const frozen = await openWithReview(b);
     await b.reviews.decide(frozen.reviewId, { round: 1, ...reject }, 'op-alice');
-    await record(frozen.reviewId, 'review-bounded-frozen-then-closed');
+    await record(frozen.reviewId, 'review-frozen-then-closed');
 
     const long = await openWithReview(b);
     const firstRun = (await b.client.workflow.getHandle(long.reviewId).describe()).runId;
@@ -490,8 +402,8 @@ it('records the bounded-review paths', async () => {
     );
     await b.reviews.decide(long.reviewId, { round: 2, ...approve }, 'op-bob');
     await finished(long.reviewId);
-    await saveHistory(b.client, long.reviewId, 'review-bounded-continued-first-run', firstRun);
-    await saveHistory(b.client, long.reviewId, 'review-bounded-continued-second-run');
+    await saveHistory(b.client, long.reviewId, 'review-continued-first-run', firstRun);
+    await saveHistory(b.client, long.reviewId, 'review-continued-second-run');
   } finally {
     await refuse(b.coreBankingUrl, []);
     await b.stop();
@@ -501,9 +413,9 @@ it('records the bounded-review paths', async () => {
 /**
  * Issue 14's workflows: a signing with a wrong code then the right one, a signing refused for
  * elements that do not match, the ID-expiry sweep acting on an account, a renewal, and a review
- * whose re-submitted photos record the card's end date. Recorded
- * on their own (`npm run record-histories -- -t "agreement and expiry"`). The sweep acts on every
- * account of the sandbox it is given: it gets sandboxes of its own.
+ * whose re-submitted photos record the card's end date. The sweep acts on every account of the
+ * sandbox it is given (its events sealed under each account's application key): it gets
+ * sandboxes of its own.
  */
 it('records the agreement and expiry paths', async () => {
   const own = await startOwnSandboxes();
@@ -583,7 +495,7 @@ it('records the agreement and expiry paths', async () => {
     expect(renewed.json()).toMatchObject({ accepted: true });
     await saveHistory(b.client, renewalWorkflowId(req.applicationId), 'id-renewal-accepted');
 
-    // Re-submitted photos that pass record the card's end date (the resubmitted-id-validity patch).
+    // Re-submitted photos that pass record the card's end date.
     const reviewed = await openWithReview(b);
     await b.reviews.decide(reviewed.reviewId, { round: 1, ...reject }, 'op-alice');
     await b.reviews.resubmit(reviewed.req.applicationId, await newPhotos(b, reviewed.req.applicant));
@@ -597,16 +509,13 @@ it('records the agreement and expiry paths', async () => {
   }
 });
 
-it('records the renewal early-return paths', async () => {
-  // Since the renewal-early-return patch: the decision answered by update, the webhook after it.
+it('records the renewal while its webhook is undelivered', async () => {
+  // The decision answered by update, the webhook after it: a second renewal checked by the same run.
   const down = await startHarness(
     {},
     { keyring: testKeyring(keyStore), appWebhookUrl: 'http://127.0.0.1:9/nowhere' },
   );
-  const apis = new Map([
-    [h, await startApi(h)],
-    [down, await startApi(down)],
-  ]);
+  const apis = new Map([[down, await startApi(down)]]);
   /** An account opened on the harness, and a renewal of its card through the API. */
   const open = async (harness: Harness) => {
     const req = await newApplication(harness.documents);
@@ -628,17 +537,12 @@ it('records the renewal early-return paths', async () => {
     return { workflowId: renewalWorkflowId(req.applicationId), renew };
   };
   try {
-    const accepted = await open(h);
-    expect(await accepted.renew()).toMatchObject({ accepted: true });
-    await finish(accepted.workflowId);
-    await saveHistory(h.client, accepted.workflowId, 'id-renewal-early-return-accepted');
-
     // The app's webhook down: a second renewal checked by the run still delivering the first's.
     const twice = await open(down);
     expect(await twice.renew()).toMatchObject({ accepted: true });
     expect(await twice.renew()).toMatchObject({ accepted: true });
     await down.client.workflow.getHandle(twice.workflowId).terminate('recorded');
-    await saveHistory(down.client, twice.workflowId, 'id-renewal-early-return-two-while-undelivered');
+    await saveHistory(down.client, twice.workflowId, 'id-renewal-two-while-undelivered');
   } finally {
     for (const api of apis.values()) await api.close();
     await down.stop();
@@ -646,14 +550,13 @@ it('records the renewal early-return paths', async () => {
 });
 
 /**
- * The paths of the `open-outcome` patch (issue 20): a watch-list doubt held receive-only before
+ * Openings that settle before the application answers (issue 20): a watch-list doubt held receive-only before
  * OPENED is answered; a doubt's hold refused (the application fails, its account frozen); an
  * opening whose answer is lost until the deadline, its account then found by the application's
  * reference and frozen; and one that never reached core banking, found to have opened nothing.
- * Recorded on their own (`npm run record-histories -- -t open-outcome`), on sandboxes of their own
- * whose core banking loses or drops openings on request.
+ * On sandboxes of their own whose core banking loses or drops openings on request.
  */
-it('records the open-outcome paths', async () => {
+it('records the settled openings', async () => {
   const lose = { answers: false, requests: false };
   const unavailable = { error: 'UNAVAILABLE', message: 'core banking is unavailable (recorder hook)' };
   const isOpen = (method: string, url: string) =>
@@ -691,19 +594,19 @@ it('records the open-outcome paths', async () => {
     const doubt = await newApplication(b.documents, { person: newPerson('周疑似') });
     await b.applications.start(doubt);
     expect(await confirm(doubt)).toMatchObject({ status: 'OPENED', review: 'PENDING' });
-    await record(doubt.applicationId, 'onboarding-v3-watchlist-doubt-held-open-outcome');
+    await record(doubt.applicationId, 'onboarding-v3-watchlist-doubt-held');
 
     await refuse(own.coreBankingUrl, ['hold']);
     const refused = await newApplication(b.documents, { person: newPerson('周疑似') });
     await b.applications.start(refused);
     expect((await confirm(refused)).status).toBe('FAILED');
-    await record(refused.applicationId, 'onboarding-v3-watchlist-doubt-hold-refused-open-outcome');
+    await record(refused.applicationId, 'onboarding-v3-watchlist-doubt-hold-refused');
     await refuse(own.coreBankingUrl, []);
 
     lose.answers = true;
     const found = await newFlowApplication(b.documents, 'v2', { withoutMobile: true, face: 'BORDERLINE' });
     await short.start(found, partner);
-    const frozen = await record(found.applicationId, 'onboarding-v2-open-lost-account-found-open-outcome');
+    const frozen = await record(found.applicationId, 'onboarding-v2-open-lost-account-found');
     expect(frozen).toMatchObject({ status: 'FAILED', failedStep: 'OPEN_ACCOUNT', review: 'NONE' });
     expect(frozen.accountNumber).toBeDefined();
     lose.answers = false;
@@ -711,7 +614,7 @@ it('records the open-outcome paths', async () => {
     lose.requests = true;
     const none = await newFlowApplication(b.documents, 'v2', { withoutMobile: true });
     await short.start(none, partner);
-    const nothing = await record(none.applicationId, 'onboarding-v2-open-lost-none-found-open-outcome');
+    const nothing = await record(none.applicationId, 'onboarding-v2-open-lost-none-found');
     expect(nothing).toMatchObject({ status: 'FAILED', failedStep: 'OPEN_ACCOUNT' });
     expect(nothing.accountNumber).toBeUndefined();
   } finally {
@@ -723,9 +626,8 @@ it('records the open-outcome paths', async () => {
 
 /**
  * Issue 20, the review's failure paths: a re-submission whose check gives up (OCR down) and is
- * sent again, and accepted photos that lift the ID-expiry sweep's holds (the
- * bounded-resubmission-calls and resubmission-lifts-id-expiry patches). Recorded on their own
- * (`-t "review failure paths"`) on sandboxes of their own: their fault knobs reach no one else.
+ * sent again, and accepted photos that lift the ID-expiry sweep's holds. On sandboxes of their
+ * own: their fault knobs reach no one else.
  */
 it('records the review failure paths', async () => {
   const own = await startOwnSandboxes();
@@ -781,12 +683,10 @@ it('records the review failure paths', async () => {
 });
 
 /**
- * Issue 21's sealed-sweep-events patch: a sweep whose page returns the account's event sealed
- * under its application's key and delivers it by the activity that opens it, and a signing
- * sealed under its account's application key (bound before it starts; no workflow change).
- * Recorded on their own (`-t "sealed per person"`), on sandboxes of their own.
+ * Issue 21: a signing sealed under its account's application key (bound before it starts). On
+ * sandboxes of their own.
  */
-it('records the paths sealed per person', async () => {
+it('records the signing sealed per person', async () => {
   const own = await startOwnSandboxes();
   const b = await startHarness(
     {},
@@ -825,15 +725,6 @@ it('records the paths sealed per person', async () => {
     });
     await b.client.workflow.getHandle(agreementWorkflowId(agreementId)).result();
     await saveHistory(b.client, agreementWorkflowId(agreementId), 'agreement-signed-sealed-per-person');
-
-    const workflowId = `record-id-expiry-${randomUUID()}`;
-    const swept = await b.client.workflow.execute('idExpirySweep', {
-      workflowId,
-      taskQueue: b.taskQueue,
-      args: [{ policy: defaultIdExpiryPolicy, asOf: addDays(addDays(todayInChina(), 40), 30) }],
-    });
-    expect(swept).toMatchObject({ restricted: 1 });
-    await saveHistory(b.client, workflowId, 'id-expiry-sweep-receive-only-sealed-events');
   } finally {
     await api.close();
     await b.stop();
@@ -842,11 +733,10 @@ it('records the paths sealed per person', async () => {
 });
 
 /**
- * Issue 21's reconcile-by-application patch: a run whose mismatch (an account whose
- * application this run's index does not know) names the application only. Recorded on its own
- * (`-t "reconcile naming applications"`), on sandboxes of its own.
+ * A reconciliation run whose mismatch (an account whose application this run's index does not
+ * know) names the application only. On sandboxes of its own.
  */
-it('records the reconcile naming applications only', async () => {
+it('records the reconcile of an account without application', async () => {
   const own = await startOwnSandboxes();
   const b = await startHarness(
     {},
@@ -889,7 +779,7 @@ it('records the reconcile naming applications only', async () => {
     expect(report).toMatchObject({
       mismatches: [{ kind: 'ACCOUNT_WITHOUT_APPLICATION', applicationId: req.applicationId }],
     });
-    await saveHistory(b.client, workflowId, 'reconcile-run-by-application');
+    await saveHistory(b.client, workflowId, 'reconcile-run-account-without-application');
   } finally {
     await connection.close();
     await b.stop();
@@ -900,7 +790,7 @@ it('records the reconcile naming applications only', async () => {
 /**
  * Issue 24: v2 applications whose checks went through the Tencent Cloud adapters
  * (PROVIDER_PROFILE=tencent-cloud), the FACE check's input carrying the applicant's name (which
- * ImageRecognition needs). Recorded on its own (`-t "through Tencent Cloud"`).
+ * ImageRecognition needs).
  */
 it('records the v2 paths through Tencent Cloud', async () => {
   const t = await startHarness({}, { keyring: testKeyring(keyStore), providerProfile: 'tencent-cloud' });
@@ -934,10 +824,9 @@ it('records the v2 paths through Tencent Cloud', async () => {
 });
 
 /**
- * Flow v4 (issue 22, the `flow-v4` patch): clean (LOW), the declaration not confirmed, a listed
+ * Flow v4 (issue 22): clean (LOW), the declaration not confirmed, a listed
  * person, the second identity on a device (MEDIUM), the third (LINKED_APPLICANTS, HIGH, receive-only)
- * and a watch-list doubt (HIGH, lowered limits). Recorded on their own (`-t "flow v4"`); each uses
- * a device of its own, so the shared linked-applicants counts of other runs do not reach them.
+ * and a watch-list doubt (HIGH, lowered limits). Each uses a device of its own, so the shared linked-applicants counts of other runs do not reach them.
  */
 it('records the flow v4 paths', async () => {
   const b = await startHarness({}, { keyring: testKeyring(keyStore) });
@@ -995,8 +884,7 @@ it('records the flow v4 paths', async () => {
 
 /**
  * The account's risk life (issue 23): the re-verification sweep's hold, and re-verifications
- * passed and failed (test/record/risk-life.ts). Recorded on their own (`-t "risk-life paths"`),
- * on sandboxes of their own.
+ * passed and failed (test/record/risk-life.ts), on sandboxes of their own.
  */
 it('records the risk-life paths', async () => {
   const own = await startOwnSandboxes();
@@ -1016,8 +904,7 @@ it('records the risk-life paths', async () => {
 
 /**
  * Abnormal-account restrictions (issue 23, part 2): lapsed, lifted, appealed and escalated cases,
- * and a lift core banking refused at first (test/record/bank-restriction.ts), signed since the
- * bank-restriction-signed patch. Recorded on their own (`-t "bank-restriction paths"`).
+ * and a lift core banking refused at first (test/record/bank-restriction.ts).
  */
 it('records the bank-restriction paths', async () => {
   // Sandboxes of their own: one path has core banking refuse a lift.
@@ -1035,8 +922,8 @@ it('records the bank-restriction paths', async () => {
 });
 
 /**
- * Dormancy (issue 23): the dormancy sweep's paths (test/record/dormancy.ts). Recorded on their own
- * (`-t "dormancy paths"`), on sandboxes of their own.
+ * Dormancy (issue 23): the dormancy sweep's paths (test/record/dormancy.ts), on sandboxes of
+ * their own.
  */
 it('records the dormancy paths', async () => {
   const own = await startOwnSandboxes();
@@ -1054,7 +941,7 @@ it('records the dormancy paths', async () => {
 
 /**
  * Issue 21: the daily retention run (a new workflow type) destroying a rejected applicant's data
- * once a one-second never-customer period passed. Recorded on its own (`-t "retention run"`).
+ * once a one-second never-customer period passed.
  */
 it('records the retention run', async () => {
   const b = await startHarness({}, { keyring: testKeyring(keyStore) });
@@ -1123,9 +1010,8 @@ it('records the retention run', async () => {
 });
 
 /**
- * Issue 23, part 4: the re-verification-outcome patch (the funnel's ReVerificationOutcome upsert),
- * a passed and a failed case (test/record/re-verification-outcome.ts). Recorded on its own
- * (`-t "re-verification outcome"`).
+ * Issue 23, part 4: the funnel's ReVerificationOutcome upsert, a passed and a failed case
+ * (test/record/re-verification-outcome.ts).
  */
 it('records the re-verification outcome', async () => {
   const b = await startHarness({}, { keyring: testKeyring(keyStore) });

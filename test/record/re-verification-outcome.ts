@@ -1,7 +1,7 @@
 /**
- * Histories of the re-verification-outcome patch (issue 23, part 4): a decided case publishes its
- * outcome as the ReVerificationOutcome search attribute (an upsert after the patch's marker) for
- * the funnel; one passed, one failed by a face that does not match. Called by histories.record.ts.
+ * Re-verification outcomes (issue 23, part 4): a decided case publishes its outcome as the
+ * ReVerificationOutcome search attribute for the funnel; one passed on photos, one failed by a face
+ * that does not match. Called by histories.record.ts.
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
@@ -48,9 +48,9 @@ export async function recordReVerificationOutcome(
     await saveHistory(b.client, workflowId, name, caseId);
     return result;
   };
-  expect(await reVerify(await newPhotos(b, req.applicant), 're-verification-outcome-passed')).toMatchObject({
+  expect(await reVerify(await newPhotos(b, req.applicant), 're-verification-photos-passed')).toMatchObject({
     passed: true,
   });
   const selfie = await b.documents.put(makeSelfieImage({ face: 'MISMATCH' }), OWN_APP_TENANT);
-  expect(await reVerify({ selfie }, 're-verification-outcome-failed-face')).toMatchObject({ passed: false });
+  expect(await reVerify({ selfie }, 're-verification-face-mismatch')).toMatchObject({ passed: false });
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartApplicationRequest } from '../../domain/application';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
+import { recordedKeyring } from '../replay/recorded-keys';
 import {
   type Harness,
   newApplication,
@@ -342,11 +343,16 @@ describe('read back with no codec', () => {
 });
 
 describe('the search itself', () => {
-  it('finds the personal data of a history recorded before encryption, as text and as base64', async () => {
-    const file = path.join(historiesDir, 'onboarding-v3-clean.bin');
+  it('finds the personal data of a history whose payloads are in clear, as text and as base64', async () => {
+    // The recorded clean v3 history with its start input decoded in place: what a history would
+    // hold without the codec.
+    const file = path.join(historiesDir, 'onboarding-v3-clean-encrypted.bin');
     const history = temporal.api.history.v1.History.decode(await readFile(file));
-    const [input] = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const payloads = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    expect(payloads.every(isEncrypted)).toBe(true);
+    const [input] = await new EncryptionCodec(await recordedKeyring()).decode(payloads);
     expect(isEncrypted(input!)).toBe(false);
+    payloads[0] = temporal.api.common.v1.Payload.create(input);
     const { applicant, boundAccount } = JSON.parse(Buffer.from(input!.data!).toString());
     const sensitive: Sensitive[] = [
       { label: 'name', value: applicant.name },
