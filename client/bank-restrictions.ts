@@ -258,7 +258,7 @@ export class BankRestrictions {
 
   /**
    * One page of the cases in `status`, from visibility (the case's `RestrictionStatus` and
-   * `RestrictionDueAt`, published since the bank-restriction-signed patch): each case's id, its
+   * `RestrictionDueAt`): each case's id, its
    * application, status and, once appealed, by when its appeal is decided. In visibility's own
    * order, the most recently proposed case first; `cursor` is the one the previous page answered.
    * Nothing read is personal: the account number is core banking's, found by the application id.
@@ -301,7 +301,7 @@ export class BankRestrictions {
       const listed = bankRestrictionStatusSchema.safeParse(
         info.typedSearchAttributes.get(RestrictionStatusKey),
       );
-      // A case started before the patch publishes no status, so a status query never finds it.
+      // A case that failed before it took its signed proposal published no status.
       if (!applicationId || !listed.success) continue;
       const dueAt = info.typedSearchAttributes.get(RestrictionDueAtKey);
       cases.push({

@@ -2,8 +2,7 @@
  * Funnel figures per flow version and channel, counted through Temporal visibility: how many
  * applications reached each step, got through it, were rejected at it, were abandoned there (the
  * reserved phone's SMS code was where most applicants dropped out in practice), failed there, or
- * are at it now. Applications started before the no-stuck-applications patch publish where they
- * stand only once decided: while they run they count as started, not yet at a step.
+ * are at it now.
  */
 import type { Client } from '@temporalio/client';
 import { flows } from '../domain/flows';

@@ -13,12 +13,14 @@ import { countPatches, formatPatchCounts } from './patch-counts';
 
 const program = new Command('npm run patches')
   .description(
-    'Counts the running workflows per change version: for each patch in workflows/patches.ts, the\n' +
-      'running workflows whose TemporalChangeVersion search attribute holds its id (they took the\n' +
-      'patched branch), then the running workflows with no change version. A patch whose old branch\n' +
-      'no running workflow can still take, and whose removed-after date has passed, can move on:\n' +
-      'patched -> deprecatePatch -> removed (docs/changing-workflows.md).\n\n' +
-      'Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS* or a\n' +
+    'Counts running workflows per change version. For each patch in workflows/patches.ts: the ' +
+      'running workflows whose TemporalChangeVersion search attribute holds its id (they took the ' +
+      'patched branch), and the running workflows of its type started before its stage shipped (by ' +
+      'the end of that day, China time), which may still be on the branch being retired. Then the ' +
+      'running workflows with no change version. A patch with none started before, and its ' +
+      'removed-after date past, moves on: patched -> deprecatePatch -> removed ' +
+      '(docs/changing-workflows.md).\n\n' +
+      'Connects with TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS* or a ' +
       'temporal.toml profile (TEMPORAL_PROFILE), else the local dev server.',
   )
   .option('--task-queue <name>', 'count only workflows of this task queue (default: the whole namespace)')

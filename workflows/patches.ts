@@ -11,8 +11,9 @@
  * beside the workflow (or `patches[i].id` itself), then add an entry here in the same commit, with
  * `stage: 'patched'`, the day it ships as `date`, and as `removedAfter` that day plus the longest a
  * workflow of that type can stay open (a review: its policy's re-submission and frozen deadlines;
- * an application: its business deadline). Retiring it moves it to `stage: 'deprecated'`, then out
- * of this list (the retirement procedure in docs/changing-workflows.md).
+ * an application: its business deadline). Retiring it moves it to `stage: 'deprecated'` with its
+ * `deprecatedOn` day, then out of this list (the retirement procedure in
+ * docs/changing-workflows.md).
  *
  * Workflow code may import this module (no Node, no I/O).
  */
@@ -26,8 +27,10 @@ export interface Patch {
   readonly id: string;
   /** The workflow type that asks for it. */
   readonly workflow: WorkflowType;
-  /** The day it shipped (YYYY-MM-DD, China time). */
+  /** The day it shipped with `patched()` (YYYY-MM-DD, China time). */
   readonly date: string;
+  /** The day `deprecatePatch()` replaced `patched()` (YYYY-MM-DD), once it has. */
+  readonly deprecatedOn?: string;
   /** The day after which no run can still be on the old branch (YYYY-MM-DD), checked with `npm run patches`. */
   readonly removedAfter: string;
   /** `patched`: both branches in the code; `deprecated`: `deprecatePatch()`, the old branch deleted. */
