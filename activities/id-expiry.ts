@@ -44,7 +44,7 @@ export interface SealedEvent {
   sealed: string;
 }
 
-/** A page as the `sealed-sweep-events` patch returns it: no account number, no end date in clear. */
+/** A page as the sweep workflow takes it: no account number, no end date in clear. */
 export type SealedSweepPageResult = Omit<SweepPageResult, 'events'> & {
   events: SealedEvent[];
   /**
@@ -57,10 +57,9 @@ export type SealedSweepPageResult = Omit<SweepPageResult, 'events'> & {
 const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The sweep's per-account payloads sealed under each account's application key (the
- * `sealed-sweep-events` patch, workflows/id-expiry/sweep.ts): the page's events leave the
- * activity sealed, and are opened only by the activity that delivers them, so the sweep's
- * history (deployment key, never shredded) holds no account number nor card date in clear.
+ * The sweep's per-account payloads sealed under each account's application key
+ * (workflows/id-expiry/sweep.ts): the page's events leave the activity sealed, and are opened only
+ * by the activity that delivers them, so the sweep's history (deployment key, never shredded) holds no account number nor card date in clear.
  * `keyring`: the one the worker's codec uses; a worker without one (a plaintext benchmark)
  * fails these activities for good rather than seal nothing.
  */

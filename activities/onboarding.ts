@@ -56,8 +56,8 @@ async function readDocument(ports: Ports, documentId: string, applicationId: str
 }
 
 /**
- * The application's business deadline, when the workflow sends it (since the
- * no-stuck-applications patch): a vendor still failing once it has passed is given up for good
+ * The application's business deadline, which the workflow sends with each call: a vendor still
+ * failing once it has passed is given up for good
  * (DeadlineExceeded, not retried), so the application ends FAILED instead of retrying for ever.
  * Local activities retried inside a workflow task outlive their schedule-to-close timeout in SDK
  * 1.24, so the check is the activity's own.
@@ -80,8 +80,8 @@ function currentApplicationId(): string {
 }
 
 /**
- * One check of a flow with its activity's input: the batch `runChecks` takes (since the
- * `fewer-workflow-tasks` patch) holds one of these per check.
+ * One check of a flow with its activity's input: the batch `runChecks` takes holds one of these
+ * per check.
  */
 export type CheckCall =
   | { check: 'ID_DOCUMENT'; input: CheckIdDocumentInput & Deadline }

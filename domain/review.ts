@@ -194,8 +194,7 @@ const AS_STARTED: Required<Pick<ReviewPolicy, keyof typeof LATER_SETTINGS>> = {
   bankActionMaxBackoffSeconds: 3600,
   continueAsNewAtEvents: 5_000,
   continueAsNewAtUpdates: 1_000,
-  // Re-submissions before the setting were not bounded at all; since the
-  // `bounded-resubmission-calls` patch those of such reviews get this.
+  // Inputs of reviews started before the setting lack it: their re-submissions get this.
   resubmissionCallSeconds: 30,
 };
 
