@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,7 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // Most of a test's time is spent waiting on the Temporal server, the sandboxes or a browser:
     // vitest's default (one process fewer than the cores: one on CI's two) left a core idle.
-    maxWorkers: 3,
+    maxWorkers: Math.max(3, os.availableParallelism() - 1),
     // Bundling workflow code and talking to a real server take seconds.
     testTimeout: 60_000,
     hookTimeout: 120_000,

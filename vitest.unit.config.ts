@@ -8,6 +8,7 @@
 // or listening on a free port of its own) and replay recorded histories
 // (Worker.runReplayHistories), but not use vitest's inject() or a harness:
 // test/architecture.test.ts checks their imports. test/record/ only records on demand.
+import os from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 export const unitTests = ['test/**/*.test.ts'];
@@ -18,6 +19,9 @@ export default defineConfig({
     include: unitTests,
     exclude: [...configDefaults.exclude, ...notUnitTests],
     pool: 'forks',
+    // These tests compute rather than wait: one process per core (vitest's default leaves one
+    // core idle, which on CI's two is half the machine).
+    maxWorkers: Math.max(2, os.availableParallelism()),
     // Replaying every recorded history bundles the workflow code first: seconds, not milliseconds.
     testTimeout: 60_000,
     hookTimeout: 120_000,
