@@ -1,7 +1,7 @@
 /**
  * How workflows call activities: every proxyActivities / proxyLocalActivities option set is built
  * here, one named factory per kind of call, so a timeout or a list of errors no retry fixes is
- * written once. (workflows/bank-restriction/ still builds its own.) Options are not part of a
+ * written once. Options are not part of a
  * workflow's history: changing one changes later calls, not what a replay expects.
  */
 import type { Duration } from '@temporalio/common';

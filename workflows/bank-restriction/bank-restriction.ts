@@ -41,6 +41,7 @@ import {
 } from '../../domain/bank-restrictions';
 import type { ReVerificationResult } from '../../domain/risk-life';
 import { reVerificationWorkflowId } from '../../domain/workflow-ids';
+import { auditOptions, coreBankingOptions, REFUSED } from '../activity-options';
 import { isActivityFailure } from '../onboarding/failures';
 import { Outbox } from '../outbox';
 import { refuse } from '../refuse';
@@ -88,21 +89,12 @@ export interface BankRestrictionInput {
 }
 
 /** Core banking's calls: quick retries of transient faults within a minute, then the case's own back-off. */
-const bank = proxyActivities<Pick<Activities, 'placeHold' | 'liftHold'>>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '200 ms',
-    maximumInterval: '10 seconds',
-    nonRetryableErrorTypes: ['ProviderContractError', 'ProviderRefusedError'],
-  },
-});
+const bank = proxyActivities<Pick<Activities, 'placeHold' | 'liftHold'>>(
+  coreBankingOptions({ within: '1 minute', maximumInterval: '10 seconds', final: [REFUSED] }),
+);
 
 /** Audit entries are off every answer's path and must be written: retried without end, as a review's. */
-const { audit } = proxyActivities<Pick<Activities, 'audit'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const { audit } = proxyActivities<Pick<Activities, 'audit'>>(auditOptions());
 
 const RE_VERIFICATION_PENDING: readonly BankRestrictionStatus[] = ['RE_VERIFYING'];
 
