@@ -11,9 +11,6 @@ import type { Client } from '@temporalio/client';
 import client from 'prom-client';
 import type { DocumentStore } from '../adapters/documents';
 import type { Ports } from '../adapters/ports';
-import type { LegalHoldStore } from '../client/legal-holds';
-import type { PersonRows } from '../client/person-rows';
-import type { DueCursor, IndexRow, RetentionIndex } from '../client/retention-index';
 import {
   firstLookAt,
   nextStep,
@@ -25,6 +22,9 @@ import { applicationIdOfWorkflow } from '../domain/workflow-ids';
 import type { Keyring } from '../encryption/keyring';
 // The shred command's own function: the same refusal while any of the application's workflows runs.
 import { StillRunningError, shredApplication } from '../encryption/shred';
+import type { LegalHoldStore } from '../stores/legal-holds';
+import type { PersonRows } from '../stores/person-rows';
+import type { DueCursor, IndexRow, RetentionIndex } from '../stores/retention-index';
 
 /** Counters on the worker's /metrics (codes only: the rule, the outcome). */
 export interface RetentionMetrics {

@@ -1,11 +1,11 @@
 /**
- * The linked-applicants port over the shared store (adapters/linked-applicants): every value is
+ * The linked-applicants port over the shared store (stores/linked-applicants): every value is
  * keyed with an HMAC under the counters' key (COUNTER_HMAC_KEY, as the daily limits key theirs)
  * before the store sees it, so the store holds no device id, mobile or ID number. The store is
  * opened on first use: a worker that never runs a v4 application never opens it.
  */
 import { createHmac } from 'node:crypto';
-import type { LinkedApplicantsStore } from './linked-applicants';
+import type { LinkedApplicantsStore } from '../stores/linked-applicants';
 import type { LinkedApplicants } from './ports';
 
 const keyOf = (hmacKey: string, kind: 'id' | 'device' | 'mobile', value: string): string =>

@@ -241,7 +241,7 @@ export interface DocumentReader {
   get(documentId: string, applicationId: string): Promise<Buffer>;
 }
 
-/** The append-only, hash-chained audit log (adapters/audit, docs/audit.md). */
+/** The append-only, hash-chained audit log (stores/audit, docs/audit.md). */
 export interface AuditRecorder {
   /** Appends one entry, idempotent by `event.id`: recording the same id again writes nothing. */
   record(event: AuditEvent): Promise<AuditEntry>;

@@ -251,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       ],
     },
     engineerTokens: e.ENGINEER_TOKENS,
-    /** For the API (client/reviews.ts) and the worker's bundle (worker/create-worker.ts) alone. */
+    /** For the API (api/services/reviews.ts) and the worker's bundle (worker/create-worker.ts) alone. */
     decisionSigningKey: e.DECISION_SIGNING_KEY,
   };
 }

@@ -154,7 +154,7 @@ export const bankRestrictionCaseSchema = z.object({
 export type BankRestrictionCase = z.infer<typeof bankRestrictionCaseSchema>;
 
 /**
- * One case in a listing by status (client/bank-restrictions.ts: `listByStatus`), read from
+ * One case in a listing by status (api/services/bank-restrictions.ts: `listByStatus`), read from
  * visibility alone: codes, ids and times, no personal data (the account number is core banking's,
  * found by the application id).
  */

@@ -1,6 +1,6 @@
 /**
  * JSON with every object's keys sorted, so that the order of fields on the wire does not change
- * a fingerprint (client/applications.ts for start requests, sandbox/idempotency.ts for the
+ * a fingerprint (api/services/applications.ts for start requests, sandbox/idempotency.ts for the
  * sandboxes' idempotency keys). Properties holding undefined are left out, as JSON.stringify does.
  *
  * Keys sort with String.prototype.localeCompare, and must keep doing so: the fingerprint of a

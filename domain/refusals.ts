@@ -1,7 +1,7 @@
 /**
  * Every way a running workflow refuses a message before anything is recorded: an update
  * validator throws one of these types (workflows/refuse.ts) and the API answers the HTTP meaning
- * written beside it (client/workflow-errors.ts). One table for both, so a misspelt type fails
+ * written beside it (api/services/workflow-errors.ts). One table for both, so a misspelt type fails
  * the type check instead of turning a 4xx into a 500.
  */
 

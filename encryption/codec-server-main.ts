@@ -1,8 +1,9 @@
 /** The codec server process (`npm start` runs it): decodes payloads for the Web UI and the CLI. */
-import { auditTrailFromConfig } from '../adapters/audit';
+
 import { loadConfigOrExit } from '../config';
 import { logger } from '../config/logger';
 import { observabilityRoutes, ProjectMetrics } from '../config/metrics';
+import { auditTrailFromConfig } from '../stores/audit';
 import { EncryptionCodec } from './codec';
 import { buildCodecServer, codecServerSettings } from './codec-server';
 import { keyringFromConfig } from './from-config';

@@ -8,7 +8,7 @@
  * only with OIDC over HTTPS, but sends cookies when "include cross-origin credentials" is on).
  * Purpose: stated at sign-in, or per request in `X-Decode-Purpose`; a decode without one is refused.
  * Audit: every decode is recorded in the audit log (docs/audit.md) before any payload is answered,
- * as the review console's reveal is (client/api/routes/review-cases.ts): no record, no plaintext.
+ * as the review console's reveal is (api/routes/review-cases.ts): no record, no plaintext.
  * CORS: only the Web UI's origins get an answer; a browser request from any other origin is 403.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -20,8 +20,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { z } from 'zod';
-import type { AuditTrail } from '../adapters/audit';
 import type { Config } from '../config';
+import type { AuditTrail } from '../stores/audit';
 import { keyIdOf } from './codec';
 import { applicationIdOfKey } from './keyring';
 

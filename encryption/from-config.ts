@@ -9,8 +9,8 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config';
-import { type DataKeyStore, SqliteDataKeyStore } from './data-key-store';
-import { PostgresDataKeyStore } from './data-key-store-postgres';
+import { type DataKeyStore, SqliteDataKeyStore } from '../stores/data-key-store';
+import { PostgresDataKeyStore } from '../stores/data-key-store-postgres';
 import { Keyring } from './keyring';
 import { LocalKms, type MasterKey, parseKeyList } from './kms';
 

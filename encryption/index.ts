@@ -4,6 +4,8 @@
  * application (`keyring.encrypt(applicationId, bytes)` / `decrypt`: documents, an audit log),
  * which the shred operation renders unreadable together with the application's histories.
  */
+
+export { type DataKeyStore, MemoryDataKeyStore, SqliteDataKeyStore } from '../stores/data-key-store';
 export {
   type DecodeErrorListener,
   type DecodeErrorReason,
@@ -16,7 +18,6 @@ export {
   PayloadDecodeError,
 } from './codec';
 export { encryptedDataConverter, failureConverterPath } from './data-converter';
-export { type DataKeyStore, MemoryDataKeyStore, SqliteDataKeyStore } from './data-key-store';
 export { keyringFromConfig, masterKeys } from './from-config';
 export {
   applicationIdOfWorkflow,

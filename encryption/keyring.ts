@@ -5,7 +5,7 @@
  * Shredding an application deletes that key, which renders all of it unreadable at once.
  */
 import { randomBytes } from 'node:crypto';
-import { type DataKeyStore, isShredded, type WrappedDataKey } from './data-key-store';
+import { type DataKeyStore, isShredded, type WrappedDataKey } from '../stores/data-key-store';
 import { decryptGcm, encryptGcm, GCM_OVERHEAD_BYTES } from './gcm';
 import type { KeyManagementService } from './kms';
 
@@ -34,7 +34,7 @@ export const applicationIdOfWorkflow = (workflowId: string | undefined): string 
 /**
  * Workflows whose id names no application but whose payloads carry one person's data: an
  * agreement signing (`agreement-agr-<hash>`) is bound to its account's application when it
- * starts (client/agreements.ts). Only these ids are looked up, so other workflows (sweeps,
+ * starts (api/services/agreements.ts). Only these ids are looked up, so other workflows (sweeps,
  * reconciliation, schedules) cost the codec no store read.
  */
 const BINDABLE_WORKFLOW = /^agreement-agr-[0-9a-f]{32}$/;

@@ -1,15 +1,15 @@
 /**
- * The authorization table of client/api/access.ts as a Markdown document (docs/access.md):
+ * The authorization table of api/access.ts as a Markdown document (docs/access.md):
  * `npm run access-table` prints it, `npm run access-table -- --write` rewrites the doc, and
  * test/api/access-doc.test.ts fails when the doc is not exactly what this renders.
  */
-import { ACCESS, type Answer, CALLER_KINDS, type CallerKind } from '../client/api/access';
+import { ACCESS, type Answer, CALLER_KINDS, type CallerKind } from '../api/access';
 import { type RouteName, routes } from '../sdk/routes';
 
 /** Where the rendered document lives, relative to the repository's root. */
 export const ACCESS_DOC = 'docs/access.md';
 
-/** Each kind of caller, relative to the thing the call is about (as in client/api/access.ts). */
+/** Each kind of caller, relative to the thing the call is about (as in api/access.ts). */
 export const KIND_NOTES: Readonly<Record<CallerKind, string>> = {
   none: 'no token, or one that is not live (unknown, or a session expired or revoked)',
   app: "the bank's own app's token, on its own applications, accounts and agreements",
@@ -28,7 +28,7 @@ const ANSWER_NOTES: readonly [Answer, string][] = [
   ['ok', 'past authorization: a 2xx, or a 4xx about the request itself (400, 409, 422, 429)'],
   [401, 'no caller: refused before anything else, with `WWW-Authenticate: Bearer`'],
   [403, "the caller's role may not call this operation (the problem names the roles that may)"],
-  [404, "the thing exists but is not the caller's: answered as if it did not exist (client/api/owner.ts)"],
+  [404, "the thing exists but is not the caller's: answered as if it did not exist (api/owner.ts)"],
 ];
 
 /** A Fastify path pattern in OpenAPI's form: `/v1/reviews/:reviewId` → `/v1/reviews/{reviewId}`. */
@@ -68,7 +68,7 @@ export function renderAccessDoc(): string {
     '# Who may call what',
     '',
     'Every operation of HTTP API v1 against every kind of caller, and the class of answer it gets:',
-    'the authorization table `ACCESS` of `client/api/access.ts`, whose hook answers the 401s and',
+    'the authorization table `ACCESS` of `api/access.ts`, whose hook answers the 401s and',
     '403s before any body is read. `test/api/access.int.test.ts` holds the running API to it: it calls',
     'every operation of `/openapi.json` as every kind of caller, on real things of each tenant, and',
     'expects each cell. This file is generated from the table: `npm run access-table` prints it,',

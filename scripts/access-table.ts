@@ -1,5 +1,5 @@
 /**
- * `npm run access-table`: prints the authorization table of client/api/access.ts as Markdown,
+ * `npm run access-table`: prints the authorization table of api/access.ts as Markdown,
  * the whole of docs/access.md; `npm run access-table -- --write` rewrites that file.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { ACCESS_DOC, renderAccessDoc } from './access-doc';
 
 const opts = new Command('npm run access-table')
-  .description('Prints who may call what (client/api/access.ts) as Markdown: docs/access.md.')
+  .description('Prints who may call what (api/access.ts) as Markdown: docs/access.md.')
   .option('--write', `write ${ACCESS_DOC} instead of printing it`)
   .parse()
   .opts<{ write?: boolean }>();

@@ -7,6 +7,8 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
+import { loadConfig } from '../config';
+import { auditCheckpointSettings } from '../config/audit-checkpoints';
 import {
   type AuditLog,
   auditDbFile,
@@ -15,9 +17,7 @@ import {
   PostgresAuditLog,
   SqliteAuditLog,
   verifyWithCheckpoints,
-} from '../adapters/audit';
-import { loadConfig } from '../config';
-import { auditCheckpointSettings } from '../config/audit-checkpoints';
+} from '../stores/audit';
 
 const program = new Command('npm run audit:verify')
   .description(

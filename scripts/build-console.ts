@@ -3,12 +3,7 @@
  * dist/console (for an API installed without devDependencies) and prints each page's weight.
  * The API builds them itself, in memory, wherever esbuild is installed (npm start, npm test).
  */
-import {
-  buildConsoleAssets,
-  PREBUILT_DIR,
-  pageWeights,
-  writeConsoleAssets,
-} from '../client/api/console-assets';
+import { buildConsoleAssets, PREBUILT_DIR, pageWeights, writeConsoleAssets } from '../api/console-assets';
 
 const started = performance.now();
 const built = await buildConsoleAssets();

@@ -411,7 +411,7 @@ async function main(): Promise<void> {
     }));
     for (const a of apis) {
       supervise(() =>
-        node(a.name, 'client/api/main.ts', {
+        node(a.name, 'api/main.ts', {
           ...env,
           API_PORT: String(a.port),
           // The proxy polls /ready four times a second: a draining API gets nothing new after this.

@@ -27,7 +27,7 @@ const program = new Command('npm start')
       '    the pinned Temporal CLI is found or built first (TEMPORAL_CLI names one explicitly)\n' +
       '  - the providers and core-banking sandboxes (tsx sandbox/main.ts)\n' +
       '  - the payment-network simulator (tsx sandbox/payment-network/main.ts): payment institutions against the API\n' +
-      '  - the worker (tsx worker/main.ts) and the HTTP API (tsx client/api/main.ts)\n' +
+      '  - the worker (tsx worker/main.ts) and the HTTP API (tsx api/main.ts)\n' +
       '  - the codec server (tsx encryption/codec-server-main.ts), which the Web UI decodes payloads\n' +
       '    through for operators and engineers who sign in; everyone else sees them encrypted\n' +
       'Ctrl-C stops them all. Pass flags after --, e.g. `npm start -- --no-ui`.',
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       WORKER_SDK_METRICS_ADDRESS: config.worker.sdkMetricsAddress ?? `127.0.0.1:${workerHealth.port + 10}`,
     });
     const workerReady = untilLine(worker, 'worker ready');
-    run('api', 'client/api/main.ts', [], appEnv);
+    run('api', 'api/main.ts', [], appEnv);
     run('codec', 'encryption/codec-server-main.ts', [], appEnv);
     const apiUrl = `http://${config.api.host}:${config.api.port}`;
     const networkUrl = `http://127.0.0.1:${config.sandbox.paymentNetworkPort}`;

@@ -189,16 +189,17 @@ const problems = (files: Record<string, string>): string[] =>
 describe('the import checker', () => {
   it('names a bad import of the SDK, with the file, line, rule and why', () => {
     const [v, ...rest] = check({
-      'sdk/bad.ts': "import { z } from 'zod';\nimport { Applications } from '../client/applications';\n",
+      'sdk/bad.ts':
+        "import { z } from 'zod';\nimport { Applications } from '../api/services/applications';\n",
     });
     expect(rest).toEqual([]);
     expect(v).toMatchObject({
       file: 'sdk/bad.ts',
       line: 2,
       specifier: '../client/applications',
-      problem: 'imports client/applications',
+      problem: 'imports api/services/applications',
     });
-    expect(formatViolations([v!])).toContain('sdk/bad.ts:2 imports client/applications');
+    expect(formatViolations([v!])).toContain('sdk/bad.ts:2 imports api/services/applications');
     expect(formatViolations([v!])).toContain('sdk/, domain/ and zod only');
   });
 
@@ -240,7 +241,7 @@ describe('the import checker', () => {
         'sdk/node.ts': "import { createHash } from 'node:crypto';\nimport fs from 'fs';\n",
         'sdk/packages.ts': "import Fastify from 'fastify';\nimport { Client } from '@temporalio/client';\n",
         'sdk/server.ts':
-          "export * from '../config';\nconst p = import('../adapters/ports');\nimport type { T } from '../client/reviews';\n",
+          "export * from '../config';\nconst p = import('../adapters/ports');\nimport type { T } from '../api/services/reviews';\n",
       }),
     ).toEqual([
       'sdk/node.ts: imports the Node built-in node:crypto',
@@ -249,7 +250,7 @@ describe('the import checker', () => {
       'sdk/packages.ts: imports the package @temporalio/client',
       'sdk/server.ts: imports config',
       'sdk/server.ts: imports adapters/ports',
-      'sdk/server.ts: imports client/reviews (type-only, still a dependency on it)',
+      'sdk/server.ts: imports api/services/reviews (type-only, still a dependency on it)',
     ]);
   });
 
@@ -272,7 +273,7 @@ describe('the import checker', () => {
           "import { Command } from 'commander';\nimport path from 'node:path';\nimport { ApiClient } from '../sdk/client';\nimport { c } from '../domain/credentials';\n",
         'cli/bad.ts': [
           "import { loadConfig } from '../config';",
-          "import { Reviews } from '../client/reviews';",
+          "import { Reviews } from '../api/services/reviews';",
           "import type { Ports } from '../adapters/ports';",
           "import { x } from '../contracts/providers';",
           "import { w } from '../worker/main';",
@@ -280,7 +281,7 @@ describe('the import checker', () => {
       }),
     ).toEqual([
       'cli/bad.ts: imports config',
-      'cli/bad.ts: imports client/reviews',
+      'cli/bad.ts: imports api/services/reviews',
       'cli/bad.ts: imports adapters/ports (type-only, still a dependency on it)',
       'cli/bad.ts: imports contracts/providers',
       'cli/bad.ts: imports worker/main',
@@ -302,14 +303,14 @@ describe('the import checker', () => {
           "import { createOnboardingActivities } from '../activities/onboarding';",
           "import { Client } from '@temporalio/client';",
           "import { readFileSync } from 'node:fs';",
-          "import type { Applications } from '../client/applications';",
+          "import type { Applications } from '../api/services/applications';",
         ].join('\n'),
       }),
     ).toEqual([
       'workflows/bad.ts: imports activities/onboarding',
       'workflows/bad.ts: imports the package @temporalio/client',
       'workflows/bad.ts: imports the Node built-in node:fs',
-      'workflows/bad.ts: imports client/applications (type-only, still a dependency on it)',
+      'workflows/bad.ts: imports api/services/applications (type-only, still a dependency on it)',
     ]);
   });
 
@@ -335,7 +336,7 @@ describe('the import checker', () => {
       problems({
         'client/x.ts':
           "import { Worker } from '@temporalio/worker';\nimport { a } from '../adapters/ports';\n",
-        'test/x.ts': "import { c } from '../client/applications';\n",
+        'test/x.ts': "import { c } from '../api/services/applications';\n",
       }),
     ).toEqual([]);
   });

@@ -1,5 +1,5 @@
 /**
- * Reconciliation, run by a Temporal Schedule (client/reconciliation.ts): core banking's accounts
+ * Reconciliation, run by a Temporal Schedule (api/services/reconciliation.ts): core banking's accounts
  * opened in the last period against the applications that opened them. Ops hear of every account
  * without a finished application and every application whose account is missing. An alert's
  * event id names its mismatch (kind and application), so a receiver that de-duplicates by

@@ -1,8 +1,8 @@
 import type { Config } from '../../config';
-import { auditTrailFromConfig, unconfiguredAudit } from '../audit';
+import { auditTrailFromConfig, unconfiguredAudit } from '../../stores/audit';
+import { linkedApplicantsDbFile, openLinkedApplicantsStore } from '../../stores/linked-applicants';
 import { DocumentStore, type Sealer } from '../documents';
 import { keyedLinkedApplicants, unconfiguredLinkedApplicants } from '../keyed-linked-applicants';
-import { linkedApplicantsDbFile, openLinkedApplicantsStore } from '../linked-applicants';
 import type { Ports } from '../ports';
 import { httpAppNotifier, tenantNotifier } from './app-notifier';
 import { httpCoreBanking } from './core-banking';

@@ -2,7 +2,7 @@
 
 export const SESSION_KEY = 'account-opening.apply.current';
 
-/** The mode the API serves the page in (client/api/routes/console.ts). */
+/** The mode the API serves the page in (api/routes/console.ts). */
 export const PRODUCTION =
   document.querySelector('meta[name="account-opening-mode"]')?.getAttribute('content') === 'production';
 

@@ -6,15 +6,15 @@
 import type { AddressInfo } from 'node:net';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { memoryAuditTrail } from '../../adapters/audit';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
-import { buildApi } from '../../client/api/app';
-import type { Credentials } from '../../client/api/auth';
-import { Funnel } from '../../client/funnel';
-import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
-import { Reviews } from '../../client/reviews';
+import { buildApi } from '../../api/app';
+import type { Credentials } from '../../api/auth';
+import { Funnel } from '../../api/services/funnel';
+import { Reviews } from '../../api/services/reviews';
 import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import { memoryAuditTrail } from '../../stores/audit';
+import { SqliteIdempotencyRecords } from '../../stores/idempotency-records';
 import { newApplication, readSmsCode } from '../../test/support/harness';
 import { addressOption, type BenchEnv, namespaceOption, withBenchEnv } from './env';
 import {

@@ -2,7 +2,7 @@
  * `npm run bench:reviews`: the review queue at scale. Parks --n review workflows (default 10,000:
  * the project's own `review` workflow, started as onboarding starts it, with its search
  * attributes and an encrypted payload; each waits for an operator) on a task queue of its own,
- * then measures through client/reviews.ts (what GET /v1/reviews serves):
+ * then measures through api/services/reviews.ts (what GET /v1/reviews serves):
  *   - the first page, oldest first, 50 cases (status PENDING);
  *   - a filtered page (PENDING, channel PARTNER, reason ID_IMAGE_GLARE);
  *   - the second page, through the first page's token;
@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { Reviews } from '../../client/reviews';
+import { Reviews } from '../../api/services/reviews';
 import { developmentDecisionSigningKey } from '../../domain/credentials';
 import type { ReviewInput } from '../../domain/review';
 import { defaultReviewPolicy } from '../../domain/review-defaults';

@@ -8,9 +8,9 @@ import { httpPorts } from '../../adapters/http';
 import { temporalConnectConfig } from '../../config/temporal';
 import { developmentDecisionSigningKey } from '../../domain/credentials';
 import { encryptedDataConverter } from '../../encryption/data-converter';
-import { SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { Keyring } from '../../encryption/keyring';
 import { LocalKms } from '../../encryption/kms';
+import { SqliteDataKeyStore } from '../../stores/data-key-store';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { childConfig, childReady, type WorkerConfig } from './processes';
 

@@ -329,7 +329,7 @@ async function main(): Promise<boolean> {
       'worker',
       nodePiece('worker', 'worker/main.ts', [], [`http://127.0.0.1:${workerHealthPort}/ready`], pieceOpts),
     );
-    pieces.set('api', nodePiece('api', 'client/api/main.ts', [], [`${apiUrl}/health`], pieceOpts));
+    pieces.set('api', nodePiece('api', 'api/main.ts', [], [`${apiUrl}/health`], pieceOpts));
     const piece = (name: PieceName) => pieces.get(name)!;
 
     const started = performance.now();

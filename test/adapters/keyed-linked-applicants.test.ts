@@ -1,7 +1,7 @@
 /** The linked-applicants port keys every value before the shared store sees it (DESIGN.md: counters hold keyed HMACs only). */
 import { describe, expect, it } from 'vitest';
 import { keyedLinkedApplicants } from '../../adapters/keyed-linked-applicants';
-import type { LinkedApplicantsStore, LinkInput } from '../../adapters/linked-applicants';
+import type { LinkedApplicantsStore, LinkInput } from '../../stores/linked-applicants';
 
 /** A store that remembers what it was given and answers fixed ranks. */
 function recordingStore() {

@@ -1,12 +1,12 @@
 /**
- * docs/access.md is the authorization table of client/api/access.ts, rendered by
+ * docs/access.md is the authorization table of api/access.ts, rendered by
  * scripts/access-doc.ts (`npm run access-table`): it may not drift from the table, and the
  * rendering may not misstate a cell. Pure: it reads files and starts nothing.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ACCESS, CALLER_KINDS } from '../../client/api/access';
+import { ACCESS, CALLER_KINDS } from '../../api/access';
 import { ACCESS_DOC, openApiPath, renderAccessDoc, renderAccessTable } from '../../scripts/access-doc';
 import { type RouteName, routes } from '../../sdk/routes';
 

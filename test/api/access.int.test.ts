@@ -1,5 +1,5 @@
 /**
- * The authorization table (client/api/access.ts) held against the running API: every operation
+ * The authorization table (api/access.ts) held against the running API: every operation
  * of /openapi.json × every kind of caller, on real things of each tenant (an application of the
  * bank's own app with an account under review, one of partner-x's, an agreement on each), must
  * answer the table's class. A route added without a row, or a row the code does not keep, fails
@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS, type Answer, CALLER_KINDS, type CallerKind } from '../../client/api/access';
+import { ACCESS, type Answer, CALLER_KINDS, type CallerKind } from '../../api/access';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { type RouteName, routes } from '../../sdk/routes';
 import { openAccount, reference } from '../support/agreements';

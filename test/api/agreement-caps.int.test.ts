@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agreementIdOf } from '../../client/agreements';
+import { agreementIdOf } from '../../api/services/agreements';
 import { openAccount, reference } from '../support/agreements';
 import { bearer, startApi } from '../support/api';
 import { type Harness, startHarness } from '../support/harness';

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Role } from '../../client/api/auth';
+import type { Role } from '../../api/auth';
 import type { StartApplicationRequest } from '../../domain/application';
 import { makeIdNumber } from '../../domain/id-number';
 import { approveReasonSchema, rejectReasonSchema } from '../../domain/review';

@@ -2,8 +2,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Applications } from '../../api/services/applications';
 import { runOperator } from '../../cli/operator';
-import { Applications } from '../../client/applications';
 import { defaultPolicy } from '../../domain/application';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import type { FunnelRow } from '../../sdk/schemas';

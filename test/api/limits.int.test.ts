@@ -7,8 +7,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DailyLimits } from '../../client/daily-limits';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
+import { DailyLimits } from '../../stores/daily-limits';
 import { bearer, startApi } from '../support/api';
 import {
   type Harness,

@@ -8,9 +8,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { problemHandler, sendWrongCode } from '../../client/api/problem';
-import { ConflictError, FieldError, TooManyError } from '../../client/errors';
-import { translateWorkflowError } from '../../client/workflow-errors';
+import { problemHandler, sendWrongCode } from '../../api/problem';
+import { ConflictError, FieldError, TooManyError } from '../../api/services/errors';
+import { translateWorkflowError } from '../../api/services/workflow-errors';
 import { API_PROBLEM_CODES, codeOfStatus, problemCodeSchema } from '../../domain/problem-codes';
 import { type RefusalType, refusals } from '../../domain/refusals';
 

@@ -6,8 +6,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteSessionStore, tokenHash } from '../../client/sessions';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import { SqliteSessionStore, tokenHash } from '../../stores/sessions';
 import { bearer, startApi } from '../support/api';
 import { type Harness, OWN_APP_TENANT, startHarness } from '../support/harness';
 import { openWithReview } from '../support/review';

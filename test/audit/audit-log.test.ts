@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../domain/audit';
+import type { Keyring } from '../../encryption/keyring';
 import {
   type AuditRecord,
   AuditTrail,
@@ -19,9 +21,7 @@ import {
   GENESIS_HASH,
   keyringSealer,
   SqliteAuditLog,
-} from '../../adapters/audit';
-import type { AuditEvent } from '../../domain/audit';
-import type { Keyring } from '../../encryption/keyring';
+} from '../../stores/audit';
 import { testKeyring } from '../security/keys';
 import { runAuditVerify } from '../support/audit-verify';
 

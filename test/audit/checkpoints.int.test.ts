@@ -15,6 +15,9 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../config';
+import { UnsafeConfigurationError } from '../../config/production';
+import type { AuditEvent } from '../../domain/audit';
 import {
   type AuditRecord,
   type AuditTrail,
@@ -25,11 +28,8 @@ import {
   readCheckpoints,
   SqliteAuditLog,
   type StoredAuditEntry,
-} from '../../adapters/audit';
-import { fromRow, type Row } from '../../adapters/audit/rows';
-import { loadConfig } from '../../config';
-import { UnsafeConfigurationError } from '../../config/production';
-import type { AuditEvent } from '../../domain/audit';
+} from '../../stores/audit';
+import { fromRow, type Row } from '../../stores/audit/rows';
 import { testKeyring } from '../security/keys';
 import { runAuditVerify } from '../support/audit-verify';
 import { startTestPostgres, type TestPostgres } from '../support/postgres';

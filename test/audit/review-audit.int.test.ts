@@ -11,10 +11,10 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditTrail, keyringSealer, SqliteAuditLog } from '../../adapters/audit';
 import type { AuditEntry, AuditEvent } from '../../domain/audit';
 import { encryptedDataConverter } from '../../encryption/data-converter';
 import type { Keyring } from '../../encryption/keyring';
+import { AuditTrail, keyringSealer, SqliteAuditLog } from '../../stores/audit';
 import { testKeyring } from '../security/keys';
 import { bearer, startApi } from '../support/api';
 import {

@@ -5,8 +5,8 @@
  */
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { buildConsoleAssets } from '../../client/api/console-assets';
-import { CONTENT_SECURITY_POLICY, consoleRoutes } from '../../client/api/routes/console';
+import { buildConsoleAssets } from '../../api/console-assets';
+import { CONTENT_SECURITY_POLICY, consoleRoutes } from '../../api/routes/console';
 
 describe('the console and applicant page bundles', () => {
   it('hold only the pages, the SDK, Preact and zod', async () => {

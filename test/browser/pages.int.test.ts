@@ -26,14 +26,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
-import { buildApi } from '../../client/api/app';
-import { Funnel } from '../../client/funnel';
-import { SqliteIdempotencyRecords } from '../../client/idempotency-records';
-import { Reviews } from '../../client/reviews';
-import { SqliteSessionStore } from '../../client/sessions';
+import { buildApi } from '../../api/app';
+import { Funnel } from '../../api/services/funnel';
+import { Reviews } from '../../api/services/reviews';
 import { reviewWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import type { ApplicationView } from '../../sdk/index';
+import { SqliteIdempotencyRecords } from '../../stores/idempotency-records';
+import { SqliteSessionStore } from '../../stores/sessions';
 import { TEST_COUNTER_HMAC_KEY, tokens } from '../support/api';
 import {
   type Harness,

@@ -10,10 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SqliteLegalHoldStore } from '../../client/legal-holds';
 import { loadConfig } from '../../config';
 import { keyringFromConfig } from '../../encryption/from-config';
 import { applicationKeyId, type Keyring } from '../../encryption/keyring';
+import { SqliteLegalHoldStore } from '../../stores/legal-holds';
 import { type Harness, newApplication, startHarness } from '../support/harness';
 import { newCard } from '../support/people';
 

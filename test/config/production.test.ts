@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { callerFor } from '../../client/api/auth';
+import { callerFor } from '../../api/auth';
 import { loadConfig } from '../../config';
 import { UnsafeConfigurationError } from '../../config/production';
 import { developmentTokens } from '../../domain/credentials';
@@ -64,7 +64,7 @@ describe('NODE_ENV=production', () => {
   });
 
   it('`npm run api` with the defaults exits non-zero and lists what is unsafe', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'client/api/main.ts'], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
       cwd: root,
       env: { PATH: process.env.PATH, NODE_ENV: 'production' },
       encoding: 'utf8',

@@ -31,7 +31,7 @@ describe('canonicalJson', () => {
     );
   });
 
-  // Start requests' fingerprints (client/applications.ts fingerprintOf: SHA-256 of this) are in
+  // Start requests' fingerprints (api/services/applications.ts fingerprintOf: SHA-256 of this) are in
   // running workflows' input: the same request must keep its fingerprint, or a re-sent start of
   // an application in flight is answered 409. Pinned from before the helper was shared.
   it('gives a start request the fingerprint it had', () => {

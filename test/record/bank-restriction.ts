@@ -10,10 +10,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { SqliteSessionStore } from '../../client/sessions';
 import { type BankRestrictionPolicy, defaultBankRestrictionPolicy } from '../../domain/bank-restrictions';
 import { DEFAULT_UPLOAD_QUOTA } from '../../domain/documents';
 import { bankRestrictionWorkflowId, reVerificationWorkflowId } from '../../domain/workflow-ids';
+import { SqliteSessionStore } from '../../stores/sessions';
 import { bearer, startApi } from '../support/api';
 import { type Harness, newApplication, readSmsCode } from '../support/harness';
 import { newPhotos } from '../support/review';

@@ -13,10 +13,7 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { visibilityApplicationIndex } from '../../adapters/visibility';
-import { Applications } from '../../client/applications';
-import { SqliteLegalHoldStore } from '../../client/legal-holds';
-import { SqlitePersonRows } from '../../client/person-rows';
-import { SqliteRetentionIndex } from '../../client/retention-index';
+import { Applications } from '../../api/services/applications';
 import { defaultPolicy, type Policy } from '../../domain/application';
 import { addDays, todayInChina } from '../../domain/china-time';
 import { defaultIdExpiryPolicy } from '../../domain/id-expiry';
@@ -28,7 +25,10 @@ import {
   reviewWorkflowId,
 } from '../../domain/workflow-ids';
 import { encryptedDataConverter } from '../../encryption/data-converter';
-import { MemoryDataKeyStore } from '../../encryption/data-key-store';
+import { MemoryDataKeyStore } from '../../stores/data-key-store';
+import { SqliteLegalHoldStore } from '../../stores/legal-holds';
+import { SqlitePersonRows } from '../../stores/person-rows';
+import { SqliteRetentionIndex } from '../../stores/retention-index';
 import { createWorker } from '../../worker/create-worker';
 import { loadRecordedKeys, saveRecordedKeys } from '../replay/recorded-keys';
 import { testKeyring } from '../security/keys';

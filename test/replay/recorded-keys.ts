@@ -6,8 +6,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { type DataKeyRecord, isShredded, MemoryDataKeyStore } from '../../encryption/data-key-store';
 import type { Keyring } from '../../encryption/keyring';
+import { type DataKeyRecord, isShredded, MemoryDataKeyStore } from '../../stores/data-key-store';
 import { TEST_MASTER_KEY, testKeyring } from '../security/keys';
 import { historiesDir } from '../support/histories';
 

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Applications } from '../../client/applications';
+import { Applications } from '../../api/services/applications';
 import { defaultPolicy } from '../../domain/policy-defaults';
 import { makeIdCardImage, makeSelfieImage } from '../../sandbox/providers/id-card-image';
 import {

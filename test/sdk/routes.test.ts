@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { type ApiDeps, buildApi } from '../../client/api/app';
+import { type ApiDeps, buildApi } from '../../api/app';
 import { type HttpMethod, pathOf, type RouteParams, routes } from '../../sdk/routes';
 import { operationKey, operationsOf } from '../api/openapi-support';
 

@@ -11,8 +11,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditTrail, type StoredAuditEntry, sqliteAuditTrail } from '../../adapters/audit';
-import { fromRow, type Row } from '../../adapters/audit/rows';
 import { type Config, loadConfig } from '../../config';
 import { EncryptionCodec } from '../../encryption/codec';
 import {
@@ -21,6 +19,8 @@ import {
   codecServerSettings,
   NO_APPLICATION,
 } from '../../encryption/codec-server';
+import { type AuditTrail, type StoredAuditEntry, sqliteAuditTrail } from '../../stores/audit';
+import { fromRow, type Row } from '../../stores/audit/rows';
 import { asJson, dataOf, plain } from '../support/codec-payloads';
 import { PRODUCTION_ENV } from '../support/production-env';
 import { testKeyring } from './keys';

@@ -11,11 +11,11 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fromRow, type Row } from '../../adapters/audit/rows';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
 import { buildCodecServer } from '../../encryption/codec-server';
 import { findOrBuildTemporalCli } from '../../scripts/temporal-cli';
+import { fromRow, type Row } from '../../stores/audit/rows';
 import { asJson, dataOf, plain } from '../support/codec-payloads';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 

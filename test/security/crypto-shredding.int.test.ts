@@ -13,14 +13,14 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { auditTrailFromConfig } from '../../adapters/audit';
 import { loadConfig } from '../../config';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { EncryptionCodec, isEncrypted } from '../../encryption/codec';
 import { encryptedDataConverter } from '../../encryption/data-converter';
-import { isShredded } from '../../encryption/data-key-store';
 import { keyringFromConfig } from '../../encryption/from-config';
 import { applicationKeyId, DataKeyShreddedError, type Keyring } from '../../encryption/keyring';
+import { auditTrailFromConfig } from '../../stores/audit';
+import { isShredded } from '../../stores/data-key-store';
 import { type Harness, newApplication, readSmsCode, startHarness, workflowBundle } from '../support/harness';
 import { openWithReview } from '../support/review';
 

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { EncryptionCodec, isEncrypted, keyIdFor, keyIdOf, PayloadDecodeError } from '../../encryption/codec';
 import { failureConverterPath } from '../../encryption/data-converter';
-import { MemoryDataKeyStore, SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { keyringFromConfig, masterKeys } from '../../encryption/from-config';
 import { applicationKeyId, DataKeyShreddedError, DEPLOYMENT_KEY_ID, Keyring } from '../../encryption/keyring';
 import { LocalKms, newMasterKey } from '../../encryption/kms';
+import { MemoryDataKeyStore, SqliteDataKeyStore } from '../../stores/data-key-store';
 import { testKeyring } from './keys';
 
 const json = (value: unknown): Payload => ({

@@ -5,9 +5,9 @@
  * ENCRYPTION_MASTER_KEY, docs/encryption.md).
  */
 import path from 'node:path';
-import { type DataKeyStore, MemoryDataKeyStore, SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { Keyring } from '../../encryption/keyring';
 import { LocalKms } from '../../encryption/kms';
+import { type DataKeyStore, MemoryDataKeyStore, SqliteDataKeyStore } from '../../stores/data-key-store';
 
 export const TEST_MASTER_KEY = {
   id: 'test-only-master-1',

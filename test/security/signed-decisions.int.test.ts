@@ -11,7 +11,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { Reviews } from '../../client/reviews';
+import { Reviews } from '../../api/services/reviews';
 import type { ReviewInput } from '../../domain/review';
 import { defaultReviewPolicy } from '../../domain/review-defaults';
 import { reviewWorkflowId } from '../../domain/workflow-ids';

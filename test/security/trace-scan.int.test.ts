@@ -18,7 +18,7 @@ import {
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
-import { Agreements, agreementIdOf } from '../../client/agreements';
+import { Agreements, agreementIdOf } from '../../api/services/agreements';
 import { defaultAgreementPolicy } from '../../domain/agreement-signing';
 import type { SubmitCodeResult } from '../../domain/application';
 import { agreementWorkflowId, onboardingWorkflowId } from '../../domain/workflow-ids';

@@ -9,14 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Applications } from '../../client/applications';
-import { DailyLimits } from '../../client/daily-limits';
+import { Applications } from '../../api/services/applications';
 import { defaultAbuseLimits, defaultPolicy } from '../../domain/application';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { encryptedDataConverter } from '../../encryption/data-converter';
-import { SqliteDataKeyStore } from '../../encryption/data-key-store';
 import { DEPLOYMENT_KEY_ID, Keyring } from '../../encryption/keyring';
 import { LocalKms } from '../../encryption/kms';
+import { DailyLimits } from '../../stores/daily-limits';
+import { SqliteDataKeyStore } from '../../stores/data-key-store';
 import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
 import { TEST_MASTER_KEY, testKeyring } from './keys';
 

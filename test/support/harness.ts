@@ -9,15 +9,12 @@ import path from 'node:path';
 import { Client, type ClientOptions, Connection } from '@temporalio/client';
 import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { type AuditTrail, sqliteAuditTrail } from '../../adapters/audit';
 import { DocumentStore, type Sealer } from '../../adapters/documents';
 import { httpPorts } from '../../adapters/http';
 import { keyedLinkedApplicants } from '../../adapters/keyed-linked-applicants';
-import { SqliteLinkedApplicants } from '../../adapters/linked-applicants';
 import { type ProviderProfile, withProviderProfile } from '../../adapters/tencent-cloud/profile';
-import { Applications } from '../../client/applications';
-import { DailyLimits } from '../../client/daily-limits';
-import { Reviews } from '../../client/reviews';
+import { Applications } from '../../api/services/applications';
+import { Reviews } from '../../api/services/reviews';
 import { accountSchema } from '../../contracts/core-banking';
 import { TENCENT_SANDBOX_CREDENTIALS, TENCENT_SANDBOX_PATH } from '../../contracts/tencent-cloud';
 import {
@@ -38,6 +35,9 @@ import {
   makeIdCardImage,
   makeSelfieImage,
 } from '../../sandbox/providers/id-card-image';
+import { type AuditTrail, sqliteAuditTrail } from '../../stores/audit';
+import { DailyLimits } from '../../stores/daily-limits';
+import { SqliteLinkedApplicants } from '../../stores/linked-applicants';
 import { createWorker, type WorkerOptions } from '../../worker/create-worker';
 import { TEST_PARTNER_WEBHOOK_SECRETS, TEST_WEBHOOK_SECRET } from '../provided';
 import { testKeyring } from '../security/keys';

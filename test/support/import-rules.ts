@@ -96,7 +96,7 @@ export interface Violation {
   line: number;
   specifier: string;
   typeOnly: boolean;
-  /** What is wrong, e.g. `imports client/applications.ts`. */
+  /** What is wrong, e.g. `imports api/services/applications.ts`. */
   problem: string;
   why: string;
 }

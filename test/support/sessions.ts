@@ -1,6 +1,6 @@
-/** Sessions both adapters' tests put and find (test/client/sessions.test.ts, test/postgres/stores.int.test.ts). */
+/** Sessions both adapters' tests put and find (test/stores/sessions.test.ts, test/stores/postgres.int.test.ts). */
 import { randomUUID } from 'node:crypto';
-import { newSessionToken, type Session } from '../../client/sessions';
+import { newSessionToken, type Session } from '../../stores/sessions';
 
 /** When the sample sessions end, and the last instant they are still live. */
 export const SAMPLE_EXPIRES_AT = '2026-12-01T08:15:00.000Z';

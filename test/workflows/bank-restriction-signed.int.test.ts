@@ -14,8 +14,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BankRestrictions, RestrictionCursorError } from '../../client/bank-restrictions';
-import { SqliteSessionStore } from '../../client/sessions';
+import { BankRestrictions, RestrictionCursorError } from '../../api/services/bank-restrictions';
 import {
   type BankRestrictionCase,
   type BankRestrictionPolicy,
@@ -24,6 +23,7 @@ import {
 } from '../../domain/bank-restrictions';
 import { DEFAULT_UPLOAD_QUOTA } from '../../domain/documents';
 import { bankRestrictionWorkflowId, reVerificationWorkflowId } from '../../domain/workflow-ids';
+import { SqliteSessionStore } from '../../stores/sessions';
 import type { bankRestriction } from '../../workflows/bank-restriction/bank-restriction';
 import {
   confirmRestriction,

@@ -10,7 +10,6 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import type { CoreBanking } from '../../adapters/ports';
-import { SqliteSessionStore } from '../../client/sessions';
 import {
   type BankRestrictionCase,
   type BankRestrictionPolicy,
@@ -19,6 +18,7 @@ import {
 } from '../../domain/bank-restrictions';
 import { DEFAULT_UPLOAD_QUOTA } from '../../domain/documents';
 import { reVerificationWorkflowId } from '../../domain/workflow-ids';
+import { SqliteSessionStore } from '../../stores/sessions';
 import type { reVerification } from '../../workflows/re-verification/re-verification';
 import { bearer, startApi } from '../support/api';
 import { type Harness, newApplication, readAccount, readSmsCode, startHarness } from '../support/harness';

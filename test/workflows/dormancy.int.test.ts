@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpCoreBanking } from '../../adapters/http/core-banking';
 import type { CoreBanking } from '../../adapters/ports';
-import { dormancyScheduleId, ensureDormancySchedule } from '../../client/dormancy';
+import { dormancyScheduleId, ensureDormancySchedule } from '../../api/services/dormancy';
 import { type DormancyPolicy, defaultDormancyPolicy, dormantHoldId } from '../../domain/dormancy';
 import { reVerificationWorkflowId } from '../../domain/workflow-ids';
 import type { reVerification } from '../../workflows/re-verification/re-verification';

@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FieldError } from '../../client/errors';
+import { FieldError } from '../../api/services/errors';
 import type { ApplicationView } from '../../domain/application';
 import { publicApplicationView } from '../../domain/public-reasons';
 import type { DecisionRequest } from '../../domain/review';

@@ -4,7 +4,7 @@
  * onboarding.int.test.ts. Also: the per-person cap for v1 and v2, and versions a channel does not offer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, FieldError } from '../../client/errors';
+import { ConflictError, FieldError } from '../../api/services/errors';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { type Harness, newFlowApplication, readAccount, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';

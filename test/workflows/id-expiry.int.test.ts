@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureIdExpirySchedule, idExpiryScheduleId } from '../../client/id-expiry';
+import { ensureIdExpirySchedule, idExpiryScheduleId } from '../../api/services/id-expiry';
 import { addDays, todayInChina } from '../../domain/china-time';
 import { defaultIdExpiryPolicy } from '../../domain/id-expiry';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';

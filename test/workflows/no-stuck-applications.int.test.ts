@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Applications } from '../../client/applications';
+import { Applications } from '../../api/services/applications';
 import { defaultPolicy, type Policy } from '../../domain/application';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { failedApplicationHoldId } from '../../workflows/onboarding/onboarding';

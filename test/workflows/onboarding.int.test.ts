@@ -1,6 +1,6 @@
 /** The v3 onboarding workflow on the real dev server, against the sandboxes over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, FieldError } from '../../client/errors';
+import { ConflictError, FieldError } from '../../api/services/errors';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import {
   appEvents,

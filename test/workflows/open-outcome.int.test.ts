@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Applications } from '../../client/applications';
+import { Applications } from '../../api/services/applications';
 import { defaultPolicy } from '../../domain/application';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
 import { REFUSED_ANSWER } from '../../sandbox/faults';

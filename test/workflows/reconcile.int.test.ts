@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { visibilityApplicationIndex } from '../../adapters/visibility';
-import { ensureReconcileSchedule, reconcileScheduleId } from '../../client/reconciliation';
+import { ensureReconcileSchedule, reconcileScheduleId } from '../../api/services/reconciliation';
 import type { Mismatch, ReconcileReport } from '../../domain/reconciliation';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { encryptedDataConverter } from '../../encryption/data-converter';

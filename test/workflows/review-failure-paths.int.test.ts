@@ -7,7 +7,7 @@
  */
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../client/errors';
+import { ConflictError } from '../../api/services/errors';
 import { idExpiryHoldId } from '../../domain/id-expiry';
 import { type ReviewInput, reviewPolicySchema } from '../../domain/review';
 import { type Harness, readAccount, startHarness } from '../support/harness';

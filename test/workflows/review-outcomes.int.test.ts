@@ -8,9 +8,9 @@
  * refusals and latency must not reach the files running beside it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { reviewQueueGauges } from '../../client/api/metrics';
-import { ConflictError, ForbiddenError } from '../../client/errors';
-import { Reviews } from '../../client/reviews';
+import { reviewQueueGauges } from '../../api/metrics';
+import { ConflictError, ForbiddenError } from '../../api/services/errors';
+import { Reviews } from '../../api/services/reviews';
 import { ProjectMetrics } from '../../config/metrics';
 import type { DecisionRequest } from '../../domain/review';
 import type { ReviewStatus } from '../../domain/review-status';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, FieldError, ForbiddenError } from '../../client/errors';
+import { ConflictError, FieldError, ForbiddenError } from '../../api/services/errors';
 import type { ReviewInput } from '../../domain/review';
 import { defaultReviewPolicy } from '../../domain/review-defaults';
 import { onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';

@@ -1,6 +1,6 @@
 /**
  * The daily ID-expiry sweep (domain/id-expiry.ts), run by a Temporal Schedule
- * (client/id-expiry.ts): the accounts whose card ends in today's window, a page per activity,
+ * (api/services/id-expiry.ts): the accounts whose card ends in today's window, a page per activity,
  * each due hold placed and each event sent through the outbox. It continues as new every so many
  * pages or history events, so a day with many accounts never makes one long history.
  */

@@ -47,7 +47,7 @@ export interface ReVerificationInput {
 export async function reVerification(input: ReVerificationInput): Promise<ReVerificationResult> {
   const outbox = new Outbox(EVENT_GIVE_UP_SECONDS, input.partnerId);
   const result = await decide(input);
-  // The funnel counts outcomes through visibility (client/funnel.ts): the decision as a code,
+  // The funnel counts outcomes through visibility (api/services/funnel.ts): the decision as a code,
   // published before the webhook's delivery so a case waiting on the app's receiver counts as decided.
   upsertSearchAttributes([{ key: ReVerificationOutcomeKey, value: outcomeOf(result) }]);
   const { accountNumber, applicationId } = input;

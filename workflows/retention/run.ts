@@ -1,6 +1,6 @@
 /**
  * The daily retention run (docs/retention.md), started by a Temporal Schedule
- * (client/schedules.ts): first the applications that ended since the last run are added to the
+ * (api/services/schedules.ts): first the applications that ended since the last run are added to the
  * due-date index (visibility by CloseTime, a page per activity), then the rows due today are read
  * by date and destroyed or rescheduled as domain/retention.ts says, a page per activity. It
  * continues as new every so many pages or history events, so millions of rows never make one

@@ -1,5 +1,5 @@
 /**
- * The daily dormancy sweep (domain/dormancy.ts), run by a Temporal Schedule (client/dormancy.ts),
+ * The daily dormancy sweep (domain/dormancy.ts), run by a Temporal Schedule (api/services/dormancy.ts),
  * shaped like the re-verification sweep: the accounts idle for the policy's period, a page per
  * activity, each put to sleep by a receive-only hold of its own kind, each event sent through the
  * outbox. It continues as new every so many pages or history events, so a day with many accounts

@@ -1,6 +1,6 @@
 /**
  * The daily re-verification sweep (domain/risk-life.ts), run by a Temporal Schedule
- * (client/re-verifications.ts), modelled on the ID-expiry sweep: the accounts due by now, a page
+ * (api/services/re-verifications.ts), modelled on the ID-expiry sweep: the accounts due by now, a page
  * per activity, each holder asked or each missed due date's hold placed, each event sent through
  * the outbox. It continues as new every so many pages or history events, so a day with many
  * accounts never makes one long history; a continued run goes on from the page it stopped at.
