@@ -12,7 +12,7 @@ import {
 } from '../../domain/legal-holds';
 import { routes } from '../../sdk/routes';
 import { problemSchema } from '../../sdk/schemas';
-import type { LegalHolds } from '../../stores/legal-holds';
+import type { LegalHolds } from '../services/legal-holds';
 
 export const legalHoldRoutes =
   (deps: { legalHolds: LegalHolds }): FastifyPluginAsyncZod =>
