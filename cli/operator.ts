@@ -1,8 +1,8 @@
 /**
  * The operator command line: work the review queue without the web, over HTTP API v1.
  *
- *   tsx client/cli/operator.ts queue --status PENDING
- *   tsx client/cli/operator.ts --help
+ *   tsx cli/operator.ts queue --status PENDING
+ *   tsx cli/operator.ts --help
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
