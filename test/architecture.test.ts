@@ -57,7 +57,7 @@ describe('the import rules hold in the repository', () => {
   const violations = checkImports(files);
 
   it('reads the folders the rules are about', () => {
-    for (const folder of ['sdk', 'cli', 'workflows', 'contracts', 'domain']) {
+    for (const folder of ['sdk', 'cli', 'workflows', 'stores', 'contracts', 'domain']) {
       expect(
         files.some((f) => f.path.startsWith(`${folder}/`)),
         folder,
@@ -196,7 +196,7 @@ describe('the import checker', () => {
     expect(v).toMatchObject({
       file: 'sdk/bad.ts',
       line: 2,
-      specifier: '../client/applications',
+      specifier: '../api/services/applications',
       problem: 'imports api/services/applications',
     });
     expect(formatViolations([v!])).toContain('sdk/bad.ts:2 imports api/services/applications');
@@ -331,11 +331,37 @@ describe('the import checker', () => {
     ]);
   });
 
+  it('keeps the stores below the API, the activities and the worker, with only types from adapters/', () => {
+    expect(
+      problems({
+        'stores/ok.ts': [
+          "import Database from 'better-sqlite3';",
+          "import { createHmac } from 'node:crypto';",
+          "import type { Config } from '../config';",
+          "import type { AuditRecorder } from '../adapters/ports';",
+          "import { Keyring } from '../encryption/keyring';",
+          "import type { LegalHold } from '../domain/legal-holds';",
+          "import { sharedPool } from './postgres';",
+        ].join('\n'),
+        'stores/audit/bad.ts': [
+          "import { NotFoundError } from '../../api/services/errors';",
+          "import { keyedLinkedApplicants } from '../../adapters/keyed-linked-applicants';",
+          "import type { Activities } from '../../activities';",
+          "import { createWorker } from '../../worker/create-worker';",
+        ].join('\n'),
+      }),
+    ).toEqual([
+      'stores/audit/bad.ts: imports api/services/errors',
+      'stores/audit/bad.ts: imports adapters/keyed-linked-applicants',
+      'stores/audit/bad.ts: imports activities (type-only, still a dependency on it)',
+      'stores/audit/bad.ts: imports worker/create-worker',
+    ]);
+  });
+
   it('has no rule for the other folders', () => {
     expect(
       problems({
-        'client/x.ts':
-          "import { Worker } from '@temporalio/worker';\nimport { a } from '../adapters/ports';\n",
+        'api/x.ts': "import { Worker } from '@temporalio/worker';\nimport { a } from '../adapters/ports';\n",
         'test/x.ts': "import { c } from '../api/services/applications';\n",
       }),
     ).toEqual([]);

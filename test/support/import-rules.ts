@@ -42,7 +42,7 @@ export interface Rule {
   transitive?: boolean;
 }
 
-const SERVER = 'client/, adapters/, activities/, workflows/, worker/, config/, contracts/';
+const SERVER = 'api/, stores/, adapters/, activities/, workflows/, worker/, config/, contracts/';
 
 export const rules: readonly Rule[] = [
   {
@@ -73,6 +73,14 @@ export const rules: readonly Rule[] = [
     folder: 'contracts',
     why: 'contracts are the wire formats, a leaf: they import nothing of the project',
     folders: [],
+    packages: 'any',
+    builtins: true,
+  },
+  {
+    folder: 'stores',
+    why: 'stores keep state for the API, the activities and the worker, below all of them: stores/, domain/, contracts/, config/, encryption/ and packages only, and types (the ports) from adapters/; never api/, activities/, workflows/ or worker/',
+    folders: ['domain', 'contracts', 'config', 'encryption'],
+    typeOnlyFolders: ['adapters'],
     packages: 'any',
     builtins: true,
   },
