@@ -15,7 +15,10 @@ export interface IdempotencyRecords {
   claim(scope: string, key: string, request: string): Claim | Promise<Claim>;
 }
 
-/** What a record holds for a request: a keyed HMAC (both adapters; stores/idempotency-records-postgres.ts). */
+/**
+ * What a record holds for a request: a keyed HMAC (both adapters;
+ * stores/idempotency-records-postgres.ts).
+ */
 export const requestMac = (hmacKey: string, request: string): string =>
   createHmac('sha256', hmacKey).update(request).digest('hex');
 

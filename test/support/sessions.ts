@@ -1,4 +1,7 @@
-/** Sessions both adapters' tests put and find (test/stores/sessions.test.ts, test/stores/postgres.int.test.ts). */
+/**
+ * Sessions both adapters' tests put and find (test/stores/sessions.test.ts,
+ * test/stores/postgres.int.test.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import { newSessionToken, type Session } from '../../stores/sessions';
 
