@@ -2,6 +2,7 @@
  * Applications over Temporal: start (update-with-start, answers at the first decision point),
  * submit the SMS code (update), read (query). The HTTP layer maps the errors to status codes.
  */
+
 import { createHash } from 'node:crypto';
 import {
   type Client,
@@ -37,6 +38,7 @@ import {
 } from '../../workflows/onboarding/messages';
 import type { onboarding } from '../../workflows/onboarding/onboarding';
 import { ApplicationStatusKey, searchAttributesAtStart } from '../../workflows/search-attributes';
+import { withDeadline } from './deadline';
 import { ConflictError, FieldError, TooManyError } from './errors';
 import { readView } from './read-view';
 import { isClosedWorkflowError, translateWorkflowError } from './workflow-errors';
@@ -279,14 +281,6 @@ export class Applications {
 /** Same body, same fingerprint: key order and defaults do not matter. */
 export function fingerprintOf(req: StartApplicationRequest & { partnerId?: string }): string {
   return createHash('sha256').update(canonicalJson(req)).digest('hex');
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve, reject) => {
-    timer = setTimeout(() => onTimeout().then(resolve, reject), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** Validator refusals carry a type; domain/refusals.ts says which 4xx the HTTP layer answers. */

@@ -46,6 +46,7 @@ import {
   signRestrictionMessage,
 } from '../../workflows/bank-restriction/signature';
 import { RestrictionDueAtKey, RestrictionStatusKey } from '../../workflows/search-attributes';
+import { withDeadline } from './deadline';
 import { ConflictError, NotFoundError } from './errors';
 import { translateWorkflowError } from './workflow-errors';
 
@@ -81,6 +82,11 @@ const OPEN_STATUSES: readonly BankRestrictionStatus[] = [
 ];
 
 /** A 400 naming the field (api/problem.ts answers Fastify-shaped 4xx errors as they come). */
+/** The statuses a case ends in: its run completes once its notices and audit entries are out. */
+const ENDED: readonly BankRestrictionStatus[] = ['EXPIRED', 'LIFTED'];
+/** How long a read waits for an ended case's run to complete before calling it still open. */
+const FINISHING_WAIT_MS = 5_000;
+
 export class RestrictionCursorError extends Error {
   readonly statusCode = 400;
   constructor() {
@@ -130,7 +136,21 @@ export class BankRestrictions {
     const handle = this.handle(applicationId);
     try {
       const { status } = await handle.describe();
-      if (status.name === 'RUNNING') return { view: await handle.query(getBankRestriction), open: true };
+      if (status.name === 'RUNNING') {
+        const view = await handle.query(getBankRestriction);
+        // A case that has lapsed or been lifted still delivers its notices and audit entries before
+        // its run completes: give it a moment rather than call it open (a new proposal would be a
+        // 409 for those few hundred milliseconds).
+        if (ENDED.includes(view.status)) {
+          const ended = await withDeadline(
+            handle.result().catch(() => undefined),
+            FINISHING_WAIT_MS,
+            async () => undefined,
+          );
+          if (ended) return { view: ended, open: false };
+        }
+        return { view, open: true };
+      }
       if (status.name === 'COMPLETED') return { view: await handle.result(), open: false };
       return undefined;
     } catch (err) {
