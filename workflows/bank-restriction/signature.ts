@@ -19,10 +19,7 @@
  * and the workflow so that both sign the same bytes. Its own label: a review's signature is never
  * a restriction's, nor the other way round.
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson } from '../../domain/canonical-json';
+import { messageSignatureProblem, signMessage } from '../message-signing';
 
 /** The messages that act for a member of staff, and how a refusal names each. */
 const NOUNS = {
@@ -54,20 +51,9 @@ export type RestrictionSigned = {
 /** How long a signed proposal opens a case: long enough for the API's call, far too short for a replay. */
 export const PROPOSAL_FRESH_MS = 5 * 60 * 1000;
 
-const signedBytes = (scope: RestrictionSignatureScope, args: object): Uint8Array =>
-  utf8ToBytes(canonicalJson({ signed: 'account-opening/bank-restriction-message/v1', ...scope, args }));
-
 /** The signature of `args` for this message of this case. */
 export function signRestrictionMessage(key: string, scope: RestrictionSignatureScope, args: object): string {
-  return bytesToHex(hmac(sha256, utf8ToBytes(key), signedBytes(scope, args)));
-}
-
-/** Compares every character whatever differs first, so timing tells nothing of the right one. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return signMessage(key, 'account-opening/bank-restriction-message/v1', scope, args);
 }
 
 /**
@@ -79,12 +65,8 @@ export function restrictionSignatureProblem(
   scope: RestrictionSignatureScope,
   message: RestrictionSigned & Readonly<Record<string, unknown>>,
 ): string | undefined {
-  const noun = NOUNS[scope.message];
-  const { signature, ...args } = message;
-  if (typeof signature !== 'string' || signature === '')
-    return `unsigned ${noun}: only the API may send one, signed for this case`;
-  if (key === undefined) return `${noun} refused: this worker was bundled without the decision signing key`;
-  if (!sameText(signRestrictionMessage(key, scope, args), signature))
-    return `${noun} signature does not match: not signed by the API for this case, member of staff and message`;
-  return undefined;
+  return messageSignatureProblem(key, message, (k, args) => signRestrictionMessage(k, scope, args), {
+    noun: NOUNS[scope.message],
+    signedFor: 'this case, member of staff and message',
+  });
 }

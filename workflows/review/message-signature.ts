@@ -14,10 +14,7 @@
  * Pure (the validators run in the workflow sandbox: no node:crypto, no environment), shared by
  * the API and the workflow so that both sign the same bytes.
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson } from '../../domain/canonical-json';
+import { messageSignatureProblem, signMessage } from '../message-signing';
 
 /**
  * The type of the refusal of a message the API did not sign for its update: sent straight to
@@ -49,23 +46,12 @@ export type Signed = {
 };
 
 /**
- * The bytes signed: a label of their own (the key signs nothing else that could be passed off as
- * a message), the scope, and the argument with its keys sorted so that field order is no matter.
+ * The signature of `args` for this update of this workflow: under a label of its own (the key
+ * signs nothing else that could be passed off as a message), the scope, and the argument with its
+ * keys sorted so that field order is no matter.
  */
-const signedBytes = (scope: SignatureScope, args: object): Uint8Array =>
-  utf8ToBytes(canonicalJson({ signed: 'account-opening/review-message/v1', ...scope, args }));
-
-/** The signature of `args` for this update of this workflow. */
 export function signUpdate(key: string, scope: SignatureScope, args: object): string {
-  return bytesToHex(hmac(sha256, utf8ToBytes(key), signedBytes(scope, args)));
-}
-
-/** Compares every character whatever differs first, so timing tells nothing of the right one. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+  return signMessage(key, 'account-opening/review-message/v1', scope, args);
 }
 
 /**
@@ -77,14 +63,8 @@ export function signatureProblem(
   scope: SignatureScope,
   message: Signed & Readonly<Record<string, unknown>>,
 ): string | undefined {
-  const noun = NOUNS[scope.update];
-  const { signature, ...args } = message;
-  if (typeof signature !== 'string' || signature === '') {
-    return `unsigned ${noun}: only the API may send one, signed for this case`;
-  }
-  if (key === undefined) return `${noun} refused: this worker was bundled without the decision signing key`;
-  if (!sameText(signUpdate(key, scope, args), signature)) {
-    return `${noun} signature does not match: not signed by the API for this case, round, operator and update`;
-  }
-  return undefined;
+  return messageSignatureProblem(key, message, (k, args) => signUpdate(k, scope, args), {
+    noun: NOUNS[scope.update],
+    signedFor: 'this case, round, operator and update',
+  });
 }
