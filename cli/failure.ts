@@ -47,7 +47,8 @@ export function describeFailure(err: unknown, apiUrl: string): { exitCode: numbe
     const refused = err.status >= 400 && err.status < 500;
     return {
       exitCode: refused ? EXIT_REFUSED : EXIT_FAILED,
-      text: `error: ${err.status} ${err.title}: ${err.detail}\n${fields.join('')}`,
+      // The code (domain/problem-codes.ts) is what a script branches on; the words may change.
+      text: `error: ${err.status} ${err.title}: ${err.detail}${err.code ? ` [${err.code}]` : ''}\n${fields.join('')}`,
     };
   }
   // fetch hides the reason (refused, DNS, TLS) in `cause`.

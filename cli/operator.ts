@@ -159,6 +159,7 @@ export function buildOperatorProgram(io: OperatorIo): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 done, 2 refused (bad usage, invalid input, forbidden, stale round), 1 other failures.\n' +
+        "A refusal's line ends with its code in brackets ([STALE_ROUND], [CLAIMED]...: domain/problem-codes.ts), for scripts to branch on.\n" +
         examples(
           'operator queue --status PENDING',
           'operator show review-5f0c...',

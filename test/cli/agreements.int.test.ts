@@ -108,7 +108,7 @@ describe('agreements', () => {
     });
     const unknown = await operator(['agreements', '9999999999999999']);
     expect(unknown).toMatchObject({ code: 2, out: '' });
-    expect(unknown.err).toBe('error: 404 Not Found: no account with this number\n');
+    expect(unknown.err).toBe('error: 404 Not Found: no account with this number [NOT_FOUND]\n');
     const malformed = await operator(['agreements', '62-30']);
     expect(malformed.code).toBe(2);
     expect(malformed.err).toContain(
@@ -160,7 +160,7 @@ describe('cancel-agreement', () => {
       code: 2,
       out: '',
       // The API titles this 404 "Not found" (its error mapping), the list's "Not Found".
-      err: `error: 404 Not found: no agreement with this agreementId\n${hint}`,
+      err: `error: 404 Not found: no agreement with this agreementId [NOT_FOUND]\n${hint}`,
     });
     const otherInstitution = await operator(['cancel-agreement', agreementId, '--token', tokenOf('JD_PAY')]);
     expect(otherInstitution.err).toContain(hint);

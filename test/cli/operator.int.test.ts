@@ -199,12 +199,12 @@ describe('closing an account: an operator proposes, a supervisor confirms', () =
     const own = await operator([...confirm, ...asOperator('op-alice')]);
     expect(own.code).toBe(2);
     expect(own.err).toBe(
-      'error: 403 Forbidden: op-alice made the first decision on round 1: someone else decides now\n',
+      'error: 403 Forbidden: op-alice made the first decision on round 1: someone else decides now [SAME_OPERATOR]\n',
     );
     const notSupervisor = await operator([...confirm, ...asOperator('op-bob')]);
     expect(notSupervisor.code).toBe(2);
     expect(notSupervisor.err).toBe(
-      'error: 403 Forbidden: CLOSE_ACCOUNT takes effect when a supervisor confirms it\n',
+      'error: 403 Forbidden: CLOSE_ACCOUNT takes effect when a supervisor confirms it [SUPERVISOR_REQUIRED]\n',
     );
     expect((await h.reviews.get(reviewId)).status).toBe('AWAITING_SECOND_DECISION');
 
