@@ -169,9 +169,6 @@ export const DECISION: Record<DecisionKind, { name: string; reasons: Record<stri
   CONFIRM_FRAUD: { name: '确认欺诈', reasons: FRAUD_REASONS },
 };
 
-/** Decisions a supervisor's same decision confirms (the API's TERMINAL_DECISIONS). */
-export const NEEDS_SUPERVISOR: readonly DecisionKind[] = ['CLOSE_ACCOUNT', 'CONFIRM_FRAUD'];
-
 /** What core banking has yet to do for an ACTION_PENDING case, and why its last try failed. */
 export const BANK_ACTION: Record<string, string> = {
   PLACE_HOLD: '设置账户限制',
