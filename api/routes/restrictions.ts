@@ -17,9 +17,14 @@ import { routes } from '../../sdk/routes';
 import { accountParamsSchema, problemSchema } from '../../sdk/schemas';
 import type { BankRestrictions } from '../services/bank-restrictions';
 import { ConflictError, NotFoundError } from '../services/errors';
+import type { ReVerificationLists } from '../services/re-verification-lists';
 
 export const restrictionRoutes =
-  (deps: { coreBanking: CoreBanking; bankRestrictions?: BankRestrictions }): FastifyPluginAsyncZod =>
+  (deps: {
+    coreBanking: CoreBanking;
+    bankRestrictions?: BankRestrictions;
+    reVerificationLists?: ReVerificationLists;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     const { bankRestrictions } = deps;
     if (!bankRestrictions) return;
@@ -66,7 +71,7 @@ export const restrictionRoutes =
         schema: {
           summary: "Decide a bank restriction: lift it, or uphold it after the holder's appeal",
           description:
-            "LIFT removes the case's own hold only (any other restriction stays) and ends the case; UPHOLD, once the holder's appeal has passed its re-verification, keeps the restriction (the holder is told to contact the bank; staff may still lift it later). Audited; the app hears the outcome. 409 when the case is not waiting for that decision (the re-verification is still being checked, or nothing to uphold).",
+            "LIFT removes the case's own hold only (any other restriction stays) and ends the case; UPHOLD, once the holder's appeal has passed its re-verification, keeps the restriction (the holder is told to contact the bank; staff may still lift it later). Audited; the app hears the outcome. 409 when the case is not waiting for that decision (the re-verification is still being checked, or nothing to uphold); 409 CLAIMED with claimedBy and until while another member of staff holds the account's claim from the lists.",
           params: restrictionCaseParamsSchema,
           body: restrictionDecisionRequestSchema,
           response: {
@@ -82,6 +87,7 @@ export const restrictionRoutes =
       async (req, reply) => {
         const account = await deps.coreBanking.getAccount(req.params.accountNumber);
         if (!account) throw new NotFoundError('no account with this number');
+        await deps.reVerificationLists?.refuseOthersClaim(req.params.accountNumber, req.caller!.id);
         return reply.send(
           await bankRestrictions.decide(account, req.params.caseId, req.caller!.id, req.body),
         );

@@ -213,6 +213,19 @@ export class ReVerificationLists {
     return claim;
   }
 
+  /**
+   * 409 CLAIMED naming the holder when another member of staff holds a live claim on the account:
+   * whoever claimed it from a list decides it (as a review's claim holder decides the case). No
+   * claim, or the caller's own: nothing to say.
+   */
+  async refuseOthersClaim(accountNumber: string, actor: string): Promise<void> {
+    const claim = (await this.deps.claims.live([subjectOf(accountNumber)], this.clock())).get(
+      subjectOf(accountNumber),
+    );
+    if (claim && claim.claimedBy !== actor)
+      throw new ConflictError('another operator holds this account', { ...claim }, 'CLAIMED');
+  }
+
   /** Ends a claim: its holder's, or anyone's for a supervisor; no claim, nothing to do. */
   async release(accountNumber: string, actor: string, supervisor: boolean): Promise<void> {
     const account = await this.account(accountNumber);

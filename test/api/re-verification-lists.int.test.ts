@@ -261,7 +261,7 @@ describe('the APPEALED list', () => {
     }
   });
 
-  it('claims an appealed account for one operator, audited as APPEALED; decided, it is on no list and not claimable', async () => {
+  it("claims an appealed account for one operator, audited as APPEALED; another's decision refused while claimed; decided, it is on no list and not claimable", async () => {
     const a = appealed[0]!;
     const url = `/v1/re-verifications/due/${a.accountNumber}`;
     const claim = (id: string) =>
@@ -278,12 +278,21 @@ describe('the APPEALED list', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ code: 'CLAIMED', claimedBy: 'op-alice' });
 
-    const decided = await t.api.inject({
-      method: 'POST',
-      url: `/v1/accounts/${a.accountNumber}/restrictions/${a.case.caseId}/decision`,
-      headers: bearer('operator', 'op-alice'),
-      payload: { decision: 'LIFT', note: 're-verified, credits explained' },
+    const decide = (id: string) =>
+      t.api.inject({
+        method: 'POST',
+        url: `/v1/accounts/${a.accountNumber}/restrictions/${a.case.caseId}/decision`,
+        headers: bearer('operator', id),
+        payload: { decision: 'LIFT', note: 're-verified, credits explained' },
+      });
+    // The claim holder decides: another operator's decision is refused, and changes nothing.
+    const byBob = await decide('op-bob');
+    expect(byBob.statusCode).toBe(409);
+    expect(byBob.json()).toMatchObject({ code: 'CLAIMED', claimedBy: 'op-alice' });
+    expect((await get(url, 'operator', 'op-alice')).json().bankRestriction).toMatchObject({
+      status: 'APPEALED',
     });
+    const decided = await decide('op-alice');
     expect(decided.statusCode).toBe(200);
     expect((await get(url, 'operator', 'op-alice')).json().list).toBeUndefined();
     await t.api.inject({ method: 'DELETE', url: `${url}/claim`, headers: bearer('operator', 'op-alice') });
@@ -304,6 +313,7 @@ describe('the APPEALED list', () => {
     ).toEqual([
       ['ACCOUNT_VIEWED', 'op-alice', 'APPEALED'],
       ['ACCOUNT_CLAIMED', 'op-alice', 'APPEALED'],
+      ['ACCOUNT_VIEWED', 'op-alice', 'APPEALED'],
       ['ACCOUNT_VIEWED', 'op-alice', 'NOT_DUE'],
     ]);
   });
