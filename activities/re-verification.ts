@@ -49,6 +49,12 @@ export interface ReVerificationFaceInput {
   /** The case (the workflow's run): keys the vendor call, so each case's selfie is its own request. */
   caseId: string;
   idNumber: string;
+  /**
+   * The holder's name as core banking keeps it: a vendor that compares against the register by
+   * name and ID number together (Tencent Cloud's ImageRecognition) needs both. Absent from inputs
+   * recorded before it was passed.
+   */
+  name?: string;
   selfie: string;
 }
 
@@ -177,6 +183,7 @@ export function createReVerificationActivities(ports: Ports) {
         selfie,
         input.idNumber,
         `${input.applicationId}:re-verification:${input.caseId}:face`,
+        input.name,
       );
       return classifyFace(answer);
     },

@@ -9,8 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TENCENT_SANDBOX_CREDENTIALS, TENCENT_SANDBOX_PATH } from '../../contracts/tencent-cloud';
-import { onboardingWorkflowId } from '../../domain/workflow-ids';
-import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
+import { onboardingWorkflowId, reVerificationWorkflowId } from '../../domain/workflow-ids';
+import { makeIdCardImage, makeSelfieImage } from '../../sandbox/providers/id-card-image';
+import type { reVerification } from '../../workflows/re-verification/re-verification';
+import { bearer, startApi } from '../support/api';
 import {
   type Harness,
   newApplication,
@@ -140,6 +142,35 @@ describe('v4 through Tencent Cloud (OCR, register)', () => {
     expect(await h.applications.start(req)).toMatchObject({ status: 'AWAITING_SMS_CODE', flowVersion: 'v4' });
     const code = await readSmsCode(h.providersUrl, req.applicant.mobile);
     expect(await h.applications.submitSmsCode(req.applicationId, code)).toMatchObject({ status: 'OPENED' });
+  });
+});
+
+describe('re-verification through Tencent Cloud (face comparison)', () => {
+  it("passes by a live selfie of the holder: the comparison is asked with the holder's name and ID number", async () => {
+    const req = await newApplication(h.documents);
+    await h.applications.start(req);
+    const opened = await h.applications.submitSmsCode(
+      req.applicationId,
+      await readSmsCode(h.providersUrl, req.applicant.mobile),
+    );
+    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+    const api = await startApi(h);
+    try {
+      const selfie = await h.documents.put(makeSelfieImage({ face: 'PASS' }), OWN_APP_TENANT);
+      const res = await api.inject({
+        method: 'POST',
+        url: `/v1/accounts/${opened.accountNumber}/re-verifications`,
+        headers: bearer('app'),
+        payload: { documents: { selfie }, intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true } },
+      });
+      expect(res.statusCode).toBe(202);
+      const result = await h.client.workflow
+        .getHandle<typeof reVerification>(reVerificationWorkflowId(req.applicationId), res.json().caseId)
+        .result();
+      expect(result).toMatchObject({ passed: true, reasons: [] });
+    } finally {
+      await api.close();
+    }
   });
 });
 

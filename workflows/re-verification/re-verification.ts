@@ -88,6 +88,7 @@ async function decide(input: ReVerificationInput): Promise<ReVerificationResult>
       applicationId,
       caseId: workflowInfo().firstExecutionRunId,
       idNumber: holder.idNumber,
+      name: holder.name,
       selfie: documents.selfie,
     });
     // A borderline likeness is not a pass: the holder tries again (an opening's REVIEW needs an account to hold).
