@@ -81,12 +81,10 @@ const OPEN_STATUSES: readonly BankRestrictionStatus[] = [
   'UPHELD',
 ];
 
-/** A 400 naming the field (api/problem.ts answers Fastify-shaped 4xx errors as they come). */
-/** The statuses a case ends in: its run completes once its notices and audit entries are out. */
-const ENDED: readonly BankRestrictionStatus[] = ['EXPIRED', 'LIFTED'];
 /** How long a read waits for an ended case's run to complete before calling it still open. */
 const FINISHING_WAIT_MS = 5_000;
 
+/** A 400 naming the field (api/problem.ts answers Fastify-shaped 4xx errors as they come). */
 export class RestrictionCursorError extends Error {
   readonly statusCode = 400;
   constructor() {
@@ -141,7 +139,7 @@ export class BankRestrictions {
         // A case that has lapsed or been lifted still delivers its notices and audit entries before
         // its run completes: give it a moment rather than call it open (a new proposal would be a
         // 409 for those few hundred milliseconds).
-        if (ENDED.includes(view.status)) {
+        if (!OPEN_STATUSES.includes(view.status)) {
           const ended = await withDeadline(
             handle.result().catch(() => undefined),
             FINISHING_WAIT_MS,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskName } from '../../domain/masking';
 import { apiPerFile, tokens } from '../support/api';
 import { openAppealed } from '../support/appealed';
-import { newApplication, readSmsCode } from '../support/harness';
+import { openCleanly } from '../support/harness';
 import { launch, listen, screenshot, type Watch, watchedContext } from './support';
 
 const t = apiPerFile();
@@ -43,23 +43,14 @@ async function signedIn(token: string): Promise<Page> {
 
 /** An account opened cleanly and made due for re-verification `hoursAgo` hours ago. */
 async function openDue(hoursAgo: number) {
-  const req = await newApplication(t.h.documents);
-  await t.h.applications.start(req);
-  const opened = await t.h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(t.h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  const put = await fetch(
-    `${t.h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
-    {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ dueAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString() }),
-    },
-  );
+  const { req, accountNumber } = await openCleanly(t.h);
+  const put = await fetch(`${t.h.coreBankingUrl}/core/v1/accounts/${accountNumber}/re-verification-due`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ dueAt: new Date(Date.now() - hoursAgo * 3600_000).toISOString() }),
+  });
   expect(put.status).toBe(200);
-  return { req, opened };
+  return { req, accountNumber };
 }
 
 describe('the re-verification list beside the queue', () => {
@@ -67,7 +58,7 @@ describe('the re-verification list beside the queue', () => {
     // Two accounts fall due before it, so the list puts it below them and j has rows to move over.
     await openDue(3);
     await openDue(2);
-    const { req, opened } = await openDue(1);
+    const { req, accountNumber } = await openDue(1);
 
     const alice = await signedIn(tokenOf('op-alice'));
     const row = alice.locator(`tr[data-application="${req.applicationId}"]`);
@@ -92,7 +83,7 @@ describe('the re-verification list beside the queue', () => {
       .toBe(req.applicationId);
     await alice.keyboard.press('Enter');
     // Every test applicant has the same masked name: the heading tells which account opened.
-    await alice.getByRole('heading', { name: `账户 ${opened.accountNumber}` }).waitFor();
+    await alice.getByRole('heading', { name: `账户 ${accountNumber}` }).waitFor();
     await alice.getByText('已由你认领').waitFor();
     await expect
       .poll(() => alice.locator('[data-field="holderName"] dd').textContent(), POLL)

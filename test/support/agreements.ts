@@ -1,18 +1,12 @@
 /** What the agreement tests share: an opened account and its holder, money in it, fresh references. */
-import { type Harness, newApplication, readSmsCode } from './harness';
+import { type Harness, openCleanly } from './harness';
 
 /** An account opened without a doubt, and its holder's elements as an institution would send them. */
 export async function openAccount(h: Harness) {
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+  const { req, accountNumber } = await openCleanly(h);
   const { name, idNumber, mobile } = req.applicant;
   if (!mobile) throw new Error('a v3 applicant has a mobile');
-  return { accountNumber: opened.accountNumber, holder: { name, idNumber, mobile } };
+  return { accountNumber, holder: { name, idNumber, mobile } };
 }
 
 /** A transfer in from the bound account: outside the Class II caps, so it never limits a test's debits. */

@@ -328,6 +328,18 @@ export async function readSmsCode(providersUrl: string, mobile: string | undefin
   return ((await res.json()) as { code: string }).code;
 }
 
+/** A v3 application of the own app opened without a doubt: its request and the account's number. */
+export async function openCleanly(h: Harness) {
+  const req = await newApplication(h.documents);
+  await h.applications.start(req);
+  const opened = await h.applications.submitSmsCode(
+    req.applicationId,
+    await readSmsCode(h.providersUrl, req.applicant.mobile),
+  );
+  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+  return { req, accountNumber: opened.accountNumber };
+}
+
 export async function readAccount(coreBankingUrl: string, accountNumber: string) {
   const res = await fetch(`${coreBankingUrl}/core/v1/accounts/${accountNumber}`);
   return accountSchema.parse(await res.json());

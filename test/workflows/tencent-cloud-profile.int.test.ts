@@ -18,6 +18,7 @@ import {
   newApplication,
   newFlowApplication,
   OWN_APP_TENANT,
+  openCleanly,
   readSmsCode,
   startHarness,
 } from '../support/harness';
@@ -147,19 +148,13 @@ describe('v4 through Tencent Cloud (OCR, register)', () => {
 
 describe('re-verification through Tencent Cloud (face comparison)', () => {
   it("passes by a live selfie of the holder: the comparison is asked with the holder's name and ID number", async () => {
-    const req = await newApplication(h.documents);
-    await h.applications.start(req);
-    const opened = await h.applications.submitSmsCode(
-      req.applicationId,
-      await readSmsCode(h.providersUrl, req.applicant.mobile),
-    );
-    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+    const { req, accountNumber } = await openCleanly(h);
     const api = await startApi(h);
     try {
       const selfie = await h.documents.put(makeSelfieImage({ face: 'PASS' }), OWN_APP_TENANT);
       const res = await api.inject({
         method: 'POST',
-        url: `/v1/accounts/${opened.accountNumber}/re-verifications`,
+        url: `/v1/accounts/${accountNumber}/re-verifications`,
         headers: bearer('app'),
         payload: { documents: { selfie }, intent: { purpose: 'SAVINGS', declaresNoRentOrSale: true } },
       });
