@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient, CallerView, ReviewFilterInput, ReviewPage } from '../../sdk/index';
 import { formatTime, messageOf, relative } from '../shared/format';
 import { CHANNEL, HOLD, label, REASON, STATUS } from './labels';
+import { useListKeys } from './list-keys';
 
 export interface QueueState {
   filter: ReviewFilterInput;
@@ -36,7 +37,7 @@ const FILTERS = {
   escalated: { label: '已升级', options: { true: '是', false: '否' } },
   hold: { label: '账户限制', options: HOLD },
   reason: { label: '原因', options: REASON },
-  flowVersion: { label: '流程版本', options: { v1: 'v1', v2: 'v2', v3: 'v3' } },
+  flowVersion: { label: '流程版本', options: { v1: 'v1', v2: 'v2', v3: 'v3', v4: 'v4' } },
   channel: { label: '渠道', options: CHANNEL },
 } as const;
 type FilterKey = keyof typeof FILTERS;
@@ -69,28 +70,12 @@ export function QueuePage({ api, me, state, setState, open }: Props) {
   }, [api, filterKey, token, reload]);
 
   // j/k and Enter, unless the operator is typing in a field.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-      if (e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'j' || e.key === 'k') {
-        e.preventDefault();
-        setState((s) => ({
-          ...s,
-          selected: Math.max(0, Math.min(rows.length - 1, s.selected + (e.key === 'j' ? 1 : -1))),
-        }));
-      } else if (
-        e.key === 'Enter' &&
-        rows[state.selected] &&
-        !(e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement)
-      ) {
-        e.preventDefault();
-        open(rows[state.selected]!.reviewId);
-      }
-    };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, [rows, state.selected, open, setState]);
+  useListKeys(
+    rows,
+    state.selected,
+    (selected) => setState((s) => ({ ...s, selected })),
+    (r) => open(r.reviewId),
+  );
 
   useEffect(() => {
     table.current?.querySelector<HTMLElement>('tr.selected')?.scrollIntoView({ block: 'nearest' });

@@ -34,6 +34,7 @@ import {
   RISK_LIFE_LIST,
   RISK_RATING,
 } from './labels';
+import { isTyping, useListKeys } from './list-keys';
 
 export type RiskLifeList = RiskLifeListItem['list'];
 
@@ -51,11 +52,6 @@ export const emptyRiskLifeList = (): RiskLifeListState => ({
   cursors: [undefined],
   selected: 0,
 });
-
-const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLInputElement ||
-  target instanceof HTMLSelectElement ||
-  target instanceof HTMLTextAreaElement;
 
 const claimText = (claim: Claim | undefined, me: CallerView) =>
   claim
@@ -99,28 +95,8 @@ export function ReVerificationListPage(props: {
     };
   }, [api, state.list, cursor, reload]);
 
-  // j/k and Enter, as in the review queue, unless the operator is typing in a field.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'j' || e.key === 'k') {
-        e.preventDefault();
-        setState((s) => ({
-          ...s,
-          selected: Math.max(0, Math.min(rows.length - 1, s.selected + (e.key === 'j' ? 1 : -1))),
-        }));
-      } else if (
-        e.key === 'Enter' &&
-        rows[state.selected] &&
-        !(e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement)
-      ) {
-        e.preventDefault();
-        open(rows[state.selected]!);
-      }
-    };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, [rows, state.selected, open, setState]);
+  // j/k and Enter, as in the review queue.
+  useListKeys(rows, state.selected, (selected) => setState((s) => ({ ...s, selected })), open);
 
   useEffect(() => {
     table.current?.querySelector<HTMLElement>('tr.selected')?.scrollIntoView({ block: 'nearest' });

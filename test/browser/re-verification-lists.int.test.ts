@@ -1,9 +1,9 @@
 /**
  * The console's re-verification list in a real browser (Debian's Chromium through playwright-core)
  * against the real API, worker and sandboxes: Alice finds an account due for re-verification
- * beside the queue, the holder's name masked, moves to it with j and opens it with Enter, which
- * claims it; Bob, opening the same account, sees her claim; q takes Alice back to the list and
- * releases it. An appealed account under 申诉 is opened the same way and its claim holder lifts
+ * beside the queue, the holder's name masked, moves to it with j and opens it with Enter pressed at
+ * once after the j, which claims it; Bob, opening the same account, sees her claim; q takes Alice
+ * back to the list and releases it. An appealed account under 申诉 is opened the same way and its claim holder lifts
  * the restriction with a note. No CSP violation or script error on any page.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -54,7 +54,7 @@ async function openDue(hoursAgo: number) {
 }
 
 describe('the re-verification list beside the queue', () => {
-  it('opens a due account from the keyboard, claimed against a second operator, released on leaving', async () => {
+  it('opens a due account from the keyboard (Enter right after j opens the row j moved to), claimed against a second operator, released on leaving', async () => {
     // Two accounts fall due before it, so the list puts it below them and j has rows to move over.
     await openDue(3);
     await openDue(2);
@@ -66,8 +66,8 @@ describe('the re-verification list beside the queue', () => {
     expect(await row.textContent()).toContain(maskName(req.applicant.name));
     expect(await row.textContent()).not.toContain(req.applicant.name);
     await alice.evaluate('document.activeElement?.blur()');
-    // With many accounts listed a j can land before the last one has rendered: step back with k
-    // when past the row, and open only once the selection holds still on it.
+    // Step to the row above it with j/k in the rows' order (stepping back with k when past it),
+    // until the selection holds still there.
     const ids = await Promise.all(
       (await alice.locator('tr[data-application]').all()).map((r) => r.getAttribute('data-application')),
     );
@@ -75,13 +75,17 @@ describe('the re-verification list beside the queue', () => {
     expect(target).toBeGreaterThanOrEqual(2);
     for (let i = 0; i < 120; i++) {
       const at = ids.indexOf(await alice.locator('tr.selected').getAttribute('data-application'));
-      if (at === target) break;
-      await alice.keyboard.press(at < target ? 'j' : 'k');
+      if (at === target - 1) break;
+      await alice.keyboard.press(at < target - 1 ? 'j' : 'k');
     }
     await expect
       .poll(() => alice.locator('tr.selected').getAttribute('data-application'), POLL)
-      .toBe(req.applicationId);
-    await alice.keyboard.press('Enter');
+      .toBe(ids[target - 1]);
+    // j and Enter in one go, before the page can re-render between them: Enter opens the row j
+    // moved to (a listener bound to the last render's selection opened the row above).
+    await alice.evaluate(
+      "for (const key of ['j', 'Enter']) dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }))",
+    );
     // Every test applicant has the same masked name: the heading tells which account opened.
     await alice.getByRole('heading', { name: `账户 ${accountNumber}` }).waitFor();
     await alice.getByText('已由你认领').waitFor();

@@ -3,12 +3,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { DECIDING } from '../../../domain/review-status';
 import type { ApiClient, CallerView, DecisionRequest, ReviewCase } from '../../../sdk/index';
 import { DECISION, type DecisionKind } from '../labels';
+import { isTyping } from '../list-keys';
 import { needsNote, needsSupervisor, proposalOf } from './rules';
 import { Shortcuts } from './shortcuts';
 import { useDecide } from './use-decide';
-
-const isTyping = (t: EventTarget | null) =>
-  t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 
 export function DecisionForm(props: {
   api: ApiClient;
