@@ -4,6 +4,7 @@
  * frozen accounts stand out. Keys: j/k move, Enter opens.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { flowVersionSchema } from '../../domain/identifiers';
 import type { ApiClient, CallerView, ReviewFilterInput, ReviewPage } from '../../sdk/index';
 import { formatTime, messageOf, relative } from '../shared/format';
 import { CHANNEL, HOLD, label, REASON, STATUS } from './labels';
@@ -37,7 +38,11 @@ const FILTERS = {
   escalated: { label: '已升级', options: { true: '是', false: '否' } },
   hold: { label: '账户限制', options: HOLD },
   reason: { label: '原因', options: REASON },
-  flowVersion: { label: '流程版本', options: { v1: 'v1', v2: 'v2', v3: 'v3', v4: 'v4' } },
+  // Every flow the service runs, from the one list of them.
+  flowVersion: {
+    label: '流程版本',
+    options: Object.fromEntries(flowVersionSchema.options.map((v) => [v, v])),
+  },
   channel: { label: '渠道', options: CHANNEL },
 } as const;
 type FilterKey = keyof typeof FILTERS;

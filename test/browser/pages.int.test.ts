@@ -497,10 +497,19 @@ describe("closing an account takes an operator's proposal and a supervisor's con
     expect(await bob.getByLabel('销户', { exact: true }).count()).toBe(0);
     await bob.getByRole('button', { name: '返回队列 (q)' }).click();
 
-    // Carol, a supervisor: the queue's 待复核 filter lists the case; she confirms it with her note.
+    // Carol, a supervisor: the queue's 待复核 and v3 filters list the case; she confirms it with her note.
     const carol = await (await context()).newPage();
     await signIn(carol, CAROL);
     await carol.getByLabel('状态').selectOption('AWAITING_SECOND_DECISION');
+    // The flow filter offers every flow the service runs; this case's (v3) keeps it listed.
+    expect(await carol.getByLabel('流程版本').locator('option').allTextContents()).toEqual([
+      '全部',
+      'v1',
+      'v2',
+      'v3',
+      'v4',
+    ]);
+    await carol.getByLabel('流程版本').selectOption('v3');
     const row = carol.locator(`tr[data-review="${reviewId}"]`);
     await expect
       .poll(
