@@ -323,11 +323,6 @@ export function createOnboardingActivities(ports: Ports) {
         channel: string;
         /** Present for the PARTNER channel: the account is dedicated to that partner. */
         partnerId?: string;
-        /**
-         * Sent by applications started before core banking owned the per-person cap; read by no
-         * one (core banking applies its own).
-         */
-        perPersonCap?: number;
         /** The ID card's validity read from its back (YYYY-MM-DD or LONG), kept with the account for the expiry sweep. */
         idValidUntil?: string;
         /** Flow v4: the holder's rating at opening, kept with the account. */

@@ -1,7 +1,7 @@
 /**
  * The review policy's defaults, without zod: the starter writes them, whole, into each review's
  * input (policy-defaults.ts). Changing one changes reviews started from then on; reviews already
- * running keep what their input holds (domain/review.ts, boundedPolicy).
+ * running keep what their input holds.
  */
 import type { ReviewPolicy } from './review';
 

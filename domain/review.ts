@@ -110,8 +110,7 @@ export type Decision = z.infer<typeof decisionSchema>;
 /**
  * A review's safety rules, every one written into its input when it starts (the starter writes
  * the whole policy: defaultReviewPolicy, with a channel's overrides), so a running review never
- * changes when a default does. Inputs of reviews started before a setting existed lack it:
- * storedReviewPolicySchema, filled in by boundedPolicy.
+ * changes when a default does.
  */
 export const reviewPolicySchema = z.object({
   /** No decision within this time escalates the case (it stays open). */
@@ -157,62 +156,18 @@ export const reviewPolicySchema = z.object({
 });
 export type ReviewPolicy = z.infer<typeof reviewPolicySchema>;
 
-/** The settings added after reviews first ran: inputs of reviews started before one lack it. */
-const LATER_SETTINGS = {
-  claimLeaseSeconds: true,
-  restrictingReasons: true,
-  secondApprovalReasons: true,
-  maxFailedResubmissionsPerRound: true,
-  frozenDeadlineSeconds: true,
-  afterFrozenDeadline: true,
-  bankActionWindowSeconds: true,
-  bankActionBackoffSeconds: true,
-  bankActionMaxBackoffSeconds: true,
-  continueAsNewAtEvents: true,
-  continueAsNewAtUpdates: true,
-  resubmissionCallSeconds: true,
-} as const;
-
-/** A policy as a review's input holds it: complete since issue 20, partial in reviews started before. */
-export const storedReviewPolicySchema = reviewPolicySchema.partial(LATER_SETTINGS);
-export type StoredReviewPolicy = z.infer<typeof storedReviewPolicySchema>;
-
-/**
- * What a review whose input lacks a setting goes by: the value it was started under (the default
- * of its day), frozen here. Never the live defaults (review-defaults.ts), which new reviews get
- * written into their input: changing one must not change a review already running, nor replay.
- */
-const AS_STARTED: Required<Pick<ReviewPolicy, keyof typeof LATER_SETTINGS>> = {
-  claimLeaseSeconds: 15 * 60,
-  restrictingReasons: ['WATCHLIST_POSSIBLE_MATCH', 'FACE_BORDERLINE'],
-  secondApprovalReasons: ['WATCHLIST_POSSIBLE_MATCH'],
-  maxFailedResubmissionsPerRound: 5,
-  frozenDeadlineSeconds: 90 * 24 * 3600,
-  afterFrozenDeadline: 'CLOSE_ACCOUNT',
-  bankActionWindowSeconds: 60,
-  bankActionBackoffSeconds: 60,
-  bankActionMaxBackoffSeconds: 3600,
-  continueAsNewAtEvents: 5_000,
-  continueAsNewAtUpdates: 1_000,
-  // Inputs of reviews started before the setting lack it: their re-submissions get this.
-  resubmissionCallSeconds: 30,
-};
-
-/** The policy a review runs under: its input's, with a missing setting as it was when the review started. */
-export const boundedPolicy = (policy: StoredReviewPolicy): ReviewPolicy => ({ ...AS_STARTED, ...policy });
-
 export const reviewInputSchema = z.object({
   applicationId: applicationIdSchema,
   accountNumber: z.string(),
   flowVersion: flowVersionSchema,
   channel: channelSchema,
-  /** A PARTNER-channel account's partner bank (reviews started before this field lack it). */
+  /** A PARTNER-channel account's partner bank. */
   partnerId: partnerIdSchema.optional(),
   /** Re-submitted photos are checked against these. */
   applicant: z.object({ name: z.string(), idNumber: z.string() }),
   reasons: z.array(reasonCodeSchema),
-  policy: storedReviewPolicySchema,
-  /** The ID photos the application was opened with (reviews started before this field lack it). */
+  policy: reviewPolicySchema,
+  /** The ID photos the application was opened with (none in flows without ID photos: v1, v2). */
   documents: idCardPhotosSchema.optional(),
 });
 export type ReviewInput = z.infer<typeof reviewInputSchema> & { carried?: CarriedReview };

@@ -5,9 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
-import type { OnboardingInput } from '../../domain/application';
 import { channelSchema, flowVersionSchema } from '../../domain/identifiers';
 import type {
   CaseFile,
@@ -21,7 +19,7 @@ import type {
 import { holdStateSchema, reviewStatusSchema } from '../../domain/review';
 import { OPEN } from '../../domain/review-status';
 import { reasonCodeSchema } from '../../domain/steps';
-import { applicationIdOfReview, onboardingWorkflowId, reviewWorkflowId } from '../../domain/workflow-ids';
+import { applicationIdOfReview, reviewWorkflowId } from '../../domain/workflow-ids';
 import type { ReviewFilter } from '../../sdk/schemas';
 import { type SignedUpdate, signUpdate } from '../../workflows/review/message-signature';
 import {
@@ -295,47 +293,14 @@ export class Reviews {
     }
   }
 
-  /**
-   * The applicant as entered and the case's ID photos, unmasked: for the API to mask, and to
-   * check a document request against. Reviews started before the review carried its photos
-   * find the application's in the onboarding workflow's start (while its history is kept).
-   */
+  /** The applicant as entered and the case's ID photos, unmasked: for the API to mask, and to check a document request against. */
   async caseFile(reviewId: string): Promise<CaseFile & { applicationId: string; accountNumber: string }> {
     try {
       const handle = this.handle(reviewId);
       const [file, view] = await Promise.all([handle.query(getCaseFile), readView(handle, getReview)]);
-      const applicationId = view.applicationId;
-      if (!file.documents.some((d) => d.source === 'APPLICATION')) {
-        const photos = await this.applicationPhotos(applicationId);
-        if (photos) {
-          file.documents.unshift(
-            { documentId: photos.idFront, side: 'FRONT', source: 'APPLICATION', round: 1, accepted: true },
-            { documentId: photos.idBack, side: 'BACK', source: 'APPLICATION', round: 1, accepted: true },
-          );
-        }
-      }
-      return { ...file, applicationId, accountNumber: view.accountNumber };
+      return { ...file, applicationId: view.applicationId, accountNumber: view.accountNumber };
     } catch (err) {
       throw translate(err);
-    }
-  }
-
-  /** The ID photos an application started with, read from its start event; none once its history is gone. */
-  private async applicationPhotos(applicationId: string): Promise<Resubmission | undefined> {
-    const workflowId = onboardingWorkflowId(applicationId);
-    try {
-      const history = await this.client.workflow.getHandle(workflowId).fetchHistory();
-      const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-      const { namespace, loadedDataConverter } = this.client.options;
-      const input = await decodeFromPayloadsAtIndex<OnboardingInput>(loadedDataConverter, 0, payloads, {
-        type: 'workflow',
-        namespace,
-        workflowId,
-      });
-      const { idFront, idBack } = input.documents;
-      return idFront && idBack ? { idFront, idBack } : undefined;
-    } catch {
-      return undefined;
     }
   }
 

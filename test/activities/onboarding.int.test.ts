@@ -46,7 +46,7 @@ const personAccounts = async (idNumber: string) => {
 describe('openAccount', () => {
   it('a retried call answers the same account and opens no second one', async () => {
     const applicant = newPerson();
-    const input = { applicationId: randomUUID(), applicant, channel: 'OWN_APP', perPersonCap: 5 };
+    const input = { applicationId: randomUUID(), applicant, channel: 'OWN_APP' };
     const first = await run(activities.openAccount, input);
     const retry = await run(activities.openAccount, input);
     expect(retry).toEqual(first);
@@ -55,7 +55,7 @@ describe('openAccount', () => {
 
   it('a second application of the same person opens a second account', async () => {
     const applicant = newPerson();
-    const base = { applicant, channel: 'OWN_APP', perPersonCap: 5 };
+    const base = { applicant, channel: 'OWN_APP' };
     const a = await run(activities.openAccount, { ...base, applicationId: randomUUID() });
     const b = await run(activities.openAccount, { ...base, applicationId: randomUUID() });
     expect(a).not.toEqual(b);
@@ -71,7 +71,6 @@ describe('bindAccount', () => {
       applicationId,
       applicant,
       channel: 'OWN_APP',
-      perPersonCap: 5,
     });
     if (!('accountNumber' in opened)) throw new Error('not opened');
     const bind = {

@@ -37,7 +37,7 @@ import type {
 import type { ApplicationView, OnboardingInput } from '../../domain/application';
 import type { CheckName } from '../../domain/flows';
 import { defaultPolicy } from '../../domain/policy-defaults';
-import { boundedPolicy, type ReviewInput } from '../../domain/review';
+import type { ReviewInput } from '../../domain/review';
 import { rateRisk } from '../../domain/risk-rules';
 import { pass, reject } from '../../domain/step-results';
 import type { ReasonCode, StepResult } from '../../domain/steps';
@@ -429,7 +429,7 @@ async function openReviewAndBind(app: Application): Promise<void> {
  * Placed by the onboarding too, so that OPENED is never answered before it lands. Undefined when no doubt restricts.
  */
 function restrictingDoubtHold(app: Application, accountNumber: string) {
-  const restricting = boundedPolicy(app.input.policy.review).restrictingReasons;
+  const restricting = app.input.policy.review.restrictingReasons;
   const doubts = app.reviewReasons.filter((reason) => restricting.includes(reason));
   if (doubts.length === 0) return undefined;
   return {

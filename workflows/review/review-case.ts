@@ -16,7 +16,6 @@ import type { Activities } from '../../activities';
 import type { AuditEvent } from '../../domain/audit';
 import { todayInChina } from '../../domain/china-time';
 import {
-  boundedPolicy,
   type CarriedReview,
   type CaseDocument,
   type CaseFile,
@@ -113,7 +112,7 @@ export class Review {
     readonly outbox: Outbox,
   ) {
     this.reasons = [...input.reasons];
-    this.policy = boundedPolicy(input.policy);
+    this.policy = input.policy;
     if (input.carried) this.restore(input.carried);
   }
 
