@@ -18,7 +18,7 @@ import { problemCodeSchema } from '../../domain/problem-codes';
 import { onboardingWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, readSmsCode, startHarness } from '../support/harness';
+import { type Harness, newApplication, openCleanly, readSmsCode, startHarness } from '../support/harness';
 import { newCard, newPerson } from '../support/people';
 import { newPhotos, openWithReview } from '../support/review';
 import {
@@ -267,23 +267,14 @@ const underReview = () => (reviewed ??= openWithReview(h));
 let due: Promise<string> | undefined;
 const dueAccount = () =>
   (due ??= (async () => {
-    const req = await newApplication(h.documents);
-    await h.applications.start(req);
-    const opened = await h.applications.submitSmsCode(
-      req.applicationId,
-      await readSmsCode(h.providersUrl, req.applicant.mobile),
-    );
-    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-    const put = await fetch(
-      `${h.coreBankingUrl}/core/v1/accounts/${opened.accountNumber}/re-verification-due`,
-      {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ dueAt: new Date(Date.now() - 3600_000).toISOString() }),
-      },
-    );
+    const { accountNumber } = await openCleanly(h);
+    const put = await fetch(`${h.coreBankingUrl}/core/v1/accounts/${accountNumber}/re-verification-due`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dueAt: new Date(Date.now() - 3600_000).toISOString() }),
+    });
     expect(put.status).toBe(200);
-    return opened.accountNumber;
+    return accountNumber;
   })());
 
 const cases: Record<string, Case> = {
@@ -842,18 +833,12 @@ let signingRefs = 0;
 
 /** An opened account, its holder, and a signing request for it (QUICK_PAY, small limits). */
 async function signable() {
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
+  const { req, accountNumber } = await openCleanly(h);
   return {
-    accountNumber: opened.accountNumber,
+    accountNumber,
     holder: req.applicant,
     request: {
-      accountNumber: opened.accountNumber,
+      accountNumber,
       holder: req.applicant,
       scope: 'QUICK_PAY',
       perDebitLimitCny: '100',

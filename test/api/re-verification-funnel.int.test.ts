@@ -12,7 +12,7 @@ import { reVerificationWorkflowId } from '../../domain/workflow-ids';
 import { makeSelfieImage } from '../../sandbox/providers/id-card-image';
 import type { reVerification } from '../../workflows/re-verification/re-verification';
 import { bearer, startApi } from '../support/api';
-import { type Harness, newApplication, OWN_APP_TENANT, readSmsCode, startHarness } from '../support/harness';
+import { type Harness, OWN_APP_TENANT, openCleanly, startHarness } from '../support/harness';
 import { eventually, newPhotos } from '../support/review';
 import { type OwnSandboxes, startOwnSandboxes } from '../workflows/own-sandboxes';
 
@@ -47,14 +47,7 @@ describe('the re-verification funnel', () => {
   it('counts started, passed, failed by class, in progress while a vendor is slow, and undecided cases', async () => {
     const { h } = t;
     const from = new Date().toISOString();
-    const req = await newApplication(h.documents);
-    await h.applications.start(req);
-    const opened = await h.applications.submitSmsCode(
-      req.applicationId,
-      await readSmsCode(h.providersUrl, req.applicant.mobile),
-    );
-    if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-    const { accountNumber } = opened;
+    const { req, accountNumber } = await openCleanly(h);
     const workflowId = reVerificationWorkflowId(req.applicationId);
 
     // One case at a time per account: each is awaited before the next.

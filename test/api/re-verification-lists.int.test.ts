@@ -14,7 +14,7 @@ import type { RiskLifeListItem } from '../../domain/re-verification-outcomes';
 import { reVerificationHoldId } from '../../domain/risk-life';
 import { apiPerFile, bearer } from '../support/api';
 import { type AppealedAccount, openAppealed } from '../support/appealed';
-import { newApplication, readSmsCode } from '../support/harness';
+import { openCleanly } from '../support/harness';
 import { eventually } from '../support/review';
 
 const t = apiPerFile();
@@ -28,14 +28,7 @@ interface Opened {
 
 async function openDue(dueAt: Date, held = false): Promise<Opened> {
   const { h } = t;
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  const { accountNumber } = opened;
+  const { req, accountNumber } = await openCleanly(h);
   const base = `${h.coreBankingUrl}/core/v1/accounts/${accountNumber}`;
   const put = await fetch(`${base}/re-verification-due`, {
     method: 'PUT',

@@ -8,22 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { reVerificationWorkflowId } from '../../domain/workflow-ids';
 import type { reVerification } from '../../workflows/re-verification/re-verification';
 import { apiPerFile, bearer } from '../support/api';
-import { newApplication, readSmsCode } from '../support/harness';
+import { openCleanly } from '../support/harness';
 import { newPhotos } from '../support/review';
 
 const t = apiPerFile();
 
-async function open() {
-  const { h } = t;
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  return { req, accountNumber: opened.accountNumber };
-}
+const open = () => openCleanly(t.h);
 
 async function sessionOf(accountNumber: string): Promise<Record<string, string>> {
   const minted = await t.api.inject({

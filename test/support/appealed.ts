@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { BankRestrictionCase } from '../../domain/bank-restrictions';
 import { bearer } from './api';
-import { type Harness, newApplication, readSmsCode } from './harness';
+import { type Harness, openCleanly } from './harness';
 import { eventually, newPhotos } from './review';
 
 export interface AppealedAccount {
@@ -18,14 +18,7 @@ export interface AppealedAccount {
 }
 
 export async function openAppealed(h: Harness, api: FastifyInstance): Promise<AppealedAccount> {
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  const { accountNumber } = opened;
+  const { req, accountNumber } = await openCleanly(h);
   const restrict = (role: 'operator' | 'supervisor', note: string) =>
     api.inject({
       method: 'POST',

@@ -8,14 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renewalWorkflowId } from '../../domain/workflow-ids';
 import { makeIdCardImage } from '../../sandbox/providers/id-card-image';
 import { bearer, startApi } from '../support/api';
-import {
-  type Harness,
-  newApplication,
-  OWN_APP_TENANT,
-  readAccount,
-  readSmsCode,
-  startHarness,
-} from '../support/harness';
+import { type Harness, OWN_APP_TENANT, openCleanly, readAccount, startHarness } from '../support/harness';
 import { eventually, newPhotos } from '../support/review';
 
 let h: Harness;
@@ -38,15 +31,9 @@ afterAll(async () => {
 });
 
 async function openAccount() {
-  const req = await newApplication(h.documents);
-  await h.applications.start(req);
-  const opened = await h.applications.submitSmsCode(
-    req.applicationId,
-    await readSmsCode(h.providersUrl, req.applicant.mobile),
-  );
-  if (opened.status !== 'OPENED') throw new Error(`not opened: ${opened.status}`);
-  renewals.push(renewalWorkflowId(req.applicationId));
-  return { req, accountNumber: opened.accountNumber };
+  const opened = await openCleanly(h);
+  renewals.push(renewalWorkflowId(opened.req.applicationId));
+  return opened;
 }
 
 const renew = (accountNumber: string, payload: object) =>
